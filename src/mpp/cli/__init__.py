@@ -9,6 +9,8 @@ from mpp.errors import MppError
 
 # Importing a command module registers its commands on `app`.
 from mpp.cli import data as _data  # noqa: F401,E402
+from mpp.cli import report as _report  # noqa: F401,E402
+from mpp.cli import forecast as _forecast  # noqa: F401,E402
 
 
 def main() -> None:

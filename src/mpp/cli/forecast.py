@@ -1,0 +1,54 @@
+"""`mpp forecast`: forecast every series of a data file or store and write bands, paths and a manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from mpp.cli.app import app, console
+from mpp.cli.render import annual_bands_table
+
+
+@app.command(
+    "forecast",
+    epilog="Example: mpp forecast --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+    " --cutoff 2025-06 --variant baseline --out out/fc",
+)
+def forecast_command(
+    data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Last month used (YYYY-MM); default: last month of the data."),
+    variant: str = typer.Option(None, "--variant", help="Model variant from config/variants.yaml (default: its default)."),
+    horizon: int = typer.Option(None, "--horizon", min=1, help="Months ahead (default: to December of next year + 1)."),
+    out: Path = typer.Option(..., "--out", help="Output folder."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same numbers."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Parallel worker processes."),
+    backend: str = typer.Option(None, "--backend", help="processes or dask."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (with --backend dask)."),
+    samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+) -> None:
+    """Fit the variant to every series, reconcile the sample paths and write the scenario bands."""
+    from mpp.data.io import read_realisations
+    from mpp.forecast import load_forecast_config, run_forecast, write_forecast
+
+    history, vintage = read_realisations(data)
+    config = load_forecast_config()
+    if samples:
+        config = config.model_copy(update={"n_samples": samples})
+    result = run_forecast(history, cutoff or history["period"].max(), variant=variant, horizon=horizon, seed=seed,
+                          workers=workers, backend=backend, scheduler=scheduler, config=config,
+                          progress=not (quiet or as_json), data_vintage=vintage)
+    write_forecast(result, out)
+    if as_json:
+        print(json.dumps(result.manifest, indent=2, default=str))
+        return
+    if not quiet:
+        m = result.manifest
+        console.print(annual_bands_table(
+            result.bands_annual, f"Annual scenario bands, variant {m['variant']}, cut-off {m['cutoff']}"))
+        if m["fallbacks"]:
+            console.print(f"[yellow]{len(m['fallbacks'])} series fell back to a simpler model[/] (see manifest.json)")
+        console.print(f"written to {out}")

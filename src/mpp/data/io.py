@@ -1,0 +1,29 @@
+"""One entry point for "the realisations at PATH": a source file (validated) or a vintage store folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mpp.errors import DataError
+
+
+def read_realisations(path: str | Path, vintage: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """-> (canonical realisations, data vintage or None).
+
+    A folder is read as a vintage store (the given vintage, or the latest); a file is loaded by its detected
+    format and validated, raising DataError with every problem found.
+    """
+    p = Path(path)
+    if p.is_dir():
+        from mpp.data.store import VintageStore
+
+        store = VintageStore(p)
+        df = store.read(vintage)
+        return df, str(df["vintage"].iloc[0]) if "vintage" in df.columns and len(df) else vintage
+    if not p.exists():
+        raise DataError(f"{p}: no such file or folder")
+    from mpp.data.loaders import load_file
+
+    return load_file(p, vintage=vintage), vintage
