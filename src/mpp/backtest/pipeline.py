@@ -1,0 +1,224 @@
+"""Wiring of a whole backtest: data source -> rolling origins -> tables, ranking, headline, official peer,
+figures and summaries in one folder. The only part of `mpp.backtest` that reads and writes files."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from mpp.backtest import official
+from mpp.backtest.plots import annual_error_by_origin_year, coverage_by_level, error_by_horizon
+from mpp.backtest.report import summary_html, summary_markdown
+from mpp.backtest.runner import (
+    BacktestError,
+    DataSource,
+    FrameSource,
+    VintageSource,
+    read_part_meta,
+    run_backtest,
+    with_baseline,
+)
+from mpp.backtest.summary import annual_errors, headline, ranking, scores_table, summary_metrics
+from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, atomic_write_text, code_version
+
+SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+PANEL_QUANTITIES = {  # series of our panel -> the quantity name used in the peer table
+    "TOTAL/TOTAL": "panel_7nat_first_requests_and_nareizigers",
+    "first_asylum_request/TOTAL": "panel_7nat_first_asylum_request",
+}
+
+
+@dataclass
+class BacktestOutputs:
+    out_dir: Path
+    detail: pd.DataFrame
+    scores: pd.DataFrame
+    ranking: pd.DataFrame
+    headline: pd.DataFrame
+    peer: pd.DataFrame | None
+    metrics: dict
+    wall_seconds: float
+    files: list[str] = field(default_factory=list)
+
+
+def open_source(path: str | Path) -> DataSource:
+    """A vintage store folder (has index.json) or a data file any `mpp.data.loaders` loader reads."""
+    path = Path(path)
+    if path.is_dir():
+        from mpp.data.store import VintageStore
+
+        if not (path / "index.json").exists():
+            raise BacktestError(f"{path} is a folder but not a vintage store (no index.json)")
+        return VintageSource(VintageStore(path), name=f"vintage store {path}")
+    if not path.exists():
+        raise BacktestError(f"{path}: no such data file")
+    from mpp.data.loaders import load_file
+
+    return FrameSource(load_file(path), name=path.name)
+
+
+def load_realised_figures(shared_data: Path) -> pd.DataFrame:
+    """Realised national annual totals with their source: `quantity, year, value, approx, source`.
+
+    realised_totals.csv (total asylum inflow, repeat requests) first, then the CBS annual national totals."""
+    frames = []
+    f = shared_data / "realised_totals.csv"
+    if f.exists():
+        frames.append(pd.read_csv(f))
+    f = shared_data / "real" / "cbs_annual_national_totals_2015_2024.csv"
+    if f.exists():
+        c = pd.read_csv(f)
+        frames.append(pd.DataFrame({"quantity": c["stream"], "year": c["year"], "value": c["value"], "approx": "no",
+                                    "source": "CBS 83102NED annual national total (" + f.name + ": " + c["note"] + ")"}))
+    if not frames:
+        return pd.DataFrame(columns=["quantity", "year", "value", "approx", "source"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _national_quarterly(shared_data: Path) -> pd.Series | None:
+    f = shared_data / "real" / "cbs_first_asylum_requests_quarterly_national_2013_2025Q2.csv"
+    if not f.exists():
+        return None
+    q = pd.read_csv(f)
+    q = q.loc[(q["stream"] == "first_asylum_request") & (q["nationality"] == "TOTAL")]
+    return pd.Series(q["value"].to_numpy(float), index=pd.PeriodIndex(q["period"], freq="Q"))
+
+
+def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data: Path, seed: int,
+                    workers: int, progress: bool) -> pd.DataFrame | None:
+    """Official scenarios beside ours made at the same data cut-off (forecasting to December of next year)."""
+    pub_file = shared_data / "mpp_published.csv"
+    if not pub_file.exists():
+        return None
+    published = pd.read_csv(pub_file, dtype={"data_cutoff": str, "published": str})
+    realised = load_realised_figures(shared_data)
+    latest = source.latest()
+    first, last = latest["period"].min(), latest["period"].max()
+    cutoffs = sorted({pd.Period(c, freq="M") for c in published["data_cutoff"].dropna()})
+    cutoffs = [c for c in cutoffs if first + 24 <= c < last]
+    ours = []
+    national_q = _national_quarterly(shared_data)
+    for c in cutoffs:
+        horizon = 12 - c.month + 12  # to December of the year after the cut-off, as the MPP publishes
+        detail = run_backtest(source, [variant], [c], horizon, out_dir / "peer" / f"h{horizon}", seed=seed,
+                              workers=workers, progress=progress)
+        years = detail.loc[detail["target"] == "year"]
+        rows = official.ours_at_cutoff(years, variant, str(c), PANEL_QUANTITIES)
+        ours.append(rows)
+        if national_q is not None:
+            known = source.known_at(c)
+            first_req = known.loc[known["stream"] == "first_asylum_request"]
+            panel_q = first_req.groupby(first_req["period"].dt.qyear.astype(str) + "Q"
+                                        + first_req["period"].dt.quarter.astype(str))["value"].sum()
+            panel_q.index = pd.PeriodIndex(panel_q.index, freq="Q")
+            share = official.share_before(panel_q, national_q, c)
+            first_rows = rows.loc[rows["quantity"] == PANEL_QUANTITIES["first_asylum_request/TOTAL"]]
+            if share == share and not first_rows.empty:
+                ours.append(official.scaled_national(
+                    first_rows, share, "first_asylum_request", realised,
+                    "7-nationality share of national first requests in the 4 quarters to the cut-off, CBS"))
+    return official.peer_table(published, realised, ours)
+
+
+def run_backtest_pipeline(data: str | Path | DataSource, variants: list[str], origins: list[pd.Period],
+                          horizon: int, out_dir: str | Path, seed: int = 0, workers: int = 1,
+                          backend: str = "processes", progress: bool = True, default_variant: str | None = None,
+                          shared_data: Path | None = SHARED_DATA, n_boot: int = 1000) -> BacktestOutputs:
+    """Run or resume the backtest and write every output of DIR (see docs/backtest.md)."""
+    out = Path(out_dir)
+    source = data if not isinstance(data, (str, Path)) else open_source(data)
+    variants = with_baseline(variants)
+    default_variant = default_variant or _default_variant(variants)
+    t0 = time.perf_counter()
+    detail = run_backtest(source, variants, origins, horizon, out, seed=seed, workers=workers, backend=backend,
+                          progress=progress)
+    peer = (peer_comparison(source, default_variant, out, shared_data, seed, workers, progress)
+            if shared_data is not None else None)
+    wall = time.perf_counter() - t0
+
+    scores = scores_table(detail)
+    rank = ranking(detail)
+    heads = pd.concat([headline(detail, lvl, n_boot, seed) for lvl in ("stream_nationality", "total")],
+                      ignore_index=True)
+    annual = annual_errors(detail)
+    metrics = summary_metrics(detail, n_boot=n_boot, seed=seed)
+    meta = read_part_meta(out)
+    files = _write_tables(out, detail, scores, rank, heads, annual, peer, metrics)
+    plots = _write_plots(out, scores, annual)
+    facts = {
+        "data": source.name, "variants": ", ".join(variants), "default variant": default_variant,
+        "origins": f"{len(origins)} ({origins[0]} .. {origins[-1]})", "horizon": f"{horizon} months",
+        "seed": str(seed), "wall time": f"{wall:.1f} s (this invocation; resumed parts are not recomputed)",
+        "forecast seconds (sum over parts)": f"{meta['seconds'].sum():.1f}" if "seconds" in meta else "n/a",
+        "code": code_version(),
+    }
+    notes = _notes(heads, default_variant)
+    args = ("mpp backtest", facts, heads, rank, peer, plots, notes)
+    atomic_write_text(out / "summary.md", summary_markdown(*args))
+    atomic_write_text(out / "summary.html", summary_html(*args))
+    files += ["summary.md", "summary.html", *plots]
+    return BacktestOutputs(out, detail, scores, rank, heads, peer, metrics, wall, files)
+
+
+def _default_variant(variants: list[str]) -> str:
+    try:
+        from mpp.models.variants import load_variants
+
+        return load_variants().default
+    except Exception:  # no variants file: the first variant asked for that is not the baseline
+        return next((v for v in variants if v != "baseline"), "baseline")
+
+
+def _notes(heads: pd.DataFrame, default_variant: str) -> list[str]:
+    notes = []
+    h = heads.loc[(heads["variant"] == default_variant) & (heads["level"] == "stream_nationality")]
+    if not h.empty:
+        r = h.iloc[0]
+        notes.append(f"default variant {default_variant}: next-12 wape {r['wape_next12']:.3f} "
+                     f"({'beats' if r['beats_baseline_wape'] else 'does NOT beat'} seasonal naive), 90% band "
+                     f"coverage {r['coverage90_next12']:.1%} ({'within' if r['coverage_ok'] else 'OUTSIDE'} 85-95%)")
+    notes.append("Our real panel covers 7 nationalities (27-82% of national first requests); national figures "
+                 "of ours in the peer table rest on the stated coverage-share assumption.")
+    return notes
+
+
+def _write_tables(out: Path, detail, scores, rank, heads, annual, peer, metrics) -> list[str]:
+    atomic_write_parquet(out / "scores_detail.parquet", detail)
+    atomic_write_csv(out / "scores.csv", scores)
+    atomic_write_parquet(out / "scores.parquet", scores)
+    atomic_write_csv(out / "ranking.csv", rank)
+    atomic_write_csv(out / "headline.csv", heads)
+    atomic_write_csv(out / "annual_errors.csv", annual)
+    atomic_write_json(out / "summary_metrics.json", metrics)
+    files = ["scores_detail.parquet", "scores.csv", "scores.parquet", "ranking.csv", "headline.csv",
+             "annual_errors.csv", "summary_metrics.json"]
+    if peer is not None:
+        atomic_write_csv(out / "official_peer.csv", peer)
+        files.append("official_peer.csv")
+    return files
+
+
+def _write_plots(out: Path, scores: pd.DataFrame, annual: pd.DataFrame) -> list[str]:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from mpp.provenance import atomic_write_bytes
+
+    figs = {"error_by_horizon.png": error_by_horizon(scores), "coverage_by_level.png": coverage_by_level(scores),
+            "annual_error_by_origin_year.png": annual_error_by_origin_year(annual)}
+    for name, fig in figs.items():
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110)
+        plt.close(fig)
+        atomic_write_bytes(out / name, buf.getvalue())
+    return list(figs)
+
+
+def load_metrics(out_dir: str | Path) -> dict:
+    """The summary metrics of a finished backtest folder ({variant: {metric: value}}), for MLflow."""
+    return json.loads((Path(out_dir) / "summary_metrics.json").read_text())
