@@ -1,0 +1,385 @@
+"""The assumptions file of the occupancy projection: schema, loading, and conversion to per-step arrays.
+
+Every number in the file is a `Param`: a value (or a schedule of values by start month) together with its
+unit and its source. Units are checked against what each field expects, so a capacity "per year" cannot be
+read as "per month" by accident. `resolve(assumptions, periods)` turns the file into plain numpy arrays per
+model step (a month, or a quarter when replaying on quarterly totals), converting rates to the step length.
+
+Dutch words: *taakstelling* is the half-yearly number of status holders municipalities must house;
+*werkvoorraad* is the IND backlog of undecided applications; *nareizigers* are family members who follow a
+status holder with a permit; *Dublin* transfers hand an applicant to the EU state responsible for the claim.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mpp.errors import ConfigError
+
+# Unit vocabulary: what a unit string means and which values it allows.
+UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "persons": (0.0, math.inf),
+    "persons per month": (0.0, math.inf),
+    "persons per half-year": (0.0, math.inf),
+    "fraction": (0.0, 1.0),
+    "per month": (0.0, 1.0),  # a monthly hazard / rate: share of the stock leaving in a month
+    "months": (0.0, 120.0),
+    "persons per year": (0.0, math.inf),
+    "log standard deviation": (0.0, 3.0),  # sd of log(annual level) in a scenario inflow spec
+}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Step(_Strict):
+    start: str = Field(description="first month (YYYY-MM) from which `value` applies")
+    value: float
+
+    @field_validator("start")
+    @classmethod
+    def _month(cls, v: str) -> str:
+        if not _MONTH.match(v):
+            raise ValueError(f"start must be YYYY-MM, got {v!r}")
+        return v
+
+
+class Param(_Strict):
+    """One assumed number: a constant `value` or a `schedule` of steps, with its `unit` and `source`."""
+
+    value: float | None = None
+    schedule: tuple[Step, ...] | None = None
+    unit: str
+    source: str = Field(min_length=3)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "Param":
+        if (self.value is None) == (self.schedule is None):
+            raise ValueError("give exactly one of `value` or `schedule`")
+        if self.unit not in UNIT_BOUNDS:
+            raise ValueError(f"unknown unit {self.unit!r}; known: {sorted(UNIT_BOUNDS)}")
+        lo, hi = UNIT_BOUNDS[self.unit]
+        for v in self.values():
+            if not (lo <= v <= hi) or not math.isfinite(v):
+                raise ValueError(f"value {v} outside [{lo}, {hi}] for unit {self.unit!r}")
+        if self.schedule is not None:
+            starts = [s.start for s in self.schedule]
+            if starts != sorted(starts) or len(set(starts)) != len(starts):
+                raise ValueError("schedule starts must be strictly increasing")
+        return self
+
+    def values(self) -> list[float]:
+        return [self.value] if self.value is not None else [s.value for s in self.schedule or ()]
+
+    def monthly(self, months: pd.PeriodIndex) -> np.ndarray:
+        """Value in force in each month; before the first schedule step the first value applies."""
+        if self.value is not None:
+            return np.full(len(months), float(self.value))
+        starts = pd.PeriodIndex([s.start for s in self.schedule], freq="M")
+        idx = np.searchsorted(starts.asi8, months.asi8, side="right") - 1
+        vals = np.array([s.value for s in self.schedule], dtype=float)
+        return vals[np.clip(idx, 0, None)]
+
+    def scaled(self, factor: float) -> "Param":
+        """The same assumption times `factor` (clipped to the unit's bounds), for sensitivity runs."""
+        lo, hi = UNIT_BOUNDS[self.unit]
+        clip = lambda v: float(min(max(v * factor, lo), hi))  # noqa: E731
+        if self.value is not None:
+            return self.model_copy(update={"value": clip(self.value)})
+        return self.model_copy(update={"schedule": tuple(Step(start=s.start, value=clip(s.value)) for s in self.schedule)})
+
+
+class _Section(_Strict):
+    """A group of Params whose expected units are declared in `_units`."""
+
+    _units: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _check_units(self) -> "_Section":
+        for name, unit in self._units.items():
+            p = getattr(self, name)
+            if p is not None and p.unit != unit:
+                raise ValueError(f"{name}: unit must be {unit!r}, got {p.unit!r}")
+        return self
+
+
+class InitialStocks(_Section):
+    """Stocks at the start of the first projected month (the day after the cut-off)."""
+
+    date: str = Field(description="reference date, YYYY-MM-DD")
+    asylum_seekers: Param  # in COA reception, awaiting an IND first-instance decision
+    pending_outside_coa: Param  # awaiting a decision but not in COA reception (part of the IND backlog only)
+    status_holders: Param  # in COA with a permit, waiting for municipal housing
+    rejected: Param  # in COA after a negative decision (appeal, departure preparation)
+    _units: ClassVar[dict[str, str]] = {k: "persons" for k in
+                                        ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")}
+
+
+class IntakeShare(_Section):
+    """Share of each stream's inflow that enters COA reception."""
+
+    first_asylum_request: Param
+    repeat_asylum_request: Param
+    nareizigers: Param
+    resettlement: Param
+    _units: ClassVar[dict[str, str]] = {k: "fraction" for k in
+                                        ("first_asylum_request", "repeat_asylum_request", "nareizigers", "resettlement")}
+
+
+class NationalityGrant(_Strict):
+    share_of_decisions: Param
+    grant_rate: Param
+
+    @model_validator(mode="after")
+    def _units_ok(self) -> "NationalityGrant":
+        for name in ("share_of_decisions", "grant_rate"):
+            if getattr(self, name).unit != "fraction":
+                raise ValueError(f"{name}: unit must be 'fraction'")
+        return self
+
+
+class Procedure(_Section):
+    ind_decision_capacity: Param  # first-instance decisions the IND can take per month
+    min_lead_time: Param  # months an applicant waits at least before a decision
+    grant_rate: Param  # share of (non-Dublin) decisions that grant a permit
+    grant_rate_by_nationality: dict[str, NationalityGrant] = Field(default_factory=dict)
+    dublin_share: Param  # share of decisions that end in a Dublin transfer (leave reception at decision)
+    other_outflow_rate: Param  # monthly share of applicants in COA leaving otherwise (withdrawal, unknown destination)
+    _units: ClassVar[dict[str, str]] = {
+        "ind_decision_capacity": "persons per month", "min_lead_time": "months", "grant_rate": "fraction",
+        "dublin_share": "fraction", "other_outflow_rate": "per month",
+    }
+
+    @model_validator(mode="after")
+    def _shares(self) -> "Procedure":
+        for i in range(max((len(g.share_of_decisions.values()) for g in self.grant_rate_by_nationality.values()),
+                           default=0)):
+            total = sum(g.share_of_decisions.values()[min(i, len(g.share_of_decisions.values()) - 1)]
+                        for g in self.grant_rate_by_nationality.values())
+            if total > 1 + 1e-9:
+                raise ValueError(f"grant_rate_by_nationality: shares of decisions sum to {total:.3f} > 1")
+        return self
+
+
+class HalfYearTarget(_Strict):
+    period: str  # "2026-H1" or "2026-H2"
+    value: float = Field(ge=0)
+    unit: str
+    source: str = Field(min_length=3)
+    note: str | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        if not _HALF_YEAR.match(v):
+            raise ValueError(f"period must look like 2026-H1, got {v!r}")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        if v != "persons per half-year":
+            raise ValueError(f"taakstelling unit must be 'persons per half-year', got {v!r}")
+        return v
+
+
+class Housing(_Section):
+    taakstelling: tuple[HalfYearTarget, ...]
+    realisation_rate: Param  # share of the target that municipalities actually house
+    share_from_coa: Param  # share of the housed status holders that leave COA (rest: nareizigers housed directly)
+    _units: ClassVar[dict[str, str]] = {"realisation_rate": "fraction", "share_from_coa": "fraction"}
+
+    def targets(self) -> dict[str, float]:
+        periods = [t.period for t in self.taakstelling]
+        if len(set(periods)) != len(periods):
+            raise ValueError("taakstelling lists a half-year twice")
+        return {t.period: t.value for t in self.taakstelling}
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Housing":
+        self.targets()
+        return self
+
+
+class Departure(_Section):
+    hazard: Param  # monthly share of rejected residents leaving COA
+    voluntary_share: Param
+    forced_share: Param
+    unknown_share: Param  # vertrek met onbekende bestemming (destination unknown)
+    _units: ClassVar[dict[str, str]] = {k: "fraction" for k in ("voluntary_share", "forced_share", "unknown_share")} | {
+        "hazard": "per month"}
+
+    @model_validator(mode="after")
+    def _split(self) -> "Departure":
+        s = self.voluntary_share.values()[0] + self.forced_share.values()[0] + self.unknown_share.values()[0]
+        if abs(s - 1.0) > 1e-6:
+            raise ValueError(f"departure shares must sum to 1, got {s:.4f}")
+        return self
+
+
+class Assumptions(_Strict):
+    name: str
+    version: str
+    description: str = ""
+    initial_stocks: InitialStocks
+    intake_share: IntakeShare
+    procedure: Procedure
+    housing: Housing
+    departure: Departure
+    capacity_buffer: Param  # capacity need = occupancy x (1 + buffer)
+
+    @field_validator("capacity_buffer")
+    @classmethod
+    def _buffer_unit(cls, v: Param) -> Param:
+        if v.unit != "fraction":
+            raise ValueError("capacity_buffer: unit must be 'fraction'")
+        return v
+
+    def params(self) -> Iterator[tuple[str, Param]]:
+        """Every Param with its dotted path, e.g. ('procedure.grant_rate', Param(...))."""
+        yield from _walk(self, "")
+
+    def replace_param(self, path: str, new: Param) -> "Assumptions":
+        return _replace(self, path.split("."), new)
+
+
+def _walk(model: BaseModel, prefix: str) -> Iterator[tuple[str, Param]]:
+    for name in type(model).model_fields:
+        v = getattr(model, name)
+        path = f"{prefix}{name}"
+        if isinstance(v, Param):
+            yield path, v
+        elif isinstance(v, BaseModel):
+            yield from _walk(v, path + ".")
+        elif isinstance(v, dict):
+            for k, sub in v.items():
+                if isinstance(sub, BaseModel):
+                    yield from _walk(sub, f"{path}.{k}.")
+
+
+def _replace(model: BaseModel, parts: list[str], new: Any) -> BaseModel:
+    head, rest = parts[0], parts[1:]
+    cur = getattr(model, head)
+    if not rest:
+        return model.model_copy(update={head: new})
+    if isinstance(cur, dict):
+        key, rest2 = rest[0], rest[1:]
+        child = cur[key] if not rest2 else _replace(cur[key], rest2, new)
+        return model.model_copy(update={head: {**cur, key: child}})
+    return model.model_copy(update={head: _replace(cur, rest, new)})
+
+
+def load_assumptions(path: str | Path) -> Assumptions:
+    """Read and validate an assumptions YAML file; any problem raises ConfigError naming the field."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"assumptions file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    return parse_assumptions(raw, origin=str(path))
+
+
+def parse_assumptions(raw: Any, origin: str = "assumptions") -> Assumptions:
+    try:
+        return Assumptions.model_validate(raw)
+    except ValidationError as exc:
+        msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{origin}: {msgs}") from None
+
+
+# ----------------------------------------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class StepParams:
+    """Assumptions as arrays over model steps (`[horizon]`), already converted to the step length."""
+
+    months_per_step: int
+    capacity: np.ndarray  # decisions per step
+    lead_steps: int  # steps a new applicant waits at least
+    grant_rate: np.ndarray  # effective share of non-Dublin decisions granted
+    dublin_share: np.ndarray
+    other_outflow: np.ndarray  # share of applicants in COA leaving per step
+    intake_share: dict[str, np.ndarray]  # per stream
+    housing: np.ndarray  # status holders leaving COA for a home, per step (before the stock cap)
+    departure_hazard: np.ndarray  # share of rejected leaving per step
+    departure_split: tuple[float, float, float]  # voluntary, forced, unknown
+    capacity_buffer: np.ndarray
+
+
+def months_per_step(periods: pd.PeriodIndex) -> int:
+    freq = periods.freqstr.upper()
+    if freq.startswith("M"):
+        return 1
+    if freq.startswith("Q"):
+        return 3
+    raise ConfigError(f"occupancy runs on monthly or quarterly periods, got frequency {periods.freqstr!r}")
+
+
+def _months_of(periods: pd.PeriodIndex) -> tuple[pd.PeriodIndex, int]:
+    k = months_per_step(periods)
+    first = periods.asfreq("M", how="start")
+    months = pd.PeriodIndex([p + i for p in first for i in range(k)], freq="M")
+    return months, k
+
+
+def _per_step(monthly: np.ndarray, k: int, how: str) -> np.ndarray:
+    """Convert a monthly array (len H*k) to steps: `sum` for counts, `hazard` for compounding rates."""
+    m = monthly.reshape(-1, k)
+    if how == "sum":
+        return m.sum(axis=1)
+    if how == "hazard":
+        return 1.0 - np.prod(1.0 - m, axis=1)
+    if how == "first":
+        return m[:, 0]
+    raise ValueError(how)
+
+
+def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
+    """Assumptions -> per-step arrays for `periods` (monthly or quarterly PeriodIndex)."""
+    months, k = _months_of(periods)
+    p = a.procedure
+    g = p.grant_rate.monthly(months)
+    if p.grant_rate_by_nationality:
+        shares = sum(n.share_of_decisions.monthly(months) for n in p.grant_rate_by_nationality.values())
+        mixed = sum(n.share_of_decisions.monthly(months) * n.grant_rate.monthly(months)
+                    for n in p.grant_rate_by_nationality.values())
+        g = (1.0 - shares) * g + mixed
+    targets = a.housing.targets()
+    half = [f"{m.year}-H{1 if m.month <= 6 else 2}" for m in months]
+    missing = sorted({h for h in half if h not in targets})
+    if missing:
+        raise ConfigError(f"housing.taakstelling has no target for {', '.join(missing)} (projection needs it)")
+    housing_m = (np.array([targets[h] for h in half]) / 6.0 * a.housing.realisation_rate.monthly(months)
+                 * a.housing.share_from_coa.monthly(months))
+    lead = p.min_lead_time.values()[0] if p.min_lead_time.value is not None else max(p.min_lead_time.values())
+    d = a.departure
+    return StepParams(
+        months_per_step=k,
+        capacity=_per_step(p.ind_decision_capacity.monthly(months), k, "sum"),
+        lead_steps=int(math.ceil(round(lead, 9) / k)),
+        grant_rate=_per_step(g, k, "first"),
+        dublin_share=_per_step(p.dublin_share.monthly(months), k, "first"),
+        other_outflow=_per_step(p.other_outflow_rate.monthly(months), k, "hazard"),
+        intake_share={s: _per_step(getattr(a.intake_share, s).monthly(months), k, "first")
+                      for s in type(a.intake_share).model_fields},
+        housing=_per_step(housing_m, k, "sum"),
+        departure_hazard=_per_step(d.hazard.monthly(months), k, "hazard"),
+        departure_split=(d.voluntary_share.values()[0], d.forced_share.values()[0], d.unknown_share.values()[0]),
+        capacity_buffer=_per_step(a.capacity_buffer.monthly(months), k, "first"),
+    )

@@ -1,0 +1,202 @@
+"""The stock-flow model of COA reception: a pure function of initial stocks, inflow paths and assumptions.
+
+Groups (stocks, persons):
+  asylum_seekers        in COA reception, waiting for an IND first-instance decision
+  pending_outside_coa   waiting for a decision but not in COA (counts in the IND backlog, not in occupancy)
+  status_holders        in COA with a permit (granted, or nareizigers/resettled arriving with one), waiting
+                        for municipal housing
+  rejected              in COA after a negative decision (appeal, preparing departure)
+Occupancy = asylum_seekers + status_holders + rejected. IND backlog (werkvoorraad) = asylum_seekers +
+pending_outside_coa.
+
+One step (a month, or a quarter in a quarterly replay), for every sample path at once:
+1. intake: stream inflow x intake share; first and repeat applicants enter the procedure (in COA or
+   outside), nareizigers and resettled refugees enter `status_holders` directly.
+2. procedure: a monthly `other_outflow` share of applicants in COA leaves; decisions = min(IND capacity,
+   applicants who have waited at least the minimum lead time), shared between in-COA and outside applicants
+   by their weight in the backlog; of decisions in COA a Dublin share is transferred out, the rest split by
+   the grant rate into new status holders and rejected residents.
+3. housing: status holders leave at the taakstelling x realisation x share-from-COA per step.
+4. departure: rejected residents leave with a hazard, split voluntary / forced / destination unknown.
+
+Exactness of the stock-flow identity. For every group the model first computes the step's total inflow
+`inflow[g, t]` and total outflow `outflow[g, t]` (float64 arrays, stored), with the outflow capped at
+`stock + inflow` so no stock can go negative; only then is the stock set to `stock + inflow - outflow`,
+evaluated as exactly that float expression. Recomputing `stocks[g, t-1] + inflow[g, t] - outflow[g, t]` from
+the stored arrays therefore reproduces `stocks[g, t]` bit for bit (tests check with ==). Named flows
+(`flows`) are the components of those totals; they add up to them to rounding (about 1e-12 relative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mpp.data.schema import STREAMS
+from mpp.occupancy.assumptions import Assumptions, StepParams, resolve
+
+GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
+OCCUPANCY_GROUPS: tuple[str, ...] = ("asylum_seekers", "status_holders", "rejected")
+BACKLOG_GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa")
+A, P, S, R = range(4)
+
+
+@dataclass(frozen=True)
+class Stocks:
+    """Stocks per group at the start of the projection (persons; scalars or arrays over samples)."""
+
+    asylum_seekers: float | np.ndarray
+    pending_outside_coa: float | np.ndarray
+    status_holders: float | np.ndarray
+    rejected: float | np.ndarray
+
+    @classmethod
+    def from_assumptions(cls, a: Assumptions) -> "Stocks":
+        s = a.initial_stocks
+        return cls(*(float(getattr(s, g).values()[0]) for g in GROUPS))
+
+    def as_array(self, n_samples: int) -> np.ndarray:
+        """-> initial[group, sample] float64."""
+        return np.stack([np.broadcast_to(np.asarray(getattr(self, g), dtype=float), (n_samples,)) for g in GROUPS])
+
+
+@dataclass
+class OccupancyPaths:
+    """Projected stocks and flows. Axes: `stocks[group, horizon, sample]` are end-of-step stocks,
+    `initial[group, sample]` the stocks before the first step, `inflow`/`outflow[group, horizon, sample]` the
+    per-step totals, `flows[name][horizon, sample]` named components."""
+
+    groups: tuple[str, ...]
+    periods: pd.PeriodIndex
+    initial: np.ndarray
+    stocks: np.ndarray
+    inflow: np.ndarray
+    outflow: np.ndarray
+    flows: dict[str, np.ndarray]
+    capacity_buffer: np.ndarray  # [horizon]
+    notes: list[str] = field(default_factory=list)
+
+    def group(self, name: str) -> np.ndarray:
+        return self.stocks[self.groups.index(name)]
+
+    def occupancy(self) -> np.ndarray:
+        """Persons in COA reception, [horizon, sample]."""
+        return sum(self.group(g) for g in OCCUPANCY_GROUPS)
+
+    def ind_backlog(self) -> np.ndarray:
+        return sum(self.group(g) for g in BACKLOG_GROUPS)
+
+    def capacity_need(self) -> np.ndarray:
+        return self.occupancy() * (1.0 + self.capacity_buffer[:, None])
+
+    def status_holder_share(self) -> np.ndarray:
+        occ = self.occupancy()
+        return np.divide(self.group("status_holders"), occ, out=np.zeros_like(occ), where=occ > 0)
+
+    def quantities(self) -> dict[str, np.ndarray]:
+        """Reported quantities, each [horizon, sample]."""
+        return {
+            "occupancy_total": self.occupancy(),
+            "asylum_seekers": self.group("asylum_seekers"),
+            "status_holders": self.group("status_holders"),
+            "rejected": self.group("rejected"),
+            "ind_backlog": self.ind_backlog(),
+            "capacity_need": self.capacity_need(),
+            "status_holder_share": self.status_holder_share(),
+        }
+
+    def initial_quantities(self) -> dict[str, np.ndarray]:
+        """Same quantities before the first step, each [sample]."""
+        init = self.initial
+        occ = init[A] + init[S] + init[R]
+        return {
+            "occupancy_total": occ,
+            "asylum_seekers": init[A],
+            "status_holders": init[S],
+            "rejected": init[R],
+            "ind_backlog": init[A] + init[P],
+            "capacity_need": occ * (1.0 + self.capacity_buffer[0]),
+            "status_holder_share": np.divide(init[S], occ, out=np.zeros_like(occ), where=occ > 0),
+        }
+
+
+def project_occupancy(initial: Stocks, inflow: np.ndarray, periods: pd.PeriodIndex, assumptions: Assumptions,
+                      streams: tuple[str, ...] = STREAMS) -> OccupancyPaths:
+    """Project COA occupancy. `inflow[stream, horizon, sample]` (persons per step) in the order of `streams`
+    (missing streams of STREAMS count as zero); `periods` monthly or quarterly, len == horizon."""
+    inflow = np.asarray(inflow, dtype=np.float64)
+    if inflow.ndim != 3 or inflow.shape[0] != len(streams) or inflow.shape[1] != len(periods):
+        raise ValueError(f"inflow must be [stream={len(streams)}, horizon={len(periods)}, sample], got {inflow.shape}")
+    if np.any(~np.isfinite(inflow)) or np.any(inflow < 0):
+        raise ValueError("inflow must be finite and non-negative")
+    unknown = set(streams) - set(STREAMS)
+    if unknown:
+        raise ValueError(f"unknown streams {sorted(unknown)}")
+    sp = resolve(assumptions, periods)
+    return _simulate(initial.as_array(inflow.shape[2]), inflow, streams, periods, sp)
+
+
+def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], periods: pd.PeriodIndex,
+              sp: StepParams) -> OccupancyPaths:
+    H, N = inflow.shape[1], inflow.shape[2]
+    zero = np.zeros((H, N))
+    x = {s: (inflow[streams.index(s)] if s in streams else zero) for s in STREAMS}
+    sh = sp.intake_share
+    intake_proc_coa = x["first_asylum_request"] * sh["first_asylum_request"][:, None] \
+        + x["repeat_asylum_request"] * sh["repeat_asylum_request"][:, None]
+    intake_proc_out = x["first_asylum_request"] * (1 - sh["first_asylum_request"][:, None]) \
+        + x["repeat_asylum_request"] * (1 - sh["repeat_asylum_request"][:, None])
+    intake_status = x["nareizigers"] * sh["nareizigers"][:, None] + x["resettlement"] * sh["resettlement"][:, None]
+    # applicants who arrived within the minimum lead time cannot be decided yet (first in, first out)
+    recent = np.zeros((H, N))
+    arrivals = intake_proc_coa + intake_proc_out
+    for j in range(sp.lead_steps):
+        recent[j:] += arrivals[: H - j]
+
+    names = ("intake_procedure_coa", "intake_procedure_outside", "intake_status_direct", "other_outflow",
+             "decisions_coa", "decisions_outside", "dublin_transfers", "grants", "rejections", "housed",
+             "departure_voluntary", "departure_forced", "departure_unknown")
+    flows = {n: np.zeros((H, N)) for n in names}
+    stocks = np.zeros((4, H, N))
+    tin = np.zeros((4, H, N))
+    tout = np.zeros((4, H, N))
+    cur = init.astype(np.float64).copy()
+    v, f, u = sp.departure_split
+    for t in range(H):
+        a_avail = cur[A] + intake_proc_coa[t]
+        p_avail = cur[P] + intake_proc_out[t]
+        other = sp.other_outflow[t] * a_avail
+        a_rest = a_avail - other
+        backlog = a_rest + p_avail
+        eligible = np.maximum(backlog - recent[t], 0.0)
+        decided = np.minimum(sp.capacity[t], eligible)
+        w = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
+        d_coa = decided * w
+        d_out = decided - d_coa
+        dublin = sp.dublin_share[t] * d_coa
+        grants = sp.grant_rate[t] * (d_coa - dublin)
+        rejections = d_coa - dublin - grants
+
+        s_in = intake_status[t] + grants
+        housed = np.minimum(sp.housing[t], cur[S] + s_in)
+        r_avail = cur[R] + rejections
+        leaving = sp.departure_hazard[t] * r_avail
+
+        tin[A, t], tout[A, t] = intake_proc_coa[t], np.minimum(other + d_coa, a_avail)
+        tin[P, t], tout[P, t] = intake_proc_out[t], np.minimum(d_out, p_avail)
+        tin[S, t], tout[S, t] = s_in, np.minimum(housed, cur[S] + s_in)
+        tin[R, t], tout[R, t] = rejections, np.minimum(leaving, r_avail)
+        cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)
+        stocks[:, t] = cur
+
+        for n, val in (("intake_procedure_coa", intake_proc_coa[t]), ("intake_procedure_outside", intake_proc_out[t]),
+                       ("intake_status_direct", intake_status[t]), ("other_outflow", other),
+                       ("decisions_coa", d_coa), ("decisions_outside", d_out), ("dublin_transfers", dublin),
+                       ("grants", grants), ("rejections", rejections), ("housed", housed),
+                       ("departure_voluntary", leaving * v), ("departure_forced", leaving * f),
+                       ("departure_unknown", leaving * u)):
+            flows[n][t] = val
+    return OccupancyPaths(groups=GROUPS, periods=periods, initial=init, stocks=stocks, inflow=tin, outflow=tout,
+                          flows=flows, capacity_buffer=sp.capacity_buffer)
