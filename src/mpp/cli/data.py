@@ -1,10 +1,171 @@
-"""`mpp data ...`: check, ingest and list monthly realisations."""
+"""`mpp data ...`: check, ingest, list, summarise, sample and fetch monthly realisations."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from mpp.cli.app import app
+import pandas as pd
+import typer
+from rich.table import Table
+
+from mpp.cli.app import app, console
+from mpp.errors import DataError, OfflineError
 
 data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store folder.")
+
+
+@data_app.command("check")
+def check(
+    files: list[Path] = typer.Argument(..., help="Files to check (tidy CSV, CBS 83102NED, Eurostat TSV/SDMX)."),
+    vintage: str | None = typer.Option(None, help="Publication month YYYY-MM: later periods are problems."),
+) -> None:
+    """List every problem of every file at once; OK per good file. Exit code 3 if any problem.
+
+    Example: mpp data check ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv
+    """
+    from mpp.data.validation import inspect_file
+
+    n_bad = 0
+    for path in files:
+        try:
+            frame, problems, raw = inspect_file(path, vintage=vintage)
+        except DataError as exc:
+            console.print(f"[red]REJECTED[/] {exc}", highlight=False, soft_wrap=True)
+            n_bad += 1
+            continue
+        for note in raw.notes:
+            console.print(f"  note {path}: {note}", highlight=False, soft_wrap=True)
+        if problems:
+            n_bad += 1
+            console.print(f"[red]REJECTED[/] {path}: {len(problems)} problem(s)", highlight=False, soft_wrap=True)
+            for p in problems:
+                console.print(f"  {p}", highlight=False, soft_wrap=True)
+        else:
+            console.print(f"[green]OK[/] {path} ({raw.format}, {len(frame)} rows, "
+                          f"{frame['period'].min()}..{frame['period'].max()})", highlight=False, soft_wrap=True)
+    if n_bad:
+        raise DataError(f"{n_bad} of {len(files)} file(s) have problems")
+
+
+@data_app.command("ingest")
+def ingest(
+    file: Path = typer.Argument(..., help="File to validate and store."),
+    vintage: str = typer.Option(..., help="Month the data was published, YYYY-MM."),
+    store: Path = STORE_OPTION,
+) -> None:
+    """Validate a file and store it as a vintage (nothing is stored if it has any problem).
+
+    Example: mpp data ingest cbs_83102NED.csv --vintage 2025-07 --store data/store
+    """
+    from mpp.data.store import VintageStore
+    from mpp.data.validation import inspect_file, raise_for_problems
+
+    frame, problems, raw = inspect_file(file, vintage=vintage)
+    raise_for_problems(problems, file)
+    result = VintageStore(store).ingest(frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding)
+    state = "created" if result.created else "unchanged (same content as stored vintage)"
+    console.print(f"vintage {result.id}: {state}; {result.rows} rows -> {result.path}", highlight=False, soft_wrap=True)
+
+
+@data_app.command("list")
+def list_vintages(store: Path = STORE_OPTION) -> None:
+    """Table of stored vintages.
+
+    Example: mpp data list --store data/store
+    """
+    from mpp.data.store import VintageStore
+
+    table = Table("id", "vintage", "rows", "source", "created", "hash")
+    for e in VintageStore(store).vintages():
+        table.add_row(e["id"], e["vintage"], str(e["rows"]), e["source"], e["created"], e["hash"][:12])
+    console.print(table)
+
+
+def summarise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Annual totals per stream (rows: year, columns: streams) and headline facts of a canonical table."""
+    annual = df.assign(year=df["period"].dt.year).pivot_table(
+        index="year", columns="stream", values="value", aggfunc="sum", fill_value=0)
+    months = df.groupby("year" if "year" in df else df["period"].dt.year)["period"].nunique()
+    annual["months"] = months
+    facts = {"series": int(df[["stream", "nationality"]].drop_duplicates().shape[0]),
+             "nationalities": int(df["nationality"].nunique()),
+             "first": str(df["period"].min()), "last": str(df["period"].max()), "rows": int(len(df))}
+    return annual, facts
+
+
+@data_app.command("summary")
+def summary(
+    store: Path = STORE_OPTION,
+    file: Path | None = typer.Option(None, "--file", help="Summarise a file instead of the store."),
+    vintage: str | None = typer.Option(None, help="Store vintage id (default: latest)."),
+) -> None:
+    """Per-stream annual totals, number of series and date range.
+
+    Example: mpp data summary --file ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv
+    """
+    from mpp.data.loaders import load_file
+    from mpp.data.store import VintageStore
+
+    df = load_file(file) if file is not None else VintageStore(store).read(vintage)
+    annual, facts = summarise(df)
+    console.print(f"{facts['series']} series, {facts['nationalities']} nationalities, "
+                  f"{facts['first']}..{facts['last']}, {facts['rows']} rows", highlight=False, soft_wrap=True)
+    table = Table("year", *[str(c) for c in annual.columns])
+    for year, row in annual.iterrows():
+        table.add_row(str(year), *[f"{int(v):,}" for v in row])
+    console.print(table)
+
+
+@data_app.command("sample")
+def sample(
+    out: Path = typer.Option(..., "--out", help="CSV file to write."),
+    seed: int = typer.Option(0, help="Random seed (same seed, same panel)."),
+    start: str = typer.Option("2015-01", help="First month."),
+    end: str = typer.Option("2025-06", help="Last month."),
+) -> None:
+    """Write the synthetic ~40-nationality x 4-stream panel as tidy CSV.
+
+    Example: mpp data sample --out sample.csv --seed 0
+    """
+    from mpp.data.sample import generate_sample
+    from mpp.provenance import atomic_write_csv
+
+    df = generate_sample(seed=seed, start=start, end=end)
+    atomic_write_csv(out, df.assign(period=df["period"].astype(str)))
+    console.print(f"wrote {len(df)} rows ({df['nationality'].nunique()} nationalities) to {out}", highlight=False, soft_wrap=True)
+
+
+CBS_FILTER = "Geslacht eq 'T001038' and Leeftijd eq '10000'"
+
+
+def download_cbs(table: str = "83102NED") -> pd.DataFrame:
+    """TypedDataSet rows of a CBS table (all sexes and ages) via `cbsodata`; OfflineError without network."""
+    import cbsodata
+    import requests
+
+    try:
+        return pd.DataFrame(cbsodata.get_data(table, filters=CBS_FILTER))
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
+        raise OfflineError(f"cannot download CBS {table}: no network ({type(exc).__name__})") from None
+
+
+@data_app.command("fetch")
+def fetch(
+    source: str = typer.Argument(..., help="Only 'cbs' (StatLine 83102NED) for now."),
+    out: Path = typer.Option(Path("data/raw/cbs_83102NED.csv"), "--out", help="CSV file to write."),
+) -> None:
+    """Download a source file (needs network).
+
+    Example: mpp data fetch cbs --out data/raw/cbs_83102NED.csv
+    """
+    from mpp.provenance import atomic_write_csv
+
+    if source != "cbs":
+        raise DataError(f"unknown source {source!r}: only 'cbs' can be fetched")
+    df = download_cbs()
+    atomic_write_csv(out, df)
+    console.print(f"wrote {len(df)} CBS 83102NED rows to {out}; check it with `mpp data check {out}`",
+                  highlight=False, soft_wrap=True)

@@ -80,20 +80,20 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _raw_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    df = pd.DataFrame(records, columns=list(RAW_COLUMNS))
-    for c in ("period", "stream", "nationality", "value"):
-        df[c] = df[c].astype(str)
-    df["row"] = df["row"].astype("int64")
+def _text_frame(records: list[dict] | pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A frame of text cells plus an int64 `row` column, in the given column order."""
+    df = pd.DataFrame(records, columns=list(columns))
+    for c in columns:
+        df[c] = df[c].astype("int64") if c == "row" else df[c].astype(str)
     return df.reset_index(drop=True)
+
+
+def _raw_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    return _text_frame(records, RAW_COLUMNS)
 
 
 def _stated_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    df = pd.DataFrame(records, columns=list(STATED_COLUMNS))
-    for c in ("period", "nationality", "parts", "value"):
-        df[c] = df[c].astype(str)
-    df["row"] = df["row"].astype("int64")
-    return df.reset_index(drop=True)
+    return _text_frame(records, STATED_COLUMNS)
 
 
 def _is_blank(values: pd.Series) -> pd.Series:
