@@ -170,7 +170,8 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
         other = sp.other_outflow[t] * a_avail
         a_rest = a_avail - other
         backlog = a_rest + p_avail
-        eligible = np.maximum(backlog - recent[t], 0.0)
+        eligible = backlog - recent[t]
+        eligible = np.where(eligible > 1e-9 * backlog, eligible, 0.0)  # rounding noise is not a person
         decided = np.minimum(sp.capacity[t], eligible)
         w = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
         d_coa = decided * w
