@@ -1,0 +1,30 @@
+"""`mpp report RUN_DIR`: the HTML report and the Excel workbook of a forecast run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mpp.cli.app import app, console
+
+
+@app.command("report")
+def report(
+    run_dir: Path = typer.Argument(..., help="Forecast run directory (bands_monthly.csv, manifest.json, ...)."),
+    previous: Path | None = typer.Option(None, "--previous", help="Previous run directory, for the revision table."),
+    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default RUN_DIR/report[_nl].html)."),
+    excel: Path | None = typer.Option(None, "--excel", help="Workbook to write (default RUN_DIR/report[_nl].xlsx)."),
+    lang: str = typer.Option("en", "--lang", help="Language of labels: en or nl."),
+    html_only: bool = typer.Option(False, "--html-only", help="Write only the HTML report."),
+    excel_only: bool = typer.Option(False, "--excel-only", help="Write only the workbook."),
+) -> None:
+    """Write the self-contained HTML report and the Excel workbook of a run (both by default)."""
+    from mpp.errors import MppError
+    from mpp.report import write_report
+
+    if html_only and excel_only:
+        raise MppError("--html-only and --excel-only exclude each other")
+    for path in write_report(run_dir, out=out, excel=excel, previous=previous, lang=lang,
+                             html=not excel_only, workbook=not html_only):
+        console.print(f"wrote {path}")

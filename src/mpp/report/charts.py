@@ -1,0 +1,151 @@
+"""Fan charts and annual scenario charts (matplotlib, object API on the Agg canvas: no global pyplot state).
+
+Every chart uses the same styling: realised history in near-black, the minimum-maximum band lightly shaded, the
+median-medio band darker, the median as a line, and the forecast start marked by a dashed line.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import YearLocator, DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from mpp.report.i18n import SCENARIOS, check_lang, format_number, t
+
+COLORS = {
+    "history": "#222222",
+    "outer": "#c6dbef",
+    "inner": "#6baed6",
+    "median": "#08519c",
+    "medio": "#2171b5",
+    "realised_bar": "#9e9e9e",
+    "grid": "#e0e0e0",
+}
+FIGSIZE = (8.0, 3.6)
+
+
+def _style_axes(ax, lang: str, ylabel: str) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylim(bottom=0)
+
+
+def _new_figure(figsize=FIGSIZE) -> tuple[Figure, object]:
+    fig = Figure(figsize=figsize, dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _as_period_index(values) -> pd.PeriodIndex:
+    if isinstance(values, pd.PeriodIndex):
+        return values.asfreq("M")
+    return pd.PeriodIndex(pd.Series(values).astype(str).str.slice(0, 7), freq="M")
+
+
+def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "en", *,
+              history_months: int = 60, ylabel: str | None = None) -> Figure:
+    """Realised history plus the four scenario bands of one monthly series.
+
+    history: realised values on a PeriodIndex (or 'YYYY-MM' labels); may be empty (e.g. occupancy without observations).
+    bands: one row per forecast month with `period` and the columns minimum, median, medio, maximum.
+    Only the last `history_months` of history are drawn so the forecast stays readable.
+    """
+    check_lang(lang)
+    fig, ax = _new_figure()
+    b = bands.assign(_p=_as_period_index(bands["period"]).to_numpy()).sort_values("_p")
+    x = pd.PeriodIndex(b["_p"], freq="M").to_timestamp()
+    band = {s: b[s].to_numpy(float) for s in SCENARIOS}
+
+    h = history.dropna()
+    if len(h):
+        h = pd.Series(h.to_numpy(float), index=_as_period_index(h.index)).sort_index().iloc[-history_months:]
+        hx = h.index.to_timestamp()
+        ax.plot(hx, h.to_numpy(), color=COLORS["history"], linewidth=1.4, label=t("realised", lang))
+        # Start the fan at the last realised value so the picture has no gap at the cut-off.
+        if len(x) and h.index[-1] < b["_p"].iloc[0]:
+            x = hx[-1:].append(x)
+            band = {s: np.concatenate([[h.iloc[-1]], v]) for s, v in band.items()}
+        ax.axvline(hx[-1], color="#888888", linestyle="--", linewidth=0.9)
+
+    ax.fill_between(x, band["minimum"], band["maximum"], color=COLORS["outer"], linewidth=0,
+                    label=t("band_outer", lang))
+    ax.fill_between(x, band["median"], band["medio"], color=COLORS["inner"], linewidth=0,
+                    label=t("band_inner", lang))
+    ax.plot(x, band["median"], color=COLORS["median"], linewidth=1.8, label=t("median", lang))
+
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.xaxis.set_major_locator(YearLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    _style_axes(ax, lang, ylabel or t("persons_per_month", lang))
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=4)
+    ax.margins(x=0.01)
+    top = max(np.nanmax(band["maximum"]) if len(x) else 0, h.max() if len(h) else 0)
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1)  # head room for the legend
+    return fig
+
+
+def realised_annual(history: pd.Series) -> pd.Series:
+    """Sums of complete calendar years (12 realised months) of a monthly series; incomplete years are left out."""
+    h = history.dropna()
+    if not len(h):
+        return pd.Series(dtype=float)
+    idx = _as_period_index(h.index)
+    s = pd.Series(h.to_numpy(float), index=idx)
+    by_year = s.groupby(idx.year)
+    counts = by_year.count()
+    return by_year.sum()[counts == 12].astype(float)
+
+
+def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
+                 realised: pd.Series | None = None, realised_years: int = 3, ylabel: str | None = None) -> Figure:
+    """Bar-with-whiskers chart of the annual scenarios: the bar is the median, the whisker runs from minimum to
+    maximum, a tick marks medio. Complete realised years (index year, value) are drawn as grey bars before them."""
+    check_lang(lang)
+    fig, ax = _new_figure((8.0, 3.4))
+    a = bands_annual.sort_values("year")
+    years = a["year"].astype(int).to_numpy()
+    med = a["median"].to_numpy(float)
+    lo, hi, medio = (a[s].to_numpy(float) for s in ("minimum", "maximum", "medio"))
+    if realised is not None and len(realised):
+        r = realised[realised.index < (years.min() if len(years) else np.inf)].iloc[-realised_years:]
+        ax.bar(r.index.astype(str), r.to_numpy(), color=COLORS["realised_bar"], width=0.6, label=t("realised", lang))
+        for xi, v in zip(r.index.astype(str), r.to_numpy()):
+            ax.annotate(format_number(v, lang), (xi, v), ha="center", va="bottom", fontsize=8,
+                        xytext=(0, 2), textcoords="offset points")
+    labels = years.astype(str)
+    ax.bar(labels, med, color=COLORS["inner"], width=0.6, label=t("median", lang))
+    ax.errorbar(labels, med, yerr=[med - lo, hi - med], fmt="none", ecolor=COLORS["history"], capsize=6,
+                linewidth=1.2, label=f"{t('minimum', lang)} - {t('maximum', lang)}")
+    ax.scatter(labels, medio, marker="_", s=400, color=COLORS["median"], linewidths=2.2, zorder=3,
+               label=t("medio", lang))
+    for xi, v, top in zip(labels, med, hi):
+        ax.annotate(format_number(v, lang), (xi, top), ha="center", va="bottom", fontsize=8,
+                    xytext=(0, 3), textcoords="offset points")
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    _style_axes(ax, lang, ylabel or t("persons_per_year", lang))
+    handles, names = ax.get_legend_handles_labels()
+    order = [t(k, lang) for k in ("realised", "median", "medio")] + [f"{t('minimum', lang)} - {t('maximum', lang)}"]
+    pairs = sorted(zip(handles, names), key=lambda hn: order.index(hn[1]))
+    ax.legend([h for h, _ in pairs], [n for _, n in pairs], loc="upper left", fontsize=8, frameon=False, ncol=4)
+    top = np.nanmax(hi) if len(hi) else 0
+    if realised is not None and len(realised):
+        top = max(top, float(realised.max()))
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """PNG bytes of a figure (the figure is not kept open anywhere: no pyplot)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -1,0 +1,23 @@
+import openpyxl
+from typer.testing import CliRunner
+
+from mpp.cli import app
+
+runner = CliRunner()
+
+
+def test_report_command_writes_html_and_workbook_by_default(run_dir, tmp_path):
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["report", str(run_dir), "--out", str(html), "--excel", str(xlsx), "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    assert "Kerncijfers" in html.read_text(encoding="utf-8")
+    assert "Kerncijfers" in openpyxl.load_workbook(xlsx).sheetnames
+
+
+def test_report_command_user_errors(tmp_path, run_dir):
+    from mpp.errors import DataError, MppError
+
+    result = runner.invoke(app, ["report", str(tmp_path / "missing")])
+    assert isinstance(result.exception, DataError)
+    result = runner.invoke(app, ["report", str(run_dir), "--lang", "de", "--out", str(tmp_path / "x.html")])
+    assert isinstance(result.exception, MppError) and "unknown language" in str(result.exception)

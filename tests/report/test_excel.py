@@ -1,0 +1,89 @@
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+# openpyxl writes floats with 16 significant digits (Excel itself keeps 15): equal up to the last binary digit.
+EXACT = {"rtol": 1e-15, "atol": 0}
+
+from mpp.report.excel import sheet_title, write_workbook
+from mpp.report.i18n import SCENARIOS, t
+from mpp.report.inputs import read_run
+
+
+@pytest.fixture(scope="module")
+def workbook(run_dir, tmp_path_factory):
+    path = write_workbook(read_run(run_dir), tmp_path_factory.mktemp("xlsx") / "run.xlsx", lang="nl")
+    return openpyxl.load_workbook(path)
+
+
+def _block(ws, first_col: int, n_cols: int) -> pd.DataFrame:
+    header = [ws.cell(row=2, column=first_col + j).value for j in range(n_cols)]
+    rows = [r for r in ws.iter_rows(min_row=3, min_col=first_col, max_col=first_col + n_cols - 1, values_only=True)
+            if r[0] is not None]
+    return pd.DataFrame(rows, columns=header)
+
+
+def test_sheets_per_quantity_plus_tables_assumptions_metadata(workbook):
+    names = workbook.sheetnames
+    for expected in ("Kerncijfers", "totale asielinstroom", "eerste asielverzoeken", "herhaalde asielverzoeken",
+                     "nareizigers", "Syrië", "COA-bezetting", "capaciteitsbehoefte", "alle reeksen maand",
+                     "alle reeksen jaar", "Aannames", "metadata"):
+        assert expected in names
+    assert all(len(n) <= 31 for n in names)
+
+
+def _check_bands(ws, first_col: int, key: str, key_nl: str, csv_name: str, run_dir, sid: str) -> pd.DataFrame:
+    """The block's forecast rows (those with a median) equal the series' rows of the bands CSV."""
+    scen = [t(s, "nl") for s in SCENARIOS]
+    block = _block(ws, first_col, 6)
+    assert list(block.columns) == [key_nl, "gerealiseerd", *scen]
+    csv = pd.read_csv(run_dir / csv_name, float_precision="round_trip")
+    csv = csv[csv["series_id"] == sid]
+    fc = block[block["mediaan"].notna()]
+    assert fc[key_nl].astype(str).tolist() == csv[key].astype(str).tolist()
+    np.testing.assert_allclose(fc[scen].to_numpy(float), csv[list(SCENARIOS)].to_numpy(float), **EXACT)
+    return block
+
+
+def test_quantity_sheet_values_equal_the_bands_csv(workbook, run_dir):
+    sid = "first_asylum_request/TOTAL"
+    ws = workbook["eerste asielverzoeken"]
+    assert ws.freeze_panes == "A3"
+    monthly = _check_bands(ws, 1, "period", "periode", "bands_monthly.csv", run_dir, sid)
+    _check_bands(ws, 8, "year", "jaar", "bands_annual.csv", run_dir, sid)
+    hist = pd.read_csv(run_dir / "history.csv", float_precision="round_trip")
+    hist = hist[hist["series_id"] == sid].tail(36)
+    realised = monthly[monthly["gerealiseerd"].notna()]
+    assert realised["periode"].tolist() == hist["period"].tolist()
+    np.testing.assert_array_equal(realised["gerealiseerd"].to_numpy(float), hist["value"].to_numpy(float))
+    assert ws.cell(row=3 + len(monthly) - 1, column=4).number_format == "#,##0"
+    assert ws.column_dimensions["A"].width >= 10
+
+
+def test_full_band_sheets_equal_the_csv(workbook, run_dir):
+    for sheet, name in (("alle reeksen maand", "bands_monthly.csv"), ("alle reeksen jaar", "bands_annual.csv")):
+        csv = pd.read_csv(run_dir / name, float_precision="round_trip")
+        got = _block(workbook[sheet], 1, len(csv.columns))
+        assert list(got.columns) == list(csv.columns)
+        assert len(got) == len(csv)
+        key = "period" if "period" in csv.columns else "year"
+        assert got[key].astype(str).tolist() == csv[key].astype(str).tolist()
+        np.testing.assert_allclose(got[list(SCENARIOS)].to_numpy(float), csv[list(SCENARIOS)].to_numpy(float),
+                                   **EXACT)
+
+
+def test_metadata_and_assumptions(workbook):
+    meta = dict(r for r in workbook["metadata"].iter_rows(min_row=3, values_only=True))
+    assert meta["cutoff"] == "2025-06" and meta["data_hash"] == "d" * 64 and meta["mlflow_run_id"]
+    assert meta["assumptions_hash"] == "a" * 64
+    assumptions = dict(r for r in workbook["Aannames"].iter_rows(min_row=3, values_only=True))
+    assert assumptions["quantile.medio"] == "0.67"
+    assert assumptions["occupancy.grant_rate.value"] == "0.38"
+
+
+def test_sheet_titles_are_valid_and_unique():
+    taken: set[str] = set()
+    a = sheet_title("nareizigers (family reunification): Eritrea", taken)
+    b = sheet_title("nareizigers (family reunification): Ethiopia", taken)
+    assert len(a) <= 31 and len(b) <= 31 and a != b and ":" not in a
