@@ -46,19 +46,37 @@ class BacktestOutputs:
 
 
 def open_source(path: str | Path) -> DataSource:
-    """A vintage store folder (has index.json) or a data file any `mpp.data.loaders` loader reads."""
+    """A vintage store folder (each origin sees the vintage published then) or a data file (validated)."""
     path = Path(path)
     if path.is_dir():
         from mpp.data.store import VintageStore
 
-        if not (path / "index.json").exists():
-            raise BacktestError(f"{path} is a folder but not a vintage store (no index.json)")
         return VintageSource(VintageStore(path), name=f"vintage store {path}")
-    if not path.exists():
-        raise BacktestError(f"{path}: no such data file")
-    from mpp.data.loaders import load_file
+    from mpp.data.io import read_realisations
 
-    return FrameSource(load_file(path), name=path.name)
+    return FrameSource(read_realisations(path)[0], name=path.name)
+
+
+def read_csv_free_last_column(path: Path) -> pd.DataFrame:
+    """A CSV whose last column (a free-text source) may hold unquoted commas, as the shared files do.
+
+    Every line is split into as many fields as the header has, the last one taking the rest of the line."""
+    import csv
+    import io
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    rows = []
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        head = next(csv.reader([line]))
+        if len(head) != len(header):  # unquoted commas in the last column: split only as often as needed
+            head = line.split(",", len(header) - 1)
+        rows.append(head)
+    text = io.StringIO()
+    csv.writer(text).writerows([header, *rows])
+    return pd.read_csv(io.StringIO(text.getvalue()), dtype={"data_cutoff": str, "published": str})
 
 
 def load_realised_figures(shared_data: Path) -> pd.DataFrame:
@@ -68,7 +86,7 @@ def load_realised_figures(shared_data: Path) -> pd.DataFrame:
     frames = []
     f = shared_data / "realised_totals.csv"
     if f.exists():
-        frames.append(pd.read_csv(f))
+        frames.append(read_csv_free_last_column(f))
     f = shared_data / "real" / "cbs_annual_national_totals_2015_2024.csv"
     if f.exists():
         c = pd.read_csv(f)
@@ -94,7 +112,7 @@ def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data
     pub_file = shared_data / "mpp_published.csv"
     if not pub_file.exists():
         return None
-    published = pd.read_csv(pub_file, dtype={"data_cutoff": str, "published": str})
+    published = read_csv_free_last_column(pub_file)
     realised = load_realised_figures(shared_data)
     latest = source.latest()
     first, last = latest["period"].min(), latest["period"].max()

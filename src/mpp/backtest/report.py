@@ -33,6 +33,7 @@ def summary_markdown(title: str, facts: dict[str, str], headline: pd.DataFrame, 
                    "coverage_min_max", "exceed_medio", "exceed_median"]]
     lines += ["## Ranking by level (monthly values, mean scaled CRPS)", "", markdown_table(top), ""]
     if peer is not None and not peer.empty:
+        peer = peer.loc[peer["realised"].notna()]  # only forecasts whose outcome is known can be judged
         cols = ["forecaster", "vintage", "data_cutoff", "quantity", "target_year", "minimum", "median", "medio",
                 "maximum", "realised", "approx", "rel_error", "inside"]
         lines += ["## Official MPP forecasts and ours at the same cut-off", "", markdown_table(peer[cols]), ""]
@@ -54,6 +55,7 @@ def summary_html(title: str, facts: dict[str, str], headline: pd.DataFrame, rank
              "<h2>Headline: next-12-month totals per series</h2>", headline.to_html(**fmt),
              "<h2>Ranking by level</h2>", ranking.to_html(**fmt)]
     if peer is not None and not peer.empty:
+        peer = peer.loc[peer["realised"].notna()]
         parts += ["<h2>Official MPP forecasts and ours at the same cut-off</h2>", peer.to_html(**fmt)]
     if notes:
         parts += ["<h2>Notes</h2><ul>", *[f"<li>{html.escape(n)}</li>" for n in notes], "</ul>"]

@@ -1,0 +1,55 @@
+"""The whole backtest into one folder: tables, ranking, headline, plots, summaries; the CLI on real data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from mpp.backtest.pipeline import load_metrics, run_backtest_pipeline
+from mpp.backtest.runner import FrameSource, parse_origins
+from mpp.cli.app import app
+
+OUTPUTS = ("scores.csv", "scores.parquet", "scores_detail.parquet", "ranking.csv", "headline.csv",
+           "annual_errors.csv", "summary_metrics.json", "summary.md", "summary.html", "error_by_horizon.png",
+           "coverage_by_level.png", "annual_error_by_origin_year.png")
+
+
+def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
+    res = run_backtest_pipeline(FrameSource(panel, "synthetic"), ["drift"], parse_origins("2018-12:2019-12:6"),
+                                13, tmp_path, progress=False, shared_data=None, n_boot=50)
+    for f in OUTPUTS:
+        assert (tmp_path / f).stat().st_size > 0, f
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert set(scores["level"]) == {"total", "stream", "nationality", "stream_nationality"}
+    assert set(scores["target"]) == {"month", "next12", "year"}
+    assert set(scores["variant"]) == {"baseline", "drift"}
+    assert set(res.ranking.groupby("level")["rank"].apply(tuple)) == {(1, 2)}
+    metrics = load_metrics(tmp_path)
+    assert set(metrics) == {"baseline", "drift"} and metrics["baseline"]["crps_skill"] == 0.0
+    assert "wape_next12" in metrics["drift"] and "total.mase" in metrics["drift"]
+    md = (tmp_path / "summary.md").read_text()
+    assert "Headline" in md and "default variant drift" in md
+
+
+@pytest.mark.slow
+def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fast_config, tmp_path):
+    out = tmp_path / "bt"
+    args = ["backtest", "--data", str(cbs_monthly_path), "--variants", "drift", "--origins", "2023-06:2024-06:12",
+            "--horizon", "12", "--out", str(out), "--quiet"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "Headline" in r.output and "wall time" in r.output
+    peer = pd.read_csv(out / "official_peer.csv")
+    official = peer.loc[(peer["forecaster"] == "official MPP") & (peer["vintage"] == "MPP 2024-II")
+                        & (peer["target_year"] == 2024)].iloc[0]
+    assert official["realised"] == 45600 and official["approx"] == "yes"
+    ours = peer.loc[(peer["forecaster"] != "official MPP") & (peer["data_cutoff"] == "2024-06")]
+    assert {"panel_7nat_first_requests_and_nareizigers", "first_asylum_request"} <= set(ours["quantity"])
+    national = ours.loc[ours["quantity"] == "first_asylum_request"].iloc[0]
+    assert national["realised"] == 32175 and "assumption" in national["vintage"]
+    detail = pd.read_parquet(out / "scores_detail.parquet")
+    assert detail.loc[detail["target"] == "month", "period"].max() == "2025-06"
+    assert json.loads((out / "backtest.json").read_text())["horizon"] == 12
