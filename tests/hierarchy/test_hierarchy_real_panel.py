@@ -16,15 +16,10 @@ from mpp.data.schema import TOTAL
 from mpp.hierarchy import build_hierarchy, projection_matrix, reconcile_paths, shrunk_covariance
 from mpp.hierarchy.reconcile import residual_matrix
 
-ISO3 = {"Afghanistan": "AFG", "Eritrea": "ERI", "Iraq": "IRQ", "Somalia": "SOM", "Syria": "SYR",
-        "Turkey": "TUR", "Yemen": "YEM"}
-
 
 @pytest.fixture(scope="module")
-def panel(cbs_monthly_path):
-    raw = pd.read_csv(cbs_monthly_path)
-    raw["nationality"] = raw["nationality"].map(ISO3)
-    assert raw["nationality"].notna().all()
+def panel(cbs_panel):
+    raw = cbs_panel
     series = {
         "TOTAL/TOTAL": raw.groupby("period")["value"].sum(),
         **{f"{s}/{TOTAL}": g.groupby("period")["value"].sum() for s, g in raw.groupby("stream")},

@@ -86,6 +86,9 @@ def test_projection_matrix_reports_missing_inputs_and_unknown_methods():
         projection_matrix("middle_out", TWO)
     with pytest.raises(DataError):
         projection_matrix("mint_shrink", TWO, residuals=np.ones((2, 6)))
+    no_model = pd.DataFrame(np.random.default_rng(0).normal(size=(20, 5)), columns=TWO.series_ids[:5])
+    with pytest.raises(DataError, match="a/Y"):
+        projection_matrix("mint_shrink", TWO, residuals=no_model)
 
 
 @st.composite

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mpp.errors import DataError
 from mpp.hierarchy import aggregate_history, build_hierarchy, pool_small_nationalities
@@ -101,3 +103,22 @@ def test_aggregate_history_sums_bottom_through_S_and_ignores_total_rows():
     assert list(wide.columns) == h.series_ids
     assert wide.loc[pd.Period("2024-01", "M")].tolist() == [7, 3, 4, 5, 2, 1, 2, 4]
     assert wide.loc[pd.Period("2024-02", "M")].tolist() == [8, 3, 5, 8, 0, 3, 0, 5]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.integers(0, 5), st.sampled_from(["s", "t"]), st.sampled_from(["AFG", "ERI", "IRQ", "SYR", "OTHER"])),
+        st.integers(0, 500), min_size=1),
+    top_n=st.integers(0, 4),
+    window=st.integers(1, 6),
+)
+def test_pooling_preserves_stream_totals_and_keeps_at_most_top_n_per_stream(cells, top_n, window):
+    rows = canonical_rows([(str(pd.Period("2024-01", "M") + m), s, n, v) for (m, s, n), v in cells.items()])
+    out = pool_small_nationalities(rows, top_n=top_n, window_months=window)
+    before = rows.groupby(["period", "stream"])["value"].sum()
+    after = out.groupby(["period", "stream"])["value"].sum()
+    pd.testing.assert_series_equal(before, after)
+    assert not out.duplicated(["period", "stream", "nationality"]).any()
+    for _, g in out.groupby("stream"):
+        assert len(set(g["nationality"]) - {"OTHER"}) <= top_n

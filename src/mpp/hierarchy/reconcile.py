@@ -148,7 +148,11 @@ def projection_matrix(
     if method == "mint_shrink":
         if residuals is None:
             raise ConfigError("reconciliation 'mint_shrink' needs in-sample residuals")
-        W, _ = shrunk_covariance(complete_rows(residual_matrix(residuals, hierarchy)))
+        res = residual_matrix(residuals, hierarchy)
+        absent = [sid for sid, col in zip(hierarchy.series_ids, res.T) if np.isnan(col).all()]
+        if absent:
+            raise DataError(f"mint_shrink needs in-sample residuals for every series; none for {', '.join(absent[:5])}")
+        W, _ = shrunk_covariance(complete_rows(res))
         return gls_projection(S, W)
     raise ConfigError(f"unknown reconciliation method {method!r}; choose one of {', '.join(METHODS)}")
 
@@ -167,7 +171,8 @@ def reconcile_paths(
         raise DataError(f"paths must be [{hierarchy.n_all}, horizon, sample], got shape {paths.shape}")
     if P.shape != (hierarchy.n_bottom, hierarchy.n_all):
         raise DataError(f"P must be [{hierarchy.n_bottom}, {hierarchy.n_all}], got shape {P.shape}")
-    bottom = np.einsum("ba,ahn->bhn", P, paths)
+    n_all, horizon, n_samples = paths.shape
+    bottom = P @ paths.reshape(n_all, horizon * n_samples)  # one matmul over every (horizon, sample)
     if nonnegative:
         np.maximum(bottom, 0.0, out=bottom)
-    return np.einsum("sb,bhn->shn", hierarchy.S, bottom)
+    return (hierarchy.S @ bottom).reshape(n_all, horizon, n_samples)

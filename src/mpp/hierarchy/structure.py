@@ -99,6 +99,7 @@ def pool_small_nationalities(
       it is inside the top N.
     - Rows with nationality TOTAL (or stream TOTAL) are aggregates, not bottom series: they are dropped.
     - Rows already labelled OTHER are always part of OTHER. UNKNOWN competes like any other code.
+    - A stream without rows in the window has no recent volume: all its nationalities become OTHER.
     - Values are summed over the rows that exist; no month is invented for a nationality without a row.
     Metadata: `source` of a pooled row lists the distinct sources joined by "+", `vintage` is the latest one.
     """
