@@ -66,3 +66,14 @@ def test_series_without_residuals_keep_their_order():
 def test_shape_mismatch_is_reported():
     with pytest.raises(DataError):
         impose_dependence(independent_base(n=10), np.zeros((20, 3)), seed=0)
+
+
+def test_a_series_with_constant_residuals_is_left_independent_without_failing():
+    base = independent_base(n=500)
+    res = correlated_residuals(0.9)
+    res[:, H.position("s/B")] = 0.0  # e.g. a series that was zero in every month
+    out = impose_dependence(base, res, seed=9)
+    sums = out.sum(axis=1)
+    a, b, c = (H.position(s) for s in ("s/A", "s/B", "s/C"))
+    assert np.corrcoef(sums[a], sums[c])[0, 1] > 0.7
+    assert abs(np.corrcoef(sums[a], sums[b])[0, 1]) < 0.15
