@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mpp.bands import DEFAULT_QUANTILES, validate_quantiles
 from mpp.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 RECONCILIATION_METHODS = ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
-BAND_NAMES = ("minimum", "median", "medio", "maximum")
 
 
 def config_dir() -> Path:
@@ -39,8 +39,7 @@ class ForecastConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     horizon: int | Literal["auto"] = "auto"
     n_samples: int = Field(1000, ge=20, le=100_000)
-    quantiles: dict[str, float] = Field(
-        default_factory=lambda: {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95})
+    quantiles: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_QUANTILES))
     reconciliation: Literal["bottom_up", "top_down", "ols", "wls_struct", "mint_shrink"] = "mint_shrink"
     dependence: bool = True
     pooling: Pooling = Pooling()
@@ -53,21 +52,19 @@ class ForecastConfig(BaseModel):
             raise ValueError("horizon must be a positive number of months or 'auto'")
         return v
 
-    @model_validator(mode="after")
-    def _quantiles_ordered(self):
-        q = self.quantiles
-        if tuple(q) != BAND_NAMES:
-            raise ValueError(f"quantiles must name exactly {', '.join(BAND_NAMES)} in that order, got {', '.join(q)}")
-        vals = list(q.values())
-        if not all(0 < v < 1 for v in vals) or any(b <= a for a, b in zip(vals, vals[1:])):
-            raise ValueError(f"quantiles must be strictly increasing within (0, 1), got {q}")
-        return self
+    @field_validator("quantiles")
+    @classmethod
+    def _quantiles_ordered(cls, q):
+        try:
+            return validate_quantiles(q)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
 
     def horizon_for(self, cutoff) -> int:
         """Months to forecast after `cutoff` (a Period[M]): 'auto' runs to December of the year after next."""
         if self.horizon != "auto":
             return int(self.horizon)
-        return (cutoff.year + 2 - cutoff.year) * 12 + (12 - cutoff.month)
+        return 24 + 12 - cutoff.month
 
 
 def load_forecast_config(path: str | os.PathLike | None = None) -> ForecastConfig:
