@@ -21,3 +21,13 @@ def test_report_command_user_errors(tmp_path, run_dir):
     assert isinstance(result.exception, DataError)
     result = runner.invoke(app, ["report", str(run_dir), "--lang", "de", "--out", str(tmp_path / "x.html")])
     assert isinstance(result.exception, MppError) and "unknown language" in str(result.exception)
+
+
+def test_report_command_writes_every_chart_as_png(run_dir, tmp_path):
+    result = runner.invoke(app, ["report", str(run_dir), "--html-only", "--out", str(tmp_path / "r.html"),
+                                 "--charts", str(tmp_path / "charts")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "charts").glob("*.png"))
+    assert "fan_TOTAL_TOTAL.png" in names and "annual_nareizigers_TOTAL.png" in names
+    assert "fan_occupancy_total.png" in names and len(names) == 16
+    assert not (tmp_path / "r.xlsx").exists() and not (run_dir / "report.xlsx").exists()

@@ -1,17 +1,13 @@
 """The HTML report: content from the template, and rendering in headless Chromium with a screenshot artefact."""
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+from report_browser import chromium_or_skip, dump_dom, screenshot
 
 from mpp.report import write_report
 from mpp.report.html import render_html
 from mpp.report.inputs import read_run
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_report_is_self_contained_with_all_sections(run_dir, previous_run_dir):
@@ -36,30 +32,13 @@ def test_dutch_report_without_optional_parts(minimal_run_dir):
         assert f'<section id="{absent}">' not in html
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(run_dir, previous_run_dir, tmp_path):
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("chromium not installed (scripts/install-system-deps.sh installs it)")
+    chromium_or_skip()
     out = tmp_path / "report.html"
     write_report(run_dir, out=out, previous=previous_run_dir, workbook=False)
-    common = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([*common, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=True).stdout
+    dom = dump_dom(out, tmp_path / "profile")
     assert dom.count("<table") >= 6  # headline, revision, scorecard, backtest summary, assumptions, provenance
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', dom)) == 16
-    shot = tmp_path / "report.png"
-    subprocess.run([*common, f"--screenshot={shot}", "--window-size=1280,4000", out.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    shot = screenshot(out, tmp_path / "report.png", tmp_path / "profile", "report_synthetic.png")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
-    artefacts = REPO / "test-artifacts"
-    artefacts.mkdir(exist_ok=True)
-    shutil.copy(shot, artefacts / "report_synthetic.png")

@@ -16,15 +16,19 @@ def report(
     out: Path | None = typer.Option(None, "--out", help="HTML file to write (default RUN_DIR/report[_nl].html)."),
     excel: Path | None = typer.Option(None, "--excel", help="Workbook to write (default RUN_DIR/report[_nl].xlsx)."),
     lang: str = typer.Option("en", "--lang", help="Language of labels: en or nl."),
+    charts: Path | None = typer.Option(None, "--charts", help="Also write every chart as a PNG into this folder."),
     html_only: bool = typer.Option(False, "--html-only", help="Write only the HTML report."),
     excel_only: bool = typer.Option(False, "--excel-only", help="Write only the workbook."),
 ) -> None:
     """Write the self-contained HTML report and the Excel workbook of a run (both by default)."""
     from mpp.errors import MppError
-    from mpp.report import write_report
+    from mpp.report import write_charts, write_report
 
     if html_only and excel_only:
         raise MppError("--html-only and --excel-only exclude each other")
     for path in write_report(run_dir, out=out, excel=excel, previous=previous, lang=lang,
                              html=not excel_only, workbook=not html_only):
         console.print(f"wrote {path}")
+    if charts is not None:
+        written = write_charts(run_dir, charts, lang=lang)
+        console.print(f"wrote {len(written)} charts to {charts}")

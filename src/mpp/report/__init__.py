@@ -11,13 +11,13 @@ from pathlib import Path
 from mpp.provenance import atomic_write_text
 from mpp.report.charts import annual_chart, fan_chart, figure_png
 from mpp.report.excel import build_workbook, write_workbook
-from mpp.report.html import render_html
+from mpp.report.html import all_charts, render_html
 from mpp.report.i18n import check_lang
 from mpp.report.inputs import RunData, read_run
 from mpp.report.tables import headline_table
 
 __all__ = ["RunData", "read_run", "fan_chart", "annual_chart", "figure_png", "render_html", "build_workbook",
-           "write_workbook", "headline_table", "write_report", "default_paths"]
+           "write_workbook", "headline_table", "write_report", "write_charts", "default_paths"]
 
 
 def default_paths(run_dir: str | Path, lang: str = "en") -> tuple[Path, Path]:
@@ -45,4 +45,18 @@ def write_report(run_dir: str | Path, *, out: str | Path | None = None, excel: s
         target = Path(excel) if excel is not None else xlsx_path
         write_workbook(run, target, lang)
         written.append(target)
+    return written
+
+
+def write_charts(run_dir: str | Path, out_dir: str | Path, lang: str = "en") -> list[Path]:
+    """Every chart of the report as a separate PNG in `out_dir` (for slides and notes): fan_*.png, annual_*.png."""
+    from mpp.provenance import atomic_write_bytes
+
+    check_lang(lang)
+    out = Path(out_dir)
+    written = []
+    for chart in all_charts(read_run(run_dir), lang):
+        path = out / f"{chart.name}.png"
+        atomic_write_bytes(path, chart.png)
+        written.append(path)
     return written

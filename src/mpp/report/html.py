@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -19,12 +20,23 @@ from mpp.report.tables import (TOTAL_ID, add_change, backtest_scorecard, family_
 
 @dataclass
 class Chart:
+    name: str  # file stem, e.g. "fan_TOTAL_TOTAL"
     title: str
     png: bytes
 
     @property
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def chart_name(kind: str, quantity: str) -> str:
+    """A file stem for a chart: 'fan_TOTAL_TOTAL', 'annual_nareizigers_TOTAL', 'fan_occupancy_total'."""
+    return f"{kind}_{re.sub(r'[^A-Za-z0-9_]+', '_', quantity)}"
+
+
+def all_charts(run: RunData, lang: str = "en", top_n: int = 5) -> list[Chart]:
+    """Every chart of the report: monthly fans, annual scenarios, occupancy fans."""
+    return [*fan_charts(run, lang, top_n), *annual_charts(run, lang), *occupancy_charts(run, lang)]
 
 
 def quantity_label(quantity: str, lang: str) -> str:
@@ -35,7 +47,7 @@ def quantity_label(quantity: str, lang: str) -> str:
 def fan_charts(run: RunData, lang: str, top_n: int = 5) -> list[Chart]:
     """Monthly fan charts: total, each stream, the top nationalities."""
     ids = [TOTAL_ID, *stream_ids(run), *top_nationalities(run, top_n)]
-    return [Chart(series_label(sid, lang), figure_png(fan_chart(
+    return [Chart(chart_name("fan", sid), series_label(sid, lang), figure_png(fan_chart(
         run.history_series(sid), run.series_bands(sid), series_label(sid, lang), lang))) for sid in ids]
 
 
@@ -46,7 +58,7 @@ def annual_charts(run: RunData, lang: str) -> list[Chart]:
         title = f"{series_label(sid, lang)}: {t('annual_scenarios', lang)}"
         fig = annual_chart(run.series_bands(sid, annual=True), title, lang,
                            realised=realised_annual(run.history_series(sid)))
-        out.append(Chart(title, figure_png(fig)))
+        out.append(Chart(chart_name("annual", sid), title, figure_png(fig)))
     return out
 
 
@@ -59,7 +71,7 @@ def occupancy_charts(run: RunData, lang: str) -> list[Chart]:
     out = []
     for quantity, g in monthly.groupby("quantity", sort=False):
         fig = fan_chart(pd.Series(dtype=float), g, t(quantity, lang), lang, ylabel=t("persons", lang))
-        out.append(Chart(t(quantity, lang), figure_png(fig)))
+        out.append(Chart(chart_name("fan", quantity), t(quantity, lang), figure_png(fig)))
     return out
 
 
