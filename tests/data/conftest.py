@@ -1,0 +1,1 @@
+from datahelpers import fixtures  # noqa: F401  (pytest fixture)
