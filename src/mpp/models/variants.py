@@ -1,0 +1,149 @@
+"""Named model variants: `config/variants.yaml`, validated with pydantic.
+
+A *variant* is a family plus its settings (training window, transform, damping, ensemble members, calibration).
+The file lives at `config/variants.yaml` in the repository; set `MPP_CONFIG_DIR` to read `variants.yaml` from
+another folder. Mistakes raise `ConfigError` naming the file, the variant and the field.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mpp.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CONFIG_ENV = "MPP_CONFIG_DIR"
+
+SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust")
+FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
+Family = Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "ensemble",
+                 "auto"]
+
+
+class VariantSpec(BaseModel):
+    """One named variant. Fields a family does not use are ignored by it (documented per family)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "unnamed"
+    family: Family
+    description: str = ""
+    window: int | None = Field(None, ge=13, description="training window in months (None = all history)")
+    transform: Literal["log1p", "boxcox", "none"] = "log1p"
+    # ETS
+    damped: bool | Literal["auto"] = "auto"
+    seasonal: bool | Literal["auto"] = "auto"
+    # SARIMA: candidate ((p,d,q), (P,D,Q)) orders searched by AICc; empty = the built-in small grid
+    orders: list[tuple[tuple[int, int, int], tuple[int, int, int]]] = Field(default_factory=list)
+    # Prophet
+    changepoint_prior_scale: float = Field(0.05, gt=0)
+    # ensemble / auto
+    members: list[Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust"]] = (
+        Field(default_factory=list))
+    combine: Literal["mixture", "median"] = "mixture"
+    weights: Literal["equal", "inverse_error"] = "equal"
+    holdout: int = Field(12, ge=1, le=36, description="months held out to score members (inverse_error, auto)")
+    # robust (calibrated level x season with empirical error trajectories)
+    level_months: int = Field(3, ge=1, le=24, description="months averaged for the recent level")
+    level_weight: float = Field(1.0, ge=0, le=1, description="weight of the recent level vs the last year")
+    season_years: int = Field(5, ge=1, le=10, description="years used to estimate the seasonal profile")
+    season_shrink: float = Field(0.3, ge=0, le=1, description="shrinkage of the seasonal profile toward flat")
+    trend_damping: float = Field(0.0, ge=0, lt=1, description="damping of the recent slope (0 = no trend)")
+    calibration_origins: int = Field(96, ge=6, description="past origins whose errors calibrate the paths")
+    spread_inflation: float = Field(1.0, gt=0, description="multiplies the empirical log-errors")
+    min_spread: float = Field(0.1, ge=0, description="floor on the sd of the log 12-month-sum error")
+    jitter: float = Field(0.5, ge=0, description="Gaussian smoothing of the error mixture, as a share of its sd")
+    center_errors: bool = Field(True, description="centre past errors on their median (point = median)")
+    shape_clip: float = Field(1.0, gt=0, description="clip of monthly log deviations within a year")
+
+    @model_validator(mode="after")
+    def _members_fit_family(self) -> VariantSpec:
+        if self.family in ("ensemble", "auto") and not self.members:
+            raise ValueError(f"family '{self.family}' needs a non-empty 'members' list")
+        if self.family not in ("ensemble", "auto") and self.members:
+            raise ValueError(f"'members' only applies to ensemble/auto, not family '{self.family}'")
+        return self
+
+    def with_family(self, family: str) -> VariantSpec:
+        """The same settings for another (member or fallback) family."""
+        return self.model_copy(update={"family": family, "members": [], "name": f"{self.name}:{family}"})
+
+
+class VariantsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default: str
+    variants: dict[str, VariantSpec]
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> VariantsConfig:
+        if self.default not in self.variants:
+            raise ValueError(f"default '{self.default}' is not one of the variants {sorted(self.variants)}")
+        return self
+
+    def get(self, name: str | None = None) -> VariantSpec:
+        key = self.default if name is None else name
+        if key not in self.variants:
+            raise ConfigError(f"unknown variant '{key}'; known: {', '.join(sorted(self.variants))}")
+        return self.variants[key]
+
+
+def variants_path(path: str | os.PathLike | None = None) -> Path:
+    if path is not None:
+        return Path(path)
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) / "variants.yaml" if env else REPO_ROOT / "config" / "variants.yaml"
+
+
+def _describe(err: dict, file: Path) -> str:
+    loc = [str(part) for part in err["loc"]]
+    where = f"{file}"
+    if len(loc) >= 2 and loc[0] == "variants":
+        where += f": variant '{loc[1]}'"
+        if len(loc) > 2:
+            where += f", field '{'.'.join(loc[2:])}'"
+    elif loc:
+        where += f": field '{'.'.join(loc)}'"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}"
+
+
+def parse_variants(raw: object, file: Path | str = "<variants>") -> VariantsConfig:
+    """Validate an already-parsed YAML document."""
+    file = Path(file)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: expected a mapping with 'default' and 'variants'")
+    variants = raw.get("variants")
+    if isinstance(variants, dict):
+        for name, body in variants.items():
+            if not isinstance(body, dict):
+                raise ConfigError(f"{file}: variant '{name}': expected a mapping of settings")
+        raw = {**raw, "variants": {name: {**body, "name": name} for name, body in variants.items()}}
+    try:
+        return VariantsConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe(e, file) for e in exc.errors())) from None
+
+
+def load_variants(path: str | os.PathLike | None = None) -> VariantsConfig:
+    """Read and validate the variants file (default: config/variants.yaml, or $MPP_CONFIG_DIR/variants.yaml)."""
+    file = variants_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read variants file ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    return parse_variants(raw, file)
+
+
+def get_variant(name: str | None = None, path: str | os.PathLike | None = None) -> VariantSpec:
+    """The named variant (the configured default when name is None)."""
+    return load_variants(path).get(name)
