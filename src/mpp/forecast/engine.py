@@ -28,6 +28,7 @@ from mpp.hierarchy import (
     reconcile_paths,
 )
 from mpp.models import forecast_series
+from mpp.models.base import Transform
 from mpp.models.variants import load_variants
 from mpp.provenance import code_version, hash_frame, hash_json
 
@@ -81,6 +82,17 @@ def bottom_table(history: pd.DataFrame, cutoff: pd.Period, top_n: int, window_mo
     return pool_small_nationalities(parts, top_n=top_n, window_months=window_months)
 
 
+def count_residuals(y: pd.Series, residuals: pd.Series | None, params: dict, spec) -> pd.Series:
+    """One-step in-sample errors in persons: y minus the back-transformed working-scale fitted value."""
+    if residuals is None:
+        return pd.Series(np.nan, index=y.index)
+    transform = Transform(kind=params.get("transform", getattr(spec, "transform", "log1p")),
+                          lam=params.get("boxcox_lambda"))
+    r = residuals.reindex(y.index).to_numpy(dtype=float)
+    fitted = transform.inverse(transform.forward(y.to_numpy(dtype=float)) - r)
+    return pd.Series(y.to_numpy(dtype=float) - np.maximum(fitted, 0.0), index=y.index)
+
+
 def _fit_task(task: tuple) -> Any:
     sid, y, horizon, n_samples, spec, seed = task
     return forecast_series(y, horizon=horizon, n_samples=n_samples, spec=spec, seed=seed)
@@ -132,8 +144,12 @@ def run_forecast(
     base = np.stack([f.paths for f in fits])  # [series, horizon, sample]
     residuals = pd.DataFrame({sid: f.residuals for sid, f in zip(hierarchy.series_ids, fits)})
     if config.dependence:
+        # rank dependence is scale-free: the working-scale (log) residuals are the better-behaved estimate
         base = impose_dependence(base, residuals, seed=seed)
-    P = projection_matrix(config.reconciliation, hierarchy, residuals=residuals, history=hist)
+    # MinT weighs series by their error covariance in persons, the scale the aggregation constraints hold on
+    count_resid = pd.DataFrame({sid: count_residuals(hist[sid], f.residuals, f.params, spec)
+                                for sid, f in zip(hierarchy.series_ids, fits)})
+    P = projection_matrix(config.reconciliation, hierarchy, residuals=count_resid, history=hist)
     paths = reconcile_paths(base, hierarchy, P)
 
     periods = pd.period_range(cutoff + 1, periods=horizon, freq="M")
