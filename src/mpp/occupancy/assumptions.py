@@ -298,8 +298,12 @@ def parse_assumptions(raw: Any, origin: str = "assumptions") -> Assumptions:
     try:
         return Assumptions.model_validate(raw)
     except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{origin}: {msgs}") from None
+        raise ConfigError(f"{origin}: {validation_message(exc)}") from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One line naming every invalid field, e.g. 'procedure.grant_rate: Value error, ...'."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
 
 
 # ----------------------------------------------------------------------------------------------- resolution

@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mpp.bands import DEFAULT_QUANTILES  # the shared definition of the four scenarios
 from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.model import OccupancyPaths, Stocks, project_occupancy
 
-try:  # the shared definition of the four scenarios, when present
-    from mpp.bands import DEFAULT_QUANTILES
-except ImportError:  # pragma: no cover - only until mpp.bands lands
-    DEFAULT_QUANTILES = {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95}
+
 
 BAND_COLUMNS = ("quantity", "period", *DEFAULT_QUANTILES)
 

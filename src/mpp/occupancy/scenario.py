@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mpp.data.schema import STREAMS
 from mpp.errors import ConfigError
-from mpp.occupancy.assumptions import Param
+from mpp.occupancy.assumptions import Param, validation_message
 
 
 class StreamScenario(BaseModel):
@@ -91,8 +91,7 @@ def load_scenario_spec(path: str | Path) -> ScenarioSpec:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {msgs}") from None
+        raise ConfigError(f"{path}: {validation_message(exc)}") from None
 
 
 def seasonal_profile(panel: pd.DataFrame, stream: str) -> np.ndarray:
