@@ -126,3 +126,13 @@ def test_share_before_uses_full_quarters_up_to_the_cutoff():
     # cut-off 2024-05: last full quarter is 2024Q1 -> quarters 2023Q2..2024Q1 = 2+3+4+5 of 40
     assert official.share_before(partial, national, pd.Period("2024-05", freq="M")) == pytest.approx(14 / 40)
     assert official.share_before(partial, national, pd.Period("2024-06", freq="M")) == pytest.approx(18 / 40)
+
+
+def test_point_seasonal_naive_reference_by_hand():
+    paths, periods, history, actual = _tiny()
+    d = score_forecast(paths, ["TOTAL/TOTAL"], periods, history, actual)
+    m = d.loc[d["target"] == "month"].set_index("horizon")["snaive"]
+    assert m[1] == 12.0 and m[10] == 21.0 and m[11] == 12.0  # 2019-03, 2019-12, 2020-01
+    assert m[12] == 13.0  # 2021-02 looks back to 2020-02, the origin month itself
+    n12 = d.loc[d["target"] == "next12"].iloc[0]
+    assert n12["snaive"] == history.iloc[-12:].to_numpy().sum()

@@ -31,7 +31,7 @@ from mpp.data.schema import series_level, split_series_id
 DETAIL_COLUMNS: tuple[str, ...] = (
     "series_id", "level", "target", "horizon", "period", "actual", "mean", "minimum", "median", "medio",
     "maximum", "crps", "crps_scaled", "pinball_minimum", "pinball_median", "pinball_medio", "pinball_maximum", "abs_error",
-    "ase", "sse", "smape", "covered", "exceed_medio", "exceed_median", "width",
+    "ase", "sse", "smape", "covered", "exceed_medio", "exceed_median", "width", "snaive",
 )
 
 
@@ -95,6 +95,7 @@ def score_forecast(paths: np.ndarray, series_ids: list[str], periods: pd.PeriodI
     scale_mse = seasonal_naive_scale(hist.to_numpy(float).T, season, power=2)
     levels = [series_level(*split_series_id(s)) for s in series_ids]
     n_series, horizon, _ = paths.shape
+    cutoff = periods[0] - 1
     blocks: list[pd.DataFrame] = []
 
     # Monthly targets: arrays [series, horizon].
@@ -106,10 +107,13 @@ def score_forecast(paths: np.ndarray, series_ids: list[str], periods: pd.PeriodI
     month.insert(2, "target", "month")
     month.insert(3, "horizon", np.tile(np.arange(1, horizon + 1), n_series))
     month.insert(4, "period", np.tile(periods.astype(str), n_series))
+    # The point seasonal naive (the value 12 months earlier, as known at the origin) as a model-free reference.
+    lagged = hist.reindex(periods - season)
+    known_lag = np.asarray(periods - season <= cutoff)[None, :]  # [1, horizon]
+    month["snaive"] = np.where(known_lag, lagged.to_numpy(float).T, np.nan).ravel()
     blocks.append(month.loc[np.isfinite(month["actual"])])
 
     # Aggregate targets: the next 12 months and calendar years.
-    cutoff = periods[0] - 1
     known = pd.concat([hist, act.dropna(how="any")]) if act.notna().any().any() else hist
     windows = []
     if horizon >= 12:
@@ -133,6 +137,9 @@ def score_forecast(paths: np.ndarray, series_ids: list[str], periods: pd.PeriodI
         agg.insert(2, "target", target)
         agg.insert(3, "horizon", h)
         agg.insert(4, "period", label)
+        # Point seasonal naive of a 12-month sum: the 12 months before the origin.
+        agg["snaive"] = (hist.iloc[-12:].to_numpy(float).sum(axis=0) if target == "next12" and len(hist) >= 12
+                         else np.nan)
         blocks.append(agg)
     out = pd.concat(blocks, ignore_index=True)
     out["horizon"] = out["horizon"].astype("int64")

@@ -99,7 +99,8 @@ def headline(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: in
     width_rel_next12  mean (P95 - P5) / A: sharpness relative to the outcome
     exceed_medio/_median on monthly values (targets 33% and 50%)
     crps_skill, crps_skill_se   monthly CRPS skill against seasonal naive, bootstrap SE over origins
-    beats_baseline_wape   wape_next12 below the baseline's
+    wape_next12_snaive_point  the same with F = the 12 months before the origin (model-free seasonal naive)
+    beats_baseline_wape   wape_next12 below the baseline variant's; beats_snaive_point_wape: below the point
     """
     lvl = detail.loc[detail["level"] == level] if level != "all" else detail
     n12 = lvl.loc[lvl["target"] == "next12"]
@@ -114,6 +115,7 @@ def headline(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: in
             "variant": v, "level": level,
             "n_next12": int(len(a)), "n_origins": int(a["origin"].nunique()),
             "wape_next12": weighted_abs_error(a["actual"], a["median"]),
+            "wape_next12_snaive_point": weighted_abs_error(a["actual"], a["snaive"]) if "snaive" in a else np.nan,
             "coverage90_next12": float(a["covered"].mean()) if len(a) else np.nan,
             "width_rel_next12": float((a.loc[pos, "width"] / a.loc[pos, "actual"]).mean()) if pos.any() else np.nan,
             "exceed_medio": float(m["exceed_medio"].mean()) if len(m) else np.nan,
@@ -125,6 +127,7 @@ def headline(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: in
     out = pd.DataFrame(rows)
     base = out.loc[out["variant"] == BASELINE, "wape_next12"]
     out["beats_baseline_wape"] = out["wape_next12"] < (base.iloc[0] if len(base) else np.nan)
+    out["beats_snaive_point_wape"] = out["wape_next12"] < out["wape_next12_snaive_point"]
     out["coverage_ok"] = out["coverage90_next12"].between(0.85, 0.95)
     return out
 

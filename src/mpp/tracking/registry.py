@@ -1,0 +1,167 @@
+"""MLflow access for the monthly pipeline: experiment, run lookup by run key, registered versions, aliases.
+
+Every registered model is `mpp-<variant>`, one version per cut-off. A version is *committed* (tag
+`mpp.committed=true`) only after the whole monthly run succeeded; versions left uncommitted by a killed run
+are orphans, removed by the next run and never used for reuse, revision or gating.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+from filelock import FileLock, Timeout
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+from mpp.errors import RunLocked
+from mpp.tracking.config import Locations
+
+EXPERIMENT = "mpp-monthly"
+TAG_KEY = "mpp.run_key"
+TAG_KIND = "mpp.kind"  # monthly (parent) | variant (child)
+TAG_COMMITTED = "mpp.committed"
+CHAMPION, CHALLENGER = "champion", "challenger"
+
+
+def model_name(variant: str) -> str:
+    return f"mpp-{variant}"
+
+
+@contextlib.contextmanager
+def run_lock(lock_file: Path) -> Iterator[None]:
+    """Hold the installation's run lock; a second run at the same time raises RunLocked (exit code 75)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_file), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RunLocked(f"another mpp monthly run holds {lock_file}; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def connect(loc: Locations, experiment: str = EXPERIMENT) -> tuple[MlflowClient, str]:
+    """Point MLflow at the installation's tracking URI; -> (client, experiment id), creating the experiment."""
+    loc.mlruns.mkdir(parents=True, exist_ok=True)
+    uri = loc.tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    exp = client.get_experiment_by_name(experiment)
+    if exp is not None:
+        return client, exp.experiment_id
+    try:
+        return client, client.create_experiment(experiment, artifact_location=loc.artifact_root())
+    except MlflowException:  # created meanwhile by another process
+        return client, client.get_experiment_by_name(experiment).experiment_id
+
+
+def find_finished_run(client: MlflowClient, experiment_id: str, key: str, kind: str):
+    """The newest FINISHED run with this run key and kind, or None."""
+    runs = client.search_runs(
+        [experiment_id],
+        filter_string=f"tags.`{TAG_KEY}` = '{key}' and tags.`{TAG_KIND}` = '{kind}' and attributes.status = 'FINISHED'",
+        order_by=["attributes.start_time DESC"], max_results=1)
+    return runs[0] if runs else None
+
+
+def versions(client: MlflowClient, name: str, committed: bool | None = True) -> list[ModelVersion]:
+    """Versions of a registered model, oldest first (committed only by default; None = all)."""
+    try:
+        found = client.search_model_versions(f"name = '{name}'")
+    except MlflowException:
+        return []
+    out = [v for v in found if committed is None or (v.tags.get(TAG_COMMITTED) == "true") == committed]
+    return sorted(out, key=lambda v: int(v.version))
+
+
+def drop_orphans(client: MlflowClient, name: str) -> list[str]:
+    """Delete versions a killed run left uncommitted; -> their version numbers."""
+    gone = []
+    for v in versions(client, name, committed=False):
+        client.delete_model_version(name, v.version)
+        gone.append(v.version)
+    return gone
+
+
+def version_with_key(client: MlflowClient, name: str, key: str) -> ModelVersion | None:
+    return next((v for v in versions(client, name) if v.tags.get(TAG_KEY) == key), None)
+
+
+def previous_version(client: MlflowClient, name: str, cutoff: str) -> ModelVersion | None:
+    """The newest committed version made at an earlier cut-off (what the revision report compares with)."""
+    earlier = [v for v in versions(client, name) if v.tags.get("cutoff", "") < cutoff]
+    return max(earlier, key=lambda v: (v.tags.get("cutoff", ""), int(v.version)), default=None)
+
+
+def alias_version(client: MlflowClient, name: str, alias: str) -> ModelVersion | None:
+    try:
+        return client.get_model_version_by_alias(name, alias)
+    except MlflowException:
+        return None
+
+
+def run_metrics(client: MlflowClient, version: ModelVersion | None) -> dict[str, float] | None:
+    """Backtest metrics of the run that logged a version (None without a version)."""
+    if version is None or not version.run_id:
+        return None
+    return dict(client.get_run(version.run_id).data.metrics)
+
+
+def register(client: MlflowClient, name: str, model_uri: str, run_id: str, tags: dict[str, str]) -> ModelVersion:
+    """A new (uncommitted) version of `name`, creating the registered model on first use."""
+    try:
+        client.get_registered_model(name)
+    except MlflowException:
+        with contextlib.suppress(MlflowException):
+            client.create_registered_model(name, description="mpp monthly forecast bands (pyfunc over reconciled "
+                                                             "sample paths); one version per cut-off")
+    return client.create_model_version(name, model_uri, run_id=run_id, tags=tags)
+
+
+def snapshot_aliases(client: MlflowClient, names: list[str]) -> dict[tuple[str, str], str | None]:
+    """{(model, alias): version or None}, to restore after a failure."""
+    return {(n, a): (v.version if (v := alias_version(client, n, a)) else None)
+            for n in names for a in (CHAMPION, CHALLENGER)}
+
+
+def restore_aliases(client: MlflowClient, snapshot: dict[tuple[str, str], str | None]) -> None:
+    for (name, alias), version in snapshot.items():
+        with contextlib.suppress(MlflowException):
+            if version is None:
+                client.delete_registered_model_alias(name, alias)
+            else:
+                client.set_registered_model_alias(name, alias, version)
+
+
+def move_aliases(client: MlflowClient, name: str, version: str, promote: bool) -> None:
+    """Promoted: `champion` -> version, `challenger` removed. Else `challenger` -> version."""
+    if promote:
+        client.set_registered_model_alias(name, CHAMPION, version)
+        with contextlib.suppress(MlflowException):
+            client.delete_registered_model_alias(name, CHALLENGER)
+    else:
+        client.set_registered_model_alias(name, CHALLENGER, version)
+
+
+def load_version(name: str, version: str):
+    """The pyfunc of one registered version."""
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.load_model(f"models:/{name}/{version}")
+
+
+def quiet_mlflow() -> None:
+    """No emoji banners or environment inference chatter on the terminal of a scheduled job."""
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    import logging
+
+    for logger in ("mlflow", "alembic"):
+        logging.getLogger(logger).setLevel(logging.ERROR)
