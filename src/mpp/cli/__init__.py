@@ -13,6 +13,7 @@ from mpp.cli import report as _report  # noqa: F401,E402
 from mpp.cli import forecast as _forecast  # noqa: F401,E402
 from mpp.cli import occupancy as _occupancy  # noqa: F401,E402
 from mpp.cli import backtest as _backtest  # noqa: F401,E402
+from mpp.cli import monthly as _monthly  # noqa: F401,E402
 
 
 def main() -> None:
