@@ -55,9 +55,9 @@ class VariantSpec(BaseModel):
     season_shrink: float = Field(0.3, ge=0, le=1, description="shrinkage of the seasonal profile toward flat")
     trend_damping: float = Field(0.0, ge=0, lt=1, description="damping of the recent slope (0 = no trend)")
     calibration_origins: int = Field(96, ge=6, description="past origins whose errors calibrate the paths")
-    spread_inflation: float = Field(1.0, gt=0, description="multiplies the empirical log-errors")
+    spread_inflation: float = Field(1.05, gt=0, description="multiplies the empirical log-errors")
     min_spread: float = Field(0.1, ge=0, description="floor on the sd of the log 12-month-sum error")
-    jitter: float = Field(0.5, ge=0, description="Gaussian smoothing of the error mixture, as a share of its sd")
+    jitter: float = Field(0.6, ge=0, description="Gaussian smoothing of the error mixture, as a share of its sd")
     center_errors: bool = Field(True, description="centre past errors on their median (point = median)")
     shape_clip: float = Field(1.0, gt=0, description="clip of monthly log deviations within a year")
 

@@ -1,0 +1,50 @@
+"""The acceptance bar of the default variant on the real CBS panel (read by path, never copied):
+rolling origins every 3 months 2019-06..2024-06, horizon 12, next-12-month totals. It must beat seasonal naive
+(both the `baseline` variant and the plain last-12-months total) on sum|F - A| / sum A, F = median of path sums,
+and its P5-P95 band of path sums must cover 85-95% of outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mpp.models import forecast_series, get_variant
+
+H, N = 12, 300
+
+
+def panel(path) -> pd.DataFrame:
+    df = pd.read_csv(path)
+    df["period"] = pd.PeriodIndex(df["period"], freq="M")
+    return df.pivot_table(index="period", columns=["stream", "nationality"], values="value").sort_index()
+
+
+def backtest(wide: pd.DataFrame, variant: str) -> pd.DataFrame:
+    spec = get_variant(variant)
+    rows = []
+    for origin in pd.period_range("2019-06", "2024-06", freq="M")[::3]:
+        for col in wide.columns:
+            series = wide[col].astype(float)
+            sums = forecast_series(series.loc[:origin], H, N, spec, seed=11).paths.sum(axis=0)
+            rows.append(dict(A=series.loc[origin + 1:origin + H].sum(), F=np.median(sums),
+                             naive=series.loc[origin - 11:origin].sum(),
+                             lo=np.quantile(sums, 0.05), hi=np.quantile(sums, 0.95)))
+    return pd.DataFrame(rows)
+
+
+def weighted_error(forecast, actual) -> float:
+    return float(np.abs(forecast - actual).sum() / actual.sum())
+
+
+@pytest.mark.slow
+def test_default_variant_beats_seasonal_naive_and_is_calibrated(cbs_monthly_path):
+    wide = panel(cbs_monthly_path)
+    default = backtest(wide, get_variant().name)
+    baseline = backtest(wide, "baseline")
+    error = weighted_error(default.F, default.A)
+    assert len(default) == 21 * 14
+    assert error < weighted_error(baseline.F, baseline.A)
+    assert error < weighted_error(default.naive, default.A)
+    coverage = ((default.A >= default.lo) & (default.A <= default.hi)).mean()
+    assert 0.85 <= coverage <= 0.95
