@@ -66,6 +66,7 @@ class MonthlyResult:
     candidate: str
     outcomes: dict[str, VariantOutcome]
     tracking_uri: str
+    model_prefix: str = "mpp"
 
     @property
     def out_dir(self) -> Path:
@@ -234,7 +235,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
         keys = {v: run_key(cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None)
                 for v in cfg.variants}
         parent_key = hash_json({"keys": keys, "candidate": candidate, "report": cfg.report})[:32]
-        client, exp_id = reg.connect(loc)
+        client, exp_id = reg.connect(loc, cfg.experiment)
         out = loc.out / cutoff_s
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
 
@@ -245,9 +246,9 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
             return _reused(client, done, cfg, candidate, cutoff_s, data_hash, outcomes, loc)
 
         for v in cfg.variants:
-            if gone := reg.drop_orphans(client, reg.model_name(v)):
-                echo(f"removed uncommitted version(s) {', '.join(gone)} of {reg.model_name(v)} left by a killed run")
-        names = [reg.model_name(v) for v in cfg.variants]
+            if gone := reg.drop_orphans(client, name := reg.model_name(v, cfg.model_prefix)):
+                echo(f"removed uncommitted version(s) {', '.join(gone)} of {name} left by a killed run")
+        names = [reg.model_name(v, cfg.model_prefix) for v in cfg.variants]
         aliases_before = reg.snapshot_aliases(client, names)
         created: list[tuple[str, str]] = []
         parent = mlflow.start_run(experiment_id=exp_id, run_name=f"monthly {cutoff_s}", tags={
@@ -267,7 +268,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                     _variant_run(outcomes[v], history, cut, entry.id, specs[v], fcfg, cfg, config_hashes[v],
                                  data_hash, code, assumptions, scores.get(v, {}))
                 for v in cfg.variants:
-                    _register(client, outcomes[v], cutoff_s, data_hash, config_hashes[v], created)
+                    _register(client, cfg, outcomes[v], cutoff_s, data_hash, config_hashes[v], created)
                 for v in cfg.variants:
                     _decide_and_revise(client, outcomes[v], cfg, cutoff_s)
                 if cfg.report:
@@ -286,7 +287,8 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                     client.set_model_version_tag(name, version, reg.TAG_COMMITTED, "true")
                 for o in outcomes.values():
                     if o.new_version and o.decision is not None:
-                        reg.move_aliases(client, reg.model_name(o.variant), o.version, o.decision.promote)
+                        reg.move_aliases(client, reg.model_name(o.variant, cfg.model_prefix), o.version,
+                                         o.decision.promote)
             mlflow.end_run("FINISHED")
         except BaseException as exc:
             _fail(client, created, aliases_before, outcomes)
@@ -297,7 +299,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
             raise RunFailed(f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); registry and aliases "
                             f"left as they were, MLflow run {parent.info.run_id} marked FAILED") from exc
         return MonthlyResult(cutoff_s, entry.id, data_hash, parent.info.run_id, False, candidate, outcomes,
-                             loc.tracking_uri())
+                             loc.tracking_uri(), cfg.model_prefix)
 
 
 def _variant_run(o: VariantOutcome, history, cut, vintage_id, spec, fcfg, cfg, config_hash, data_hash, code,
@@ -330,22 +332,22 @@ def _variant_run(o: VariantOutcome, history, cut, vintage_id, spec, fcfg, cfg, c
         o.model_uri = log_variant_model(o.out_dir)
 
 
-def _register(client, o: VariantOutcome, cutoff: str, data_hash: str, config_hash: str, created: list) -> None:
+def _register(client, cfg: PipelineConfig, o: VariantOutcome, cutoff: str, data_hash: str, config_hash: str, created: list) -> None:
     """A new uncommitted version, unless a committed one with the same run key exists (then reuse it)."""
-    name = reg.model_name(o.variant)
+    name = reg.model_name(o.variant, cfg.model_prefix)
     same = reg.version_with_key(client, name, o.run_key)
     if same is not None:
-        o.version, o.new_version = same.version, False
+        o.version, o.new_version = str(same.version), False
         return
     mv = reg.register(client, name, o.model_uri, o.run_id, {
         "cutoff": cutoff, "data_hash": data_hash, "config_hash": config_hash, reg.TAG_KEY: o.run_key,
         reg.TAG_COMMITTED: "false"})
-    created.append((name, mv.version))
-    o.version, o.new_version = mv.version, True
+    created.append((name, str(mv.version)))
+    o.version, o.new_version = str(mv.version), True
 
 
 def _decide_and_revise(client, o: VariantOutcome, cfg: PipelineConfig, cutoff: str) -> None:
-    name = reg.model_name(o.variant)
+    name = reg.model_name(o.variant, cfg.model_prefix)
     if o.new_version:
         champ = reg.alias_version(client, name, reg.CHAMPION)
         o.decision = decide(o.metrics, reg.run_metrics(client, champ), cfg.gating.metric, cfg.gating.margin,
@@ -356,7 +358,7 @@ def _decide_and_revise(client, o: VariantOutcome, cfg: PipelineConfig, cutoff: s
         return
     current = pd.read_csv(o.out_dir / "bands_annual.csv")
     table = revision_table(current, prev_bands)
-    o.previous_version = prev.version
+    o.previous_version = str(prev.version)
     o.revision, o.revision_lines = table, revision_sentences(table)
     atomic_write_csv(o.out_dir / "revision.csv", table)
     md = revision_markdown(table, cutoff, prev.tags.get("cutoff", "?"), o.variant,
@@ -397,8 +399,8 @@ def _fail(client, created, aliases_before, outcomes) -> None:
 def _reused(client, done, cfg, candidate, cutoff, data_hash, outcomes, loc) -> MonthlyResult:
     """A finished run with the same key: report what it decided, from its own records."""
     for v, o in outcomes.items():
-        mv = reg.version_with_key(client, reg.model_name(v), o.run_key)
-        o.version = mv.version if mv else None
+        mv = reg.version_with_key(client, reg.model_name(v, cfg.model_prefix), o.run_key)
+        o.version = str(mv.version) if mv else None
         o.run_id = mv.run_id if mv else None
         if mv is not None and (g := mv.tags.get("gating")):
             o.decision = Decision(g.startswith("promoted"), [g.split(": ", 1)[-1]])
@@ -406,4 +408,4 @@ def _reused(client, done, cfg, candidate, cutoff, data_hash, outcomes, loc) -> M
             o.revision = pd.read_csv(o.out_dir / "revision.csv")
             o.revision_lines = revision_sentences(o.revision)
     return MonthlyResult(cutoff, done.data.params.get("data_vintage", ""), data_hash, done.info.run_id, True,
-                         candidate, outcomes, loc.tracking_uri())
+                         candidate, outcomes, loc.tracking_uri(), cfg.model_prefix)

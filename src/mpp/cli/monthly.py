@@ -49,7 +49,7 @@ def monthly_command(
         t.add_column(col)
     for v, o in res.outcomes.items():
         alias = o.decision.alias if o.decision else "-"
-        t.add_row(f"mpp-{v}" + (" *" if v == res.candidate else ""), str(o.version or "-"),
+        t.add_row(f"{res.model_prefix}-{v}" + (" *" if v == res.candidate else ""), str(o.version or "-"),
                   alias if o.new_version or res.reused else f"{alias} (existing version)",
                   "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused")
     console.print(t)
@@ -67,11 +67,11 @@ def compare_command(
 ) -> None:
     """Annual bands and backtest scores of tracked variant runs side by side, and an overlay fan chart."""
     from mpp.tracking.compare import compare_runs, overlay_chart
-    from mpp.tracking.config import Locations
+    from mpp.tracking.config import Locations, load_pipeline_config
 
     loc = Locations.resolve(home)
     names = [v.strip() for v in variants.split(",") if v.strip()]
-    runs = compare_runs(loc, cutoff, names)
+    runs = compare_runs(loc, cutoff, names, load_pipeline_config()[0].experiment)
     bands = pd.concat([r.bands_annual.assign(variant=v) for v, r in runs.items()], ignore_index=True)
     bands = bands[bands["level"].isin(["total", "stream"])]
     t = Table(title=f"Annual bands at cut-off {cutoff}", title_justify="left")

@@ -21,11 +21,12 @@ class TrackedRun:
     bands_monthly: pd.DataFrame
 
 
-def compare_runs(loc: Locations, cutoff: str, variants: list[str]) -> dict[str, TrackedRun]:
+def compare_runs(loc: Locations, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT
+                 ) -> dict[str, TrackedRun]:
     """The newest finished variant run at `cutoff` for each variant, with its logged bands and metrics."""
     import mlflow.artifacts
 
-    client, exp_id = reg.connect(loc)
+    client, exp_id = reg.connect(loc, experiment)
     out = {}
     for v in variants:
         runs = client.search_runs(

@@ -53,6 +53,8 @@ class PipelineConfig(BaseModel):
     occupancy: Occupancy = Occupancy()
     report: bool = True
     run_key_includes_code: bool = False
+    experiment: str = Field("mpp-monthly", min_length=1, description="MLflow experiment of the monthly runs")
+    model_prefix: str = Field("mpp", pattern=r"^[A-Za-z0-9_.-]+$", description="registered model = <prefix>-<variant>")
 
     @field_validator("variants")
     @classmethod

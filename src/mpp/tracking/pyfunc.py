@@ -26,7 +26,7 @@ def bands_from_forecast_dir(directory: str | Path, kind: str = "annual") -> pd.D
     """Monthly or annual bands re-derived from a forecast directory's paths (as the engine derived them)."""
     import json
 
-    from mpp.bands import annual_bands, monthly_bands
+    from mpp.bands import BAND_NAMES, annual_bands, monthly_bands
     from mpp.forecast import read_paths
 
     d = Path(directory)
@@ -34,7 +34,8 @@ def bands_from_forecast_dir(directory: str | Path, kind: str = "annual") -> pd.D
     ids, periods, paths = read_paths(d)  # paths[series, horizon, sample]
     order = manifest.get("series_order") or ids
     paths = paths[[ids.index(s) for s in order]]
-    quantiles = manifest.get("quantiles")
+    q = manifest.get("quantiles") or {}
+    quantiles = {k: q[k] for k in BAND_NAMES} if q else None  # the manifest's JSON keys are sorted
     if kind == "monthly":
         return monthly_bands(paths, order, periods, quantiles)
     if kind == "annual":

@@ -28,8 +28,8 @@ TAG_COMMITTED = "mpp.committed"
 CHAMPION, CHALLENGER = "champion", "challenger"
 
 
-def model_name(variant: str) -> str:
-    return f"mpp-{variant}"
+def model_name(variant: str, prefix: str = "mpp") -> str:
+    return f"{prefix}-{variant}"
 
 
 @contextlib.contextmanager
@@ -51,8 +51,13 @@ def connect(loc: Locations, experiment: str = EXPERIMENT) -> tuple[MlflowClient,
     """Point MLflow at the installation's tracking URI; -> (client, experiment id), creating the experiment."""
     loc.mlruns.mkdir(parents=True, exist_ok=True)
     uri = loc.tracking_uri()
+    before = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
+    # MLflow also exports the URI to the environment; keep the user's, so the next `Locations` in this process
+    # (another home, a test) still decides between the embedded store and a server by what the user set.
+    for k, v in before.items():
+        os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     exp = client.get_experiment_by_name(experiment)
     if exp is not None:
@@ -87,7 +92,7 @@ def drop_orphans(client: MlflowClient, name: str) -> list[str]:
     gone = []
     for v in versions(client, name, committed=False):
         client.delete_model_version(name, v.version)
-        gone.append(v.version)
+        gone.append(str(v.version))
     return gone
 
 
@@ -128,7 +133,7 @@ def register(client: MlflowClient, name: str, model_uri: str, run_id: str, tags:
 
 def snapshot_aliases(client: MlflowClient, names: list[str]) -> dict[tuple[str, str], str | None]:
     """{(model, alias): version or None}, to restore after a failure."""
-    return {(n, a): (v.version if (v := alias_version(client, n, a)) else None)
+    return {(n, a): (str(v.version) if (v := alias_version(client, n, a)) else None)
             for n in names for a in (CHAMPION, CHALLENGER)}
 
 

@@ -1,0 +1,158 @@
+"""The monthly pipeline end to end on the real CBS panel, against embedded SQLite and a PostgreSQL-backed server:
+two cut-offs register two versions per variant with a revision report, a rerun creates nothing, the registered
+pyfunc reproduces the logged bands exactly, a failure half-way leaves the registry as it was, the lock refuses a
+second run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from filelock import FileLock
+from mlflow.tracking import MlflowClient
+
+from mpp.errors import DataError, RunFailed, RunLocked
+from mpp.tracking import registry as reg
+from mpp.tracking.config import Locations
+from pipelines.monthly_reestimation import run_monthly
+
+pytestmark = pytest.mark.slow
+BANDS = ["minimum", "median", "medio", "maximum"]
+
+
+def _prefix(tmp_path: Path, tracking: str) -> str:
+    """A server is shared by the session's tests: give each its own experiment and model names."""
+    return "t" + str(abs(hash(str(tmp_path))))[:10] if tracking != "sqlite" else "mpp"
+
+
+def _configure(fast_config: Path, prefix: str) -> None:
+    text = (fast_config / "pipeline.yaml").read_text()
+    (fast_config / "pipeline.yaml").write_text(text + f"experiment: {prefix}-monthly\nmodel_prefix: {prefix}\n")
+
+
+def _client(home: Path) -> MlflowClient:
+    uri = Locations.resolve(home).tracking_uri()
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def _state(client: MlflowClient, prefix: str) -> dict:
+    """Versions and aliases of both registered models, comparable before/after."""
+    out = {}
+    for v in ("baseline", "drift"):
+        name = f"{prefix}-{v}"
+        out[name] = ([(str(m.version), m.tags.get("cutoff")) for m in reg.versions(client, name, committed=None)],
+                     {a: (str(mv.version) if (mv := reg.alias_version(client, name, a)) else None)
+                      for a in ("champion", "challenger")})
+    return out
+
+
+def test_two_cutoffs_then_rerun_on_the_real_panel(tracking, fast_config, tmp_path, cbs_monthly_path):
+    prefix = _prefix(tmp_path, tracking)
+    _configure(fast_config, prefix)
+    home = tmp_path / "home"
+    first = run_monthly(data=cbs_monthly_path, cutoff="2025-05", home=home, echo=lambda s: None)
+    second = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
+    client = _client(home)
+    state = _state(client, prefix)
+    for name, (versions, aliases) in state.items():
+        assert versions == [("1", "2025-05"), ("2", "2025-06")], name
+        assert aliases["champion"] in ("1", "2") and (aliases["champion"] == "2") != (aliases["challenger"] == "2")
+    assert first.vintage == "2025-06" and second.vintage == "2025-07"
+    assert first.data_hash != second.data_hash  # the 2025-06 vintage has one month more
+
+    # revision report against the previous registered version
+    rev = pd.read_csv(second.out_dir / "revision.csv")
+    assert list(rev.columns[:5]) == ["quantity", "year", "scenario", "current", "previous"]
+    assert {"total asylum inflow", "first asylum requests"} <= set(rev["quantity"])
+    cur = pd.read_csv(second.out_dir / "bands_annual.csv")
+    prev = pd.read_csv(first.out_dir / "bands_annual.csv")
+    row = rev[(rev["series_id"] == "TOTAL/TOTAL") & (rev["year"] == 2025) & (rev["scenario"] == "median")].iloc[0]
+    assert row["current"] == cur.query("series_id == 'TOTAL/TOTAL' and year == 2025")["median"].item()
+    assert row["previous"] == prev.query("series_id == 'TOTAL/TOTAL' and year == 2025")["median"].item()
+    assert "previous forecast" in (second.out_dir / "revision.md").read_text()
+    assert not (first.out_dir / "revision.csv").exists()
+
+    # the registered pyfunc gives back exactly the bands that were logged with it
+    model = reg.load_version(f"{prefix}-drift", "2")
+    for kind, f in (("annual", "bands_annual.csv"), ("monthly", "bands_monthly.csv")):
+        got = model.predict(pd.DataFrame({"kind": [kind]}))
+        logged = pd.read_csv(second.out_dir / f, float_precision="round_trip", dtype={"period": str})
+        pd.testing.assert_frame_equal(got[BANDS].reset_index(drop=True), logged[BANDS], check_exact=True)
+        assert list(got["series_id"]) == list(logged["series_id"])
+
+    # params, metrics, artifacts of the variant run
+    run = client.get_run(second.outcomes["drift"].run_id)
+    assert run.data.params["cutoff"] == "2025-06" and run.data.params["data_hash"] == second.data_hash
+    assert "stream_nationality.crps_scaled" in run.data.metrics
+    names = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"bands_annual.csv", "manifest.json", "revision.csv"} <= names
+
+    # rerunning 2025-06 with the same data and config creates nothing
+    n_runs = len(client.search_runs([client.get_experiment_by_name(f"{prefix}-monthly").experiment_id]))
+    again = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
+    assert again.reused and again.parent_run_id == second.parent_run_id
+    assert _state(client, prefix) == state
+    assert len(client.search_runs([client.get_experiment_by_name(f"{prefix}-monthly").experiment_id])) == n_runs
+
+
+def test_failure_after_registration_leaves_registry_and_aliases(tracking, fast_config, tmp_path, cbs_monthly_path,
+                                                                monkeypatch):
+    prefix = _prefix(tmp_path, tracking)
+    _configure(fast_config, prefix)
+    home = tmp_path / "home"
+    run_monthly(data=cbs_monthly_path, cutoff="2025-05", home=home, echo=lambda s: None)
+    client = _client(home)
+    before = _state(client, prefix)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full while moving the alias")
+
+    monkeypatch.setattr(reg, "move_aliases", broken)
+    with pytest.raises(RunFailed, match="disk full"):
+        run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
+    assert _state(client, prefix) == before
+    exp = client.get_experiment_by_name(f"{prefix}-monthly").experiment_id
+    failed = client.search_runs([exp], filter_string="tags.`mpp.kind` = 'monthly' and tags.cutoff = '2025-06'")
+    assert [r.info.status for r in failed] == ["FAILED"]
+
+    # after the fault is gone the same cut-off runs and registers normally (nothing was half-committed)
+    monkeypatch.undo()
+    monkeypatch.setenv("MPP_CONFIG_DIR", str(fast_config))
+    if tracking != "sqlite":
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking)
+    ok = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
+    assert not ok.reused and ok.outcomes["drift"].new_version
+    # MLflow never reuses a deleted version number: the rolled-back version 2 is gone, 3 is the new one
+    assert _state(client, prefix)[f"{prefix}-drift"][0] == [("1", "2025-05"), ("3", "2025-06")]
+
+
+def test_second_run_is_refused_while_the_lock_is_held(fast_config, tmp_path, cbs_monthly_path):
+    home = tmp_path / "home"
+    lock = Locations.resolve(home).lock_file
+    lock.parent.mkdir(parents=True)
+    with FileLock(str(lock)):
+        with pytest.raises(RunLocked):
+            run_monthly(data=cbs_monthly_path, home=home, echo=lambda s: None)
+        env = {**os.environ, "MPP_CONFIG_DIR": str(fast_config)}
+        proc = subprocess.run([sys.executable, "-c", "from mpp.cli import main; main()", "monthly", "--home",
+                               str(home), "--data", str(cbs_monthly_path)], capture_output=True, text=True, env=env,
+                              timeout=120)
+    assert proc.returncode == 75, proc.stderr
+    assert "another mpp monthly run" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_invalid_data_exits_3_and_invalid_config_exits_4(fast_config, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("period,stream,nationality,value\n2024-01,first_asylum_request,SYR,-5\n")
+    with pytest.raises(DataError):
+        run_monthly(data=bad, home=tmp_path / "home", echo=lambda s: None)
+    env = {**os.environ, "MPP_CONFIG_DIR": str(fast_config)}
+    cli = [sys.executable, "-c", "from mpp.cli import main; main()", "monthly", "--home", str(tmp_path / "home")]
+    assert subprocess.run([*cli, "--data", str(bad)], capture_output=True, env=env, timeout=120).returncode == 3
+    (fast_config / "pipeline.yaml").write_text("variants: [baseline]\ngating: {margin: 2}\n")
+    proc = subprocess.run(cli, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 4 and "gating.margin" in proc.stderr
