@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from mpp.data.io import read_realisations
+from mpp.data.loaders import load_panel_csv
 from mpp.forecast import load_forecast_config, read_forecast, run_forecast, write_forecast
 from mpp.forecast.engine import bottom_table, series_seed
 from mpp.models.variants import load_variants
@@ -113,15 +114,23 @@ def test_every_variant_runs_on_the_real_cbs_panel(cbs, variant, cutoff):
     assert total["minimum"] >= realised
 
 
-@pytest.mark.parametrize("panel,cutoffs", [
-    ("unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv", ["2015-06", "2017-05"]),
-    ("eurostat_asylum_applicants_monthly_by_country_2012_2019.csv", ["2015-06", "2019-04"]),
-])
+def _wide_panel(name: str) -> pd.DataFrame:
+    if name == "unhcr":
+        return read_realisations(REAL / "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv")[0]
+    # Eurostat countries -> our own total: the file's "Total" row disagrees with its countries in 2019-02
+    # (58,315 vs 56,820), so the hierarchy is built from the countries alone.
+    return load_panel_csv(REAL / "eurostat_asylum_applicants_monthly_by_country_2012_2019.csv", "geo",
+                          drop_keys=("European Union", "Total"))
+
+
+# The UNHCR panel ends 2017-05 and the Eurostat one 2019-04, so the 2019-06/2025-06 cut-offs of the CBS panel
+# do not exist there: each runs at a mid-panel cut-off and at its last month.
+@pytest.mark.parametrize("panel,cutoffs", [("unhcr", ["2015-06", "2017-05"]), ("eurostat", ["2015-06", "2019-04"])])
 @pytest.mark.slow
 def test_every_variant_runs_on_the_wide_real_panels(panel, cutoffs):
     if not REAL.is_dir():
         pytest.skip("real data not found")
-    history = read_realisations(REAL / panel)[0]
+    history = _wide_panel(panel)
     for variant in sorted(load_variants().variants):
         for cutoff in cutoffs:
             res = run_forecast(history, cutoff, variant=variant, horizon=12, seed=0, config=SMALL)
