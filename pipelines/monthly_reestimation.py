@@ -22,7 +22,7 @@ from pathlib import Path
 import mlflow
 import pandas as pd
 
-from mpp.errors import ConfigError, DataError, MppError, RunFailed
+from mpp.errors import ConfigError, DataError, RunFailed
 from mpp.provenance import (
     atomic_write_csv,
     atomic_write_json,
@@ -47,6 +47,7 @@ class VariantOutcome:
     run_key: str
     run_id: str | None = None
     model_uri: str | None = None
+    model_id: str | None = None
     version: str | None = None
     new_version: bool = False
     decision: Decision | None = None
@@ -176,8 +177,8 @@ def sigterm_raises():
         signal.signal(signal.SIGTERM, old)
 
 
-def log_variant_model(fdir: Path) -> str:
-    """Log the pyfunc (carrying paths, history and manifest) in the active run -> its model URI."""
+def log_variant_model(fdir: Path) -> tuple[str, str]:
+    """Log the pyfunc (carrying paths, history and manifest) in the active run -> (model URI, model id)."""
     import mlflow.pyfunc
 
     from mpp.tracking.pyfunc import ARTIFACT, MODEL_FILES, BandsModel
@@ -187,7 +188,7 @@ def log_variant_model(fdir: Path) -> str:
             shutil.copy2(fdir / f, Path(tmp) / f)
         info = mlflow.pyfunc.log_model(name="model", python_model=BandsModel(), artifacts={ARTIFACT: tmp},
                                        pip_requirements=["mpp", "mlflow", "pandas", "numpy", "pyarrow"])
-    return info.model_uri
+    return info.model_uri, info.model_id
 
 
 def _previous_bands(client, name: str, cutoff: str):
@@ -265,7 +266,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                 scores = gating_scores(history, cfg, fcfg, cut, out, data_hash)
                 for v in cfg.variants:
                     echo(f"forecasting {v} ...")
-                    _variant_run(outcomes[v], history, cut, entry.id, specs[v], fcfg, cfg, config_hashes[v],
+                    _variant_run(outcomes[v], exp_id, history, cut, entry.id, specs[v], fcfg, cfg, config_hashes[v],
                                  data_hash, code, assumptions, scores.get(v, {}))
                 for v in cfg.variants:
                     _register(client, cfg, outcomes[v], cutoff_s, data_hash, config_hashes[v], created)
@@ -294,7 +295,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
             _fail(client, created, aliases_before, outcomes)
             if isinstance(exc, (DataError, ConfigError)):
                 raise
-            if isinstance(exc, MppError) and isinstance(exc, RunFailed):
+            if isinstance(exc, RunFailed):
                 raise
             raise RunFailed(f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); registry and aliases "
                             f"left as they were, MLflow run {parent.info.run_id} marked FAILED") from exc
@@ -302,11 +303,11 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                              loc.tracking_uri(), cfg.model_prefix)
 
 
-def _variant_run(o: VariantOutcome, history, cut, vintage_id, spec, fcfg, cfg, config_hash, data_hash, code,
-                 assumptions, metrics) -> None:
+def _variant_run(o: VariantOutcome, exp_id: str, history, cut, vintage_id, spec, fcfg, cfg, config_hash,
+                 data_hash, code, assumptions, metrics) -> None:
     from mpp.forecast import run_forecast, write_forecast
 
-    with mlflow.start_run(run_name=o.variant, nested=True, tags={
+    with mlflow.start_run(run_name=o.variant, nested=True, experiment_id=exp_id, tags={
             reg.TAG_KEY: o.run_key, reg.TAG_KIND: "variant", "variant": o.variant, "cutoff": str(cut)}) as run:
         o.run_id = run.info.run_id
         result = run_forecast(history, cut, variant=o.variant, seed=cfg.seed, config=fcfg, data_vintage=vintage_id)
@@ -329,17 +330,18 @@ def _variant_run(o: VariantOutcome, history, cut, vintage_id, spec, fcfg, cfg, c
         with suppress(ImportError):
             if png := fan_chart_png(o.out_dir, f"{o.variant}: total asylum inflow, cut-off {cut}"):
                 mlflow.log_artifact(str(png), "plots")
-        o.model_uri = log_variant_model(o.out_dir)
+        o.model_uri, o.model_id = log_variant_model(o.out_dir)
 
 
-def _register(client, cfg: PipelineConfig, o: VariantOutcome, cutoff: str, data_hash: str, config_hash: str, created: list) -> None:
+def _register(client, cfg: PipelineConfig, o: VariantOutcome, cutoff: str, data_hash: str, config_hash: str,
+              created: list) -> None:
     """A new uncommitted version, unless a committed one with the same run key exists (then reuse it)."""
     name = reg.model_name(o.variant, cfg.model_prefix)
     same = reg.version_with_key(client, name, o.run_key)
     if same is not None:
         o.version, o.new_version = str(same.version), False
         return
-    mv = reg.register(client, name, o.model_uri, o.run_id, {
+    mv = reg.register(client, name, o.model_uri, o.run_id, o.model_id, {
         "cutoff": cutoff, "data_hash": data_hash, "config_hash": config_hash, reg.TAG_KEY: o.run_key,
         reg.TAG_COMMITTED: "false"})
     created.append((name, str(mv.version)))

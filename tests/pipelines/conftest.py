@@ -125,13 +125,17 @@ def postgres_mlflow_server():
         artifacts.mkdir()
         server = subprocess.Popen(
             [sys.executable, "-m", "mlflow", "server", "--backend-store-uri",
-             f"postgresql://mpp@127.0.0.1:{pg_port}/mlflow", "--default-artifact-root", str(artifacts),
+             f"postgresql+psycopg2://mpp@127.0.0.1:{pg_port}/mlflow", "--default-artifact-root", str(artifacts),
              "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=open(root / "mlflow-server.log", "wb"))
         procs.append(server)
         url = f"http://127.0.0.1:{port}"
-        _wait(lambda: urllib.request.urlopen(f"{url}/health", timeout=2).status == 200, 120, "mlflow server",
-              server)
+        try:
+            _wait(lambda: urllib.request.urlopen(f"{url}/health", timeout=2).status == 200, 120, "mlflow server",
+                  server)
+        except RuntimeError as exc:  # show why: the server's last lines
+            tail = (root / "mlflow-server.log").read_text(errors="replace").splitlines()[-5:]
+            raise RuntimeError(f"{exc}: {' | '.join(tail)}") from None
         yield url
     finally:
         for p in reversed(procs):

@@ -156,3 +156,23 @@ def test_invalid_data_exits_3_and_invalid_config_exits_4(fast_config, tmp_path):
     (fast_config / "pipeline.yaml").write_text("variants: [baseline]\ngating: {margin: 2}\n")
     proc = subprocess.run(cli, capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 4 and "gating.margin" in proc.stderr
+
+
+def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fast_config, tmp_path,
+                                                                             cbs_monthly_path):
+    from typer.testing import CliRunner
+
+    from mpp.cli import app
+
+    home = tmp_path / "home"
+    run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
+    out = tmp_path / "cmp.png"
+    res = CliRunner().invoke(app, ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home",
+                                   str(home), "--out", str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "baseline" in res.output and "drift" in res.output and "crps_scaled" in res.output
+    assert out.stat().st_size > 1000
+    res = CliRunner().invoke(app, ["compare", "--cutoff", "2024-01", "--variants", "drift", "--home", str(home)])
+    assert res.exit_code != 0 and "no finished run" in str(res.exception)
+    res = CliRunner().invoke(app, ["ui", "--help"])
+    assert res.exit_code == 0 and "127.0.0.1" in res.output

@@ -120,7 +120,8 @@ def run_metrics(client: MlflowClient, version: ModelVersion | None) -> dict[str,
     return dict(client.get_run(version.run_id).data.metrics)
 
 
-def register(client: MlflowClient, name: str, model_uri: str, run_id: str, tags: dict[str, str]) -> ModelVersion:
+def register(client: MlflowClient, name: str, model_uri: str, run_id: str, model_id: str | None,
+             tags: dict[str, str]) -> ModelVersion:
     """A new (uncommitted) version of `name`, creating the registered model on first use."""
     try:
         client.get_registered_model(name)
@@ -128,7 +129,7 @@ def register(client: MlflowClient, name: str, model_uri: str, run_id: str, tags:
         with contextlib.suppress(MlflowException):
             client.create_registered_model(name, description="mpp monthly forecast bands (pyfunc over reconciled "
                                                              "sample paths); one version per cut-off")
-    return client.create_model_version(name, model_uri, run_id=run_id, tags=tags)
+    return client.create_model_version(name, model_uri, run_id=run_id, tags=tags, model_id=model_id)
 
 
 def snapshot_aliases(client: MlflowClient, names: list[str]) -> dict[tuple[str, str], str | None]:
@@ -166,6 +167,7 @@ def load_version(name: str, version: str):
 def quiet_mlflow() -> None:
     """No emoji banners or environment inference chatter on the terminal of a scheduled job."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
     import logging
 
     for logger in ("mlflow", "alembic"):
