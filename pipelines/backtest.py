@@ -14,7 +14,7 @@ from mpp.backtest.pipeline import SHARED_DATA, run_backtest_pipeline
 from mpp.backtest.runner import parse_origins
 
 DATA = SHARED_DATA / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
-VARIANTS = ["baseline", "auto", "robust", "ets", "theta"]
+VARIANTS = ["baseline", "calibrated", "auto", "robust", "ets", "theta", "sarima", "prophet"]
 ORIGINS = "2019-06:2024-06:3"
 HORIZON = 12
 
