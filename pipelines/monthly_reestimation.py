@@ -123,6 +123,15 @@ def gating_scores(history: pd.DataFrame, cfg: PipelineConfig, fcfg, cutoff: pd.P
     return summary_metrics(detail, n_boot=200, seed=cfg.seed)
 
 
+def write_gating_scores(run_dir: Path, scores: dict[str, dict[str, float]]) -> None:
+    """The gating backtest beside each run's forecast, where the report reads its scorecard."""
+    if not scores:
+        return
+    rows = [{"variant": v, "metric": m, "value": x} for v, ms in scores.items() for m, x in sorted(ms.items())]
+    atomic_write_csv(run_dir / "backtest" / "scores.csv", pd.DataFrame(rows))
+    atomic_write_json(run_dir / "backtest" / "summary.json", scores)
+
+
 def occupancy_stage(forecast_dir: Path, assumptions_file: Path, out_dir: Path) -> Path | None:
     """COA occupancy from the assumptions' initial-stock month on; None when the forecast does not reach it."""
     from mpp.occupancy import Stocks, load_assumptions, occupancy_bands, project_occupancy, read_stream_paths
@@ -268,6 +277,8 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                     echo(f"forecasting {v} ...")
                     _variant_run(outcomes[v], exp_id, history, cut, entry.id, specs[v], fcfg, cfg, config_hashes[v],
                                  data_hash, code, assumptions, scores.get(v, {}))
+                for v in cfg.variants:
+                    write_gating_scores(outcomes[v].out_dir, scores)
                 for v in cfg.variants:
                     _register(client, cfg, outcomes[v], cutoff_s, data_hash, config_hashes[v], created)
                 for v in cfg.variants:
