@@ -193,6 +193,22 @@ def quiet_fitting() -> Iterator[None]:
         yield
 
 
+def annual_log_ratios(values: np.ndarray) -> np.ndarray:
+    """log1p-ratio of each trailing 12-month total to the one a year before; element i belongs to the total
+    ending at month 2 * SEASON - 1 + i of `values`."""
+    sums = np.convolve(np.asarray(values, float), np.ones(SEASON), mode="valid")
+    return np.log1p(sums[SEASON:]) - np.log1p(sums[:-SEASON])
+
+
+def centred_mirrored(errors: np.ndarray) -> np.ndarray:
+    """Errors centred on their median and mirrored: a directionless spread whose sums of draws have median 0."""
+    e = np.asarray(errors, float)
+    if e.size == 0:
+        return e
+    e = e - np.median(e)
+    return np.concatenate([e, -e])
+
+
 def bootstrap_errors(errors: np.ndarray, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     """Draw centred errors with replacement; Gaussian with the same spread when there are fewer than 5."""
     e = np.asarray(errors, float)

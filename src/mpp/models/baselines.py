@@ -19,6 +19,8 @@ import pandas as pd
 from mpp.models.base import (
     SEASON,
     SeriesForecast,
+    annual_log_ratios,
+    centred_mirrored,
     bootstrap_errors,
     finish_paths,
     full_residuals,
@@ -85,16 +87,12 @@ def forecast_seasonal_naive(y, horizon, n_samples, spec, rng) -> SeriesForecast:
     yw, transform, z = working_series(y, spec.window, spec.transform, SEASON + 1, need_variation=False)
     diffs = z[SEASON:] - z[:-SEASON]
     values = yw.to_numpy(dtype=float)
-    sums = np.convolve(values, np.ones(SEASON), mode="valid")  # trailing 12-month totals
-    # log-ratio of the 12-month total ending at month t to the one a year before; defined from t = 23 on
-    annual = np.log1p(sums[SEASON:]) - np.log1p(sums[:-SEASON])
+    annual = annual_log_ratios(values)  # defined for the 12-month totals ending at month 23 on
     # the part of month t's seasonal difference (t = 12 + i) that is not its year's level change
     months = diffs[SEASON - 1:] - annual
-    if annual.size:
-        # centred and mirrored: the reference has no direction, and the median 12-month sum stays last year's
-        # total in every forecast year (a sum of k symmetric draws has median zero)
-        annual = annual - np.median(annual)
-        annual = np.concatenate([annual, -annual])
+    # centred and mirrored: the reference has no direction, and the median 12-month sum stays last year's
+    # total in every forecast year (a sum of k symmetric draws has median zero)
+    annual = centred_mirrored(annual)
     paths = np.minimum(seasonal_naive_paths(values[-SEASON:], annual, months - months.mean() if months.size
                                             else months, horizon, n_samples, rng), path_cap(y))
     params = {**transform.as_params(), "lag": SEASON, "window": len(yw),

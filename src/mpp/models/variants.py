@@ -60,6 +60,9 @@ class VariantSpec(BaseModel):
     jitter: float = Field(0.6, ge=0, description="Gaussian smoothing of the error mixture, as a share of its sd")
     center_errors: bool = Field(True, description="centre past errors on their median (point = median)")
     shape_clip: float = Field(1.0, gt=0, description="clip of monthly log deviations within a year")
+    later_years: Literal["chained", "last_year"] = Field(
+        "chained", description="years after the first: chain this method's own 12-month errors on its recent "
+        "level, or restart from the last observed 12-month total with the spread of successive 12-month totals")
 
     @model_validator(mode="after")
     def _members_fit_family(self) -> VariantSpec:
