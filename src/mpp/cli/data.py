@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store f
 def check(
     files: list[Path] = typer.Argument(..., help="Files to check (tidy CSV, CBS 83102NED, Eurostat TSV/SDMX)."),
     vintage: str | None = typer.Option(None, help="Publication month YYYY-MM: later periods are problems."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (status, problems)."),
 ) -> None:
     """List every problem of every file at once; OK per good file. Exit code 3 if any problem.
 
@@ -28,24 +30,37 @@ def check(
     """
     from mpp.data.validation import inspect_file
 
+    def say(text: str) -> None:
+        if not as_json:
+            console.print(text, highlight=False, soft_wrap=True)
+
     n_bad = 0
     for path in files:
+        record: dict = {"file": str(path)}
         try:
             frame, problems, raw = inspect_file(path, vintage=vintage)
         except DataError as exc:
-            console.print(f"[red]REJECTED[/] {exc}", highlight=False, soft_wrap=True)
+            say(f"[red]REJECTED[/] {exc}")
             n_bad += 1
-            continue
-        for note in raw.notes:
-            console.print(f"  note {path}: {note}", highlight=False, soft_wrap=True)
-        if problems:
-            n_bad += 1
-            console.print(f"[red]REJECTED[/] {path}: {len(problems)} problem(s)", highlight=False, soft_wrap=True)
-            for p in problems:
-                console.print(f"  {p}", highlight=False, soft_wrap=True)
+            record.update(status="rejected", problems=[{"reason": str(exc)}])
         else:
-            console.print(f"[green]OK[/] {path} ({raw.format}, {len(frame)} rows, "
-                          f"{frame['period'].min()}..{frame['period'].max()})", highlight=False, soft_wrap=True)
+            for note in raw.notes:
+                say(f"  note {path}: {note}")
+            record.update(format=raw.format, notes=list(raw.notes))
+            if problems:
+                n_bad += 1
+                say(f"[red]REJECTED[/] {path}: {len(problems)} problem(s)")
+                for p in problems:
+                    say(f"  {p}")
+                record.update(status="rejected", problems=[
+                    {"row": p.row, "column": p.column, "value": p.value, "reason": p.reason} for p in problems])
+            else:
+                say(f"[green]OK[/] {path} ({raw.format}, {len(frame)} rows, "
+                    f"{frame['period'].min()}..{frame['period'].max()})")
+                record.update(status="ok", rows=len(frame), first=str(frame["period"].min()),
+                              last=str(frame["period"].max()), problems=[])
+        if as_json:
+            print(json.dumps(record, default=str))
     if n_bad:
         raise DataError(f"{n_bad} of {len(files)} file(s) have problems")
 

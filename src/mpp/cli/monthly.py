@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,9 @@ HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or
 
 @app.command(
     "monthly",
-    epilog="Exit codes: 0 ok, 3 data invalid, 4 config invalid, 6 run failed (nothing registered or promoted), "
-    "75 another run holds the lock. See docs/scheduling.md.",
+    epilog="Example: mpp monthly --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv "
+    "--cutoff 2025-06.  Exit codes: 0 ok, 3 data invalid, 4 config invalid, 6 run failed (nothing registered or "
+    "promoted), 75 another run holds the lock. See docs/scheduling.md.",
 )
 def monthly_command(
     data: Path = typer.Option(None, "--data", help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
@@ -28,13 +30,20 @@ def monthly_command(
     home: Path = typer.Option(None, "--home", "--mlruns-home", help=HOME_HELP),
     config: Path = typer.Option(None, "--config", help="Pipeline configuration (default config/pipeline.yaml)."),
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
 ) -> None:
     """Monthly re-estimation: ingest, validate, forecast every variant, occupancy, backtest gating, MLflow
     tracking and registry, revision report; ends with the annual bands and the champion decision."""
     from pipelines.monthly_reestimation import run_monthly
 
+    silent = quiet or as_json
     res = run_monthly(data=data, cutoff=cutoff, vintage=vintage, home=home, config=config, n_samples=samples,
-                      echo=lambda s: console.print(s, highlight=False))
+                      echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)))
+    if as_json:
+        print(json.dumps(monthly_summary(res), indent=2, default=str))
+    if silent:
+        return
     cand = res.outcomes[res.candidate]
     if (cand.out_dir / "bands_annual.csv").is_file():
         console.print(annual_bands_table(pd.read_csv(cand.out_dir / "bands_annual.csv"),
@@ -57,7 +66,20 @@ def monthly_command(
                   f"({res.tracking_uri})", highlight=False)
 
 
-@app.command("compare")
+def monthly_summary(res) -> dict:
+    """What a scheduler or script needs from a monthly run, as plain data."""
+    return {
+        "cutoff": res.cutoff, "vintage": res.vintage, "data_hash": res.data_hash, "reused": res.reused,
+        "published_variant": res.candidate, "mlflow_run_id": res.parent_run_id, "tracking_uri": res.tracking_uri,
+        "variants": {v: {"out_dir": str(o.out_dir), "version": o.version, "new_version": o.new_version,
+                         "alias": o.decision.alias if o.decision else None,
+                         "reasons": o.decision.reasons if o.decision else [], "metrics": o.metrics,
+                         "revision": o.revision_lines}
+                     for v, o in res.outcomes.items()},
+    }
+
+
+@app.command("compare", epilog="Example: mpp compare --cutoff 2025-06 --variants baseline,anchored,calibrated")
 def compare_command(
     cutoff: str = typer.Option(..., "--cutoff", help="Cut-off month of the tracked runs (YYYY-MM)."),
     variants: str = typer.Option(..., "--variants", help="Comma-separated variant names, e.g. baseline,robust."),
@@ -93,7 +115,7 @@ def compare_command(
     console.print(f"overlay fan chart: {path}", highlight=False)
 
 
-@app.command("ui")
+@app.command("ui", epilog="Example: mpp ui --port 5000   (then open http://127.0.0.1:5000)")
 def ui_command(
     home: Path = typer.Option(None, "--home", help=HOME_HELP),
     port: int = typer.Option(5000, "--port", help="Port on 127.0.0.1."),

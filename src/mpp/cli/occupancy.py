@@ -19,7 +19,8 @@ from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal
 from mpp.provenance import atomic_write_csv, atomic_write_json, code_version, hash_file, hash_json
 
 
-@app.command("occupancy")
+@app.command("occupancy", epilog="Example: mpp occupancy --forecast out/2025-06/anchored "
+             "--assumptions config/assumptions/kernprognose_2025.yaml --out out/2025-06/anchored/occupancy --sensitivity")
 def occupancy_cmd(
     forecast: Path = typer.Option(..., "--forecast", help="forecast directory (paths.parquet + manifest.json)"),
     assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML (see config/assumptions/)"),
@@ -67,7 +68,9 @@ def occupancy_cmd(
                   + ", ".join(f"{y}: {v:,.0f}" for y, v in eoy.items()) + f"  -> {out}")
 
 
-@app.command("occupancy-scenario")
+@app.command("occupancy-scenario", epilog="Example: mpp occupancy-scenario --spec "
+             "config/assumptions/kernprognose_2025_inflow.yaml --panel "
+             "../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv --out out/scenario")
 def occupancy_scenario_cmd(
     spec: Path = typer.Option(..., "--spec", help="scenario inflow YAML (e.g. config/assumptions/*_inflow.yaml)"),
     panel: Path = typer.Option(..., "--panel", help="real monthly panel CSV (period, stream, value) for the "

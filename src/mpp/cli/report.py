@@ -9,7 +9,7 @@ import typer
 from mpp.cli.app import app, console
 
 
-@app.command("report")
+@app.command("report", epilog="Example: mpp report out/2025-06/anchored --lang nl --charts out/2025-06/anchored/charts")
 def report(
     run_dir: Path = typer.Argument(..., help="Forecast run directory (bands_monthly.csv, manifest.json, ...)."),
     previous: Path | None = typer.Option(None, "--previous", help="Previous run directory, for the revision table."),
