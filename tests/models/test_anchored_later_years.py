@@ -38,3 +38,16 @@ def test_later_years_are_anchored_on_the_last_12_months():
     assert abs(year3 / last - 1) < abs(np.median(chained.paths[24:36].sum(axis=0)) / last - 1)
     assert abs(year3 / last - 1) < 0.2
     assert (a.paths >= 0).all() and np.isfinite(a.paths).all()
+
+
+def test_mean_centred_later_years_keep_the_mean_total_level():
+    y = _series()
+    last = y.iloc[-12:].sum()
+    spec = VariantSpec(family="robust", later_years="last_year", later_center="mean")
+    median_spec = VariantSpec(family="robust", later_years="last_year")
+    a = forecast_series(y, 36, 8000, spec, seed=2)
+    m = forecast_series(y, 36, 8000, median_spec, seed=2)
+    year2, year3 = a.paths[12:24].sum(axis=0), a.paths[24:36].sum(axis=0)
+    # the first-year shock still carries into later years, so compare the growth from year 2 to year 3
+    assert abs(year3.mean() / year2.mean() - 1) < 0.05
+    assert np.median(year3) < np.median(m.paths[24:36].sum(axis=0))

@@ -23,7 +23,9 @@ mean error (level shifts persist), so uncertainty grows with the years like a ra
 
 With `later_years: last_year`, the years after the first restart from the last observed 12-month total instead
 of the recent level, and their level shocks are the series' own (centred, mirrored) log-ratios of successive
-12-month totals, still added to the path's first-year shock. Why: the recent level wins the first year, but
+12-month totals, still added to the path's first-year shock. `later_center: mean` shifts those shocks so that
+the last total is their mean rather than their median: sums over many right-skewed series then stay level
+instead of drifting up with the horizon. Why: the recent level wins the first year, but
 short-term moves of asylum inflow mostly revert; in the rolling-origin backtest on the real CBS panel the
 last 12-month total forecast the NEXT calendar year better than any recent-level or trend method (docs/models.md).
 """
@@ -131,6 +133,8 @@ def forecast_robust(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpe
     if spec.later_years == "last_year" and n_blocks > 1:
         last_total = float(y.to_numpy()[-SEASON:].sum())
         later_errors = centred_mirrored(annual_log_ratios(y.to_numpy()))
+        if spec.later_center == "mean":
+            later_errors = later_errors - np.log(np.mean(np.exp(later_errors)))
 
     paths = np.empty((n_blocks * SEASON, n_samples))  # [horizon (whole years), sample]
     log_level = np.zeros(n_samples)  # cumulated log error of the yearly level (level shifts persist)

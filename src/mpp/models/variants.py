@@ -63,6 +63,9 @@ class VariantSpec(BaseModel):
     later_years: Literal["chained", "last_year"] = Field(
         "chained", description="years after the first: chain this method's own 12-month errors on its recent "
         "level, or restart from the last observed 12-month total with the spread of successive 12-month totals")
+    later_center: Literal["median", "mean"] = Field(
+        "median", description="with later_years=last_year: the later years' median (or mean) 12-month total is "
+        "the last observed one")
 
     @model_validator(mode="after")
     def _members_fit_family(self) -> VariantSpec:
