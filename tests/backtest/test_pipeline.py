@@ -35,13 +35,27 @@ def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
 
 
 @pytest.mark.slow
-def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fast_config, tmp_path):
-    out = tmp_path / "bt"
+def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fast_config, tmp_path, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    out, home = tmp_path / "bt", tmp_path / "home"
     args = ["backtest", "--data", str(cbs_monthly_path), "--variants", "drift", "--origins", "2023-06:2024-06:12",
-            "--horizon", "12", "--out", str(out), "--quiet"]
+            "--horizon", "12", "--out", str(out), "--quiet", "--home", str(home)]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "Headline" in r.output and "wall time" in r.output
+    # logged to MLflow: a parent run with the outputs, a child run per variant with its scores
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(f"sqlite:///{home / 'mlruns' / 'mlflow.db'}")
+    exp = client.get_experiment_by_name("mpp-backtest")
+    runs = client.search_runs([exp.experiment_id])
+    parents = [x for x in runs if x.data.tags.get("mpp.kind") == "backtest"]
+    children = {x.data.tags["mpp.variant"]: x for x in runs if x.data.tags.get("mpp.kind") == "backtest-variant"}
+    assert len(parents) == 1 and parents[0].info.status == "FINISHED"
+    assert set(children) == {"drift", "baseline"}
+    assert all(c.data.tags["mlflow.parentRunId"] == parents[0].info.run_id for c in children.values())
+    assert children["drift"].data.metrics  # the summary metrics of the variant
+    assert "summary.md" in {a.path for a in client.list_artifacts(parents[0].info.run_id)}
     peer = pd.read_csv(out / "official_peer.csv")
     official = peer.loc[(peer["forecaster"] == "official MPP") & (peer["vintage"] == "MPP 2024-II")
                         & (peer["target_year"] == 2024)].iloc[0]

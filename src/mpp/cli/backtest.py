@@ -26,6 +26,8 @@ def backtest_command(
     backend: str = typer.Option("processes", "--backend", help="processes or dask."),
     no_peer: bool = typer.Option(False, "--no-peer", help="Skip the comparison with official MPP forecasts."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    track: bool = typer.Option(True, "--track/--no-track", help="Log to MLflow: a parent run, a child per variant."),
+    home: Path = typer.Option(None, "--home", help="Folder holding mlruns/ (default: $MPP_HOME or the repository)."),
 ) -> None:
     """Refit every variant at every origin on data known then, score the forecasts, write tables and plots."""
     from mpp.backtest.pipeline import SHARED_DATA, run_backtest_pipeline
@@ -51,3 +53,9 @@ def backtest_command(
                      f"{r.coverage_min_max:.1%}")
     console.print(rank)
     console.print(f"written to {out} (summary.md, summary.html, scores.csv, ...)")
+    if track:
+        from mpp.tracking.backtest_log import log_backtest
+
+        run_id = log_backtest(res, {"data": str(data), "variants": ",".join(names), "origins": origins,
+                                    "horizon": horizon, "seed": seed}, home=home)
+        console.print(f"logged to MLflow: parent run {run_id} (experiment mpp-backtest)")
