@@ -134,23 +134,12 @@ def write_gating_scores(run_dir: Path, scores: dict[str, dict[str, float]]) -> N
 
 def occupancy_stage(forecast_dir: Path, assumptions_file: Path, out_dir: Path) -> Path | None:
     """COA occupancy from the assumptions' initial-stock month on; None when the forecast does not reach it."""
-    from mpp.occupancy import Stocks, load_assumptions, occupancy_bands, project_occupancy, read_stream_paths
+    from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 
-    a = load_assumptions(assumptions_file)
-    streams, periods, paths, fmanifest = read_stream_paths(forecast_dir)
-    start = pd.Period(a.initial_stocks.date[:7], freq="M")
-    if start not in periods:
+    try:
+        project_from_forecast(forecast_dir, assumptions_file, out_dir)
+    except ForecastMissesStart:
         return None
-    i = periods.get_loc(start)
-    result = project_occupancy(Stocks.from_assumptions(a), paths[:, i:], periods[i:], a, streams)
-    atomic_write_csv(out_dir / "occupancy_bands.csv", occupancy_bands(result))
-    atomic_write_json(out_dir / "manifest.json", {
-        "stage": "occupancy", "code_version": code_version(), "assumptions_file": str(assumptions_file),
-        "assumptions_hash": hash_file(assumptions_file), "assumptions_name": a.name,
-        "assumptions_version": a.version, "forecast_dir": str(forecast_dir),
-        "forecast": {k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash")},
-        "warnings": fmanifest.get("occupancy_warnings", []), "periods": [str(periods[i]), str(periods[-1])],
-        "n_samples": int(paths.shape[2])})
     return out_dir / "occupancy_bands.csv"
 
 

@@ -120,3 +120,29 @@ def test_cli_start_mismatch_is_a_user_error(tmp_path):
     r = CliRunner().invoke(app, ["occupancy", "--forecast", str(d), "--assumptions", str(y), "--out",
                                  str(tmp_path / "o")])
     assert r.exit_code != 0 and isinstance(r.exception, DataError)
+
+
+def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(tmp_path):
+    """`mpp occupancy --json` and the monthly pipeline both go through mpp.occupancy.run.project_from_forecast."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    panel = repo.parent / "shared" / "data" / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+    if not panel.exists():
+        import pytest
+
+        pytest.skip("real data not found")
+    cli = [sys.executable, "-c", "from mpp.cli import main; main()"]
+    scen, out = tmp_path / "scen", tmp_path / "out"
+    subprocess.run([*cli, "occupancy-scenario", "--spec", str(repo / "config/assumptions/kernprognose_2025_inflow.yaml"),
+                    "--panel", str(panel), "--out", str(scen)], check=True, capture_output=True, timeout=300)
+    proc = subprocess.run([*cli, "occupancy", "--forecast", str(scen), "--assumptions",
+                           str(repo / "config/assumptions/kernprognose_2025.yaml"), "--out", str(out), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads(proc.stdout)
+    assert manifest == json.loads((out / "manifest.json").read_text())
+    assert set(manifest["median_occupancy_end_of_year"]) == {"2026", "2027"}

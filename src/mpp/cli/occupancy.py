@@ -3,6 +3,7 @@ documented scenario inflow paths in the forecast directory format)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,12 +12,10 @@ import typer
 
 from mpp.cli.app import app, console
 from mpp.errors import DataError
-from mpp.occupancy.assumptions import load_assumptions
-from mpp.occupancy.inputs import read_stream_paths, write_stream_paths
-from mpp.occupancy.model import Stocks, project_occupancy
-from mpp.occupancy.outputs import end_of_year_median, occupancy_bands, sensitivity_table
+from mpp.occupancy.inputs import write_stream_paths
+from mpp.occupancy.run import project_from_forecast
 from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal_profile
-from mpp.provenance import atomic_write_csv, atomic_write_json, code_version, hash_file, hash_json
+from mpp.provenance import code_version, hash_file
 
 
 @app.command("occupancy", epilog="Example: mpp occupancy --forecast out/2025-06/anchored "
@@ -26,46 +25,20 @@ def occupancy_cmd(
     assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML (see config/assumptions/)"),
     out: Path = typer.Option(..., "--out", help="output directory"),
     sensitivity: bool = typer.Option(False, "--sensitivity", help="also write sensitivity.csv (+10% per assumption)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Project COA reception occupancy and write occupancy_bands.csv and manifest.json."""
-    a = load_assumptions(assumptions)
-    streams, periods, paths, fmanifest = read_stream_paths(forecast)
-    start = pd.Period(a.initial_stocks.date[:7], freq="M")
-    if periods[0] != start:
-        raise DataError(f"the forecast starts in {periods[0]} but the assumptions' initial stocks are for "
-                        f"{a.initial_stocks.date} (first projected month {start})")
-    result = project_occupancy(Stocks.from_assumptions(a), paths, periods, a, streams)
-    bands = occupancy_bands(result)
-    atomic_write_csv(out / "occupancy_bands.csv", bands)
-    eoy = end_of_year_median(result)
-    manifest = {
-        "stage": "occupancy",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "code_version": code_version(),
-        "assumptions_file": str(assumptions),
-        "assumptions_hash": hash_file(assumptions),
-        "assumptions_name": a.name,
-        "assumptions_version": a.version,
-        "assumptions_content_hash": hash_json(a.model_dump(mode="json")),
-        "forecast_dir": str(forecast),
-        "forecast_manifest_hash": hash_file(forecast / "manifest.json"),
-        "forecast_paths_hash": hash_file(forecast / "paths.parquet"),
-        "forecast": {k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash", "code_version",
-                                                   "label")},
-        "warnings": fmanifest.get("occupancy_warnings", []),
-        "periods": [str(periods[0]), str(periods[-1])],
-        "n_samples": int(paths.shape[2]),
-        "median_occupancy_end_of_year": {str(k): round(v, 1) for k, v in eoy.items()},
-        "outputs": ["occupancy_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
-    }
-    if sensitivity:
-        table = sensitivity_table(None, paths, periods, a, streams)
-        atomic_write_csv(out / "sensitivity.csv", table)
-    atomic_write_json(out / "manifest.json", manifest)
+    manifest = project_from_forecast(forecast, assumptions, out, sensitivity=sensitivity)
+    if as_json:
+        print(json.dumps(manifest, indent=2, default=str))
+    if quiet or as_json:
+        return
     for w in manifest["warnings"]:
         console.print(f"[yellow]warning:[/] {w}")
-    console.print(f"median occupancy at end of year: "
-                  + ", ".join(f"{y}: {v:,.0f}" for y, v in eoy.items()) + f"  -> {out}")
+    console.print("median occupancy at end of year: "
+                  + ", ".join(f"{y}: {v:,.0f}" for y, v in manifest["median_occupancy_end_of_year"].items())
+                  + f"  -> {out}")
 
 
 @app.command("occupancy-scenario", epilog="Example: mpp occupancy-scenario --spec "
