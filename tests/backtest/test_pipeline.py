@@ -67,3 +67,13 @@ def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fas
     detail = pd.read_parquet(out / "scores_detail.parquet")
     assert detail.loc[detail["target"] == "month", "period"].max() == "2025-06"
     assert json.loads((out / "backtest.json").read_text())["horizon"] == 12
+
+
+def test_cli_backtest_json_prints_headline_and_metrics(cbs_monthly_path, fast_config, tmp_path):
+    args = ["backtest", "--data", str(cbs_monthly_path), "--variants", "drift", "--origins", "2024-06:2024-06",
+            "--horizon", "12", "--out", str(tmp_path / "bt"), "--no-peer", "--no-track", "--json"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["mlflow_run_id"] is None and set(out["metrics"]) == {"drift", "baseline"}
+    assert {h["variant"] for h in out["headline"]} == {"drift", "baseline"}

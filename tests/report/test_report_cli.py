@@ -31,3 +31,13 @@ def test_report_command_writes_every_chart_as_png(run_dir, tmp_path):
     assert "fan_TOTAL_TOTAL.png" in names and "annual_nareizigers_TOTAL.png" in names
     assert "fan_occupancy_total.png" in names and len(names) == 16
     assert not (tmp_path / "r.xlsx").exists() and not (run_dir / "report.xlsx").exists()
+
+
+def test_report_command_json_lists_the_written_files(run_dir, tmp_path):
+    import json
+
+    result = runner.invoke(app, ["report", str(run_dir), "--out", str(tmp_path / "r.html"), "--excel",
+                                 str(tmp_path / "r.xlsx"), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out == {"files": [str(tmp_path / "r.html"), str(tmp_path / "r.xlsx")], "charts": []}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -28,6 +29,7 @@ def backtest_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     track: bool = typer.Option(True, "--track/--no-track", help="Log to MLflow: a parent run, a child per variant."),
     home: Path = typer.Option(None, "--home", help="Folder holding mlruns/ (default: $MPP_HOME or the repository)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the headline and summary metrics as JSON."),
 ) -> None:
     """Refit every variant at every origin on data known then, score the forecasts, write tables and plots."""
     from mpp.backtest.pipeline import SHARED_DATA, run_backtest_pipeline
@@ -35,7 +37,19 @@ def backtest_command(
 
     names = [v.strip() for v in variants.split(",") if v.strip()]
     res = run_backtest_pipeline(data, names, parse_origins(origins), horizon, out, seed=seed, workers=workers,
-                                backend=backend, progress=not quiet, shared_data=None if no_peer else SHARED_DATA)
+                                backend=backend, progress=not (quiet or as_json),
+                                shared_data=None if no_peer else SHARED_DATA)
+    run_id = None
+    if track:
+        from mpp.tracking.backtest_log import log_backtest
+
+        run_id = log_backtest(res, {"data": str(data), "variants": ",".join(names), "origins": origins,
+                                    "horizon": horizon, "seed": seed}, home=home)
+    if as_json:
+        print(json.dumps({"out_dir": str(out), "wall_seconds": res.wall_seconds, "mlflow_run_id": run_id,
+                          "headline": res.headline.to_dict(orient="records"), "metrics": res.metrics},
+                         indent=2, default=str))
+        return
     table = Table(title=f"Headline (next-12-month totals, bottom series) - wall time {res.wall_seconds:.1f} s")
     heads = res.headline.loc[res.headline["level"] == "stream_nationality"]
     for col in ("variant", "wape", "coverage90", "width_rel", "crps skill (se)", "exceed medio", "beats baseline"):
@@ -53,9 +67,5 @@ def backtest_command(
                      f"{r.coverage_min_max:.1%}")
     console.print(rank)
     console.print(f"written to {out} (summary.md, summary.html, scores.csv, ...)")
-    if track:
-        from mpp.tracking.backtest_log import log_backtest
-
-        run_id = log_backtest(res, {"data": str(data), "variants": ",".join(names), "origins": origins,
-                                    "horizon": horizon, "seed": seed}, home=home)
+    if run_id:
         console.print(f"logged to MLflow: parent run {run_id} (experiment mpp-backtest)")

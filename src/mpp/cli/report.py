@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -19,6 +20,7 @@ def report(
     charts: Path | None = typer.Option(None, "--charts", help="Also write every chart as a PNG into this folder."),
     html_only: bool = typer.Option(False, "--html-only", help="Write only the HTML report."),
     excel_only: bool = typer.Option(False, "--excel-only", help="Write only the workbook."),
+    as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON."),
 ) -> None:
     """Write the self-contained HTML report and the Excel workbook of a run (both by default)."""
     from mpp.errors import MppError
@@ -26,9 +28,13 @@ def report(
 
     if html_only and excel_only:
         raise MppError("--html-only and --excel-only exclude each other")
-    for path in write_report(run_dir, out=out, excel=excel, previous=previous, lang=lang,
-                             html=not excel_only, workbook=not html_only):
+    files = [str(p) for p in write_report(run_dir, out=out, excel=excel, previous=previous, lang=lang,
+                                          html=not excel_only, workbook=not html_only)]
+    chart_files = [str(p) for p in write_charts(run_dir, charts, lang=lang)] if charts is not None else []
+    if as_json:
+        print(json.dumps({"files": files, "charts": chart_files}, indent=2))
+        return
+    for path in files:
         console.print(f"wrote {path}")
     if charts is not None:
-        written = write_charts(run_dir, charts, lang=lang)
-        console.print(f"wrote {len(written)} charts to {charts}")
+        console.print(f"wrote {len(chart_files)} charts to {charts}")
