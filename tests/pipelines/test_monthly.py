@@ -176,3 +176,41 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
     assert res.exit_code != 0 and "no finished run" in str(res.exception)
     res = CliRunner().invoke(app, ["ui", "--help"])
     assert res.exit_code == 0 and "127.0.0.1" in res.output
+
+
+def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path, cbs_monthly_path):
+    """A scheduler's SIGTERM while the aliases are about to move: versions rolled back, aliases kept, FAILED."""
+    import signal
+    import time
+
+    home = tmp_path / "home"
+    run_monthly(data=cbs_monthly_path, cutoff="2025-05", home=home, echo=lambda s: None)
+    client = _client(home)
+    before = _state(client, "mpp")
+    # the child announces the alias step on stderr and then waits there, so the signal lands at a known point
+    code = ("import sys, time\n"
+            "import mpp.tracking.registry as r\n"
+            "def slow(*a, **k):\n"
+            "    print('MOVING-ALIASES', file=sys.stderr, flush=True)\n"
+            "    time.sleep(120)\n"
+            "r.move_aliases = slow\n"
+            "from mpp.cli import main\n"
+            "main()\n")
+    env = {**os.environ, "MPP_CONFIG_DIR": str(fast_config)}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    proc = subprocess.Popen([sys.executable, "-c", code, "monthly", "--home", str(home), "--data",
+                             str(cbs_monthly_path), "--cutoff", "2025-06", "--quiet"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    deadline = time.monotonic() + 300
+    for line in proc.stderr:
+        if "MOVING-ALIASES" in line or time.monotonic() > deadline:
+            break
+    assert proc.poll() is None, "the run ended before reaching the alias step"
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 6, rest
+    assert "terminated by signal" in rest
+    assert _state(client, "mpp") == before
+    exp = client.get_experiment_by_name("mpp-monthly").experiment_id
+    runs = client.search_runs([exp], filter_string="tags.`mpp.kind` = 'monthly' and tags.cutoff = '2025-06'")
+    assert [r.info.status for r in runs] == ["FAILED"]
