@@ -6,6 +6,7 @@ reconcile (mpp.hierarchy), bands know quantiles (mpp.bands). This module wires t
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -146,9 +147,11 @@ def run_forecast(
     if config.dependence:
         # rank dependence is scale-free: the working-scale (log) residuals are the better-behaved estimate
         base = impose_dependence(base, residuals, seed=seed)
-    # MinT weighs series by their error covariance in persons, the scale the aggregation constraints hold on
-    count_resid = pd.DataFrame({sid: count_residuals(hist[sid], f.residuals, f.params, spec)
-                                for sid, f in zip(hierarchy.series_ids, fits)})
+    count_resid = None
+    if config.reconciliation == "mint_shrink":
+        # MinT weighs series by their error covariance in persons, the scale the aggregation constraints hold on
+        count_resid = pd.DataFrame({sid: count_residuals(hist[sid], f.residuals, f.params, spec)
+                                    for sid, f in zip(hierarchy.series_ids, fits)})
     P = projection_matrix(config.reconciliation, hierarchy, residuals=count_resid, history=hist)
     paths = reconcile_paths(base, hierarchy, P)
 
@@ -163,13 +166,14 @@ def run_forecast(
         "family": [f.family for f in fits],
         "fallback": [f.fallback or "" for f in fits],
         "aicc": [f.aicc for f in fits],
-        "params": [_json(f.params) for f in fits],
+        "params": [json.dumps(f.params, sort_keys=True, default=str) for f in fits],
     })
     used = history.loc[history["period"] <= cutoff]
+    spec_dict = spec.model_dump()
     manifest = {
         "cutoff": str(cutoff),
         "variant": variant,
-        "variant_spec": _spec_dict(spec),
+        "variant_spec": spec_dict,
         "horizon": horizon,
         "first_period": str(periods[0]),
         "last_period": str(periods[-1]),
@@ -185,7 +189,7 @@ def run_forecast(
         "data_vintage": data_vintage or _vintage_of(used),
         "data_hash": hash_frame(used[["period", "stream", "nationality", "value"]]),
         "data_first_period": str(used["period"].min()),
-        "config_hash": hash_json({"forecast": config.model_dump(), "variant": _spec_dict(spec)}),
+        "config_hash": hash_json({"forecast": config.model_dump(), "variant": spec_dict}),
         "code_version": code_version(),
         "families": dict(zip(hierarchy.series_ids, (f.family for f in fits))),
         "fallbacks": {sid: f.fallback for sid, f in zip(hierarchy.series_ids, fits) if f.fallback},
@@ -202,16 +206,6 @@ def run_forecast(
         manifest=manifest,
         fits=fit_table,
     )
-
-
-def _json(obj) -> str:
-    import json
-
-    return json.dumps(obj, sort_keys=True, default=str)
-
-
-def _spec_dict(spec) -> dict:
-    return spec.model_dump() if hasattr(spec, "model_dump") else dict(spec)
 
 
 def _vintage_of(df: pd.DataFrame) -> str | None:

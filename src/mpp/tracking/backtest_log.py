@@ -20,8 +20,6 @@ def _metric_name(name: str) -> str:
 
 def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
     """-> the parent run id. `outputs` is a `mpp.backtest.pipeline.BacktestOutputs`."""
-    import mlflow
-
     quiet_mlflow()
     client, exp_id = connect(Locations.resolve(home), EXPERIMENT)
     parent = client.create_run(exp_id, run_name=f"backtest {params.get('origins', '')}",
@@ -46,6 +44,4 @@ def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
     except BaseException:
         client.set_terminated(pid, "FAILED")
         raise
-    finally:
-        mlflow.set_tracking_uri(client.tracking_uri)
     return pid
