@@ -29,3 +29,32 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def cbs_monthly_path(real_dir) -> Path:
     return CBS_MONTHLY_7NAT
+
+
+FAST_VARIANTS_YAML = """default: drift
+variants:
+  baseline: {family: seasonal_naive}
+  drift: {family: drift}
+"""
+
+
+@pytest.fixture()
+def make_fast_config(tmp_path, monkeypatch):
+    """Factory: an MPP_CONFIG_DIR with a small bottom-up forecast config, the two cheap variants baseline and
+    drift, and any extra files ({name: text}); returns the folder."""
+
+    def make(horizon="auto", n_samples=200, extra=None) -> Path:
+        d = tmp_path / "config"
+        d.mkdir()
+        (d / "forecast.yaml").write_text(
+            f"horizon: {horizon}\nn_samples: {n_samples}\n"
+            "quantiles: {minimum: 0.05, median: 0.5, medio: 0.67, maximum: 0.95}\n"
+            "reconciliation: bottom_up\ndependence: false\npooling: {top_n: 15, window_months: 24}\n"
+            "parallel: {workers: 1, backend: processes}\n")
+        (d / "variants.yaml").write_text(FAST_VARIANTS_YAML)
+        for name, text in (extra or {}).items():
+            (d / name).write_text(text)
+        monkeypatch.setenv("MPP_CONFIG_DIR", str(d))
+        return d
+
+    return make

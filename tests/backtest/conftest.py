@@ -6,30 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-FORECAST_YAML = """horizon: auto
-n_samples: 200
-quantiles: {minimum: 0.05, median: 0.5, medio: 0.67, maximum: 0.95}
-reconciliation: bottom_up
-dependence: false
-pooling: {top_n: 15, window_months: 24}
-parallel: {workers: 1, backend: processes}
-"""
-VARIANTS_YAML = """default: drift
-variants:
-  baseline: {family: seasonal_naive}
-  drift: {family: drift}
-"""
-
-
 @pytest.fixture()
-def fast_config(tmp_path, monkeypatch):
+def fast_config(make_fast_config):
     """MPP_CONFIG_DIR with a 200-sample bottom-up forecast config and two cheap variants."""
-    d = tmp_path / "config"
-    d.mkdir()
-    (d / "forecast.yaml").write_text(FORECAST_YAML)
-    (d / "variants.yaml").write_text(VARIANTS_YAML)
-    monkeypatch.setenv("MPP_CONFIG_DIR", str(d))
-    return d
+    return make_fast_config(horizon="auto", n_samples=200)
 
 
 @pytest.fixture()

@@ -16,19 +16,6 @@ from pathlib import Path
 
 import pytest
 
-FORECAST_YAML = """horizon: 18
-n_samples: 60
-quantiles: {minimum: 0.05, median: 0.5, medio: 0.67, maximum: 0.95}
-reconciliation: bottom_up
-dependence: false
-pooling: {top_n: 15, window_months: 24}
-parallel: {workers: 1, backend: processes}
-"""
-VARIANTS_YAML = """default: drift
-variants:
-  baseline: {family: seasonal_naive}
-  drift: {family: drift}
-"""
 PIPELINE_YAML = """variants: [baseline]
 candidate: drift
 seed: 0
@@ -40,14 +27,9 @@ report: false
 
 
 @pytest.fixture()
-def fast_config(tmp_path, monkeypatch) -> Path:
+def fast_config(make_fast_config, monkeypatch) -> Path:
     """MPP_CONFIG_DIR with small forecasts, two cheap variants (baseline, drift) and a one-origin gating backtest."""
-    d = tmp_path / "config"
-    d.mkdir()
-    (d / "forecast.yaml").write_text(FORECAST_YAML)
-    (d / "variants.yaml").write_text(VARIANTS_YAML)
-    (d / "pipeline.yaml").write_text(PIPELINE_YAML)
-    monkeypatch.setenv("MPP_CONFIG_DIR", str(d))
+    d = make_fast_config(horizon=18, n_samples=60, extra={"pipeline.yaml": PIPELINE_YAML})
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.delenv("MPP_HOME", raising=False)
     return d
