@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 from datahelpers import run
 
@@ -15,6 +17,13 @@ def test_sample_ingest_list_summary(tmp_path):
     assert "2025-07" in run("list", "--store", str(store)).output
     summary = run("summary", "--store", str(store)).output
     assert "160 series, 40 nationalities, 2015-01..2025-06" in summary and "2015" in summary
+    listed = json.loads(run("list", "--store", str(store), "--json").output)
+    assert [v["id"] for v in listed] == ["2025-07"] and listed[0]["rows"] == len(pd.read_csv(out))
+    facts = json.loads(run("summary", "--store", str(store), "--json").output)
+    assert (facts["series"], facts["nationalities"], facts["first"], facts["last"]) == (160, 40, "2015-01", "2025-06")
+    raw = pd.read_csv(out)
+    assert sum(facts["annual"]["2016"][s] for s in raw["stream"].unique()) == raw[raw.period.str.startswith("2016")].value.sum()
+    assert facts["annual"]["2016"]["months"] == 12
 
 
 def test_every_command_has_help_with_an_example():

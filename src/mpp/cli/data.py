@@ -86,15 +86,22 @@ def ingest(
 
 
 @data_app.command("list")
-def list_vintages(store: Path = STORE_OPTION) -> None:
+def list_vintages(
+    store: Path = STORE_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the vintages as a JSON list."),
+) -> None:
     """Table of stored vintages.
 
     Example: mpp data list --store data/store
     """
     from mpp.data.store import VintageStore
 
+    vintages = VintageStore(store).vintages()
+    if as_json:
+        print(json.dumps(vintages, indent=2, default=str))
+        return
     table = Table("id", "vintage", "rows", "source", "created", "hash")
-    for e in VintageStore(store).vintages():
+    for e in vintages:
         table.add_row(e["id"], e["vintage"], str(e["rows"]), e["source"], e["created"], e["hash"][:12])
     console.print(table)
 
@@ -116,6 +123,7 @@ def summary(
     store: Path = STORE_OPTION,
     file: Path | None = typer.Option(None, "--file", help="Summarise a file instead of the store."),
     vintage: str | None = typer.Option(None, help="Store vintage id (default: latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the facts and annual totals as one JSON object."),
 ) -> None:
     """Per-stream annual totals, number of series and date range.
 
@@ -126,6 +134,10 @@ def summary(
 
     df = load_file(file) if file is not None else VintageStore(store).read(vintage)
     annual, facts = summarise(df)
+    if as_json:
+        print(json.dumps({**facts, "annual": {str(y): {str(k): int(v) for k, v in row.items()}
+                                              for y, row in annual.iterrows()}}, indent=2))
+        return
     console.print(f"{facts['series']} series, {facts['nationalities']} nationalities, "
                   f"{facts['first']}..{facts['last']}, {facts['rows']} rows", highlight=False, soft_wrap=True)
     table = Table("year", *[str(c) for c in annual.columns])
