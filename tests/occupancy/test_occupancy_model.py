@@ -80,6 +80,26 @@ def test_housing_follows_taakstelling_times_realisation_and_share_from_coa():
     np.testing.assert_allclose(res.flows["housed"][:6], 1200.0 / 6 * 0.25)
 
 
+def test_housing_hazard_houses_that_share_of_waiting_status_holders_and_adds_to_the_targets():
+    from mpp.errors import ConfigError
+    from mpp.occupancy.assumptions import parse_assumptions
+    from occupancy_helpers import assumptions_dict
+
+    d = assumptions_dict(stocks=(0.0, 0.0, 10_000.0, 0.0), housing_hazard=0.1)
+    d["housing"] = {"hazard": d["housing"]["hazard"]}  # no targets at all (a replay of years without them)
+    a = parse_assumptions(d)
+    res = project_occupancy(Stocks.from_assumptions(a), np.zeros((4, 36, 2)), MONTHS, a)
+    np.testing.assert_allclose(res.group("status_holders")[:, 0], 10_000.0 * 0.9 ** np.arange(1, 37))
+    both = make_assumptions(target=1200.0, realisation=0.5, from_coa=0.5, stocks=(0.0, 0.0, 10_000.0, 0.0),
+                            housing_hazard=0.1)
+    res = project_occupancy(Stocks.from_assumptions(both), np.zeros((4, 36, 2)), MONTHS, both)
+    assert res.flows["housed"][0, 0] == pytest.approx(1200.0 / 6 * 0.25 + 0.1 * 10_000.0)
+    with pytest.raises(ConfigError, match="taakstelling .* or a monthly hazard"):
+        parse_assumptions({**d, "housing": {}})
+    with pytest.raises(ConfigError, match="needs realisation_rate and share_from_coa"):
+        parse_assumptions({**d, "housing": {"taakstelling": assumptions_dict()["housing"]["taakstelling"]}})
+
+
 def test_missing_streams_are_zero_inflow():
     a = make_assumptions()
     x = _inflow()
@@ -136,14 +156,15 @@ rate = st.floats(0.0, 1.0)
     stocks=st.tuples(*[st.floats(0.0, 1e6)] * 4),
     capacity=st.floats(0.0, 1e5), lead=st.floats(0.0, 12.0), grant=fraction, dublin=fraction, other=rate,
     shares=st.tuples(*[fraction] * 4), target=st.floats(0.0, 1e5), realisation=fraction, from_coa=fraction,
-    hazard=rate, quarterly=st.booleans(),
+    hazard=rate, housing_hazard=st.none() | rate, quarterly=st.booleans(),
     inflow=arrays(np.float64, (4, 12, 3), elements=st.floats(0.0, 1e5)),
 )
 def test_identity_and_non_negativity_hold_for_random_assumptions_and_inflows(
-        stocks, capacity, lead, grant, dublin, other, shares, target, realisation, from_coa, hazard, quarterly, inflow):
+        stocks, capacity, lead, grant, dublin, other, shares, target, realisation, from_coa, hazard, housing_hazard,
+        quarterly, inflow):
     a = make_assumptions(stocks=stocks, capacity=capacity, lead=lead, grant=grant, dublin=dublin, other=other,
                          shares=shares, target=target, realisation=realisation, from_coa=from_coa, hazard=hazard,
-                         years=(2026, 2027, 2028, 2029))
+                         years=(2026, 2027, 2028, 2029), housing_hazard=housing_hazard)
     periods = pd.period_range("2026Q1", periods=12, freq="Q") if quarterly else MONTHS[:12]
     res = project_occupancy(Stocks.from_assumptions(a), inflow, periods, a)
     assert_identity_exact(res)

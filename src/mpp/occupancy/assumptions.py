@@ -197,10 +197,24 @@ class HalfYearTarget(_Strict):
 
 
 class Housing(_Section):
-    taakstelling: tuple[HalfYearTarget, ...]
-    realisation_rate: Param  # share of the target that municipalities actually house
-    share_from_coa: Param  # share of the housed status holders that leave COA (rest: nareizigers housed directly)
-    _units: ClassVar[dict[str, str]] = {"realisation_rate": "fraction", "share_from_coa": "fraction"}
+    """How status holders leave COA for a municipal home: by the half-yearly target (taakstelling x realisation
+    x share from COA, spread evenly over the months), or, where the targets are unknown (a historical replay),
+    by a monthly `hazard` on the waiting status holders (mean wait 1/hazard months); both may be given and add up."""
+
+    taakstelling: tuple[HalfYearTarget, ...] = ()
+    realisation_rate: Param | None = None  # share of the target that municipalities actually house
+    share_from_coa: Param | None = None  # share of the housed that leave COA (rest: nareizigers housed directly)
+    hazard: Param | None = None  # monthly share of status holders in COA that is housed
+    _units: ClassVar[dict[str, str]] = {"realisation_rate": "fraction", "share_from_coa": "fraction",
+                                        "hazard": "per month"}
+
+    @model_validator(mode="after")
+    def _one_mechanism(self) -> "Housing":
+        if self.taakstelling and (self.realisation_rate is None or self.share_from_coa is None):
+            raise ValueError("taakstelling needs realisation_rate and share_from_coa")
+        if not self.taakstelling and self.hazard is None:
+            raise ValueError("give taakstelling (with realisation_rate and share_from_coa) or a monthly hazard")
+        return self
 
     def targets(self) -> dict[str, float]:
         periods = [t.period for t in self.taakstelling]
@@ -320,7 +334,8 @@ class StepParams:
     dublin_share: np.ndarray
     other_outflow: np.ndarray  # share of applicants in COA leaving per step
     intake_share: dict[str, np.ndarray]  # per stream
-    housing: np.ndarray  # status holders leaving COA for a home, per step (before the stock cap)
+    housing: np.ndarray  # status holders leaving COA for a home by the targets, per step (before the stock cap)
+    housing_hazard: np.ndarray  # share of waiting status holders housed per step (zero without a hazard)
     departure_hazard: np.ndarray  # share of rejected leaving per step
     departure_split: tuple[float, float, float]  # voluntary, forced, unknown
     capacity_buffer: np.ndarray
@@ -364,13 +379,18 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         mixed = sum(n.share_of_decisions.monthly(months) * n.grant_rate.monthly(months)
                     for n in p.grant_rate_by_nationality.values())
         g = (1.0 - shares) * g + mixed
-    targets = a.housing.targets()
-    half = [f"{m.year}-H{1 if m.month <= 6 else 2}" for m in months]
-    missing = sorted({h for h in half if h not in targets})
-    if missing:
-        raise ConfigError(f"housing.taakstelling has no target for {', '.join(missing)} (projection needs it)")
-    housing_m = (np.array([targets[h] for h in half]) / 6.0 * a.housing.realisation_rate.monthly(months)
-                 * a.housing.share_from_coa.monthly(months))
+    h = a.housing
+    if h.taakstelling:
+        targets = h.targets()
+        half = [f"{m.year}-H{1 if m.month <= 6 else 2}" for m in months]
+        missing = sorted({x for x in half if x not in targets})
+        if missing:
+            raise ConfigError(f"housing.taakstelling has no target for {', '.join(missing)} (projection needs it)")
+        housing_m = (np.array([targets[x] for x in half]) / 6.0 * h.realisation_rate.monthly(months)
+                     * h.share_from_coa.monthly(months))
+    else:
+        housing_m = np.zeros(len(months))
+    hazard_m = h.hazard.monthly(months) if h.hazard is not None else np.zeros(len(months))
     lead = p.min_lead_time.values()[0] if p.min_lead_time.value is not None else max(p.min_lead_time.values())
     d = a.departure
     return StepParams(
@@ -383,6 +403,7 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         intake_share={s: _per_step(getattr(a.intake_share, s).monthly(months), k, "first")
                       for s in type(a.intake_share).model_fields},
         housing=_per_step(housing_m, k, "sum"),
+        housing_hazard=_per_step(hazard_m, k, "hazard"),
         departure_hazard=_per_step(d.hazard.monthly(months), k, "hazard"),
         departure_split=(d.voluntary_share.values()[0], d.forced_share.values()[0], d.unknown_share.values()[0]),
         capacity_buffer=_per_step(a.capacity_buffer.monthly(months), k, "first"),

@@ -16,7 +16,9 @@ One step (a month, or a quarter in a quarterly replay), for every sample path at
    applicants who have waited at least the minimum lead time), shared between in-COA and outside applicants
    by their weight in the backlog; of decisions in COA a Dublin share is transferred out, the rest split by
    the grant rate into new status holders and rejected residents.
-3. housing: status holders leave at the taakstelling x realisation x share-from-COA per step.
+3. housing: status holders leave at the taakstelling x realisation x share-from-COA per step, plus (where a
+   housing hazard is given, e.g. in a replay of years whose targets are unknown) that share of the waiting
+   status holders.
 4. departure: rejected residents leave with a hazard, split voluntary / forced / destination unknown.
 
 Exactness of the stock-flow identity. For every group the model first computes the step's total inflow
@@ -181,7 +183,7 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
         rejections = d_coa - dublin - grants
 
         s_in = intake_status[t] + grants
-        housed = np.minimum(sp.housing[t], cur[S] + s_in)
+        housed = np.minimum(sp.housing[t] + sp.housing_hazard[t] * (cur[S] + s_in), cur[S] + s_in)
         r_avail = cur[R] + rejections
         leaving = sp.departure_hazard[t] * r_avail
 

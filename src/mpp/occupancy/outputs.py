@@ -93,9 +93,10 @@ def sensitivity_table(initial: Stocks | None, inflow: np.ndarray, periods: pd.Pe
         clipped = any(abs(nv - ov * factor) > 1e-12 for nv, ov in zip(new.values(), p.values()))
         variants.append((path, assumptions.replace_param(path, new), clipped))
     h = assumptions.housing
-    targets = tuple(t.model_copy(update={"value": t.value * factor}) for t in h.taakstelling)
-    variants.append(("housing.taakstelling", assumptions.model_copy(
-        update={"housing": h.model_copy(update={"taakstelling": targets})}), False))
+    if h.taakstelling:
+        targets = tuple(t.model_copy(update={"value": t.value * factor}) for t in h.taakstelling)
+        variants.append(("housing.taakstelling", assumptions.model_copy(
+            update={"housing": h.model_copy(update={"taakstelling": targets})}), False))
     runs = [(path, lambda a=a: run(a), clipped) for path, a, clipped in variants]
     for i, s in enumerate(streams):  # the inflow input itself, one stream at a time
         scale = np.ones(len(streams))
