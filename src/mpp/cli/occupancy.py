@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.table import Table
 
 from mpp.cli.app import app, console
 from mpp.errors import DataError
 from mpp.occupancy.inputs import write_stream_paths
-from mpp.occupancy.run import project_from_forecast
+from mpp.occupancy.run import project_from_forecast, replay_to_dir
 from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
 
@@ -72,3 +73,56 @@ def occupancy_scenario_cmd(
     }
     write_stream_paths(out, streams, periods, paths, manifest)
     console.print(f"scenario inflow ({s.n_samples} samples, {periods[0]}..{periods[-1]}) -> {out}")
+
+
+SHORT_MEASURE = {"persons_in_coa_reception_total": "persons", "status_holders_in_coa_reception": "status holders",
+                 "persons_with_coa_reception_agreement": "with reception agreement",
+                 "persons_with_right_to_coa_reception": "with right to reception"}
+
+
+@app.command("occupancy-replay", epilog="Example: mpp occupancy-replay "
+             "--inflow ../shared/data/real/cbs_monthly_national_2018_2022_with_gaps.csv "
+             "--inflow ../shared/data/real/ind_monthly_national_2018_2023_with_gaps.csv --start 2018-01 --end 2020-05 "
+             "--assumptions config/assumptions/replay_2018_2020.yaml "
+             "--observations ../shared/data/real/coa_occupancy_observations.csv --out out/replay")
+def occupancy_replay_cmd(
+    inflow: list[Path] = typer.Option(..., "--inflow", help="realised inflow CSV (period, stream, nationality, "
+                                      "value); repeat the option to add sources in order of preference"),
+    start: str = typer.Option(..., "--start", help="first month (YYYY-MM) or quarter (YYYYQn) to replay"),
+    end: str = typer.Option(..., "--end", help="last month or quarter to replay"),
+    assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML whose initial stocks are for the "
+                                     "day before --start"),
+    observations: Path = typer.Option(..., "--observations", help="COA observations CSV (date, measure, value, kind)"),
+    out: Path = typer.Option(..., "--out", help="output directory"),
+    calibrate: list[str] = typer.Option([], "--calibrate", help="estimate an assumption without a historical "
+                                        "figure, PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6); repeatable, at most 3"),
+    fit_until: str = typer.Option(None, "--fit-until", help="last observation date (YYYY-MM-DD) used by --calibrate; "
+                                  "later observations check the estimate"),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+) -> None:
+    """Replay history on realised inflow and compare the model with COA's occupancy figures."""
+    manifest = replay_to_dir(inflow, start, end, assumptions, observations, out, calibrate, fit_until)
+    if as_json:
+        print(json.dumps(manifest, indent=2, default=str))
+        return
+    for n in manifest["notes"]:
+        console.print(f"[dim]{n}[/]")
+    cmp = pd.read_csv(out / "replay_vs_observations.csv")
+    table = Table(title=f"replay {start}..{end} vs COA observations")
+    cal = manifest["calibration"]
+    extra = ("used for",) if cal else ()
+    for col in ("date", "measure", "kind", "observed", "model", "% error") + extra:
+        table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
+    for _, row in cmp.iterrows():
+        table.add_row(row["date"], SHORT_MEASURE.get(row["measure"], row["measure"]), row["kind"],
+                      f"{row['observed']:,.0f}", f"{row['model']:,.0f}", f"{row['pct_error']:+.1f}",
+                      *((row["used_for"],) if cal else ()))
+    console.print(table)
+    if cal:
+        console.print("calibrated on observations up to " + cal["fit_until"] + ": "
+                      + ", ".join(f"{k} = {v:g}" for k, v in cal["values"].items())
+                      + f"; errors below are on the {cal['n_check']} later observations only")
+    for e in manifest["errors"]:
+        console.print(f"{e['measure']} ({e['quality']}, n={e['n']}): mean |error| {e['mean_abs_pct_error']:.1f}%, "
+                      f"largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%")
+    console.print(f"-> {out}")

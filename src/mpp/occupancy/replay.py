@@ -1,20 +1,30 @@
 """Replaying history: drive the model with realised inflow and compare with COA's own occupancy figures.
 
 Only complete realised inflow is used: a month (or quarter) missing for a required stream is an error, never
-filled in. Streams the source does not have at all (e.g. repeat requests, resettlement in the CBS 2018-2020
-monthly table) are zero and listed in the result so the bias is visible.
+filled in. Several sources may be given in order of preference (e.g. the CBS monthly table, then the IND
+monthly reports for the months CBS lacks); every month says which source it came from. Streams no source has
+completely in the range (e.g. repeat requests in 2018-2020) are zero and listed in the notes so the bias is
+visible.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from mpp.data.schema import STREAMS
 from mpp.errors import DataError
-from mpp.occupancy.model import OccupancyPaths
+from mpp.occupancy.assumptions import Assumptions
+from mpp.occupancy.model import OccupancyPaths, Stocks, project_occupancy
 
-# Which model quantity each COA measure corresponds to (others have no counterpart in the model).
+# Which model quantity each COA measure corresponds to (others have no counterpart in the model). The three
+# total-person measures differ in definition (see ../shared/data/real/PROVENANCE.md): "in de opvang" counts
+# everybody in COA reception, "met opvangovereenkomst" those with a reception agreement, "met recht op opvang"
+# excludes nareizigers and repeat applicants. Each is compared with the model's total; `measure` stays in
+# the comparison so the definitions are never mixed silently.
 MEASURE_TO_QUANTITY = {
     "persons_in_coa_reception_total": "occupancy_total",
     "persons_with_coa_reception_agreement": "occupancy_total",
@@ -22,32 +32,60 @@ MEASURE_TO_QUANTITY = {
     "status_holders_in_coa_reception": "status_holders",
 }
 
+InflowSources = pd.DataFrame | Sequence[tuple[str, pd.DataFrame]]
 
-def realised_inflow(df: pd.DataFrame, start: str, end: str, required: tuple[str, ...] = (
+
+def _span(periods: list[pd.Period]) -> str:
+    """'2018-01..2020-03' for consecutive runs, comma-separated."""
+    if not periods:
+        return ""
+    runs, start, prev = [], periods[0], periods[0]
+    for p in periods[1:]:
+        if p != prev + 1:
+            runs.append((start, prev))
+            start = p
+        prev = p
+    runs.append((start, prev))
+    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in runs)
+
+
+def realised_inflow(sources: InflowSources, start: str, end: str, required: tuple[str, ...] = (
         "first_asylum_request", "nareizigers")) -> tuple[tuple[str, ...], pd.PeriodIndex, np.ndarray, list[str]]:
     """Tidy realised inflow (columns period 'YYYY-MM' or 'YYYYQn', stream, nationality, value) ->
     (streams, periods, inflow[stream, horizon, 1], notes). National totals (nationality TOTAL) only.
 
-    Every period in start..end must be present for each `required` stream; other streams of STREAMS are
-    used when complete in the range, else set to zero with a note."""
+    `sources` is one frame or a list of (label, frame) in order of preference: a period missing in the first
+    source is taken from the next that has it (and the notes say so). Every period in start..end must be
+    present for each `required` stream; other streams of STREAMS are used when complete in the range, else
+    set to zero with a note."""
+    if isinstance(sources, pd.DataFrame):
+        sources = [("inflow", sources)]
     quarterly = "Q" in start
     periods = pd.period_range(start, end, freq="Q" if quarterly else "M")
-    d = df[df["nationality"].astype(str) == "TOTAL"]
     out = np.zeros((len(STREAMS), len(periods), 1))
     notes = []
     for i, s in enumerate(STREAMS):
-        sub = d[d["stream"] == s]
-        values = pd.Series(sub["value"].to_numpy(dtype=float),
-                           index=pd.PeriodIndex(sub["period"].astype(str), freq=periods.freq)).groupby(level=0).last()
-        have = values.reindex(periods)
+        have = pd.Series(np.nan, index=periods)
+        origin = pd.Series("", index=periods, dtype=object)
+        for label, df in sources:
+            d = df[(df["nationality"].astype(str) == "TOTAL") & (df["stream"] == s)]
+            values = pd.Series(pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
+                               index=pd.PeriodIndex(d["period"].astype(str), freq=periods.freq)).groupby(level=0).last()
+            fill = have.isna() & values.reindex(periods).notna()
+            have[fill] = values.reindex(periods)[fill]
+            origin[fill] = label
         if have.isna().any():
-            missing = [str(p) for p in periods[have.isna().to_numpy()]]
+            missing = [p for p in periods[have.isna().to_numpy()]]
             if s in required:
                 raise DataError(f"realised inflow for {s} is missing {len(missing)} period(s) in {start}..{end}: "
-                                f"{', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''} (not filled in)")
-            notes.append(f"{s}: not complete in the source for {start}..{end}; replayed as zero inflow")
+                                f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} "
+                                "(not filled in)")
+            notes.append(f"{s}: not complete in the sources for {start}..{end}; replayed as zero inflow")
             continue
         out[i, :, 0] = have.to_numpy()
+        if len(sources) > 1:
+            for label in dict.fromkeys(origin):
+                notes.append(f"{s}: {_span(list(periods[(origin == label).to_numpy()]))} from {label}")
     return STREAMS, periods, out, notes
 
 
@@ -56,7 +94,7 @@ def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame,
 
     The model value is the stock at the END of the step nearest to the observation date (a step ends on the
     last day of its month or quarter; the initial stocks count as the end of the step before the first).
-    Returns date, measure, kind, observed, model, error (model - observed), pct_error.
+    Returns date, measure, kind, observed, model, model_date, error (model - observed), pct_error.
     """
     q = paths.quantities()
     init = paths.initial_quantities()
@@ -72,6 +110,153 @@ def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame,
         model = init[quantity][sample] if k == 0 else q[quantity][k - 1, sample]
         observed = float(o["value"])
         rows.append({"date": date.date().isoformat(), "measure": o["measure"], "kind": o.get("kind", ""),
-                     "observed": observed, "model": float(model), "model_date": ends_ts[k].date().isoformat(),
-                     "error": float(model) - observed, "pct_error": 100.0 * (float(model) - observed) / observed})
-    return pd.DataFrame(rows)
+                     "source": o.get("source", ""), "observed": observed, "model": float(model),
+                     "model_date": ends_ts[k].date().isoformat(), "error": float(model) - observed,
+                     "pct_error": 100.0 * (float(model) - observed) / observed})
+    cols = ["date", "measure", "kind", "source", "observed", "model", "model_date", "error", "pct_error"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["measure", "date"], kind="stable").reset_index(drop=True)
+
+
+def error_summary(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per measure and kind of observation (firm = annual/point figures, approx = rounded news figures), after
+    the start date: n, mean absolute % error, largest absolute % error, mean % error (bias)."""
+    c = comparison[comparison["date"] > comparison["date"].min()] if len(comparison) else comparison
+    c = c.assign(quality=np.where(c["kind"] == "approx", "approx", "firm"))
+    rows = []
+    for (measure, quality), g in c.groupby(["measure", "quality"], sort=True):
+        rows.append({"measure": measure, "quality": quality, "n": len(g),
+                     "mean_abs_pct_error": float(g["pct_error"].abs().mean()),
+                     "max_abs_pct_error": float(g["pct_error"].abs().max()),
+                     "mean_pct_error": float(g["pct_error"].mean())})
+    return pd.DataFrame(rows, columns=["measure", "quality", "n", "mean_abs_pct_error", "max_abs_pct_error",
+                                       "mean_pct_error"])
+
+
+@dataclass
+class Replay:
+    """One deterministic replay: the paths (one sample), the comparison with COA and the notes."""
+
+    paths: OccupancyPaths
+    comparison: pd.DataFrame
+    summary: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def monthly(self) -> pd.DataFrame:
+        """Stocks at the end of each step and the step's flows; the first row is the step before the replay
+        with the initial stocks (its flows empty)."""
+        p = self.paths
+        out = pd.DataFrame({"period": [str(p.periods[0] - 1)] + [str(x) for x in p.periods]})
+        init = p.initial_quantities()
+        for name, arr in p.quantities().items():
+            out[name] = np.concatenate([init[name][:1], arr[:, 0]])
+        for name, arr in p.flows.items():
+            out[name] = np.concatenate([[np.nan], arr[:, 0]])
+        return out
+
+
+def run_replay(sources: InflowSources, start: str, end: str, assumptions: Assumptions,
+               observations: pd.DataFrame) -> Replay:
+    """Replay `start..end` on realised inflow from `sources` with `assumptions` (whose initial stocks must be
+    for the day before `start`) and compare with `observations`."""
+    first = pd.Period(start, freq="Q" if "Q" in start else "M").asfreq("M", how="start")
+    if pd.Timestamp(assumptions.initial_stocks.date) != first.start_time:
+        raise DataError(f"the assumptions' initial stocks are for {assumptions.initial_stocks.date}, but the replay "
+                        f"starts in {start} (needs {first.start_time.date()})")
+    streams, periods, x, notes = realised_inflow(sources, start, end)
+    paths = project_occupancy(Stocks.from_assumptions(assumptions), x, periods, assumptions, streams)
+    cmp = compare_with_observations(paths, observations)
+    return Replay(paths=paths, comparison=cmp, summary=error_summary(cmp), notes=notes)
+
+
+# ------------------------------------------------------------------------------------------------ calibration
+
+#: weight of an observation in the calibration by its `kind`: rounded news figures ("zo'n 20.000") count half
+KIND_WEIGHT = {"approx": 0.5}
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One assumption to estimate: a dotted Param path set to one constant value within [low, high]."""
+
+    path: str
+    low: float
+    high: float
+
+    @classmethod
+    def parse(cls, text: str) -> "Knob":
+        """'departure.hazard=0.01:0.6' -> Knob."""
+        try:
+            path, bounds = text.split("=")
+            low, high = (float(v) for v in bounds.split(":"))
+        except ValueError:
+            raise DataError(f"--calibrate expects PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6), got {text!r}") from None
+        if not low < high:
+            raise DataError(f"--calibrate {text!r}: LOW must be below HIGH")
+        return cls(path.strip(), low, high)
+
+
+def with_values(a: Assumptions, values: dict[str, float], source: str | None = None) -> Assumptions:
+    """The assumptions with each dotted Param path set to one constant value (optionally a new source)."""
+    params = dict(a.params())
+    for path, v in values.items():
+        if path not in params:
+            raise DataError(f"no assumption {path!r}; known: {', '.join(sorted(params))}")
+        update = {"value": float(v), "schedule": None}
+        if source:
+            update["source"] = f"{source} (was: {params[path].source})"
+        a = a.replace_param(path, params[path].model_copy(update=update))
+    return a
+
+
+@dataclass
+class Calibration:
+    values: dict[str, float]
+    fit_until: str
+    n_fit: int
+    n_check: int
+    loss: float
+
+
+def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumptions, observations: pd.DataFrame,
+              knobs: Sequence[Knob], fit_until: str) -> Calibration:
+    """Estimate `knobs` by weighted least squares of the replay's % errors on the observations dated after the
+    start and up to `fit_until` (approx figures weigh half); later observations are left for checking.
+
+    Deterministic: a coarse grid (9 points per knob, at most 3 knobs) followed by bounded Nelder-Mead from the
+    best grid point."""
+    from itertools import product
+
+    from scipy.optimize import minimize
+
+    if not knobs or len(knobs) > 3:
+        raise DataError("calibrate between 1 and 3 assumptions at a time (more cannot be told apart by the few "
+                        "COA observations)")
+    streams, periods, x, _ = realised_inflow(sources, start, end)
+    stocks = Stocks.from_assumptions(assumptions)
+    first_day = str(pd.Timestamp(assumptions.initial_stocks.date).date())
+    obs = observations[observations["measure"].isin(MEASURE_TO_QUANTITY)]
+    dates = obs["date"].astype(str)
+    fit = obs[(dates > first_day) & (dates <= fit_until)]
+    n_check = int(((dates > fit_until) & (pd.to_datetime(dates) <= periods[-1].end_time)).sum())
+    if fit.empty:
+        raise DataError(f"no COA observation between {first_day} and {fit_until} to calibrate on")
+    lo = np.array([k.low for k in knobs])
+    hi = np.array([k.high for k in knobs])
+
+    def loss(v: np.ndarray) -> float:
+        v = np.clip(v, lo, hi)
+        a = with_values(assumptions, {k.path: float(x_) for k, x_ in zip(knobs, v)})
+        c = compare_with_observations(project_occupancy(stocks, x, periods, a, streams), fit)
+        w = c["kind"].map(KIND_WEIGHT).fillna(1.0).to_numpy()
+        return float(np.sum(w * (c["pct_error"].to_numpy() / 100.0) ** 2))
+
+    grid = [np.linspace(k.low, k.high, 9) for k in knobs]
+    best = min((np.array(p) for p in product(*grid)), key=loss)
+    step = (hi - lo) / 8.0
+    res = minimize(loss, best, method="Nelder-Mead", bounds=list(zip(lo, hi)),
+                   options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex": np.vstack(
+                       [best] + [best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
+                                 for i in range(len(knobs))])})
+    v = np.clip(res.x if res.fun <= loss(best) else best, lo, hi)
+    return Calibration(values={k.path: float(round(x_, 4)) for k, x_ in zip(knobs, v)}, fit_until=fit_until,
+                       n_fit=len(fit), n_check=n_check, loss=float(loss(v)))

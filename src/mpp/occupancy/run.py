@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import yaml
 
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import load_assumptions
@@ -57,5 +59,76 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
     }
     if sensitivity:
         atomic_write_csv(out / "sensitivity.csv", sensitivity_table(None, paths, periods, a, streams))
+    atomic_write_json(out / "manifest.json", manifest)
+    return manifest
+
+
+def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, observations: Path, out: Path,
+                  calibrate: list[str] | None = None, fit_until: str | None = None) -> dict:
+    """Replay start..end on realised inflow (files in order of preference) and write replay_monthly.csv,
+    replay_vs_observations.csv, replay_errors.csv, replay.png and manifest.json into `out`; return the manifest.
+
+    With `calibrate` (['departure.hazard=0.01:0.6', ...]) those assumptions are first estimated on the COA
+    observations up to `fit_until` (see `mpp.occupancy.replay.calibrate`), the replay uses the estimates,
+    the comparison marks each observation `fit` or `check`, and calibrated_assumptions.yaml is written."""
+    from mpp.occupancy.replay import Knob, calibrate as fit_knobs, run_replay, with_values
+    from mpp.occupancy.replay import error_summary
+    from mpp.provenance import atomic_write_bytes, atomic_write_text
+    from mpp.report.charts import figure_png, replay_chart
+
+    a = load_assumptions(assumptions)
+    sources = []
+    for f in map(Path, inflow):
+        try:
+            sources.append((f.name, pd.read_csv(f)))
+        except FileNotFoundError:
+            raise DataError(f"inflow file not found: {f}") from None
+    try:
+        obs = pd.read_csv(observations)
+    except FileNotFoundError:
+        raise DataError(f"observations file not found: {observations}") from None
+    calibration = None
+    if calibrate:
+        if not fit_until:
+            raise DataError("--calibrate needs --fit-until (the last observation date used for estimating)")
+        calibration = fit_knobs(sources, start, end, a, obs, [Knob.parse(k) for k in calibrate], fit_until)
+        a = with_values(a, calibration.values, source=(
+            f"calibrated by mpp occupancy-replay on {calibration.n_fit} COA observations "
+            f"{a.initial_stocks.date}..{fit_until} (weighted least squares of % errors)"))
+    r = run_replay(sources, start, end, a, obs)
+    if calibration is not None:
+        r.comparison["used_for"] = np.where(r.comparison["date"] <= a.initial_stocks.date, "start",
+                                            np.where(r.comparison["date"] <= fit_until, "fit", "check"))
+        r.summary = error_summary(r.comparison[r.comparison["used_for"] != "fit"])
+    monthly = r.monthly()
+    out = Path(out)
+    if calibration is not None:
+        atomic_write_text(out / "calibrated_assumptions.yaml", yaml.safe_dump(
+            a.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True, width=110))
+    atomic_write_csv(out / "replay_monthly.csv", monthly)
+    atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
+    atomic_write_csv(out / "replay_errors.csv", r.summary)
+    atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
+        monthly, r.comparison, f"Replay {start}..{end} on realised inflow vs COA figures")))
+    manifest = {
+        "stage": "occupancy_replay",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "periods": [start, end],
+        "inflow_files": {str(f): hash_file(f) for f in inflow},
+        "observations_file": str(observations),
+        "observations_hash": hash_file(observations),
+        "assumptions_file": str(assumptions),
+        "assumptions_hash": hash_file(assumptions),
+        "assumptions_name": a.name,
+        "assumptions_version": a.version,
+        "notes": r.notes,
+        "calibration": None if calibration is None else {
+            "values": calibration.values, "fit_until": calibration.fit_until, "n_fit": calibration.n_fit,
+            "n_check": calibration.n_check, "loss": round(calibration.loss, 6)},
+        "errors": r.summary.round(2).to_dict(orient="records"),
+        "outputs": ["replay_monthly.csv", "replay_vs_observations.csv", "replay_errors.csv", "replay.png"]
+        + (["calibrated_assumptions.yaml"] if calibration is not None else []),
+    }
     atomic_write_json(out / "manifest.json", manifest)
     return manifest

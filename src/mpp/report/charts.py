@@ -15,6 +15,7 @@ from matplotlib.dates import YearLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from mpp.occupancy.replay import MEASURE_TO_QUANTITY
 from mpp.report.i18n import SCENARIOS, check_lang, format_number, t
 
 COLORS = {
@@ -141,6 +142,36 @@ def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
     if realised is not None and len(realised):
         top = max(top, float(realised.max()))
     ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+    return fig
+
+
+def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str) -> Figure:
+    """A replay against COA's figures: model totals and status holders as lines (end of month), observations
+    as markers (filled: COA/NJI figures; hollow: rounded news figures), one colour per quantity."""
+    fig, ax = _new_figure((8.0, 3.8))
+    x = pd.PeriodIndex(monthly["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
+    lines = {"occupancy_total": ("persons in COA", COLORS["median"]),
+             "status_holders": ("status holders in COA", "#d95f02")}
+    for q, (label, colour) in lines.items():
+        ax.plot(x, monthly[q].to_numpy(float), color=colour, linewidth=1.8, label=f"model: {label}")
+    c = comparison.assign(_q=comparison["measure"].map(MEASURE_TO_QUANTITY), _d=pd.to_datetime(comparison["date"]))
+    for q, (label, colour) in lines.items():
+        g = c[c["_q"] == q]
+        for approx, marker_face in ((False, colour), (True, "white")):
+            h = g[(g["kind"] == "approx") == approx]
+            if len(h):
+                kind = "news, rounded" if approx else "COA/NJI"
+                ax.scatter(h["_d"], h["observed"], s=36, marker="o", facecolors=marker_face, edgecolors=colour,
+                           linewidths=1.4, zorder=3, label=f"observed {label} ({kind})")
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    _style_axes(ax, "en", "persons")
+    ax.xaxis.set_major_locator(YearLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    handles, names = ax.get_legend_handles_labels()
+    seen = dict(zip(names, handles))
+    ax.legend(seen.values(), seen.keys(), loc="upper left", fontsize=8, frameon=False, ncol=2)
+    top = max(float(monthly[list(lines)].to_numpy().max()), float(c["observed"].max()) if len(c) else 0.0)
+    ax.set_ylim(0, top * 1.3)
     return fig
 
 
