@@ -103,3 +103,18 @@ def test_unrecognised_file_is_a_clear_error(tmp_path):
     from mpp.errors import DataError
     with pytest.raises(DataError, match="unrecognised format"):
         load_file(p)
+
+
+def test_eurostat_stateless_and_recognised_non_citizens_are_summed_into_one_xxa_row(fixtures, tmp_path):
+    """Regression: RNC and STLS both map to XXA; a file with both was rejected as duplicates."""
+    text = (fixtures / "eurostat_migr_asyappctzm.tsv").read_text()
+    extra = ("M,PER,STLS,T,NASY_APP,TOTAL,NL\t30 \t35 \t: \n"
+             "M,PER,RNC,T,NASY_APP,TOTAL,NL\t5 \t0 \t10 \n")
+    f = tmp_path / "with_stateless.tsv"
+    f.write_text(text + extra)
+    df = load_file(f)
+    xxa = df[df["nationality"] == "XXA"]
+    assert dict(zip(xxa["period"].astype(str), xxa["value"])) == {"2024-04": 35, "2024-05": 35, "2024-06": 10}  # RNC alone where STLS is ':'
+    from mpp.data.loaders import read_file
+
+    assert any("summed RNC" in n and "2 month(s)" in n for n in read_file(f).notes)

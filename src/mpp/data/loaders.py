@@ -297,12 +297,33 @@ def _eurostat_select(df: pd.DataFrame, path: Path, fmt: str) -> RawTable:
     df = df[~aggregate].rename(columns={"citizen": "nationality"})
     df = df.assign(period=df["period"].str.strip(), value=df["value"].map(_eurostat_cell))
     df = df[~_is_blank(df["value"])]
+    df = _sum_stateless(df, notes)
     parts = df[df["applicant"].isin(list(EUROSTAT_STREAMS))].assign(
         stream=lambda d: d["applicant"].map(EUROSTAT_STREAMS))
     stated = df[df["applicant"] == EUROSTAT_STATED_TOTAL].assign(parts="+".join(FIRST_PLUS_REPEAT))
     return RawTable(frame=_raw_frame(parts.sort_values(["row", "period"])[list(RAW_COLUMNS)]), file=str(path),
                     format=fmt, source=f"Eurostat migr_asyappctzm ({path.name})",
                     stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]), rounding=5, notes=notes)
+
+
+def _sum_stateless(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Eurostat's RNC (recognised non-citizens) and STLS (stateless) are one code here (XXA): where a month has
+    both with numeric values they become one STLS row with their sum (keeping the STLS row's number), so they
+    are not reported as duplicates. Non-numeric values are left alone for validation to report."""
+    stls, rnc = df[df["nationality"] == "STLS"], df[df["nationality"] == "RNC"]
+    if rnc.empty or stls.empty:
+        return df
+    keys = ["applicant", "period"]
+    pairs = stls.reset_index().merge(rnc.reset_index()[keys + ["index", "value"]], on=keys, suffixes=("", "_rnc"))
+    a = pd.to_numeric(pairs["value"], errors="coerce")
+    b = pd.to_numeric(pairs["value_rnc"], errors="coerce")
+    pairs = pairs[a.notna() & b.notna()].assign(value=(a + b).round().astype("int64").astype(str))
+    if pairs.empty:
+        return df
+    out = df.drop(index=pairs["index_rnc"])
+    out.loc[pairs["index"], "value"] = pairs["value"].to_numpy()
+    notes.append(f"summed RNC (recognised non-citizens) into STLS (stateless) for {len(pairs)} month(s): both are XXA")
+    return out
 
 
 def read_eurostat_tsv(path: str | Path) -> RawTable:
