@@ -75,7 +75,7 @@ def realised_inflow(sources: InflowSources, start: str, end: str, required: tupl
             have[fill] = values.reindex(periods)[fill]
             origin[fill] = label
         if have.isna().any():
-            missing = [p for p in periods[have.isna().to_numpy()]]
+            missing = list(periods[have.isna().to_numpy()])
             if s in required:
                 raise DataError(f"realised inflow for {s} is missing {len(missing)} period(s) in {start}..{end}: "
                                 f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} "

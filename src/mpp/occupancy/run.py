@@ -15,7 +15,9 @@ from mpp.occupancy.assumptions import load_assumptions
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, occupancy_bands, sensitivity_table
-from mpp.provenance import atomic_write_csv, atomic_write_json, code_version, hash_file, hash_json
+from mpp.occupancy.replay import Knob, calibrate as fit_knobs, error_summary, run_replay, with_values
+from mpp.provenance import (atomic_write_bytes, atomic_write_csv, atomic_write_json, atomic_write_text, code_version,
+                            hash_file, hash_json)
 
 
 class ForecastMissesStart(DataError):
@@ -71,10 +73,7 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     With `calibrate` (['departure.hazard=0.01:0.6', ...]) those assumptions are first estimated on the COA
     observations up to `fit_until` (see `mpp.occupancy.replay.calibrate`), the replay uses the estimates,
     the comparison marks each observation `fit` or `check`, and calibrated_assumptions.yaml is written."""
-    from mpp.occupancy.replay import Knob, calibrate as fit_knobs, run_replay, with_values
-    from mpp.occupancy.replay import error_summary
-    from mpp.provenance import atomic_write_bytes, atomic_write_text
-    from mpp.report.charts import figure_png, replay_chart
+    from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
     a = load_assumptions(assumptions)
     sources = []
