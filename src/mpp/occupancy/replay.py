@@ -33,6 +33,8 @@ MEASURE_TO_QUANTITY = {
 }
 
 InflowSources = pd.DataFrame | Sequence[tuple[str, pd.DataFrame]]
+#: an observation this close to the first or last step end is compared with it (e.g. 1 June with 31 May)
+NEAREST_STEP_DAYS = pd.Timedelta(days=16)
 
 
 def _span(periods: list[pd.Period]) -> str:
@@ -104,7 +106,7 @@ def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame,
     for _, o in observations.iterrows():
         quantity = MEASURE_TO_QUANTITY.get(o["measure"])
         date = pd.Timestamp(o["date"])
-        if quantity is None or date < ends_ts[0] - pd.Timedelta(days=16) or date > ends_ts[-1] + pd.Timedelta(days=16):
+        if quantity is None or date < ends_ts[0] - NEAREST_STEP_DAYS or date > ends_ts[-1] + NEAREST_STEP_DAYS:
             continue
         k = int(np.argmin(np.abs((ends_ts - date).days)))
         model = init[quantity][sample] if k == 0 else q[quantity][k - 1, sample]
@@ -237,7 +239,7 @@ def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumpt
     obs = observations[observations["measure"].isin(MEASURE_TO_QUANTITY)]
     dates = obs["date"].astype(str)
     fit = obs[(dates > first_day) & (dates <= fit_until)]
-    n_check = int(((dates > fit_until) & (pd.to_datetime(dates) <= periods[-1].end_time)).sum())
+    n_check = int(((dates > fit_until) & (pd.to_datetime(dates) <= periods[-1].end_time + NEAREST_STEP_DAYS)).sum())
     if fit.empty:
         raise DataError(f"no COA observation between {first_day} and {fit_until} to calibrate on")
     lo = np.array([k.low for k in knobs])
