@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import load_assumptions
-from mpp.occupancy.model import Stocks, project_occupancy
-from mpp.occupancy.replay import compare_with_observations, realised_inflow
-from occupancy_helpers import EXAMPLE
+from mpp.occupancy.replay import Knob, calibrate, realised_inflow, run_replay, with_values
+from occupancy_helpers import EXAMPLE, make_assumptions
 
 REPLAY = EXAMPLE.with_name("replay_2018_2020.yaml")
 
@@ -29,8 +27,6 @@ def _real_sources(real_dir):
 def test_replay_2018_2020_tracks_coa_where_the_data_allow_and_pins_the_documented_errors(real_dir):
     """docs/occupancy.md "Replay": estimated on 2018, checked on 2019-2020. Status holders track within 10% out of
     sample; total persons are 16% low at the end of 2019 (the 2019 IND slowdown is not in the data)."""
-    from mpp.occupancy.replay import run_replay
-
     obs = pd.read_csv(real_dir / "coa_occupancy_observations.csv")
     r = run_replay(_real_sources(real_dir), "2018-01", "2020-05", load_assumptions(REPLAY), obs)
     c = r.comparison.set_index(["measure", "date"])["pct_error"]
@@ -48,8 +44,6 @@ def test_replay_2018_2020_tracks_coa_where_the_data_allow_and_pins_the_documente
 def test_replay_file_holds_what_its_calibration_gives(real_dir):
     """The two estimated rates in replay_2018_2020.yaml are what `--calibrate ... --fit-until 2018-12-31` returns,
     so the file's stated provenance can be re-run."""
-    from mpp.occupancy.replay import Knob, calibrate
-
     a = load_assumptions(REPLAY)
     obs = pd.read_csv(real_dir / "coa_occupancy_observations.csv")
     cal = calibrate(_real_sources(real_dir), "2018-01", "2020-05", a, obs,
@@ -81,8 +75,6 @@ def test_realised_inflow_takes_missing_months_from_the_next_source_and_says_so()
 
 
 def test_replay_refuses_initial_stocks_for_another_date(real_dir):
-    from mpp.occupancy.replay import run_replay
-
     df = pd.read_csv(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv")
     with pytest.raises(DataError, match="initial stocks are for 2018-01-01"):
         run_replay(df, "2018-02", "2018-06", load_assumptions(REPLAY), pd.DataFrame(columns=["date", "measure", "value"]))
@@ -91,8 +83,6 @@ def test_replay_refuses_initial_stocks_for_another_date(real_dir):
 def test_calibration_recovers_a_known_rate_from_synthetic_observations():
     """Observations made by the model itself with other_outflow_rate 0.07: the calibration finds 0.07 again
     from the fit window, and the check window then has (almost) no error."""
-    from mpp.occupancy.replay import Knob, calibrate, run_replay, with_values
-    from occupancy_helpers import make_assumptions
 
     periods = pd.period_range("2026-01", "2027-12", freq="M")
     inflow = _tidy([(str(p), s, "TOTAL", v) for p in periods
@@ -112,9 +102,6 @@ def test_calibration_recovers_a_known_rate_from_synthetic_observations():
 
 
 def test_calibration_refuses_bad_requests():
-    from mpp.occupancy.replay import Knob, with_values
-    from occupancy_helpers import make_assumptions
-
     with pytest.raises(DataError, match="PATH=LOW:HIGH"):
         Knob.parse("departure.hazard")
     with pytest.raises(DataError, match="LOW must be below HIGH"):
