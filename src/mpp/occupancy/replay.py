@@ -73,8 +73,9 @@ def realised_inflow(sources: InflowSources, start: str, end: str, required: tupl
             d = df[(df["nationality"].astype(str) == "TOTAL") & (df["stream"] == s)]
             values = pd.Series(pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
                                index=pd.PeriodIndex(d["period"].astype(str), freq=periods.freq)).groupby(level=0).last()
-            fill = have.isna() & values.reindex(periods).notna()
-            have[fill] = values.reindex(periods)[fill]
+            found = values.reindex(periods)
+            fill = have.isna() & found.notna()
+            have[fill] = found[fill]
             origin[fill] = label
         if have.isna().any():
             missing = list(periods[have.isna().to_numpy()])
@@ -253,12 +254,13 @@ def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumpt
         return float(np.sum(w * (c["pct_error"].to_numpy() / 100.0) ** 2))
 
     grid = [np.linspace(k.low, k.high, 9) for k in knobs]
-    best = min((np.array(p) for p in product(*grid)), key=loss)
+    best_loss, best = min(((loss(np.array(p)), np.array(p)) for p in product(*grid)), key=lambda s: s[0])
     step = (hi - lo) / 8.0
     res = minimize(loss, best, method="Nelder-Mead", bounds=list(zip(lo, hi)),
                    options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex": np.vstack(
                        [best] + [best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
                                  for i in range(len(knobs))])})
-    v = np.clip(res.x if res.fun <= loss(best) else best, lo, hi)
+    # Nelder-Mead with bounds stays inside them, so res.fun is the loss at res.x
+    v, v_loss = (np.clip(res.x, lo, hi), float(res.fun)) if res.fun <= best_loss else (best, best_loss)
     return Calibration(values={k.path: float(round(x_, 4)) for k, x_ in zip(knobs, v)}, fit_until=fit_until,
-                       n_fit=len(fit), n_check=n_check, loss=float(loss(v)))
+                       n_fit=len(fit), n_check=n_check, loss=v_loss)
