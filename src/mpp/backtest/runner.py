@@ -20,6 +20,7 @@ import pandas as pd
 from mpp.backtest.evaluate import score_forecast
 from mpp.backtest.realised import realisations_by_series
 from mpp.errors import MppError
+from mpp.strict import parse_month
 from mpp.provenance import atomic_write_json, atomic_write_parquet, hash_frame
 
 BASELINE = "baseline"  # seasonal naive, always scored as the reference
@@ -37,7 +38,7 @@ def parse_origins(spec: str) -> list[pd.Period]:
     m = _ORIGINS.match(spec.strip())
     if not m:
         raise BacktestError(f"origins must look like 2019-01:2025-06 or 2019-06:2024-06:3, got {spec!r}")
-    first, last = pd.Period(m.group(1), freq="M"), pd.Period(m.group(2), freq="M")
+    first, last = (parse_month(m.group(i), f"origins {spec!r}", error=BacktestError) for i in (1, 2))
     step = int(m.group(3) or 1)
     if step < 1 or last < first:
         raise BacktestError(f"origins {spec!r}: need first <= last and a step of at least 1 month")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from mpp.cli.app import app, console
 from mpp.errors import DataError, OfflineError
+from mpp.strict import month_option, past_month_option
 
 data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -21,7 +22,9 @@ STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store f
 @data_app.command("check")
 def check(
     files: list[Path] = typer.Argument(..., help="Files to check (tidy CSV, CBS 83102NED, Eurostat TSV/SDMX)."),
-    vintage: str | None = typer.Option(None, help="Publication month YYYY-MM: later periods are problems."),
+    vintage: str | None = typer.Option(None, callback=past_month_option,
+                                       help="Publication month YYYY-MM: later periods are problems "
+                                       "(default: the current month)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (status, problems)."),
 ) -> None:
     """List every problem of every file at once; OK per good file. Exit code 3 if any problem.
@@ -68,7 +71,8 @@ def check(
 @data_app.command("ingest")
 def ingest(
     file: Path = typer.Argument(..., help="File to validate and store."),
-    vintage: str = typer.Option(..., help="Month the data was published, YYYY-MM."),
+    vintage: str = typer.Option(..., callback=past_month_option,
+                                help="Month the data was published, YYYY-MM (not after the current month)."),
     store: Path = STORE_OPTION,
 ) -> None:
     """Validate a file and store it as a vintage (nothing is stored if it has any problem).
@@ -150,8 +154,8 @@ def summary(
 def sample(
     out: Path = typer.Option(..., "--out", help="CSV file to write."),
     seed: int = typer.Option(0, help="Random seed (same seed, same panel)."),
-    start: str = typer.Option("2015-01", help="First month."),
-    end: str = typer.Option("2025-06", help="Last month."),
+    start: str = typer.Option("2015-01", callback=month_option, help="First month (YYYY-MM)."),
+    end: str = typer.Option("2025-06", callback=month_option, help="Last month (YYYY-MM)."),
 ) -> None:
     """Write the synthetic ~40-nationality x 4-stream panel as tidy CSV.
 

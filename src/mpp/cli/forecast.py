@@ -9,6 +9,7 @@ import typer
 
 from mpp.cli.app import app, console
 from mpp.cli.render import annual_bands_table
+from mpp.strict import month_option
 
 
 @app.command(
@@ -18,7 +19,7 @@ from mpp.cli.render import annual_bands_table
 )
 def forecast_command(
     data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder."),
-    cutoff: str = typer.Option(None, "--cutoff", help="Last month used (YYYY-MM); default: last month of the data."),
+    cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
     variant: str = typer.Option(None, "--variant", help="Model variant from config/variants.yaml (default: its default)."),
     horizon: int = typer.Option(None, "--horizon", min=1, help="Months ahead (default: to December of next year + 1)."),
     out: Path = typer.Option(..., "--out", help="Output folder."),

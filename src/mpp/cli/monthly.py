@@ -12,6 +12,7 @@ from rich.table import Table
 from mpp.cli.app import app, console
 from mpp.cli.render import BANDS, annual_bands_table
 from mpp.errors import MppError
+from mpp.strict import month_option, past_month_option
 
 HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or the repository)."
 
@@ -25,8 +26,9 @@ HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or
 def monthly_command(
     data: Path = typer.Option(None, "--data", help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
                               "generated sample panel (data/sample/sample.csv)."),
-    cutoff: str = typer.Option(None, "--cutoff", help="Last month used (YYYY-MM); default: last month of the data."),
-    vintage: str = typer.Option(None, "--vintage", help="Publication month of this data (default: cut-off + 1)."),
+    cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
+    vintage: str = typer.Option(None, "--vintage", callback=past_month_option,
+                                help="Publication month of this data, YYYY-MM (default: cut-off + 1)."),
     home: Path = typer.Option(None, "--home", "--mlruns-home", help=HOME_HELP),
     config: Path = typer.Option(None, "--config", help="Pipeline configuration (default config/pipeline.yaml)."),
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
@@ -81,7 +83,7 @@ def monthly_summary(res) -> dict:
 
 @app.command("compare", epilog="Example: mpp compare --cutoff 2025-06 --variants baseline,anchored,calibrated")
 def compare_command(
-    cutoff: str = typer.Option(..., "--cutoff", help="Cut-off month of the tracked runs (YYYY-MM)."),
+    cutoff: str = typer.Option(..., "--cutoff", callback=month_option, help="Cut-off month of the tracked runs (YYYY-MM)."),
     variants: str = typer.Option(..., "--variants", help="Comma-separated variant names, e.g. baseline,robust."),
     home: Path = typer.Option(None, "--home", help=HOME_HELP),
     out: Path = typer.Option(None, "--out", help="Overlay fan chart PNG (default out/<cutoff>/compare.png)."),

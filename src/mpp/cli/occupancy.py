@@ -17,6 +17,7 @@ from mpp.occupancy.inputs import write_stream_paths
 from mpp.occupancy.run import project_from_forecast, replay_to_dir
 from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
+from mpp.strict import date_option, month_or_quarter_option
 
 
 @app.command("occupancy", epilog="Example: mpp occupancy --forecast out/2025-06/anchored "
@@ -88,15 +89,15 @@ SHORT_MEASURE = {"persons_in_coa_reception_total": "persons", "status_holders_in
 def occupancy_replay_cmd(
     inflow: list[Path] = typer.Option(..., "--inflow", help="realised inflow CSV (period, stream, nationality, "
                                       "value); repeat the option to add sources in order of preference"),
-    start: str = typer.Option(..., "--start", help="first month (YYYY-MM) or quarter (YYYYQn) to replay"),
-    end: str = typer.Option(..., "--end", help="last month or quarter to replay"),
+    start: str = typer.Option(..., "--start", callback=month_or_quarter_option, help="first month (YYYY-MM) or quarter (YYYYQn) to replay"),
+    end: str = typer.Option(..., "--end", callback=month_or_quarter_option, help="last month or quarter to replay"),
     assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML whose initial stocks are for the "
                                      "day before --start"),
     observations: Path = typer.Option(..., "--observations", help="COA observations CSV (date, measure, value, kind)"),
     out: Path = typer.Option(..., "--out", help="output directory"),
     calibrate: list[str] = typer.Option([], "--calibrate", help="estimate an assumption without a historical "
                                         "figure, PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6); repeatable, at most 3"),
-    fit_until: str = typer.Option(None, "--fit-until", help="last observation date (YYYY-MM-DD) used by --calibrate; "
+    fit_until: str = typer.Option(None, "--fit-until", callback=date_option, help="last observation date (YYYY-MM-DD) used by --calibrate; "
                                   "later observations check the estimate"),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:

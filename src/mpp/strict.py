@@ -1,0 +1,170 @@
+"""Strict readers for what users type: YAML files (duplicate keys refused) and months (only `YYYY-MM`).
+
+Every config loader reads YAML with `load_yaml`; every month a user gives (CLI options, config dates,
+`--vintage`) goes through `parse_month`. Lenient parsing is how `01-06-2025` (1 June in Dutch notation)
+became cut-off 2025-01: here anything but `YYYY-MM` is a one-line error stating the expected form.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from mpp.errors import ConfigError, MppError
+
+MONTH_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+# ------------------------------------------------------------------------------------------ YAML
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML allows it and keeps the last)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            first = seen.get(key)
+        except TypeError:  # unhashable key: let SafeLoader give its own error
+            first = None
+        if first is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
+                key_node.start_mark)
+        seen[key] = key_node
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, source: str = "<text>", error: type[MppError] = ConfigError) -> Any:
+    """Parse YAML text strictly: a duplicate key or a syntax error is `error` naming `source` and the line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = str(exc.problem or exc.context)
+        raise error(f"{where}: {problem}" if problem.startswith("duplicate key")
+                    else f"{where}: not valid YAML ({problem})") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{source}: not valid YAML ({exc})") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an unquoted date 2026-02-30
+        raise error(f"{source}: invalid value ({exc})") from None
+
+
+def load_yaml(path: str | Path, error: type[MppError] = ConfigError) -> Any:
+    """Read a YAML file strictly (see `parse_yaml`); a missing or undecodable file is `error` too."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: cannot read: file not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: cannot read: a folder, not a YAML file") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: cannot read: not UTF-8 text") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return parse_yaml(text, str(path), error)
+
+
+# ------------------------------------------------------------------------------------------ months
+def current_month() -> pd.Period:
+    """This calendar month (local date): the latest month a vintage or a period may be."""
+    return pd.Period(date.today(), freq="M")
+
+
+def month_problem(value: Any, *, not_after: pd.Period | None = None) -> str | None:
+    """Why `value` is not an acceptable month, or None. Only `YYYY-MM` (a str or a pandas Period) is accepted."""
+    if isinstance(value, pd.Period):
+        value = str(value.asfreq("M"))
+    if not isinstance(value, str) or not MONTH_RE.fullmatch(value.strip()):
+        return f"{value!r} is not a month: expected YYYY-MM, e.g. 2025-06"
+    if not_after is not None and pd.Period(value.strip(), freq="M") > not_after:
+        return f"{value.strip()} is later than {not_after}: a month in the future is not allowed"
+    return None
+
+
+def parse_month(value: Any, what: str = "month", *, error: type[MppError] = ConfigError,
+                not_after: pd.Period | None = None) -> pd.Period:
+    """`YYYY-MM` as a monthly Period; anything else raises `error` with "<what>: ... expected YYYY-MM"."""
+    problem = month_problem(value, not_after=not_after)
+    if problem is not None:
+        raise error(f"{what}: {problem}")
+    return pd.Period(str(value).strip(), freq="M")
+
+
+def parse_date(value: Any, what: str = "date", *, error: type[MppError] = ConfigError) -> date:
+    """`YYYY-MM-DD` that exists in the calendar (no 2026-02-30)."""
+    if isinstance(value, date):
+        return value
+    m = DATE_RE.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if m is None:
+        raise error(f"{what}: {value!r} is not a date: expected YYYY-MM-DD, e.g. 2026-01-01")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise error(f"{what}: {value!r} is not a date in the calendar ({exc})") from None
+
+
+# ------------------------------------------------------------------------------------------ CLI options
+def month_option(ctx, param, value):
+    """Typer/click callback for an option that takes a month: `typer.Option(None, callback=month_option)`.
+    Bad input is a usage error (exit 2) naming the option and the expected form; returns the `YYYY-MM` text."""
+    if value is None:
+        return None
+    problem = month_problem(value)
+    if problem is not None:
+        from typer import BadParameter
+
+        raise BadParameter(problem, ctx=ctx, param=param)
+    return value.strip()
+
+
+def past_month_option(ctx, param, value):
+    """Like `month_option`, and the month may not be after the current one (a vintage, a cut-off)."""
+    if value is None:
+        return None
+    problem = month_problem(value, not_after=current_month())
+    if problem is not None:
+        from typer import BadParameter
+
+        raise BadParameter(problem, ctx=ctx, param=param)
+    return value.strip()
+
+
+QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
+
+
+def month_or_quarter_option(ctx, param, value):
+    """Callback for an option that takes `YYYY-MM` or `YYYYQn` (usage error otherwise)."""
+    if value is None or QUARTER_RE.fullmatch(value.strip()):
+        return None if value is None else value.strip()
+    if month_problem(value) is not None:
+        from typer import BadParameter
+
+        raise BadParameter(f"{value!r} is neither a month nor a quarter: expected YYYY-MM or YYYYQn, e.g. 2018-01 "
+                           "or 2018Q1", ctx=ctx, param=param)
+    return value.strip()
+
+
+def date_option(ctx, param, value):
+    """Callback for an option that takes a calendar date `YYYY-MM-DD` (usage error otherwise)."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value, "").isoformat()
+    except MppError as exc:
+        from typer import BadParameter
+
+        raise BadParameter(str(exc).lstrip(": "), ctx=ctx, param=param) from None
