@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpp.bands import DEFAULT_QUANTILES, validate_quantiles
 from mpp.errors import ConfigError
-from mpp.strict import load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -69,7 +69,12 @@ class ForecastConfig(BaseModel):
 
 def load_forecast_config(path: str | os.PathLike | None = None) -> ForecastConfig:
     path = Path(path) if path else config_dir() / "forecast.yaml"
-    raw = load_yaml(path) or {}
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: forecast configuration not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     try:
         return ForecastConfig.model_validate(raw)
     except ValidationError as exc:

@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mpp.errors import ConfigError
-from mpp.strict import load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_ENV = "MPP_CONFIG_DIR"
@@ -139,7 +139,15 @@ def parse_variants(raw: object, file: Path | str = "<variants>") -> VariantsConf
 def load_variants(path: str | os.PathLike | None = None) -> VariantsConfig:
     """Read and validate the variants file (default: config/variants.yaml, or $MPP_CONFIG_DIR/variants.yaml)."""
     file = variants_path(path)
-    return parse_variants(load_yaml(file), file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read variants file ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    return parse_variants(raw, file)
 
 
 def get_variant(name: str | None = None, path: str | os.PathLike | None = None) -> VariantSpec:

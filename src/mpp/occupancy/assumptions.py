@@ -20,10 +20,10 @@ from typing import Any, ClassVar, Iterator
 
 import numpy as np
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
-from mpp.strict import load_yaml
 
 # Unit vocabulary: what a unit string means and which values it allows.
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -299,8 +299,13 @@ def _replace(model: BaseModel, parts: list[str], new: Any) -> BaseModel:
 def load_assumptions(path: str | Path) -> Assumptions:
     """Read and validate an assumptions YAML file; any problem raises ConfigError naming the field."""
     path = Path(path)
-    return parse_assumptions(load_yaml(path), origin=str(path))
-
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"assumptions file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    return parse_assumptions(raw, origin=str(path))
 
 
 def parse_assumptions(raw: Any, origin: str = "assumptions") -> Assumptions:

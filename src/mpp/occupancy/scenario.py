@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.data.schema import STREAMS
 from mpp.errors import ConfigError
-from mpp.strict import load_yaml
 from mpp.occupancy.assumptions import Param, validation_message
 
 
@@ -83,9 +83,13 @@ class ScenarioSpec(BaseModel):
 
 def load_scenario_spec(path: str | Path) -> ScenarioSpec:
     path = Path(path)
-    raw = load_yaml(path)
     try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return ScenarioSpec.model_validate(raw)
+    except FileNotFoundError:
+        raise ConfigError(f"scenario file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     except ValidationError as exc:
         raise ConfigError(f"{path}: {validation_message(exc)}") from None
 

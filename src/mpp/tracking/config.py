@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpp.errors import ConfigError
-from mpp.strict import load_yaml
 from mpp.forecast.config import REPO_ROOT, config_dir
 
 
@@ -67,7 +67,12 @@ class PipelineConfig(BaseModel):
 def load_pipeline_config(path: str | os.PathLike | None = None) -> tuple[PipelineConfig, Path]:
     """-> (validated config, the file it came from). Default: `config/pipeline.yaml` (or $MPP_CONFIG_DIR)."""
     path = Path(path) if path else config_dir() / "pipeline.yaml"
-    raw = load_yaml(path) or {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: pipeline configuration not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     try:
         return PipelineConfig.model_validate(raw), path
     except ValidationError as exc:
