@@ -1,0 +1,18 @@
+"""Policy overlays: quantified measures and published figures as versioned, visible adjustments of the model's
+sample paths (see docs/overlays.md).
+
+    from mpp.overlays import load_overlays, apply_overlays, write_overlay_run
+    run = apply_overlays(result, load_overlays(["config/overlays/budget_2025_inflow.yaml"]))
+    write_overlay_run(run, "out/fc")      # out/fc/overlays/: model + overlays, summary, contributions, ...
+"""
+
+from mpp.overlays.apply import OverlayRun, apply_overlays, phase_weights, summary_table
+from mpp.overlays.io import SUBDIR, plausibility_of_targets, summary_wide, write_overlay_run
+from mpp.overlays.occupancy import apply_to_assumptions
+from mpp.overlays.plausibility import percentile_of, plausibility, plausibility_table
+from mpp.overlays.schema import LoadedOverlay, Overlay, load_overlay, load_overlays, parse_overlay
+
+__all__ = ["Overlay", "LoadedOverlay", "load_overlay", "load_overlays", "parse_overlay", "apply_overlays",
+           "OverlayRun", "phase_weights", "summary_table", "write_overlay_run", "summary_wide",
+           "plausibility_of_targets", "plausibility", "plausibility_table", "percentile_of",
+           "apply_to_assumptions", "SUBDIR"]

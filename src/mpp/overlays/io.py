@@ -1,0 +1,79 @@
+"""Writing an overlay run beside its model-only forecast.
+
+    <forecast dir>/                  the model-only forecast, exactly as without overlays
+    <forecast dir>/overlays/         a complete forecast directory of "model + overlays" (bands, paths, manifest;
+                                     occupancy and reports read it like any forecast), plus
+        summary.csv                  model / each overlay / total per series (total, streams) and year, with bands
+        contributions.csv            each overlay's annual contribution (bands of the per-path difference), all series
+        implied.csv                  target overlays: the change each published figure implies, per year
+        plausibility.csv             each target figure's percentile in the model's distribution
+        files/<name>.yaml            the overlay files as applied (their sha256 is in manifest.json)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mpp.forecast.io import write_forecast
+from mpp.overlays.apply import OverlayRun
+from mpp.overlays.plausibility import plausibility_table
+from mpp.provenance import atomic_write_csv, atomic_write_text
+
+SUBDIR = "overlays"
+
+
+def target_figures(run: OverlayRun) -> list[tuple[str, str, int, float]]:
+    """(label, series, year, figure) of every target effect: the published figures to check."""
+    out = []
+    for lo in run.overlays:
+        for e in lo.overlay.effects:
+            if e.target is not None:
+                out += [(lo.name, e.target.series, y, v) for y, v in e.target.annual.items()]
+    return out
+
+
+def last_realised_year(run: OverlayRun, series_id: str) -> tuple[int | None, float | None]:
+    """The last calendar year fully realised before the forecast, and its total (what the panel covers)."""
+    h = run.model.history_wide
+    if series_id not in h.columns or h.empty:
+        return None, None
+    year = run.model.periods[0].year - 1
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+    vals = h[series_id].reindex(months)
+    return (year, float(vals.sum())) if not vals.isna().any() else (None, None)
+
+
+def plausibility_of_targets(run: OverlayRun) -> pd.DataFrame:
+    table = plausibility_table(run.model, target_figures(run))
+    if not table.empty:
+        real = {sid: last_realised_year(run, sid) for sid in table["series_id"].unique()}
+        table["panel_realised_year"] = table["series_id"].map(lambda s: real[s][0])
+        table["panel_realised_total"] = table["series_id"].map(lambda s: real[s][1])
+    return table
+
+
+def write_overlay_run(run: OverlayRun, forecast_dir: str | Path) -> Path:
+    """Write the overlay outputs into `<forecast_dir>/overlays/`; the model-only files are not touched."""
+    out = Path(forecast_dir) / SUBDIR
+    out.mkdir(parents=True, exist_ok=True)
+    for lo in run.overlays:
+        atomic_write_text(out / "files" / f"{lo.name}.yaml", lo.text)
+    atomic_write_csv(out / "summary.csv", run.summary())
+    atomic_write_csv(out / "contributions.csv", run.contributions)
+    atomic_write_csv(out / "implied.csv", run.implied)
+    atomic_write_csv(out / "plausibility.csv", plausibility_of_targets(run))
+    write_forecast(run.total, out)  # the manifest last
+    return out
+
+
+def summary_wide(summary: pd.DataFrame, band: str = "median") -> pd.DataFrame:
+    """summary.csv -> one row per (series, year) and one column per component (model, overlays, total)."""
+    w = summary.pivot_table(index=["series_id", "year"], columns="component", values=band, aggfunc="first",
+                            sort=False)
+    cols = ["model"] + [c for c in w.columns if c.startswith("overlay: ")] + ["total"]
+    w = w[[c for c in cols if c in w.columns]]
+    w.columns.name = None
+    return w.reset_index().replace({np.nan: None})

@@ -1,0 +1,103 @@
+"""Plausibility of a published figure (against an independent count) and occupancy overlays on assumptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mpp.errors import ConfigError, DataError
+from mpp.occupancy.assumptions import load_assumptions
+from mpp.overlays import apply_to_assumptions, load_overlays, percentile_of, plausibility
+
+ASSUMPTIONS = Path(__file__).resolve().parents[2] / "config" / "assumptions" / "kernprognose_2025.yaml"
+
+
+def test_percentile_counts_ties_half():
+    assert percentile_of(np.array([1.0, 2.0, 3.0, 4.0]), 2.5) == 50.0
+    assert percentile_of(np.array([1.0, 2.0, 3.0, 4.0]), 2.0) == 37.5
+    assert percentile_of(np.array([1.0, 2.0]), 0.0) == 0.0
+
+
+def test_plausibility_matches_an_independent_count(result):
+    sid, year = "TOTAL/TOTAL", 2026
+    i = result.series_ids.index(sid)
+    annual = result.paths[i][result.periods.year == year].sum(axis=0)  # 2026 lies fully in the horizon
+    figure = float(np.quantile(annual, 0.2))
+    p = plausibility(result, sid, year, figure, "test")
+    assert p["percentile"] == pytest.approx(100.0 * np.mean(annual < figure) + 50.0 * np.mean(annual == figure))
+    assert p["percentile"] == pytest.approx(20.0, abs=0.5)
+    med = float(np.median(annual))
+    assert p["model_median"] == pytest.approx(med)
+    assert p["implied_change"] == pytest.approx(figure - med)
+    assert p["implied_change_pct_low"] <= p["implied_change_pct"] <= p["implied_change_pct_high"]
+    # a year under way: the realised months count
+    h = result.history_wide[sid]
+    realised = float(h[h.index >= pd.Period("2025-01", "M")].sum())
+    a25 = realised + result.paths[i][result.periods.year == 2025].sum(axis=0)
+    assert plausibility(result, sid, 2025, 1e9)["model_median"] == pytest.approx(float(np.median(a25)))
+    with pytest.raises(DataError, match="2028 is not a complete year"):
+        plausibility(result, sid, 2028, 1.0)
+
+
+def test_occupancy_overlay_changes_the_assumption_schedule_only_from_its_start(overlay_file):
+    a = load_assumptions(ASSUMPTIONS)
+    months = pd.period_range("2026-01", "2027-12", freq="M")
+    p = overlay_file("pact", """
+        - quantity: grant_rate
+          start: 2026-07
+          phase_in_months: 2
+          change: additive
+          size: -0.1
+        - quantity: decision_capacity
+          start: 2027-01
+          change: multiplicative
+          size: {quantiles: {0.1: 1.1, 0.5: 1.2, 0.9: 1.5}}
+    """)
+    new, records = apply_to_assumptions(a, load_overlays([p]), months)
+    g0, g1 = a.procedure.grant_rate.monthly(months), new.procedure.grant_rate.monthly(months)
+    assert np.array_equal(g1[:6], g0[:6])
+    np.testing.assert_allclose(g1[6:], g0[6:] + np.r_[-0.05, np.full(len(months) - 7, -0.1)])
+    c0, c1 = a.procedure.ind_decision_capacity.monthly(months), new.procedure.ind_decision_capacity.monthly(months)
+    np.testing.assert_allclose(c1, c0 * np.where(months >= pd.Period("2027-01", "M"), 1.2, 1.0))  # the median
+    assert [r["parameter"] for r in records] == ["procedure.grant_rate", "procedure.ind_decision_capacity"]
+    assert "overlay pact" in new.procedure.grant_rate.source
+    assert new.procedure.dublin_share == a.procedure.dublin_share  # untouched
+    # unit bounds hold: a grant rate cannot go below 0
+    q = overlay_file("huge", "- {quantity: grant_rate, start: 2026-01, change: additive, size: -5}")
+    low, _ = apply_to_assumptions(a, load_overlays([q]), months)
+    assert low.procedure.grant_rate.monthly(months).min() == 0.0
+
+
+def test_occupancy_overlay_conflicts_and_unknown_parameters_are_refused(overlay_file):
+    a = load_assumptions(ASSUMPTIONS)
+    months = pd.period_range("2026-01", "2027-12", freq="M")
+    x = overlay_file("x", "- {quantity: dublin_share, start: 2026-06, change: additive, size: 0.05}")
+    y = overlay_file("y", "- {quantity: dublin_share, start: 2027-01, change: multiplicative, size: 1.2}")
+    with pytest.raises(ConfigError, match="overlays conflict.*procedure.dublin_share"):
+        apply_to_assumptions(a, load_overlays([x, y]), months)
+    z = overlay_file("z", "- {quantity: procedure.no_such_rate, start: 2026-06, change: additive, size: 0.05}")
+    with pytest.raises(ConfigError, match="'procedure.no_such_rate' is not a parameter of the assumptions"):
+        apply_to_assumptions(a, load_overlays([z]), months)
+
+
+def test_inflow_run_ignores_occupancy_effects(result, overlay_file):
+    from mpp.overlays import apply_overlays
+
+    p = overlay_file("occ", "- {quantity: grant_rate, start: 2026-07, change: additive, size: -0.1}")
+    run = apply_overlays(result, load_overlays([p]))
+    assert np.array_equal(run.total.paths, result.paths)
+    assert run.total.manifest["occupancy_overlay_effects"] == ["occ#1"]
+
+
+def test_example_overlays_carry_the_published_figures(shared_dir):
+    """The budget overlay's numbers are the budget's, as listed in the shared published figures."""
+    root = Path(__file__).resolve().parents[2] / "config" / "overlays"
+    budget, pact = load_overlays([root / "budget_2025_inflow.yaml", root / "migration_pact_2026.yaml"])
+    pub = pd.read_csv(shared_dir / "data" / "published_budget_and_capacity_figures.csv")
+    pub = pub[(pub["vintage"] == "Begroting A&M 2025") & (pub["quantity"] == "total_asylum_inflow")]
+    assert budget.overlay.effects[0].target.annual == dict(zip(pub["target_year"].astype(int), pub["value"].astype(float)))
+    assert budget.overlay.status == "adopted"
+    assert pact.overlay.status == "illustrative" and pact.overlay.effects[0].start == "2026-07"
