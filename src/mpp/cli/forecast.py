@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from mpp.cli.app import app, console
-from mpp.cli.render import annual_bands_table
+from mpp.cli.render import annual_bands_table, print_overlay_run
 from mpp.strict import month_option
 
 
@@ -30,11 +30,14 @@ def forecast_command(
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+    overlay: list[Path] = typer.Option(None, "--overlay", help="Overlay file (repeatable): writes model + overlays "
+                                       "to <out>/overlays/ beside the unchanged model-only forecast."),
 ) -> None:
     """Fit the variant to every series, reconcile the sample paths and write the scenario bands."""
     from mpp.data.io import read_realisations
     from mpp.forecast import load_forecast_config, run_forecast, write_forecast
 
+    overlays = _load_overlays(overlay)
     history, vintage = read_realisations(data)
     config = load_forecast_config()
     if samples:
@@ -42,9 +45,17 @@ def forecast_command(
     result = run_forecast(history, cutoff or history["period"].max(), variant=variant, horizon=horizon, seed=seed,
                           workers=workers, backend=backend, scheduler=scheduler, config=config,
                           progress=not (quiet or as_json), data_vintage=vintage)
+    run = None
+    if overlays:  # applied before anything is written: a refused overlay leaves no half-written output
+        from mpp.overlays import apply_overlays, write_overlay_run
+
+        run = apply_overlays(result, overlays, seed=seed)
     write_forecast(result, out)
+    if run is not None:
+        write_overlay_run(run, out)
     if as_json:
-        print(json.dumps(result.manifest, indent=2, default=str))
+        print(json.dumps(result.manifest if run is None else {**result.manifest, "overlays": run.total.manifest[
+            "overlays"], "overlay_notes": run.notes}, indent=2, default=str))
         return
     if not quiet:
         m = result.manifest
@@ -53,3 +64,13 @@ def forecast_command(
         if m["fallbacks"]:
             console.print(f"[yellow]{len(m['fallbacks'])} series fell back to a simpler model[/] (see manifest.json)")
         console.print(f"written to {out}")
+        if run is not None:
+            print_overlay_run(console, run, out / "overlays")
+
+
+def _load_overlays(paths):
+    if not paths:
+        return []
+    from mpp.overlays import load_overlays
+
+    return load_overlays(paths)
