@@ -1,0 +1,259 @@
+"""The skill protocol on the real CBS panel: every candidate at every origin, choices on tuning origins only,
+the headline on locked origins. `scripts/protocol.py` runs it and writes the docs table.
+
+Steps
+1. Points (cached): at each quarterly origin, the median 12-month sums of the bottom series from `naive`,
+   `anchored` (registry), `global` (LightGBM cross-learning) and `indicator` (global + BAMF/EU+), plus the
+   sample sums of the registry variants `baseline` (seasonal naive simulation, the CRPS reference) and
+   `anchored` (the old default, with its own bands). Every input cut at the origin.
+2. Candidates: each point method (and its log-scale shrinkage toward the naive total with weight w) calibrated
+   by pooled conformal errors (`mpp.skill.calibrate`), under named calibration options.
+3. Choices, on tuning origins only (through `choose_on_tuning`): the shrinkage weight per point method, the
+   calibration option, and the default = the best CRPS of 12-month sums on tuning origins.
+4. The table: every candidate, tuning and locked origins apart, with paired bootstrap SEs to the naive total.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mpp.backtest.protocol import OriginSplit, choose_on_tuning, score_cases, summarise
+from mpp.skill.calibrate import CALIBRATION_NAMES, aggregate_matrix, calibrated_sums, options_from_name
+from mpp.skill.methods import Context, GlobalModel, naive_point, registry_sums
+from mpp.skill.panels import ExternalPanels, load_cbs_panel
+
+POINT_METHODS = ("naive", "anchored", "global", "indicator")
+SHRINK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
+CALIBRATIONS = {name: options_from_name(name) for name in CALIBRATION_NAMES}
+DEFAULT_CALIBRATION = "log/joint/raw"
+
+
+@dataclass
+class ProtocolSettings:
+    first_origin: str = "2016-12"  # first origin whose errors enter the calibration pools
+    first_scored: str = "2018-06"  # first origin scored (earlier ones only warm the pools up)
+    last_origin: str = "2024-06"
+    step: int = 3
+    n_samples: int = 400
+    registry_samples: int = 200
+    seed: int = 13
+    split: OriginSplit = field(default_factory=OriginSplit)
+
+    def origins(self) -> list[pd.Period]:
+        return list(pd.period_range(self.first_origin, self.last_origin, freq="M")[:: self.step])
+
+    def scored(self) -> list[pd.Period]:
+        return [o for o in self.origins() if o >= pd.Period(self.first_scored, freq="M")]
+
+    def key(self, data_hash: str) -> str:
+        d = asdict(self)
+        d["split"] = asdict(self.split)
+        return hashlib.sha256(json.dumps([d, data_hash], sort_keys=True).encode()).hexdigest()[:12]
+
+
+def data_hash(wide: pd.DataFrame, panels: ExternalPanels | None) -> str:
+    h = hashlib.sha256(pd.util.hash_pandas_object(wide.reset_index(), index=False).to_numpy().tobytes())
+    if panels is not None:
+        h.update(pd.util.hash_pandas_object(panels.long, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:12]
+
+
+def compute_points(wide: pd.DataFrame, panels: ExternalPanels | None, settings: ProtocolSettings,
+                   cache_dir: str | Path | None = None, progress: bool = True) -> dict:
+    """Points and registry sums at every origin: {origin: {...}}; cached per origin in `cache_dir`."""
+    cache = Path(cache_dir) / f"points-{settings.key(data_hash(wide, panels))}" if cache_dir else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for o in settings.origins():
+        f = cache / f"{o}.npz" if cache is not None else None
+        if f is not None and f.exists():
+            z = np.load(f, allow_pickle=False)
+            out[o] = {k: z[k] for k in z.files}
+            out[o]["info"] = json.loads(str(out[o]["info"]))
+            continue
+        t0 = time.perf_counter()
+        ctx = Context(o, wide.loc[:o], panels.known_at(o) if panels is not None else None, settings.seed)
+        rec: dict = {"naive": naive_point(ctx)}
+        info: dict = {}
+        for v in ("anchored", "baseline"):
+            t = time.perf_counter()
+            rec[f"sums_{v}"] = registry_sums(ctx, v, settings.registry_samples)
+            info[f"seconds_{v}"] = time.perf_counter() - t
+        rec["anchored"] = np.median(rec["sums_anchored"], axis=1)
+        for name, model in (("global", GlobalModel()), ("indicator", GlobalModel(indicators=("bamf", "euplus")))):
+            t = time.perf_counter()
+            rec[name], info[name] = model.predict(ctx)
+            info[f"seconds_{name}"] = time.perf_counter() - t
+        rec["info"] = info
+        if f is not None:
+            tmp = f.with_suffix(".tmp.npz")
+            np.savez(tmp, **{k: v for k, v in rec.items() if k != "info"}, info=json.dumps(info))
+            tmp.replace(f)
+        out[o] = rec
+        if progress:
+            print(f"  points {o}: {time.perf_counter() - t0:.1f}s", flush=True)
+    return out
+
+
+def cases_for(wide: pd.DataFrame, origin: pd.Period) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The cases of one origin (14 bottom series, stream sums, total) and the bottom outcomes (None if the
+    12 months after the origin are not all realised)."""
+    ids = list(wide.columns)
+    names, amat = aggregate_matrix(ids)
+    hist = wide.loc[:origin]
+    naive_b = hist.iloc[-12:].to_numpy(float).sum(axis=0)
+    after = wide.loc[origin + 1: origin + 12]
+    actual = after.to_numpy(float).sum(axis=0) if len(after) == 12 and after.notna().all().all() else None
+    a = np.full(len(ids), np.nan) if actual is None else actual
+    cases = pd.DataFrame({
+        "origin": str(origin), "series_id": ids + names,
+        "level": ["bottom"] * len(ids) + ["stream"] * (len(names) - 1) + ["total"],
+        "actual": np.concatenate([a, amat @ a]), "naive": np.concatenate([naive_b, amat @ naive_b])})
+    return cases, actual
+
+
+def candidate_sums(wide: pd.DataFrame, points: dict, settings: ProtocolSettings, point: str, weight: float,
+                   calibration: str) -> dict:
+    """{origin: sums[case, sample]} of one calibrated candidate (shrinkage `weight` of `point` vs naive)."""
+    origins = settings.origins()
+    pts, act, hists = {}, {}, {}
+    for o in origins:
+        base, naive = points[o][point], points[o]["naive"]
+        pts[o] = np.expm1(weight * np.log1p(np.maximum(base, 0)) + (1 - weight) * np.log1p(naive))
+        act[o] = cases_for(wide, o)[1]
+        hists[o] = wide.loc[:o]
+    res = calibrated_sums(origins, pts, act, hists, CALIBRATIONS[calibration], settings.n_samples, settings.seed)
+    return {o: np.vstack([res[o][0], res[o][1]]) for o in origins}
+
+
+def registry_case_sums(points: dict, origin: pd.Period, variant: str, seed: int, ids: list[str]) -> np.ndarray:
+    """A registry variant's bottom sample sums plus aggregates (series paired at random: independent)."""
+    b = points[origin][f"sums_{variant}"]
+    rng = np.random.default_rng(seed)
+    b = np.stack([row[rng.permutation(row.size)] for row in b])
+    _, amat = aggregate_matrix(ids)
+    return np.vstack([b, amat @ b])
+
+
+def score_candidate(wide: pd.DataFrame, settings: ProtocolSettings, sums_by_origin: dict) -> pd.DataFrame:
+    frames = []
+    for o in settings.scored():
+        cases, actual = cases_for(wide, o)
+        if actual is None:
+            continue
+        frames.append(score_cases(cases, sums_by_origin[o]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def naive_scored(wide: pd.DataFrame, settings: ProtocolSettings) -> pd.DataFrame:
+    """The naive total as a point forecast (a degenerate ensemble: no band)."""
+    frames = []
+    for o in settings.scored():
+        cases, actual = cases_for(wide, o)
+        if actual is None:
+            continue
+        frames.append(score_cases(cases, cases["naive"].to_numpy(float)[:, None]))
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class ProtocolResult:
+    table: pd.DataFrame  # one row per (candidate, origin set)
+    choices: list[dict]  # what was chosen, on which origins, among what
+    scored: dict[str, pd.DataFrame]  # per-case scores of every candidate
+    default: str
+    seconds: dict[str, float]
+
+
+def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path | None = None,
+                 wide: pd.DataFrame | None = None, panels: ExternalPanels | None = None,
+                 progress: bool = True, n_boot: int = 1000) -> ProtocolResult:
+    settings = settings or ProtocolSettings()
+    split = settings.split
+    wide = load_cbs_panel() if wide is None else wide
+    panels = ExternalPanels.load() if panels is None else panels
+    t0 = time.perf_counter()
+    points = compute_points(wide, panels, settings, cache_dir, progress)
+    seconds = {"points": time.perf_counter() - t0}
+    for k in ("anchored", "baseline", "global", "indicator"):
+        seconds[f"model_{k}"] = float(sum(p["info"].get(f"seconds_{k}", 0.0) for p in points.values()))
+
+    scored: dict[str, pd.DataFrame] = {}
+    scored["naive total (point)"] = naive_scored(wide, settings)
+    for v, label in (("baseline", "seasonal naive simulation (baseline)"), ("anchored", "anchored (old default)")):
+        scored[label] = score_candidate(wide, settings, {o: registry_case_sums(points, o, v, settings.seed,
+                                                                                            list(wide.columns))
+                                                         for o in settings.origins()})
+    reference = scored["seasonal naive simulation (baseline)"]
+
+    def crps_criterion(frame: pd.DataFrame) -> float:
+        return float(frame["crps"].sum())
+
+    choices: list[dict] = []
+    # Choice 1: per point method, the shrinkage weight toward the naive total (default calibration).
+    t = time.perf_counter()
+    for point in POINT_METHODS:
+        weights = (1.0,) if point == "naive" else SHRINK_WEIGHTS
+        cands = {}
+        for w in weights:
+            name = f"{point} w={w:g} + pooled conformal"
+            scored[name] = score_candidate(wide, settings, candidate_sums(wide, points, settings, point, w,
+                                                                          DEFAULT_CALIBRATION))
+            cands[name] = split.tuning_only(scored[name])
+        best, crit = choose_on_tuning(split, cands, crps_criterion, what=f"shrinkage weight of {point}")
+        choices.append({"choice": f"shrinkage weight for {point}", "chosen": best, "criterion": "sum CRPS",
+                        "scores": crit, "origins": _origin_span(cands[best])})
+    seconds["candidates"] = time.perf_counter() - t
+    # Choice 2: the default among every calibrated candidate and the registry variants.
+    pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
+    default, crit = choose_on_tuning(split, pool, crps_criterion, what="the default")
+    choices.append({"choice": "default method", "chosen": default, "criterion": "sum CRPS", "scores": crit,
+                    "origins": _origin_span(pool[default])})
+    # Choice 3: the calibration option of the default's point method (dependence / non-negativity).
+    if "pooled conformal" in default:
+        point, w = default.split(" w=")[0], float(default.split(" w=")[1].split(" ")[0])
+        cands = {}
+        for cal in CALIBRATIONS:
+            name = f"{point} w={w:g} + pooled conformal [{cal}]"
+            scored[name] = (scored[default] if cal == DEFAULT_CALIBRATION else
+                            score_candidate(wide, settings, candidate_sums(wide, points, settings, point, w, cal)))
+            cands[name] = split.tuning_only(scored[name])
+        best, crit = choose_on_tuning(split, cands, crps_criterion, what="calibration option")
+        choices.append({"choice": "calibration option (space/dependence/centring)", "chosen": best,
+                        "criterion": "sum CRPS", "scores": crit, "origins": _origin_span(cands[best])})
+        default = best
+
+    rows = []
+    for name, frame in scored.items():
+        for role, sub in (("tuning", split.tuning_only(frame)), ("locked", split.locked_only(frame))):
+            if sub.empty:
+                continue
+            ref = split.tuning_only(reference) if role == "tuning" else split.locked_only(reference)
+            row = summarise(sub, ref, n_boot=n_boot, seed=settings.seed)
+            rows.append({"method": name, "origins_role": role, "first": sub["origin"].min(),
+                         "last": sub["origin"].max(), **row})
+    table = pd.DataFrame(rows)
+    seconds["total"] = time.perf_counter() - t0
+    fallbacks = sorted({p["info"]["indicator"]["fallback"] for p in points.values()
+                        if p["info"]["indicator"]["fallback"]})
+    choices.append({"choice": "indicator fallbacks (recorded per origin)", "chosen": "", "criterion": "",
+                    "scores": {o: points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
+                    "origins": "", "distinct": fallbacks})
+    return ProtocolResult(table=table, choices=choices, scored=scored, default=default, seconds=seconds)
+
+
+def _origin_span(frame: pd.DataFrame) -> str:
+    o = sorted(frame["origin"].unique())
+    return f"{o[0]}..{o[-1]} ({len(o)} origins)" if o else ""
+
+
+__all__ = ["CALIBRATIONS", "POINT_METHODS", "ProtocolResult", "ProtocolSettings", "candidate_sums", "cases_for",
+           "compute_points", "run_protocol"]
