@@ -77,3 +77,53 @@ def revision_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, va
             f"medio = the level with a 33% chance of being exceeded. Figures rounded to hundreds.\n\n")
     lines = revision_sentences(table)
     return head + ("\n".join(f"- {s}" for s in lines) if lines else "- no year is covered by both forecasts") + "\n"
+
+
+WATERFALL_STEPS = ("new data", "model change", "overlays")
+
+
+def revision_waterfall(previous_model: pd.DataFrame, current_model: pd.DataFrame,
+                       previous_total: pd.DataFrame | None = None, current_total: pd.DataFrame | None = None,
+                       bridge_model: pd.DataFrame | None = None, band: str = "median",
+                       levels=LEVELS) -> pd.DataFrame:
+    """Split the change of a band since the previous forecast into new data, model change and overlays.
+
+    Inputs are annual band tables (`bands_annual.csv`). `*_model` are model-only forecasts, `*_total` the
+    model + overlays forecasts (None: that forecast had no overlays, total = model). `bridge_model` is the
+    PREVIOUS model configuration run on the CURRENT data (None: the model did not change, so it equals
+    `current_model`). With P = previous total, B = bridge, C = current model, T = current total:
+
+        new data = B - previous model;  model change = C - B;  overlays = (T - C) - (P - previous model)
+
+    and P + new data + model change + overlays = T. Every figure is first rounded to whole persons, so the
+    steps are integers and add up exactly (no floating-point remainder). One row per series and year present
+    in both forecasts: series_id, year, previous, new data, model change, overlays, current.
+    """
+    def values(df: pd.DataFrame | None, fallback: pd.DataFrame) -> pd.Series:
+        d = fallback if df is None else df
+        d = d.loc[d["level"].isin(levels)]
+        return d.set_index(["series_id", "year"])[band].astype(float).round().astype("int64")
+
+    pm, cm = values(previous_model, previous_model), values(current_model, current_model)
+    pt, ct = values(previous_total, previous_model), values(current_total, current_model)
+    bm = values(bridge_model, current_model)
+    keys = pm.index.intersection(cm.index).intersection(pt.index).intersection(ct.index).intersection(bm.index)
+    keys = keys.sort_values()
+    pm, cm, pt, ct, bm = (s.reindex(keys) for s in (pm, cm, pt, ct, bm))
+    out = pd.DataFrame({"previous": pt, "new data": bm - pm, "model change": cm - bm,
+                        "overlays": (ct - cm) - (pt - pm), "current": ct}, index=keys).reset_index()
+    out.insert(2, "band", band)
+    out["_t"] = out["series_id"] != "TOTAL/TOTAL"
+    return out.sort_values(["_t", "series_id", "year"], kind="stable").drop(columns="_t").reset_index(drop=True)
+
+
+def waterfall_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, variant: str) -> str:
+    """The waterfall as Markdown: one line per series and year, previous -> steps -> current."""
+    head = (f"# Revision waterfall: {variant}, cut-off {cutoff} against {previous_cutoff}\n\n"
+            "Change of the median annual total (model + overlays) split into new data (the previous model on "
+            "the new data), model change (the current model against that) and overlays (the change in what "
+            "overlays add). Whole persons; the steps add up exactly.\n\n")
+    lines = [f"- {_label(r['series_id'])} {r['year']}: {r['previous']:,} "
+             + " ".join(f"{'+' if r[s] >= 0 else '-'} {abs(r[s]):,} ({s})" for s in WATERFALL_STEPS)
+             + f" = {r['current']:,}" for _, r in table.iterrows()]
+    return head + ("\n".join(lines) if lines else "- no year is covered by both forecasts") + "\n"

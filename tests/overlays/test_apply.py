@@ -225,3 +225,7 @@ def test_load_errors_are_one_clear_line(tmp_path):
                    "status: scenario\neffects:\n  - {start: 2026-01, change: multiplicative, size: -1}\n")
     with pytest.raises(ConfigError, match="must be >= 0"):
         load_overlay(neg)
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("name: x\nname: y\n")
+    with pytest.raises(ConfigError, match=r"dup.yaml:2: duplicate key 'name'"):
+        load_overlay(dup)

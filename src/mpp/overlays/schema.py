@@ -33,12 +33,12 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.data.schema import STREAMS, TOTAL
 from mpp.errors import ConfigError
 from mpp.provenance import hash_bytes
+from mpp.strict import month_problem, parse_yaml
 
 STATUSES = ("adopted", "scenario", "illustrative")
 INFLOW = "inflow"
@@ -49,14 +49,13 @@ OCCUPANCY_QUANTITIES: dict[str, str] = {
     "decision_capacity": "procedure.ind_decision_capacity",
     "housing": "housing.realisation_rate",
 }
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _month(v: Any, field: str) -> str:
-    s = str(v)
-    if not _MONTH.match(s):
-        raise ValueError(f"{field} must be a month YYYY-MM, got {v!r}")
-    return s
+    problem = month_problem(v)  # the project's strict month rule (mpp.strict): only YYYY-MM
+    if problem is not None:
+        raise ValueError(f"{field} must be a month YYYY-MM: {problem}")
+    return str(v).strip()
 
 
 class _Strict(BaseModel):
@@ -267,11 +266,11 @@ def load_overlay(path: str | Path) -> LoadedOverlay:
         raise ConfigError(f"overlay file not found: {path}") from None
     except IsADirectoryError:
         raise ConfigError(f"overlay path is a folder, not a file: {path}") from None
-    text = data.decode("utf-8", errors="replace")
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 text") from None
+    raw = parse_yaml(text, str(path))  # strict: duplicate keys refused with file:line
     return LoadedOverlay(overlay=parse_overlay(raw, str(path)), path=str(path), sha256=hash_bytes(data), text=text)
 
 
