@@ -18,7 +18,8 @@ from mpp.strict import month_option
     " --cutoff 2025-06 --variant baseline --out out/fc",
 )
 def forecast_command(
-    data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder."),
+    data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "
+                              "(with --national: the folder of the national source files, e.g. ../shared/data/real)."),
     cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
     variant: str = typer.Option(None, "--variant", help="Model variant from config/variants.yaml (default: its default)."),
     horizon: int = typer.Option(None, "--horizon", min=1, help="Months ahead (default: to December of next year + 1)."),
@@ -32,8 +33,15 @@ def forecast_command(
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
     overlay: list[Path] = typer.Option(None, "--overlay", help="Overlay file (repeatable): writes model + overlays "
                                        "to <out>/overlays/ beside the unchanged model-only forecast."),
+    national: bool = typer.Option(False, "--national", help="National forecast of every MPP stream from the "
+                                  "mixed-frequency national sources (config/national.yaml; docs/national.md)."),
 ) -> None:
     """Fit the variant to every series, reconcile the sample paths and write the scenario bands."""
+    if national:
+        from mpp.cli.national import national_forecast
+
+        national_forecast(data, cutoff, out, seed, samples, quiet, as_json)
+        return
     from mpp.data.io import read_realisations
     from mpp.forecast import load_forecast_config, run_forecast, write_forecast
 
