@@ -17,6 +17,8 @@ data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.
 app.add_typer(data_app, name="data")
 
 STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store folder.")
+MAX_COUNT_OPTION = typer.Option(None, "--max-count", min=1, help="Plausibility bound on one monthly count "
+                                "(default $MPP_MAX_COUNT or 1,000,000); larger counts are problems.")
 
 
 @data_app.command("check")
@@ -26,6 +28,7 @@ def check(
                                        help="Publication month YYYY-MM: later periods are problems "
                                        "(default: the current month)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (status, problems)."),
+    max_count: int = MAX_COUNT_OPTION,
 ) -> None:
     """List every problem of every file at once; OK per good file. Exit code 3 if any problem.
 
@@ -41,7 +44,7 @@ def check(
     for path in files:
         record: dict = {"file": str(path)}
         try:
-            frame, problems, raw = inspect_file(path, vintage=vintage)
+            frame, problems, raw = inspect_file(path, vintage=vintage, max_count=max_count)
         except DataError as exc:
             say(f"[red]REJECTED[/] {exc}")
             n_bad += 1
@@ -74,6 +77,7 @@ def ingest(
     vintage: str = typer.Option(..., callback=past_month_option,
                                 help="Month the data was published, YYYY-MM (not after the current month)."),
     store: Path = STORE_OPTION,
+    max_count: int = MAX_COUNT_OPTION,
 ) -> None:
     """Validate a file and store it as a vintage (nothing is stored if it has any problem).
 
@@ -82,9 +86,10 @@ def ingest(
     from mpp.data.store import VintageStore
     from mpp.data.validation import inspect_file, raise_for_problems
 
-    frame, problems, raw = inspect_file(file, vintage=vintage)
+    frame, problems, raw = inspect_file(file, vintage=vintage, max_count=max_count)
     raise_for_problems(problems, file)
-    result = VintageStore(store).ingest(frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding)
+    result = VintageStore(store).ingest(frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding,
+                                        max_count=max_count)
     state = "created" if result.created else "unchanged (same content as stored vintage)"
     console.print(f"vintage {result.id}: {state}; {result.rows} rows -> {result.path}", highlight=False, soft_wrap=True)
 

@@ -27,7 +27,8 @@ from filelock import FileLock
 
 from mpp.data.schema import canonical
 from mpp.data.validation import find_problems, raise_for_problems
-from mpp.errors import DataError
+from mpp.errors import DataError, StorageError
+from mpp.strict import current_month, parse_month
 from mpp.provenance import atomic_write_json, atomic_write_parquet, hash_frame
 
 DEFAULT_ROOT = Path("data/store")
@@ -44,11 +45,9 @@ class IngestResult:
     path: Path
 
 
-def _month(value: str | pd.Period) -> pd.Period:
-    try:
-        return pd.Period(value, freq="M")
-    except (ValueError, TypeError):
-        raise DataError(f"vintage {value!r} is not a month YYYY-MM") from None
+def _month(value: str | pd.Period, published: bool = False) -> pd.Period:
+    """A vintage month (`YYYY-MM` only); `published`: not after the current month."""
+    return parse_month(value, "vintage", error=DataError, not_after=current_month() if published else None)
 
 
 def content_hash(df: pd.DataFrame) -> str:
@@ -100,10 +99,18 @@ class VintageStore:
 
     # ------------------------------------------------------------------------------------------ writing
     def ingest(self, df: pd.DataFrame, vintage: str | pd.Period, source: str,
-               file: str = "<frame>", rounding: int = 1) -> IngestResult:
-        """Validate and store `df` as a vintage published in month `vintage`."""
-        month = _month(vintage)
-        raise_for_problems(find_problems(df, file=file, vintage=month, rounding=rounding), file)
+               file: str = "<frame>", rounding: int = 1, max_count: int | None = None) -> IngestResult:
+        """Validate and store `df` as a vintage published in month `vintage` (not after the current month).
+        A store that cannot be written (read-only, no permission, full disk) is a StorageError naming it."""
+        month = _month(vintage, published=True)
+        raise_for_problems(find_problems(df, file=file, vintage=month, rounding=rounding, max_count=max_count), file)
+        try:
+            return self._store(df, month, source)
+        except OSError as exc:
+            raise StorageError(f"cannot write to the vintage store {self.root}: {exc.strerror or exc}"
+                               f"{f' ({exc.filename})' if exc.filename else ''}") from None
+
+    def _store(self, df: pd.DataFrame, month: pd.Period, source: str) -> IngestResult:
         table = canonical(df.assign(source=df["source"] if "source" in df else source))
         table["vintage"] = pd.PeriodIndex([month] * len(table), freq="M")
         digest = content_hash(table)

@@ -22,6 +22,7 @@ gap months named, which is the correct answer for them; every gap-free monthly f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,12 @@ import pandera.pandas as pa
 from mpp.data.loaders import RawTable, read_file, to_canonical
 from mpp.data.nationalities import try_lookup
 from mpp.data.schema import KEY_COLUMNS, STREAMS, TOTAL
-from mpp.errors import DataError
+from mpp.errors import ConfigError, DataError
+from mpp.strict import current_month, parse_month
 
 PERIOD_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+THOUSANDS_PATTERN = r"\d{1,3}(\.\d{3})+"  # 1.000, 12.500, 1.000.000: Dutch thousands separators
+DEFAULT_MAX_COUNT = 1_000_000
 MAX_LISTED = 50  # problems shown in a DataError message; all are kept on the exception
 
 
@@ -50,7 +54,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row else self.file
-        return f"{where}: {self.column}={self.value!r}: {self.reason}"
+        return f"{where}: {self.column}={self.value!r}: {self.reason}" if self.column else f"{where}: {self.reason}"
 
 
 class DataProblems(DataError):
@@ -68,7 +72,18 @@ def _numbers(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.str.strip(), errors="coerce")
 
 
-def _row_schema(vintage: pd.Period | None) -> pa.DataFrameSchema:
+def max_count_default() -> int:
+    """The plausibility bound on one monthly count of one series: `MPP_MAX_COUNT`, else 1,000,000 (the whole
+    Dutch asylum inflow is about 5,000 a month; the largest month on record in any EU country about 100,000)."""
+    raw = os.environ.get("MPP_MAX_COUNT", "").strip()
+    if not raw:
+        return DEFAULT_MAX_COUNT
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"MPP_MAX_COUNT={raw!r} is not a positive whole number")
+    return int(raw)
+
+
+def _row_schema(vintage: pd.Period, max_count: int) -> pa.DataFrameSchema:
     """Checks per row of the raw text table. Check names double as the reasons shown to users."""
     def not_future(s: pd.Series) -> pd.Series:
         ok = s.str.fullmatch(PERIOD_PATTERN).fillna(False)
@@ -78,8 +93,7 @@ def _row_schema(vintage: pd.Period | None) -> pa.DataFrameSchema:
 
     period_checks = [pa.Check(lambda s: s.str.fullmatch(PERIOD_PATTERN).fillna(False),
                               name="unparseable period (expected a month YYYY-MM)")]
-    if vintage is not None:
-        period_checks.append(pa.Check(not_future, name=f"period after the vintage {vintage} (future month)"))
+    period_checks.append(pa.Check(not_future, name=f"period after the vintage {vintage} (future month)"))
     return pa.DataFrameSchema(
         {
             "period": pa.Column(str, period_checks),
@@ -88,9 +102,15 @@ def _row_schema(vintage: pd.Period | None) -> pa.DataFrameSchema:
             "code": pa.Column(str, pa.Check(lambda s: s != "", name="unknown nationality (no ISO 3166 code or "
                                             "alias; add it to mpp/resources/nationality_aliases.csv)")),
             "value": pa.Column(str, [
-                pa.Check(lambda s: _numbers(s).notna(), name="count is not a number"),
+                pa.Check(lambda s: _numbers(s).notna() | s.str.strip().str.fullmatch(THOUSANDS_PATTERN),
+                         name="count is not a number"),
+                pa.Check(lambda s: ~s.str.strip().str.fullmatch(THOUSANDS_PATTERN).fillna(False),
+                         name="count written with a thousands separator ('1.000' is one thousand in Dutch notation, "
+                         "1.0 in English): write whole counts without separators, e.g. 1000"),
                 pa.Check(lambda s: ~(_numbers(s) < 0), name="negative count"),
                 pa.Check(lambda s: ~((_numbers(s) % 1) != 0), name="count is not a whole number"),
+                pa.Check(lambda s: ~(_numbers(s) > max_count), name=f"count above the plausibility bound of "
+                         f"{max_count:,} per month and series (MPP_MAX_COUNT or --max-count changes it)"),
             ]),
         },
         unique=["period", "stream", "code"],
@@ -98,9 +118,9 @@ def _row_schema(vintage: pd.Period | None) -> pa.DataFrameSchema:
     )
 
 
-def _row_problems(raw: RawTable, frame: pd.DataFrame, vintage: pd.Period | None) -> list[Problem]:
+def _row_problems(raw: RawTable, frame: pd.DataFrame, vintage: pd.Period, max_count: int) -> list[Problem]:
     try:
-        _row_schema(vintage).validate(frame, lazy=True)
+        _row_schema(vintage, max_count).validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
@@ -196,11 +216,23 @@ def stated_total_problems(df: pd.DataFrame, raw: RawTable) -> list[Problem]:
 
 
 # ---------------------------------------------------------------------------------------------- entry points
-def check_raw(raw: RawTable, vintage: str | pd.Period | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """All problems of a raw table, and its canonical frame (None when rows could not be read)."""
-    vint = pd.Period(vintage, freq="M") if vintage is not None else None
+def check_raw(raw: RawTable, vintage: str | pd.Period | None = None, max_count: int | None = None
+              ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """All problems of a raw table, and its canonical frame (None when rows could not be read).
+
+    Periods after `vintage` (default: the current month) are problems: nobody can have published them.
+    Counts above `max_count` (default `max_count_default()`) are problems naming their row and value.
+    A table without rows is a problem: an empty vintage must never become "latest"."""
+    vint = parse_month(vintage, "vintage", error=DataError) if vintage is not None else current_month()
+    if vint > current_month():
+        raise DataError(f"vintage {vint} is later than the current month {current_month()}: a future vintage "
+                        "cannot have been published")
+    max_count = max_count_default() if max_count is None else max_count
+    if raw.frame.empty:
+        return None, [Problem(raw.file, None, "", "", "no data rows (only a header, or no figure in any row): "
+                              "nothing to store")]
     frame = raw.frame.assign(code=raw.frame["nationality"].map(lambda n: try_lookup(n) or ""))
-    problems = _row_problems(raw, frame, vint)
+    problems = _row_problems(raw, frame, vint, max_count)
     if problems:
         return None, sorted(problems, key=lambda p: (p.row or 0, p.column))
     df = to_canonical(raw)
@@ -214,7 +246,7 @@ def check_raw(raw: RawTable, vintage: str | pd.Period | None = None) -> tuple[pd
 
 
 def find_problems(df: pd.DataFrame, file: str = "<frame>", vintage: str | pd.Period | None = None,
-                  rounding: int = 1) -> list[Problem]:
+                  rounding: int = 1, max_count: int | None = None) -> list[Problem]:
     """Problems of an already canonical table (rows are its 1-based positions)."""
     raw = RawTable(
         frame=pd.DataFrame({"period": df["period"].astype(str), "stream": df["stream"].astype(str),
@@ -222,14 +254,14 @@ def find_problems(df: pd.DataFrame, file: str = "<frame>", vintage: str | pd.Per
                             "row": np.arange(1, len(df) + 1, dtype="int64")}),
         file=file, format="frame", source=str(df["source"].iloc[0]) if "source" in df and len(df) else file,
         rounding=rounding)
-    return check_raw(raw, vintage)[1]
+    return check_raw(raw, vintage, max_count)[1]
 
 
-def inspect_file(path: str | Path, format: str = "auto", vintage: str | pd.Period | None = None
-                 ) -> tuple[pd.DataFrame | None, list[Problem], RawTable]:
+def inspect_file(path: str | Path, format: str = "auto", vintage: str | pd.Period | None = None,
+                 max_count: int | None = None) -> tuple[pd.DataFrame | None, list[Problem], RawTable]:
     """Read and check a file: (canonical frame or None, problems, the raw table with the loader's notes)."""
     raw = read_file(path, format)
-    frame, problems = check_raw(raw, vintage)
+    frame, problems = check_raw(raw, vintage, max_count)
     return frame, problems, raw
 
 
