@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 STREAMS4 = ("first_asylum_request", "repeat_asylum_request", "nareizigers", "resettlement")
 HEADER = "period,stream,nationality,value\n"
@@ -23,20 +24,17 @@ variants:
   baseline: {family: seasonal_naive}
   drift: {family: drift}
 """
-PIPELINE_YAML = """variants: [baseline]
-candidate: drift
-seed: 0
-gating: {metric: stream_nationality.crps_scaled, margin: 0.05, origins: 1, step: 3, offset: 12, horizon: 12,
-         n_samples: 40}
-occupancy: {assumptions: null}
-report: true
-"""
+PIPELINE = {"variants": ["baseline"], "candidate": "drift", "seed": 0, "report": True,
+            "occupancy": {"assumptions": None},
+            "gating": {"metric": "stream_nationality.crps_scaled", "margin": 0.05, "origins": 1, "step": 3,
+                       "offset": 12, "horizon": 12, "n_samples": 40}}
 
 
 def write_config(folder: Path, **overrides: str) -> Path:
     """forecast.yaml, variants.yaml and pipeline.yaml of a quick run; `overrides` replace a file's text."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"forecast.yaml": FORECAST_YAML, "variants.yaml": VARIANTS_YAML, "pipeline.yaml": PIPELINE_YAML}
+    files = {"forecast.yaml": FORECAST_YAML, "variants.yaml": VARIANTS_YAML,
+             "pipeline.yaml": yaml.safe_dump(PIPELINE, sort_keys=False)}
     files.update({k.replace("_", "."): v for k, v in overrides.items()})
     for name, text in files.items():
         (folder / name).write_text(text)
