@@ -14,7 +14,7 @@ from rich.table import Table
 from mpp.cli.app import app, console
 from mpp.errors import DataError
 from mpp.occupancy.inputs import write_stream_paths
-from mpp.occupancy.run import project_from_forecast, replay_to_dir
+from mpp.occupancy.run import long_replay_to_dir, project_from_forecast, replay_to_dir
 from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
 from mpp.strict import date_option, month_or_quarter_option
@@ -126,4 +126,44 @@ def occupancy_replay_cmd(
     for e in manifest["errors"]:
         console.print(f"{e['measure']} ({e['quality']}, n={e['n']}): mean |error| {e['mean_abs_pct_error']:.1f}%, "
                       f"largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%")
+    console.print(f"-> {out}")
+
+
+@app.command("occupancy-replay-long", epilog="Example: mpp occupancy-replay-long --real ../shared/data/real "
+             "--start 2015-01 --end 2020-06 --assumptions config/assumptions/replay_2015_2020.yaml "
+             "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2016-12-31 --out out/replay_long")
+def occupancy_replay_long_cmd(
+    real: Path = typer.Option(..., "--real", help="folder of the real series (Eurostat, CBS, IND files)"),
+    start: str = typer.Option("2015-01", "--start", help="first month (the first month of a quarter)"),
+    end: str = typer.Option("2020-06", "--end", help="last month (the last month of a quarter)"),
+    assumptions: Path = typer.Option(..., "--assumptions", help="base assumptions YAML (rates, intake shares)"),
+    observations: Path = typer.Option(..., "--observations", help="COA observations CSV"),
+    out: Path = typer.Option(..., "--out", help="output directory"),
+    fit_until: str = typer.Option(..., "--fit-until", help="last observation date of the fit window; later ones check"),
+    nareizigers_profile: str = typer.Option("panel", "--nareizigers-profile",
+                                            help="monthly profile of the annual nareizigers totals before 2018: "
+                                            "panel or flat (an assumption; the other one is run as a sensitivity)"),
+    calibrate: list[str] = typer.Option([], "--calibrate", help="estimate PATH=LOW:HIGH on the fit window; repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+) -> None:
+    """Long replay driven by realised inflow, IND decisions, grant rates and backlog, against COA's figures."""
+    manifest = long_replay_to_dir(real, start, end, assumptions, observations, out, fit_until, nareizigers_profile,
+                                  calibrate)
+    if as_json:
+        print(json.dumps(manifest, indent=2, default=str))
+        return
+    for n in manifest["notes"]:
+        console.print(f"[dim]{n}[/]")
+    cmp = pd.read_csv(out / "replay_vs_observations.csv").drop_duplicates(["date", "measure", "observed"])
+    table = Table(title=f"long replay {start}..{end} vs COA observations (fit until {fit_until})")
+    for col in ("date", "measure", "observed", "model", "% error", "window"):
+        table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
+    for _, row in cmp.iterrows():
+        table.add_row(row["date"], SHORT_MEASURE.get(row["measure"], row["measure"]), f"{row['observed']:,.0f}",
+                      f"{row['model']:,.0f}", f"{row['pct_error']:+.1f}", row["used_for"])
+    console.print(table)
+    console.print("rates: " + ", ".join(f"{k} = {v:g}" for k, v in manifest["values"].items()))
+    for e in manifest["errors"]:
+        console.print(f"check window, {e['measure']} ({e['quality']}, n={e['n']}): mean |error| "
+                      f"{e['mean_abs_pct_error']:.1f}%, largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%")
     console.print(f"-> {out}")

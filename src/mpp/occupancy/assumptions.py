@@ -158,9 +158,20 @@ class Procedure(_Section):
     grant_rate_by_nationality: dict[str, NationalityGrant] = Field(default_factory=dict)
     dublin_share: Param  # share of decisions that end in a Dublin transfer (leave reception at decision)
     other_outflow_rate: Param  # monthly share of applicants in COA leaving otherwise (withdrawal, unknown destination)
+    # Optional, for replays driven by a realised backlog: persons leaving the backlog per month other than by a
+    # decision on the merits (Dublin decisions, withdrawals, ...), shared in/outside COA by weight, and persons
+    # re-entering it (e.g. cases returned after appeal), entering COA by the first-request intake share.
+    other_exits: Param | None = None
+    reentries: Param | None = None
+    # share of `other_exits` in COA who stay in COA as rejected residents (rest leave COA)
+    other_exits_to_rejected: Param | None = None
+    # grant rate of repeat requests where it differs from `grant_rate` (which then applies to first requests);
+    # decisions are mixed by the stream shares of the procedure intake `min_lead_time` months earlier
+    grant_rate_repeat: Param | None = None
     _units: ClassVar[dict[str, str]] = {
         "ind_decision_capacity": "persons per month", "min_lead_time": "months", "grant_rate": "fraction",
-        "dublin_share": "fraction", "other_outflow_rate": "per month",
+        "dublin_share": "fraction", "other_outflow_rate": "per month", "other_exits": "persons per month",
+        "reentries": "persons per month", "other_exits_to_rejected": "fraction", "grant_rate_repeat": "fraction",
     }
 
     @model_validator(mode="after")
@@ -244,6 +255,82 @@ class Departure(_Section):
         return self
 
 
+class Uncertainty(_Section):
+    """Parameter uncertainty drawn once per sample path (persistent over the horizon), seeded: the IND's decision
+    capacity is multiplied by exp(capacity_log_sd * z), the grant rates shifted on the logit scale by
+    grant_rate_logit_sd * z', the AMV share multiplied by exp(amv_share_log_sd * z''). Absent = no parameter
+    uncertainty (paths differ only by their inflow)."""
+
+    seed: int = 0
+    capacity_log_sd: Param | None = None
+    grant_rate_logit_sd: Param | None = None
+    amv_share_log_sd: Param | None = None
+    _units: ClassVar[dict[str, str]] = {k: "log standard deviation" for k in
+                                        ("capacity_log_sd", "grant_rate_logit_sd", "amv_share_log_sd")}
+
+
+class Amv(_Section):
+    """Unaccompanied minors (amv, alleenstaande minderjarige vreemdelingen) as their own segment. A share of
+    first requests are amv: they are taken out of the adult/family procedure and live in COA's amv places while
+    pending (and after a rejection, until they leave); once granted they move to Nidos places (small-scale
+    municipal reception for status-holding minors) and leave those with a monthly hazard (age 18, housing)."""
+
+    share_of_first_requests: Param
+    decision_hazard: Param  # share of pending amv decided per month
+    grant_rate: Param
+    rejected_departure_hazard: Param  # rejected amv leaving COA per month
+    nidos_exit_hazard: Param  # status-holding amv leaving Nidos places per month
+    initial_pending: Param
+    initial_rejected: Param
+    initial_nidos: Param
+    _units: ClassVar[dict[str, str]] = {
+        "share_of_first_requests": "fraction", "decision_hazard": "per month", "grant_rate": "fraction",
+        "rejected_departure_hazard": "per month", "nidos_exit_hazard": "per month", "initial_pending": "persons",
+        "initial_rejected": "persons", "initial_nidos": "persons"}
+
+
+class UkraineScenario(_Section):
+    """One SCENARIO (an assumption, not a forecast) for the Ukrainian displaced in municipal reception under the
+    temporary protection directive: arrivals and departures until the directive ends, then within `spread_months`
+    a share files a first asylum request (entering the first-request inflow, hence the procedure and COA by the
+    first-request intake share) and the rest leaves municipal reception."""
+
+    label: str = Field(min_length=10)
+    initial_stock: Param
+    arrivals: Param  # persons per month entering municipal reception until the end of the directive
+    departure_hazard: Param  # monthly share leaving until the end of the directive
+    share_filing_asylum: Param
+    spread_months: Param
+    _units: ClassVar[dict[str, str]] = {"initial_stock": "persons", "arrivals": "persons per month",
+                                        "departure_hazard": "per month", "share_filing_asylum": "fraction",
+                                        "spread_months": "months"}
+
+    @field_validator("label")
+    @classmethod
+    def _says_scenario(cls, v: str) -> str:
+        if "scenario" not in v.lower():
+            raise ValueError("label must say plainly that this is a scenario")
+        return v
+
+
+class Ukraine(_Strict):
+    """Optional module; `enabled: false` (or no section) leaves every other output unchanged."""
+
+    enabled: bool = True
+    directive_end: str = Field(description="first month without temporary protection, YYYY-MM")
+    directive_end_source: str = Field(min_length=3)
+    active: str
+    scenarios: dict[str, UkraineScenario]
+
+    @model_validator(mode="after")
+    def _active(self) -> "Ukraine":
+        if not _MONTH.match(self.directive_end):
+            raise ValueError(f"directive_end must be YYYY-MM, got {self.directive_end!r}")
+        if self.active not in self.scenarios:
+            raise ValueError(f"active scenario {self.active!r} not in scenarios {sorted(self.scenarios)}")
+        return self
+
+
 class Assumptions(_Strict):
     name: str
     version: str
@@ -254,6 +341,9 @@ class Assumptions(_Strict):
     housing: Housing
     departure: Departure
     capacity_buffer: Param  # capacity need = occupancy x (1 + buffer)
+    uncertainty: Uncertainty | None = None
+    amv: Amv | None = None
+    ukraine: Ukraine | None = None
 
     @field_validator("capacity_buffer")
     @classmethod
@@ -339,6 +429,10 @@ class StepParams:
     departure_hazard: np.ndarray  # share of rejected leaving per step
     departure_split: tuple[float, float, float]  # voluntary, forced, unknown
     capacity_buffer: np.ndarray
+    other_exits: np.ndarray  # persons leaving the backlog per step other than by a decision (zero if not given)
+    reentries: np.ndarray  # persons re-entering the backlog per step
+    other_exits_to_rejected: np.ndarray
+    grant_rate_repeat: np.ndarray | None  # None: repeat requests have `grant_rate`
 
 
 def months_per_step(periods: pd.PeriodIndex) -> int:
@@ -407,4 +501,13 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         departure_hazard=_per_step(d.hazard.monthly(months), k, "hazard"),
         departure_split=(d.voluntary_share.values()[0], d.forced_share.values()[0], d.unknown_share.values()[0]),
         capacity_buffer=_per_step(a.capacity_buffer.monthly(months), k, "first"),
+        other_exits=_per_step(_opt(p.other_exits, months), k, "sum"),
+        reentries=_per_step(_opt(p.reentries, months), k, "sum"),
+        other_exits_to_rejected=_per_step(_opt(p.other_exits_to_rejected, months), k, "first"),
+        grant_rate_repeat=None if p.grant_rate_repeat is None else _per_step(p.grant_rate_repeat.monthly(months), k,
+                                                                             "first"),
     )
+
+
+def _opt(p: Param | None, months: pd.PeriodIndex) -> np.ndarray:
+    return np.zeros(len(months)) if p is None else p.monthly(months)

@@ -42,6 +42,7 @@ from mpp.occupancy.assumptions import Assumptions, StepParams, resolve
 GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
 OCCUPANCY_GROUPS: tuple[str, ...] = ("asylum_seekers", "status_holders", "rejected")
 BACKLOG_GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa")
+AMV_GROUPS: tuple[str, ...] = ("amv_pending", "amv_rejected", "amv_nidos")
 A, P, S, R = range(4)
 
 
@@ -65,10 +66,29 @@ class Stocks:
 
 
 @dataclass
+class Segment:
+    """A stock-flow segment beside the main model (amv, Ukrainian displaced): `stocks[group, horizon, sample]`
+    end-of-step stocks, `initial[group, sample]`, per-step totals `inflow`/`outflow[group, horizon, sample]` with
+    stock = previous + inflow - outflow exactly (same construction as the main model), named `flows`."""
+
+    groups: tuple[str, ...]
+    initial: np.ndarray
+    stocks: np.ndarray
+    inflow: np.ndarray
+    outflow: np.ndarray
+    flows: dict[str, np.ndarray]
+    label: str = ""
+
+    def group(self, name: str) -> np.ndarray:
+        return self.stocks[self.groups.index(name)]
+
+
+@dataclass
 class OccupancyPaths:
     """Projected stocks and flows. Axes: `stocks[group, horizon, sample]` are end-of-step stocks,
     `initial[group, sample]` the stocks before the first step, `inflow`/`outflow[group, horizon, sample]` the
-    per-step totals, `flows[name][horizon, sample]` named components."""
+    per-step totals, `flows[name][horizon, sample]` named components. `amv` and `ukraine` are the optional
+    segments (None when their assumptions are absent or switched off)."""
 
     groups: tuple[str, ...]
     periods: pd.PeriodIndex
@@ -79,16 +99,25 @@ class OccupancyPaths:
     flows: dict[str, np.ndarray]
     capacity_buffer: np.ndarray  # [horizon]
     notes: list[str] = field(default_factory=list)
+    amv: Segment | None = None
+    ukraine: Segment | None = None
 
     def group(self, name: str) -> np.ndarray:
         return self.stocks[self.groups.index(name)]
 
+    def _amv_coa(self, initial: bool = False) -> np.ndarray | float:
+        if self.amv is None:
+            return 0.0
+        src = self.amv.initial if initial else self.amv.stocks
+        return src[AMV_GROUPS.index("amv_pending")] + src[AMV_GROUPS.index("amv_rejected")]
+
     def occupancy(self) -> np.ndarray:
-        """Persons in COA reception, [horizon, sample]."""
-        return sum(self.group(g) for g in OCCUPANCY_GROUPS)
+        """Persons in COA reception (incl. amv places when the amv segment is on), [horizon, sample]."""
+        return sum(self.group(g) for g in OCCUPANCY_GROUPS) + self._amv_coa()
 
     def ind_backlog(self) -> np.ndarray:
-        return sum(self.group(g) for g in BACKLOG_GROUPS)
+        amv = 0.0 if self.amv is None else self.amv.group("amv_pending")
+        return sum(self.group(g) for g in BACKLOG_GROUPS) + amv
 
     def capacity_need(self) -> np.ndarray:
         return self.occupancy() * (1.0 + self.capacity_buffer[:, None])
@@ -98,8 +127,8 @@ class OccupancyPaths:
         return np.divide(self.group("status_holders"), occ, out=np.zeros_like(occ), where=occ > 0)
 
     def quantities(self) -> dict[str, np.ndarray]:
-        """Reported quantities, each [horizon, sample]."""
-        return {
+        """Reported stocks, each [horizon, sample] (amv and Ukrainian quantities only when those segments run)."""
+        out = {
             "occupancy_total": self.occupancy(),
             "asylum_seekers": self.group("asylum_seekers"),
             "status_holders": self.group("status_holders"),
@@ -108,26 +137,66 @@ class OccupancyPaths:
             "capacity_need": self.capacity_need(),
             "status_holder_share": self.status_holder_share(),
         }
+        if self.amv is not None:
+            coa = self._amv_coa()
+            out["amv_coa_places"] = coa
+            out["amv_capacity_need"] = coa * (1.0 + self.capacity_buffer[:, None])
+            out["nidos_places"] = self.amv.group("amv_nidos")
+        if self.ukraine is not None:
+            out["ukraine_municipal_reception"] = self.ukraine.group("ukraine_municipal")
+        return out
 
     def initial_quantities(self) -> dict[str, np.ndarray]:
         """Same quantities before the first step, each [sample]."""
         init = self.initial
-        occ = init[A] + init[S] + init[R]
-        return {
+        occ = init[A] + init[S] + init[R] + self._amv_coa(initial=True)
+        out = {
             "occupancy_total": occ,
             "asylum_seekers": init[A],
             "status_holders": init[S],
             "rejected": init[R],
-            "ind_backlog": init[A] + init[P],
+            "ind_backlog": init[A] + init[P] + (0.0 if self.amv is None else self.amv.initial[0]),
             "capacity_need": occ * (1.0 + self.capacity_buffer[0]),
             "status_holder_share": np.divide(init[S], occ, out=np.zeros_like(occ), where=occ > 0),
         }
+        if self.amv is not None:
+            coa = self._amv_coa(initial=True)
+            out["amv_coa_places"] = coa
+            out["amv_capacity_need"] = coa * (1.0 + self.capacity_buffer[0])
+            out["nidos_places"] = self.amv.initial[AMV_GROUPS.index("amv_nidos")]
+        if self.ukraine is not None:
+            out["ukraine_municipal_reception"] = self.ukraine.initial[0]
+        return out
+
+    def decision_flows(self) -> dict[str, np.ndarray]:
+        """Per-step IND flows [horizon, sample]: first-instance decisions (incl. Dublin decisions on applicants
+        in and outside COA, and amv), of them on the merits, grants (incl. amv), and Ukrainian asylum filings
+        when that module runs. The grant rate is grants / decisions on the merits."""
+        f = self.flows
+        decisions = f["decisions_coa"] + f["decisions_outside"]
+        # decisions outside COA are split like those in COA (Dublin share, grant rate)
+        merits_coa = f["decisions_coa"] - f["dublin_transfers"]
+        share = np.divide(merits_coa, f["decisions_coa"], out=np.ones_like(decisions), where=f["decisions_coa"] > 0)
+        merits = merits_coa + f["decisions_outside"] * share
+        grants = f["grants"] + f["grants_outside"]
+        if self.amv is not None:
+            decisions = decisions + self.amv.flows["amv_decisions"]
+            merits = merits + self.amv.flows["amv_decisions"]
+            grants = grants + self.amv.flows["amv_grants"]
+        out = {"ind_decisions": decisions, "ind_decisions_merits": merits, "ind_grants": grants}
+        if self.ukraine is not None:
+            out["ukraine_asylum_filings"] = self.ukraine.flows["asylum_filings"]
+        return out
 
 
 def project_occupancy(initial: Stocks, inflow: np.ndarray, periods: pd.PeriodIndex, assumptions: Assumptions,
                       streams: tuple[str, ...] = STREAMS) -> OccupancyPaths:
     """Project COA occupancy. `inflow[stream, horizon, sample]` (persons per step) in the order of `streams`
-    (missing streams of STREAMS count as zero); `periods` monthly or quarterly, len == horizon."""
+    (missing streams of STREAMS count as zero); `periods` monthly or quarterly, len == horizon.
+
+    With `assumptions.ukraine` enabled, the active scenario's asylum filings are added to the first requests;
+    with `assumptions.amv`, the amv share of first requests (after that) runs in its own segment; with
+    `assumptions.uncertainty`, capacity, grant rates and the amv share vary per sample (seeded)."""
     inflow = np.asarray(inflow, dtype=np.float64)
     if inflow.ndim != 3 or inflow.shape[0] != len(streams) or inflow.shape[1] != len(periods):
         raise ValueError(f"inflow must be [stream={len(streams)}, horizon={len(periods)}, sample], got {inflow.shape}")
@@ -136,13 +205,48 @@ def project_occupancy(initial: Stocks, inflow: np.ndarray, periods: pd.PeriodInd
     unknown = set(streams) - set(STREAMS)
     if unknown:
         raise ValueError(f"unknown streams {sorted(unknown)}")
+    from mpp.occupancy.segments import amv_segment, sample_draws, ukraine_segment
+
     sp = resolve(assumptions, periods)
-    return _simulate(initial.as_array(inflow.shape[2]), inflow, streams, periods, sp)
+    n = inflow.shape[2]
+    draws = sample_draws(assumptions, n)
+    x = {s: (inflow[streams.index(s)] if s in streams else np.zeros(inflow.shape[1:])) for s in STREAMS}
+    ukraine = None
+    if assumptions.ukraine is not None and assumptions.ukraine.enabled:
+        ukraine = ukraine_segment(assumptions.ukraine, periods, n)
+        x["first_asylum_request"] = x["first_asylum_request"] + ukraine.flows["asylum_filings"]
+    amv = None
+    if assumptions.amv is not None:
+        amv_in = x["first_asylum_request"] * (
+            assumptions_share(assumptions, periods) * draws["amv_share_mult"][None, :]).clip(0.0, 1.0)
+        x["first_asylum_request"] = x["first_asylum_request"] - amv_in
+        amv = amv_segment(assumptions, periods, amv_in, draws)
+    x_arr = np.stack([x[s] for s in STREAMS])
+    res = _simulate(initial.as_array(n), x_arr, STREAMS, periods, sp, draws)
+    res.amv, res.ukraine = amv, ukraine
+    return res
+
+
+def assumptions_share(a: Assumptions, periods: pd.PeriodIndex) -> np.ndarray:
+    """The amv share of first requests per step, [horizon, 1]."""
+    from mpp.occupancy.assumptions import _months_of, _per_step
+
+    months, k = _months_of(periods)
+    return _per_step(a.amv.share_of_first_requests.monthly(months), k, "first")[:, None]
+
+
+def _logit_shift(g: np.ndarray, z: np.ndarray | None) -> np.ndarray:
+    """g[horizon] -> [horizon, sample]: unchanged without a shift, else expit(logit(g) + z[sample])."""
+    if z is None:
+        return g[:, None]
+    gc = np.clip(g, 1e-9, 1 - 1e-9)[:, None]
+    return 1.0 / (1.0 + np.exp(-(np.log(gc / (1 - gc)) + z[None, :])))
 
 
 def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], periods: pd.PeriodIndex,
-              sp: StepParams) -> OccupancyPaths:
+              sp: StepParams, draws: dict | None = None) -> OccupancyPaths:
     H, N = inflow.shape[1], inflow.shape[2]
+    draws = draws or {}
     zero = np.zeros((H, N))
     x = {s: (inflow[streams.index(s)] if s in streams else zero) for s in STREAMS}
     sh = sp.intake_share
@@ -151,15 +255,28 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
     intake_proc_out = x["first_asylum_request"] * (1 - sh["first_asylum_request"][:, None]) \
         + x["repeat_asylum_request"] * (1 - sh["repeat_asylum_request"][:, None])
     intake_status = x["nareizigers"] * sh["nareizigers"][:, None] + x["resettlement"] * sh["resettlement"][:, None]
+    reent_coa = sp.reentries[:, None] * sh["first_asylum_request"][:, None] * np.ones((1, N))
+    reent_out = sp.reentries[:, None] * (1 - sh["first_asylum_request"][:, None]) * np.ones((1, N))
     # applicants who arrived within the minimum lead time cannot be decided yet (first in, first out)
     recent = np.zeros((H, N))
     arrivals = intake_proc_coa + intake_proc_out
     for j in range(sp.lead_steps):
         recent[j:] += arrivals[: H - j]
+    capacity = sp.capacity[:, None] * draws.get("capacity_mult", np.ones(N))[None, :]
+    z_g = draws.get("grant_logit_shift")
+    grant = _logit_shift(sp.grant_rate, z_g) * np.ones((1, N))
+    if sp.grant_rate_repeat is not None:
+        # decisions are mixed by the streams' shares of the procedure intake `lead_steps` earlier
+        first_all, rep_all = x["first_asylum_request"], x["repeat_asylum_request"]
+        lag = np.clip(np.arange(H) - sp.lead_steps, 0, None)
+        tot = first_all[lag] + rep_all[lag]
+        w_rep = np.divide(rep_all[lag], tot, out=np.zeros((H, N)), where=tot > 0)
+        grant = (1.0 - w_rep) * grant + w_rep * _logit_shift(sp.grant_rate_repeat, z_g)
 
-    names = ("intake_procedure_coa", "intake_procedure_outside", "intake_status_direct", "other_outflow",
-             "decisions_coa", "decisions_outside", "dublin_transfers", "grants", "rejections", "housed",
-             "departure_voluntary", "departure_forced", "departure_unknown")
+    names = ("intake_procedure_coa", "intake_procedure_outside", "intake_status_direct", "reentries_coa",
+             "reentries_outside", "other_outflow", "other_exits_coa", "other_exits_outside",
+             "other_exits_to_rejected", "decisions_coa", "decisions_outside", "dublin_transfers", "grants",
+             "rejections", "grants_outside", "housed", "departure_voluntary", "departure_forced", "departure_unknown")
     flows = {n: np.zeros((H, N)) for n in names}
     stocks = np.zeros((4, H, N))
     tin = np.zeros((4, H, N))
@@ -167,37 +284,49 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
     cur = init.astype(np.float64).copy()
     v, f, u = sp.departure_split
     for t in range(H):
-        a_avail = cur[A] + intake_proc_coa[t]
-        p_avail = cur[P] + intake_proc_out[t]
+        a_avail = cur[A] + intake_proc_coa[t] + reent_coa[t]
+        p_avail = cur[P] + intake_proc_out[t] + reent_out[t]
         other = sp.other_outflow[t] * a_avail
         a_rest = a_avail - other
         backlog = a_rest + p_avail
+        exits = np.minimum(sp.other_exits[t], backlog)
+        w0 = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
+        ex_coa = exits * w0
+        ex_out = exits - ex_coa
+        a_rest = a_rest - ex_coa
+        p_rest = p_avail - ex_out
+        backlog = a_rest + p_rest
         eligible = backlog - recent[t]
         eligible = np.where(eligible > 1e-9 * backlog, eligible, 0.0)  # rounding noise is not a person
-        decided = np.minimum(sp.capacity[t], eligible)
+        decided = np.minimum(capacity[t], eligible)
         w = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
         d_coa = decided * w
         d_out = decided - d_coa
         dublin = sp.dublin_share[t] * d_coa
-        grants = sp.grant_rate[t] * (d_coa - dublin)
+        grants = grant[t] * (d_coa - dublin)
         rejections = d_coa - dublin - grants
+        ex_rej = sp.other_exits_to_rejected[t] * ex_coa
 
         s_in = intake_status[t] + grants
         housed = np.minimum(sp.housing[t] + sp.housing_hazard[t] * (cur[S] + s_in), cur[S] + s_in)
-        r_avail = cur[R] + rejections
+        r_in = rejections + ex_rej
+        r_avail = cur[R] + r_in
         leaving = sp.departure_hazard[t] * r_avail
 
-        tin[A, t], tout[A, t] = intake_proc_coa[t], np.minimum(other + d_coa, a_avail)
-        tin[P, t], tout[P, t] = intake_proc_out[t], np.minimum(d_out, p_avail)
+        tin[A, t], tout[A, t] = intake_proc_coa[t] + reent_coa[t], np.minimum(other + ex_coa + d_coa, a_avail)
+        tin[P, t], tout[P, t] = intake_proc_out[t] + reent_out[t], np.minimum(ex_out + d_out, p_avail)
         tin[S, t], tout[S, t] = s_in, np.minimum(housed, cur[S] + s_in)
-        tin[R, t], tout[R, t] = rejections, np.minimum(leaving, r_avail)
+        tin[R, t], tout[R, t] = r_in, np.minimum(leaving, r_avail)
         cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)
         stocks[:, t] = cur
 
         for n, val in (("intake_procedure_coa", intake_proc_coa[t]), ("intake_procedure_outside", intake_proc_out[t]),
-                       ("intake_status_direct", intake_status[t]), ("other_outflow", other),
+                       ("intake_status_direct", intake_status[t]), ("reentries_coa", reent_coa[t]),
+                       ("reentries_outside", reent_out[t]), ("other_outflow", other),
+                       ("other_exits_coa", ex_coa), ("other_exits_outside", ex_out), ("other_exits_to_rejected", ex_rej),
                        ("decisions_coa", d_coa), ("decisions_outside", d_out), ("dublin_transfers", dublin),
-                       ("grants", grants), ("rejections", rejections), ("housed", housed),
+                       ("grants", grants), ("rejections", rejections),
+                       ("grants_outside", grant[t] * (1.0 - sp.dublin_share[t]) * d_out), ("housed", housed),
                        ("departure_voluntary", leaving * v), ("departure_forced", leaving * f),
                        ("departure_unknown", leaving * u)):
             flows[n][t] = val

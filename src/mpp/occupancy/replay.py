@@ -227,10 +227,6 @@ def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumpt
 
     Deterministic: a coarse grid (9 points per knob, at most 3 knobs) followed by bounded Nelder-Mead from the
     best grid point."""
-    from itertools import product
-
-    from scipy.optimize import minimize
-
     if not knobs or len(knobs) > 3:
         raise DataError("calibrate between 1 and 3 assumptions at a time (more cannot be told apart by the few "
                         "COA observations)")
@@ -243,24 +239,43 @@ def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumpt
     n_check = int(((dates > fit_until) & (pd.to_datetime(dates) <= periods[-1].end_time + NEAREST_STEP_DAYS)).sum())
     if fit.empty:
         raise DataError(f"no COA observation between {first_day} and {fit_until} to calibrate on")
+
+    def loss(values: dict[str, float]) -> float:
+        a = with_values(assumptions, values)
+        return weighted_loss(compare_with_observations(project_occupancy(stocks, x, periods, a, streams), fit))
+
+    values, v_loss = minimise(loss, knobs)
+    return Calibration(values=values, fit_until=fit_until, n_fit=len(fit), n_check=n_check, loss=v_loss)
+
+
+def weighted_loss(c: pd.DataFrame) -> float:
+    """Sum of squared relative errors, rounded news figures (kind 'approx') at half weight."""
+    w = c["kind"].map(KIND_WEIGHT).fillna(1.0).to_numpy()
+    return float(np.sum(w * (c["pct_error"].to_numpy() / 100.0) ** 2))
+
+
+def minimise(loss, knobs: Sequence[Knob], starts: int = 1) -> tuple[dict[str, float], float]:
+    """Minimise loss({path: value}) over the knobs' boxes: a 9-point grid per knob, then bounded Nelder-Mead from
+    the best `starts` grid points (several where the loss has more than one basin); the lowest wins.
+    Deterministic. -> (values rounded to 4 decimals, loss)."""
+    from itertools import product
+
+    from scipy.optimize import minimize
+
     lo = np.array([k.low for k in knobs])
     hi = np.array([k.high for k in knobs])
-
-    def loss(v: np.ndarray) -> float:
-        v = np.clip(v, lo, hi)
-        a = with_values(assumptions, {k.path: float(x_) for k, x_ in zip(knobs, v)})
-        c = compare_with_observations(project_occupancy(stocks, x, periods, a, streams), fit)
-        w = c["kind"].map(KIND_WEIGHT).fillna(1.0).to_numpy()
-        return float(np.sum(w * (c["pct_error"].to_numpy() / 100.0) ** 2))
-
+    f = lambda v: loss({k.path: float(x_) for k, x_ in zip(knobs, np.clip(v, lo, hi))})  # noqa: E731
     grid = [np.linspace(k.low, k.high, 9) for k in knobs]
-    best_loss, best = min(((loss(np.array(p)), np.array(p)) for p in product(*grid)), key=lambda s: s[0])
+    scored = sorted(((f(np.array(p)), np.array(p)) for p in product(*grid)), key=lambda s: s[0])
     step = (hi - lo) / 8.0
-    res = minimize(loss, best, method="Nelder-Mead", bounds=list(zip(lo, hi)),
-                   options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex": np.vstack(
-                       [best] + [best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
-                                 for i in range(len(knobs))])})
-    # Nelder-Mead with bounds stays inside them, so res.fun is the loss at res.x
-    v, v_loss = (np.clip(res.x, lo, hi), float(res.fun)) if res.fun <= best_loss else (best, best_loss)
-    return Calibration(values={k.path: float(round(x_, 4)) for k, x_ in zip(knobs, v)}, fit_until=fit_until,
-                       n_fit=len(fit), n_check=n_check, loss=v_loss)
+    v_loss, v = np.inf, None
+    for best_loss, best in scored[:max(1, starts)]:
+        res = minimize(f, best, method="Nelder-Mead", bounds=list(zip(lo, hi)),
+                       options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex": np.vstack(
+                           [best] + [best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
+                                     for i in range(len(knobs))])})
+        # Nelder-Mead with bounds stays inside them, so res.fun is the loss at res.x
+        cand, c_loss = (np.clip(res.x, lo, hi), float(res.fun)) if res.fun <= best_loss else (best, best_loss)
+        if c_loss < v_loss:
+            v, v_loss = cand, c_loss
+    return {k.path: float(round(x_, 4)) for k, x_ in zip(knobs, v)}, v_loss

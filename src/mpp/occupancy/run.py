@@ -131,3 +131,92 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     }
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, observations: Path, out: Path,
+                       fit_until: str, nareizigers_profile: str = "panel", calibrate: list[str] | None = None,
+                       chart: bool = True) -> dict:
+    """The long replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
+    replay_monthly.csv, replay_inputs.csv (every input per month with its source), replay_vs_observations.csv
+    (each observation marked start / fit / check), replay_errors.csv (check window only),
+    replay_sensitivity.csv (the nareizigers profile before 2018: the other profile, same rates), replay.png and
+    manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only."""
+    from mpp.occupancy.history import NAREIZIGERS_PROFILES, calibrate_long, long_replay_inputs, run_long_replay
+
+    a = load_assumptions(assumptions)
+    try:
+        obs = pd.read_csv(observations)
+    except FileNotFoundError:
+        raise DataError(f"observations file not found: {observations}") from None
+    inp = long_replay_inputs(real_dir, start, end, nareizigers_profile)
+    calibration = None
+    values: dict[str, float] = {}
+    if calibrate:
+        calibration = fit_knobs_long(a, inp, obs, calibrate, fit_until, calibrate_long)
+        values = calibration.values
+    r, used = run_long_replay(a, inp, obs, values)
+    first_day = str(inp.periods[0].start_time.date())
+    r.comparison["used_for"] = np.where(r.comparison["date"] < first_day, "start",
+                                        np.where(r.comparison["date"] <= fit_until, "fit", "check"))
+    r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"])
+    rows = []
+    for prof in NAREIZIGERS_PROFILES:
+        alt_inp = inp if prof == nareizigers_profile else long_replay_inputs(real_dir, start, end, prof)
+        alt, _ = run_long_replay(a, alt_inp, obs, values)
+        c = alt.comparison.drop_duplicates(["date", "measure"])
+        for _, row in c[c["date"] >= first_day].iterrows():
+            rows.append({"nareizigers_profile": prof, "date": row["date"], "measure": row["measure"],
+                         "model": row["model"], "pct_error": row["pct_error"]})
+    sens = pd.DataFrame(rows)
+    out = Path(out)
+    monthly = r.monthly()
+    monthly["eurostat_pending"] = [float(inp.pending.iloc[0])] + [float(inp.pending[p]) for p in inp.periods]
+    atomic_write_csv(out / "replay_monthly.csv", monthly)
+    atomic_write_csv(out / "replay_inputs.csv", inp.sources)
+    atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
+    atomic_write_csv(out / "replay_errors.csv", r.summary)
+    atomic_write_csv(out / "replay_sensitivity.csv", sens)
+    outputs = ["replay_monthly.csv", "replay_inputs.csv", "replay_vs_observations.csv", "replay_errors.csv",
+               "replay_sensitivity.csv"]
+    if chart:
+        from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
+
+        atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
+            monthly, r.comparison, f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA")))
+        outputs.append("replay.png")
+    manifest = {
+        "stage": "occupancy_replay_long",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "periods": [start, end],
+        "real_dir": str(real_dir),
+        "input_hashes": {f: hash_file(Path(real_dir) / f) for f in sorted(set(
+            s.split("(")[-1].rstrip(")") for s in inp.sources["source"] if s.endswith(".csv)")))
+            if (Path(real_dir) / f).is_file()},
+        "observations_file": str(observations),
+        "observations_hash": hash_file(observations),
+        "assumptions_file": str(assumptions),
+        "assumptions_hash": hash_file(assumptions),
+        "nareizigers_profile": nareizigers_profile,
+        "fit_until": fit_until,
+        "values": values,
+        "initial_stocks": {g: round(getattr(used.initial_stocks, g).values()[0], 1)
+                           for g in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")},
+        "notes": r.notes,
+        "calibration": None if calibration is None else {
+            "values": calibration.values, "fit_until": calibration.fit_until, "n_fit": calibration.n_fit,
+            "n_check": calibration.n_check, "loss": round(calibration.loss, 6)},
+        "errors": r.summary.round(2).to_dict(orient="records"),
+        "outputs": outputs,
+    }
+    atomic_write_json(out / "manifest.json", manifest)
+    return manifest
+
+
+def fit_knobs_long(a, inp, obs, calibrate: list[str], fit_until: str, calibrate_long):
+    if not fit_until:
+        raise DataError("--calibrate needs --fit-until (the last observation date used for estimating)")
+    knobs = [Knob.parse(k) for k in calibrate]
+    if not knobs or len(knobs) > 3:
+        raise DataError("calibrate between 1 and 3 assumptions at a time")
+    return calibrate_long(a, inp, obs, knobs, fit_until)
