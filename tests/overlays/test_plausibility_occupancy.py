@@ -101,3 +101,23 @@ def test_example_overlays_carry_the_published_figures(shared_dir):
     assert budget.overlay.effects[0].target.annual == dict(zip(pub["target_year"].astype(int), pub["value"].astype(float)))
     assert budget.overlay.status == "adopted"
     assert pact.overlay.status == "illustrative" and pact.overlay.effects[0].start == "2026-07"
+
+
+def test_occupancy_projection_with_an_occupancy_overlay(result, overlay_file, tmp_path):
+    """The projection reads the changed schedule: fewer grants -> fewer status holders; manifest records it."""
+    from mpp.forecast import write_forecast
+    from mpp.occupancy.run import project_from_forecast
+
+    write_forecast(result, tmp_path / "fc")
+    base = project_from_forecast(tmp_path / "fc", ASSUMPTIONS, tmp_path / "occ")
+    p = overlay_file("grants", "- {quantity: grant_rate, start: 2026-03, change: multiplicative, size: 0.5}")
+    with_ov = project_from_forecast(tmp_path / "fc", ASSUMPTIONS, tmp_path / "occ_ov", overlays=load_overlays([p]))
+    assert base["overlays"] == [] and with_ov["overlays"][0]["name"] == "grants"
+    assert with_ov["overlay_effects"][0]["parameter"] == "procedure.grant_rate"
+    b = pd.read_csv(tmp_path / "occ" / "occupancy_bands.csv")
+    o = pd.read_csv(tmp_path / "occ_ov" / "occupancy_bands.csv")
+    sh_b = b[b["quantity"] == "status_holders"].set_index("period")["median"]
+    sh_o = o[o["quantity"] == "status_holders"].set_index("period")["median"]
+    assert (sh_o.loc[:"2026-02"] == sh_b.loc[:"2026-02"]).all()  # before the overlay starts: identical
+    months = [m for m in sh_b.index if len(m) == 7 and "2026-06" <= m <= "2026-12"]
+    assert (sh_o.loc[months] < sh_b.loc[months]).all()  # half the grants: fewer status holders

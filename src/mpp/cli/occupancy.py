@@ -29,15 +29,26 @@ def occupancy_cmd(
     sensitivity: bool = typer.Option(False, "--sensitivity", help="also write sensitivity.csv (+10% per assumption)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+    overlay: list[Path] = typer.Option(None, "--overlay", help="Overlay file (repeatable): its occupancy effects "
+                                       "(grant rate, Dublin share, decision capacity, housing) change the assumption "
+                                       "schedules; for its inflow effects pass the forecast's overlays/ folder."),
 ) -> None:
     """Project COA reception occupancy and write occupancy_bands.csv and manifest.json."""
-    manifest = project_from_forecast(forecast, assumptions, out, sensitivity=sensitivity)
+    overlays = None
+    if overlay:
+        from mpp.overlays import load_overlays
+
+        overlays = load_overlays(overlay)
+    manifest = project_from_forecast(forecast, assumptions, out, sensitivity=sensitivity, overlays=overlays)
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
     if quiet or as_json:
         return
     for w in manifest["warnings"]:
         console.print(f"[yellow]warning:[/] {w}")
+    for r in manifest["overlay_effects"]:
+        console.print(f"overlay {r['overlay']}: {r['parameter']} {r['change']} {r['size']:+g} from {r['start']} "
+                      f"({r['before_first']:g} -> {r['after_last']:g} by the last month)", highlight=False)
     console.print("median occupancy at end of year: "
                   + ", ".join(f"{y}: {v:,.0f}" for y, v in manifest["median_occupancy_end_of_year"].items())
                   + f"  -> {out}")

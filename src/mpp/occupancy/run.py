@@ -24,9 +24,14 @@ class ForecastMissesStart(DataError):
     """The forecast does not cover the month the assumptions' initial stocks start from."""
 
 
-def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitivity: bool = False) -> dict:
+def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitivity: bool = False,
+                          overlays: list | None = None) -> dict:
     """Project from the assumptions' initial-stock month on (the forecast must reach it); write
-    occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest."""
+    occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest.
+
+    `overlays` (loaded overlay files, `mpp.overlays.load_overlays`): their occupancy effects change the
+    assumption schedules over the projected months (their inflow effects belong to the forecast directory:
+    pass the "model + overlays" forecast, `<forecast>/overlays`, for those)."""
     forecast, assumptions, out = Path(forecast), Path(assumptions), Path(out)
     a = load_assumptions(assumptions)
     streams, periods, paths, fmanifest = read_stream_paths(forecast)
@@ -36,6 +41,11 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
                         f"for {a.initial_stocks.date} (first projected month {start})")
     i = periods.get_loc(start)
     paths, periods = paths[:, i:], periods[i:]
+    overlay_records: list[dict] = []
+    if overlays:
+        from mpp.overlays import apply_to_assumptions
+
+        a, overlay_records = apply_to_assumptions(a, overlays, periods)
     result = project_occupancy(Stocks.from_assumptions(a), paths, periods, a, streams)
     atomic_write_csv(out / "occupancy_bands.csv", occupancy_bands(result))
     eoy = end_of_year_median(result)
@@ -58,6 +68,9 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
         "n_samples": int(paths.shape[2]),
         "median_occupancy_end_of_year": {str(k): round(v, 1) for k, v in eoy.items()},
         "outputs": ["occupancy_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
+        "overlays": [{"name": lo.name, "version": lo.overlay.version, "status": lo.overlay.status,
+                      "file": lo.path, "sha256": lo.sha256} for lo in overlays or []],
+        "overlay_effects": overlay_records,
     }
     if sensitivity:
         atomic_write_csv(out / "sensitivity.csv", sensitivity_table(None, paths, periods, a, streams))
