@@ -147,6 +147,8 @@ def score_cases(cases: pd.DataFrame, sums: np.ndarray, lower: float = 0.05, uppe
     sums = np.asarray(sums, float)
     if sums.ndim != 2 or sums.shape[0] != len(cases):
         raise ValueError(f"sums must be [case, sample] with {len(cases)} cases, got {sums.shape}")
+    if not np.isfinite(sums).all():
+        raise ValueError("sums hold NaN or infinite values")
     out = cases.reset_index(drop=True).copy()
     q = np.quantile(sums, [lower, 0.5, upper], axis=1)
     a = out["actual"].to_numpy(float)

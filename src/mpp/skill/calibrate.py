@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 MIN_SCALE = {"log": 0.05, "count": 5.0}
+FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
 #: The named options compared by the protocol: space/dependence/centring.
 CALIBRATION_NAMES = ("log/joint/raw", "log/joint/centred", "log/independent/raw", "log/level/raw",
                      "count/joint/raw")
@@ -36,7 +37,7 @@ class CalibrationOptions:
     space: str = "log"
     dependence: str = "joint"
     center: bool = False
-    jitter: float = 0.5  # Gaussian smoothing of the drawn errors, as a share of the pool's sd
+    jitter: float = 0.1  # Gaussian smoothing of the drawn errors, as a share of the pool's sd
     scale_shrink: float = 0.5  # per-series scale shrunk toward the cross-series median by this share
 
     def __post_init__(self) -> None:
@@ -68,10 +69,14 @@ def series_scale(history: pd.DataFrame, space: str, shrink: float, years: int = 
     s12 = history.rolling(12, min_periods=12).sum()
     diff = (_fwd(s12, space) - _fwd(s12.shift(12), space)) if space == "log" else (s12 - s12.shift(12))
     diff = pd.DataFrame(diff, index=history.index, columns=history.columns).iloc[-12 * years:]
-    sd = diff.std().to_numpy(float)
-    sd = np.where(np.isfinite(sd), sd, np.nanmedian(sd))
-    sd = (1 - shrink) * sd + shrink * np.nanmedian(sd)
-    return np.maximum(sd, MIN_SCALE[space])
+    enough = diff.notna().sum().to_numpy() >= 3
+    sd = np.where(enough, diff.std().to_numpy(float), np.nan)
+    if not np.isfinite(sd).any():  # under 3 years of history anywhere: a wide fixed spread (warm-up only)
+        return np.full(history.shape[1], FALLBACK_SCALE[space])
+    med = float(np.nanmedian(sd))
+    sd = np.where(np.isfinite(sd), sd, med)
+    sd = (1 - shrink) * sd + shrink * med
+    return np.fmax(sd, MIN_SCALE[space])
 
 
 def aggregate_matrix(series_ids: list[str]) -> tuple[list[str], np.ndarray]:
@@ -119,17 +124,10 @@ def calibrated_sums(origins: list[pd.Period], points: dict[pd.Period, np.ndarray
         if opts.center:
             z = z - np.median(z)
             za = za - np.median(za)
-        sd = np.std(z) if z.size > 1 else 1.0
-        if opts.dependence == "independent":
-            draw = z[rng.integers(0, z.shape[0], size=(n_samples, z.shape[1])), np.arange(z.shape[1])]
-        else:
-            draw = z[rng.integers(0, z.shape[0], size=n_samples)]  # [sample, series], whole error vectors
-        draw = draw + opts.jitter * sd * rng.standard_normal(draw.shape)
+        draw = _pooled_draws(z, n_samples, opts, rng)
         bottom = _inverse(p, s, draw.T, opts.space)
         if opts.dependence == "level":
-            sda = np.std(za) if za.size > 1 else 1.0
-            dra = za[rng.integers(0, za.shape[0], size=n_samples)]
-            dra = dra + opts.jitter * sda * rng.standard_normal(dra.shape)
+            dra = _pooled_draws(za, n_samples, opts, rng)
             agg = _inverse(p_agg, s_agg, dra.T, opts.space)
         else:
             agg = amat @ bottom
@@ -139,6 +137,23 @@ def calibrated_sums(origins: list[pd.Period], points: dict[pd.Period, np.ndarray
             z_bottom[o] = (_fwd(a, opts.space) - _fwd(p, opts.space)) / s
             z_agg[o] = (_fwd(amat @ a, opts.space) - _fwd(p_agg, opts.space)) / s_agg
     return out
+
+
+def _pooled_draws(z: np.ndarray, n_samples: int, opts: CalibrationOptions,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Draws [sample, series] whose marginal is the POOLED error distribution (every series, every past
+    origin) and whose dependence follows the past error vectors (joint/level: the ranks of one past origin's
+    errors per sample, an empirical copula) or none (independent)."""
+    n_orig, n_series = z.shape
+    pooled = np.sort(z.ravel())
+    if opts.dependence == "independent":
+        u = rng.uniform(size=(n_samples, n_series))
+    else:
+        ranks = z.argsort(axis=0).argsort(axis=0)  # rank of each origin's error within its series
+        pick = rng.integers(0, n_orig, size=n_samples)
+        u = (ranks[pick] + rng.uniform(size=(n_samples, n_series))) / n_orig
+    draw = np.quantile(pooled, np.clip(u, 0.0, 1.0))
+    return draw + opts.jitter * np.std(pooled) * rng.standard_normal(draw.shape) if pooled.size > 1 else draw
 
 
 def _inverse(point: np.ndarray, scale: np.ndarray, z: np.ndarray, space: str) -> np.ndarray:

@@ -198,38 +198,34 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
         return float(frame["crps"].sum())
 
     choices: list[dict] = []
-    # Choice 1: per point method, the shrinkage weight toward the naive total (default calibration).
     t = time.perf_counter()
-    for point in POINT_METHODS:
-        weights = (1.0,) if point == "naive" else SHRINK_WEIGHTS
+    # Choice 1: the calibration option (space / dependence / centring), on the naive point.
+    cands = {}
+    for cal in CALIBRATIONS:
+        name = f"naive + pooled conformal [{cal}]"
+        scored[name] = score_candidate(wide, settings, candidate_sums(wide, points, settings, "naive", 1.0, cal))
+        cands[name] = split.tuning_only(scored[name])
+    best, crit = choose_on_tuning(split, cands, crps_criterion, what="calibration option")
+    calibration = best.split("[")[1].rstrip("]")
+    choices.append({"choice": "calibration option (space/dependence/centring)", "chosen": best,
+                    "criterion": "sum CRPS", "scores": crit, "origins": _origin_span(cands[best])})
+    # Choice 2: per point method, the shrinkage weight toward the naive total (chosen calibration).
+    for point in POINT_METHODS[1:]:
         cands = {}
-        for w in weights:
-            name = f"{point} w={w:g} + pooled conformal"
+        for w in SHRINK_WEIGHTS:
+            name = f"{point} w={w:g} + pooled conformal [{calibration}]"
             scored[name] = score_candidate(wide, settings, candidate_sums(wide, points, settings, point, w,
-                                                                          DEFAULT_CALIBRATION))
+                                                                          calibration))
             cands[name] = split.tuning_only(scored[name])
         best, crit = choose_on_tuning(split, cands, crps_criterion, what=f"shrinkage weight of {point}")
         choices.append({"choice": f"shrinkage weight for {point}", "chosen": best, "criterion": "sum CRPS",
                         "scores": crit, "origins": _origin_span(cands[best])})
     seconds["candidates"] = time.perf_counter() - t
-    # Choice 2: the default among every calibrated candidate and the registry variants.
+    # Choice 3: the default among every candidate with bands.
     pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
     default, crit = choose_on_tuning(split, pool, crps_criterion, what="the default")
     choices.append({"choice": "default method", "chosen": default, "criterion": "sum CRPS", "scores": crit,
                     "origins": _origin_span(pool[default])})
-    # Choice 3: the calibration option of the default's point method (dependence / non-negativity).
-    if "pooled conformal" in default:
-        point, w = default.split(" w=")[0], float(default.split(" w=")[1].split(" ")[0])
-        cands = {}
-        for cal in CALIBRATIONS:
-            name = f"{point} w={w:g} + pooled conformal [{cal}]"
-            scored[name] = (scored[default] if cal == DEFAULT_CALIBRATION else
-                            score_candidate(wide, settings, candidate_sums(wide, points, settings, point, w, cal)))
-            cands[name] = split.tuning_only(scored[name])
-        best, crit = choose_on_tuning(split, cands, crps_criterion, what="calibration option")
-        choices.append({"choice": "calibration option (space/dependence/centring)", "chosen": best,
-                        "criterion": "sum CRPS", "scores": crit, "origins": _origin_span(cands[best])})
-        default = best
 
     rows = []
     for name, frame in scored.items():
@@ -245,7 +241,7 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
     fallbacks = sorted({p["info"]["indicator"]["fallback"] for p in points.values()
                         if p["info"]["indicator"]["fallback"]})
     choices.append({"choice": "indicator fallbacks (recorded per origin)", "chosen": "", "criterion": "",
-                    "scores": {o: points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
+                    "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
                     "origins": "", "distinct": fallbacks})
     return ProtocolResult(table=table, choices=choices, scored=scored, default=default, seconds=seconds)
 
