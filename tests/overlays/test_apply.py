@@ -229,3 +229,13 @@ def test_load_errors_are_one_clear_line(tmp_path):
     dup.write_text("name: x\nname: y\n")
     with pytest.raises(ConfigError, match=r"dup.yaml:2: duplicate key 'name'"):
         load_overlay(dup)
+
+
+def test_overlays_on_a_forecast_read_back_from_its_directory(result, overlay_file, tmp_path):
+    """A written forecast (manifest keys sorted by the JSON round trip) gives the same overlay run."""
+    from mpp.overlays import read_forecast_dir
+
+    write_forecast(result, tmp_path / "fc")
+    ov = load_overlays([overlay_file("x", "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.1: 0.5, 0.9: 1.2}}}")])
+    a, b = apply_overlays(result, ov), apply_overlays(read_forecast_dir(tmp_path / "fc"), ov)
+    np.testing.assert_array_equal(a.total.paths, b.total.paths)

@@ -40,7 +40,15 @@ def forecast_command(
     if national:
         from mpp.cli.national import national_forecast
 
+        overlays = _load_overlays(overlay)
         national_forecast(data, cutoff, out, seed, samples, quiet, as_json)
+        if overlays:
+            from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run
+
+            run = apply_overlays(read_forecast_dir(out), overlays, seed=seed)
+            write_overlay_run(run, out)
+            if not (quiet or as_json):
+                print_overlay_run(console, run, out / "overlays")
         return
     from mpp.data.io import read_realisations
     from mpp.forecast import load_forecast_config, run_forecast, write_forecast

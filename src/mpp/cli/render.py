@@ -67,7 +67,7 @@ def print_overlay_run(console, run, out_dir) -> None:
 
     m = run.model.manifest
     console.print(overlay_summary_table(run.summary(), f"Model / overlays / total (medians; overlays: per-path "
-                                        f"difference), variant {m.get('variant')}, cut-off {m.get('cutoff')}"))
+                                        f"difference), {m.get('variant') or m.get('kind') or ''} forecast, cut-off {m.get('cutoff')}"))
     for lo in run.overlays:
         o = lo.overlay
         console.print(f"  overlay {o.name} v{o.version} [{o.status}] - {o.source.document} ({o.source.date}); "

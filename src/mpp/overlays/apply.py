@@ -30,11 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mpp.bands import annual_bands, annual_paths, monthly_bands, validate_quantiles
+from mpp.bands import BAND_NAMES, annual_bands, annual_paths, monthly_bands, validate_quantiles
 from mpp.data.schema import TOTAL, split_series_id
 from mpp.errors import ConfigError
 from mpp.forecast.engine import ForecastResult
-from mpp.hierarchy import build_hierarchy
 from mpp.overlays.schema import INFLOW, Effect, LoadedOverlay
 
 SUMMARY_LEVELS = ("total", "stream")
@@ -54,6 +53,14 @@ class OverlayRun:
 
     def summary(self, levels=SUMMARY_LEVELS) -> pd.DataFrame:
         return summary_table(self, levels)
+
+
+def run_quantiles(manifest: dict) -> dict[str, float]:
+    """The band quantiles of a forecast's manifest in band order (a JSON round trip may sort the keys)."""
+    q = manifest.get("quantiles")
+    if isinstance(q, dict) and set(q) == set(BAND_NAMES):
+        q = {k: q[k] for k in BAND_NAMES}
+    return validate_quantiles(q)
 
 
 def effect_seed(seed: int, overlay: str, index: int) -> np.random.SeedSequence:
@@ -234,7 +241,7 @@ def _apply_effect(plan: _Plan, bottom: np.ndarray, periods: pd.PeriodIndex, seed
 
 
 def _rebuild(model: ForecastResult, paths: np.ndarray, extra: dict[str, Any]) -> ForecastResult:
-    q = validate_quantiles(model.manifest.get("quantiles"))
+    q = run_quantiles(model.manifest)
     if np.array_equal(paths, model.paths):
         bm, ba = model.bands_monthly.copy(), model.bands_annual.copy()
     else:
@@ -264,22 +271,35 @@ def _diff_bands(name: str, diff: np.ndarray, model: ForecastResult, q: dict[str,
     return pd.DataFrame(rows)
 
 
+def summing_structure(series_ids: list[str]) -> tuple[list[str], np.ndarray]:
+    """-> (bottom series, S[series, bottom]) of any grouped set of series ids "stream/nationality".
+
+    The bottom series are the stream x nationality series, plus every stream total that has no nationality
+    below it (a national forecast whose streams are not split), or TOTAL/TOTAL alone. S[a, b] = 1 when bottom
+    b is part of series a (same stream or TOTAL, same nationality or TOTAL)."""
+    parts = [split_series_id(s) for s in series_ids]
+    split_streams = {st for st, n in parts if st != TOTAL and n != TOTAL}
+    bottom = [sid for sid, (st, n) in zip(series_ids, parts)
+              if st != TOTAL and (n != TOTAL or st not in split_streams)]
+    if not bottom:
+        bottom = [sid for sid in series_ids if sid == f"{TOTAL}/{TOTAL}"]
+    if not bottom:
+        raise ConfigError("the forecast has no series overlays can be applied to")
+    bparts = [split_series_id(b) for b in bottom]
+    S = np.array([[float((sa in (TOTAL, sb)) and (na in (TOTAL, nb))) for sb, nb in bparts] for sa, na in parts])
+    return bottom, S
+
+
 def apply_overlays(model: ForecastResult, overlays: list[LoadedOverlay], seed: int | None = None) -> OverlayRun:
     """Model + overlays from a model-only forecast (which is left untouched). `seed` defaults to the run's."""
     seed = int(model.manifest.get("seed", 0) if seed is None else seed)
-    q = validate_quantiles(model.manifest.get("quantiles"))
-    bottom_ids = [s for s, lv in zip(model.series_ids, model.levels) if lv == "stream_nationality"]
-    hierarchy = build_hierarchy(bottom_ids)
-    if list(hierarchy.series_ids) != list(model.series_ids):
-        pos = [model.series_ids.index(s) for s in hierarchy.series_ids]
-    else:
-        pos = list(range(len(model.series_ids)))
-    bpos = [model.series_ids.index(b) for b in hierarchy.bottom_ids]
-    S = hierarchy.S
+    q = run_quantiles(model.manifest)
+    bottom_ids, S = summing_structure(model.series_ids)
+    bpos = [model.series_ids.index(b) for b in bottom_ids]
     notes: list[str] = []
     ordered = _ordered(list(overlays))
-    plans = _plans(ordered, model, list(hierarchy.bottom_ids), notes)
-    check_conflicts(plans, list(hierarchy.bottom_ids), model.periods)
+    plans = _plans(ordered, model, bottom_ids, notes)
+    check_conflicts(plans, bottom_ids, model.periods)
 
     paths = model.paths
     contributions, implied = [], []
@@ -292,9 +312,7 @@ def apply_overlays(model: ForecastResult, overlays: list[LoadedOverlay], seed: i
             new_bottom = _apply_effect(plan, new_bottom, model.periods, seed, implied, ctx, notes)
         delta = new_bottom - bottom  # [b, h, s]; exactly 0 where nothing changed
         if delta.any():
-            agg = np.einsum("ab,bhs->ahs", S, delta)  # in hierarchy order
-            paths = paths.copy()
-            paths[pos] = paths[pos] + agg
+            paths = paths + np.einsum("ab,bhs->ahs", S, delta)
         contributions.append(_diff_bands(lo.name, paths - before, model, q))
     occupancy = [(lo.name, i) for lo in ordered for i, e in enumerate(lo.overlay.effects) if e.quantity != INFLOW]
     extra = {
@@ -317,7 +335,7 @@ def summary_table(run: OverlayRun, levels=SUMMARY_LEVELS) -> pd.DataFrame:
     """The "model / overlays / total" table: per series (of `levels`) and year, one row per component
     (model, each overlay's contribution, total) with the band columns (quantiles of each path's annual value
     or, for an overlay, of each path's annual difference)."""
-    q = list(validate_quantiles(run.model.manifest.get("quantiles")))
+    q = list(run_quantiles(run.model.manifest))
     cols = ["series_id", "level", "year", *q]
     m = run.model.bands_annual.loc[run.model.bands_annual["level"].isin(levels), cols].assign(component="model")
     t = run.total.bands_annual.loc[run.total.bands_annual["level"].isin(levels), cols].assign(component="total")

@@ -17,8 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mpp.forecast.io import write_forecast
-from mpp.overlays.apply import OverlayRun
+from mpp.bands import annual_bands, monthly_bands
+from mpp.data.schema import series_level, split_series_id
+from mpp.forecast.engine import ForecastResult
+from mpp.forecast.io import read_forecast, read_paths, write_forecast
+from mpp.overlays.apply import OverlayRun, run_quantiles
 from mpp.overlays.plausibility import plausibility_table
 from mpp.provenance import atomic_write_csv, atomic_write_text
 
@@ -77,3 +80,24 @@ def summary_wide(summary: pd.DataFrame, band: str = "median") -> pd.DataFrame:
     w = w[[c for c in cols if c in w.columns]]
     w.columns.name = None
     return w.reset_index().replace({np.nan: None})
+
+
+def read_forecast_dir(directory: str | Path) -> ForecastResult:
+    """A forecast directory as a ForecastResult: `mpp forecast`'s (with history.csv), or any other directory in
+    the same paths layout, such as the national forecast's (then without realised months: only years wholly
+    inside the horizon get annual figures, and a target for the cut-off year is not applied)."""
+    import json
+
+    d = Path(directory)
+    if (d / "history.csv").is_file():
+        return read_forecast(d)
+    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    ids, periods, arr = read_paths(d)
+    order = [s for s in manifest.get("series_order") or ids if s in ids]
+    paths = arr[[ids.index(s) for s in order]]
+    q = run_quantiles(manifest)
+    history = pd.DataFrame(index=pd.PeriodIndex([], freq="M"), columns=order, dtype=float)
+    return ForecastResult(series_ids=order, levels=[series_level(*split_series_id(s)) for s in order],
+                          periods=periods, paths=paths, bands_monthly=monthly_bands(paths, order, periods, q),
+                          bands_annual=annual_bands(paths, order, periods, q, realised=history),
+                          history_wide=history, manifest={**manifest, "quantiles": q})

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mpp.bands import annual_paths, validate_quantiles
+from mpp.bands import annual_paths
 from mpp.errors import DataError
 from mpp.forecast.engine import ForecastResult
+from mpp.overlays.apply import run_quantiles
 
 
 def annual_distribution(result: ForecastResult, series_id: str, year: int) -> np.ndarray:
@@ -39,7 +40,7 @@ def percentile_of(values: np.ndarray, figure: float) -> float:
 def plausibility(result: ForecastResult, series_id: str, year: int, figure: float, label: str = "") -> dict:
     """Percentile of `figure` in the model's distribution of the annual total, and the implied effect."""
     values = annual_distribution(result, series_id, year)
-    q = validate_quantiles(result.manifest.get("quantiles"))
+    q = run_quantiles(result.manifest)
     band = {name: float(np.quantile(values, p)) for name, p in q.items()}
     med = band["median"]
     return {
