@@ -57,3 +57,26 @@ def test_overlay_added_this_month_is_the_overlay_step():
     cur_total = bands({k: 800.0 for k in KEYS})
     w = revision_waterfall(prev, cur, current_total=cur_total)
     assert (w["new data"] == 100).all() and (w["overlays"] == -300).all() and (w["current"] == 800).all()
+
+
+def test_overlay_stage_and_waterfall_files(overlay_file, tmp_path):
+    """Previous month without overlays, this month with one: the overlay step is exactly total - model."""
+    from overlayfixture import make_result
+
+    from mpp.forecast import write_forecast
+    from mpp.overlays import load_overlays
+    from mpp.overlays.run import overlay_stage, write_waterfall
+
+    prev, cur = make_result(seed=1), make_result(seed=2)
+    write_forecast(prev, tmp_path / "prev")
+    write_forecast(cur, tmp_path / "cur")
+    stage = overlay_stage(tmp_path / "cur", load_overlays([overlay_file("x", "- {start: 2026-01, change: multiplicative, size: 0.7}")]))
+    assert (stage.directory / "summary.csv").is_file() and stage.occupancy_dir is None
+    w = write_waterfall(tmp_path / "cur", tmp_path / "prev", prev.bands_annual, "2025-06", "2025-05", "test")
+    assert (w["previous"] + w["new data"] + w["model change"] + w["overlays"] == w["current"]).all()
+    row = w[(w["series_id"] == "TOTAL/TOTAL") & (w["year"] == 2027)].iloc[0]
+    total = stage.run.total.bands_annual.set_index(["series_id", "year"]).loc[("TOTAL/TOTAL", 2027), "median"]
+    model = cur.bands_annual.set_index(["series_id", "year"]).loc[("TOTAL/TOTAL", 2027), "median"]
+    assert row["overlays"] == round(total) - round(model) and row["model change"] == 0
+    assert "(overlays)" in (tmp_path / "cur" / "revision_waterfall.md").read_text()
+    assert overlay_stage(tmp_path / "cur", []) is None
