@@ -56,12 +56,28 @@ def hash_frame(df: pd.DataFrame) -> str:
     return hash_bytes(pd.util.hash_pandas_object(d, index=False).values.tobytes() + ",".join(cols).encode())
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux /proc), else set-and-restore."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename: readers never see half a file."""
+    """Write to a temporary file in the same folder, fsync, then rename: readers never see half a file.
+    The file gets the mode any new file gets (0666 minus the umask), not mkstemp's private 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

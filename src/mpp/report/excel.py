@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mpp.provenance import atomic_write_bytes
 from mpp.report.charts import realised_annual
+from mpp.report.excel_safety import neutralise_formulas
 from mpp.report.html import quantity_label
 from mpp.report.i18n import SCENARIOS, check_lang, series_label, t
 from mpp.report.inputs import RunData
@@ -140,6 +141,8 @@ def build_workbook(run: RunData, lang: str = "en", top_n: int = 5) -> Workbook:
 def write_workbook(run: RunData, path: str | Path, lang: str = "en", top_n: int = 5) -> Path:
     """Write the workbook atomically to `path` (.xlsx)."""
     buf = io.BytesIO()
-    build_workbook(run, lang, top_n).save(buf)
+    wb = build_workbook(run, lang, top_n)
+    neutralise_formulas(wb)
+    wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
     return Path(path)
