@@ -11,7 +11,8 @@ import errno
 EXIT_CODES: dict[int, str] = {
     0: "ok (or the month was already done)",
     1: "internal error: a bug in mpp (one line on stderr; MPP_DEBUG=1 shows the traceback)",
-    2: "usage error: unknown command or option, missing or malformed option value (e.g. a month not YYYY-MM)",
+    2: "usage error: unknown command or option, a missing, malformed or conflicting option value (e.g. a month "
+       "not YYYY-MM), or a request that cannot be served as asked (e.g. no tracked run at that cut-off)",
     3: "data invalid: file, row and problem named on stderr; nothing stored",
     4: "configuration invalid: file and field named; nothing stored",
     5: "a network service is unreachable (tracking server, download); nothing stored",
@@ -23,9 +24,10 @@ EXIT_CODES: dict[int, str] = {
 
 
 class MppError(Exception):
-    """Base class: a problem the user can fix. `exit_code` is what a scheduler sees."""
+    """Base class: a problem the user can fix. `exit_code` is what a scheduler sees: 2 for the base class
+    (a request that cannot be served as asked: conflicting options, an unknown language, no such tracked run)."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class DataError(MppError):

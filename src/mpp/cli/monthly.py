@@ -12,6 +12,7 @@ from rich.table import Table
 from mpp.cli.app import app, console
 from mpp.cli.render import BANDS, annual_bands_table
 from mpp.errors import MppError
+from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
 
 HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or the repository)."
@@ -65,14 +66,14 @@ def monthly_command(
                   "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused")
     console.print(t)
     console.print(f"* published variant. Outputs: {res.out_dir.parent}; MLflow run {res.parent_run_id} "
-                  f"({res.tracking_uri})", highlight=False)
+                  f"({mask_secrets(res.tracking_uri)})", highlight=False)
 
 
 def monthly_summary(res) -> dict:
     """What a scheduler or script needs from a monthly run, as plain data."""
     return {
         "cutoff": res.cutoff, "vintage": res.vintage, "data_hash": res.data_hash, "reused": res.reused,
-        "published_variant": res.candidate, "mlflow_run_id": res.parent_run_id, "tracking_uri": res.tracking_uri,
+        "published_variant": res.candidate, "mlflow_run_id": res.parent_run_id, "tracking_uri": mask_secrets(res.tracking_uri),
         "variants": {v: {"out_dir": str(o.out_dir), "version": o.version, "new_version": o.new_version,
                          "alias": o.decision.alias if o.decision else None,
                          "reasons": o.decision.reasons if o.decision else [], "metrics": o.metrics,
@@ -131,7 +132,8 @@ def ui_command(
     loc = Locations.resolve(home)
     uri = loc.tracking_uri()
     if not uri.startswith("sqlite:"):
-        raise MppError(f"MLFLOW_TRACKING_URI points at a server ({uri}): open it in the browser instead")
+        raise MppError(f"MLFLOW_TRACKING_URI points at a server ({mask_secrets(uri)}): open it in the browser "
+                       "instead")
     console.print(f"MLflow UI for {uri} on http://127.0.0.1:{port} (Ctrl-C to stop)", highlight=False)
     cmd = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri, "--host", "127.0.0.1",
            "--port", str(port)]

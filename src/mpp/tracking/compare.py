@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.errors import MppError
+from mpp.redact import mask_secrets
 from mpp.tracking import registry as reg
 from mpp.tracking.config import Locations
 
@@ -34,8 +35,8 @@ def compare_runs(loc: Locations, cutoff: str, variants: list[str], experiment: s
                                     f"tags.cutoff = '{cutoff}' and attributes.status = 'FINISHED'",
             order_by=["attributes.start_time DESC"], max_results=1)
         if not runs:
-            raise MppError(f"no finished run of variant {v!r} at cut-off {cutoff} in {loc.tracking_uri()}; "
-                           f"run `mpp monthly --cutoff {cutoff}` with it first")
+            raise MppError(f"no finished run of variant {v!r} at cut-off {cutoff} in "
+                           f"{mask_secrets(loc.tracking_uri())}; run `mpp monthly --cutoff {cutoff}` with it first")
         run = runs[0]
         with tempfile.TemporaryDirectory() as tmp:
             read = {}

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import mlflow
+import pandas as pd
 from filelock import FileLock, Timeout
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from mpp.errors import RunLocked
+from mpp.errors import OfflineError, RunLocked
+from mpp.redact import mask_secrets
 from mpp.tracking.config import Locations
 
 EXPERIMENT = "mpp-monthly"
@@ -47,10 +50,40 @@ def run_lock(lock_file: Path) -> Iterator[None]:
         lock.release()
 
 
+def check_reachable(uri: str, timeout: float = 5.0) -> None:
+    """An MLflow server URI must answer within `timeout` seconds; otherwise OfflineError (exit 5) naming the
+    setting and the masked URI, at once instead of after MLflow's minutes of retries. Local stores pass."""
+    import urllib.error
+    import urllib.request
+
+    if not uri.lower().startswith(("http://", "https://")):
+        return
+    import base64
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    request = urllib.request.Request(urlunsplit((parts.scheme, host, parts.path.rstrip("/") + "/health", "", "")))
+    if parts.username is not None:  # credentials go in a header, never in the URL that errors may show
+        token = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        request.add_header("Authorization", "Basic " + base64.b64encode(token).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310 (http/https only)
+            return
+    except urllib.error.HTTPError:
+        return  # it answered (auth or a proxy decide the rest); MLflow reports what it says
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise OfflineError(f"tracking server MLFLOW_TRACKING_URI={mask_secrets(uri)} is unreachable "
+                           f"({mask_secrets(str(reason))}); nothing was run or registered") from None
+
+
 def connect(loc: Locations, experiment: str = EXPERIMENT) -> tuple[MlflowClient, str]:
-    """Point MLflow at the installation's tracking URI; -> (client, experiment id), creating the experiment."""
-    loc.mlruns.mkdir(parents=True, exist_ok=True)
+    """Point MLflow at the installation's tracking URI; -> (client, experiment id), creating the experiment.
+    An unreachable server is OfflineError (exit 5) before anything is logged."""
     uri = loc.tracking_uri()
+    check_reachable(uri)
+    loc.mlruns.mkdir(parents=True, exist_ok=True)
     before = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
@@ -157,8 +190,16 @@ def move_aliases(client: MlflowClient, name: str, version: str, promote: bool) -
         client.set_registered_model_alias(name, CHALLENGER, version)
 
 
+def logged_bands(client: MlflowClient, version: ModelVersion, kind: str = "annual") -> pd.DataFrame:
+    """The bands (`bands_annual.csv` / `bands_monthly.csv`) the version's run logged, read as a CSV table.
+    Nothing is unpickled: whoever can write the artifact store cannot make the scheduled job run code."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = client.download_artifacts(version.run_id, f"bands_{kind}.csv", tmp)
+        return pd.read_csv(path)
+
+
 def load_version(name: str, version: str):
-    """The pyfunc of one registered version."""
+    """The pyfunc of one registered version (unpickles it: for interactive use, never in the scheduled run)."""
     import mlflow.pyfunc
 
     return mlflow.pyfunc.load_model(f"models:/{name}/{version}")
