@@ -65,7 +65,7 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(130)
     except _usage_error_types() as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        sys.exit(2)  # every click error here is a usage mistake (click's own FileError would say 1)
     except _abort_types():
         console_err.print("aborted")
         sys.exit(130)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from mpp.cli.app import app, console
 from mpp.cli.render import BANDS, annual_bands_table
-from mpp.errors import MppError
+from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
 
@@ -21,8 +21,9 @@ HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or
 @app.command(
     "monthly",
     epilog="Example: mpp monthly --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv "
-    "--cutoff 2025-06.  Exit codes: 0 ok, 3 data invalid, 4 config invalid, 6 run failed (nothing registered or "
-    "promoted), 75 another run holds the lock. See docs/scheduling.md.",
+    "--cutoff 2025-06.  Exit codes: 0 ok, 2 usage, 3 data invalid, 4 config invalid, 5 tracking server "
+    "unreachable, 6 run failed (nothing registered or promoted), 73 cannot write, 75 another run holds the lock. "
+    "See docs/scheduling.md.",
 )
 def monthly_command(
     data: Path = typer.Option(None, "--data", help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
@@ -139,4 +140,6 @@ def ui_command(
            "--port", str(port)]
     if (root := loc.artifact_root()) is not None:
         cmd += ["--default-artifact-root", root]
-    raise typer.Exit(subprocess.call(cmd))
+    rc = subprocess.call(cmd)
+    if rc != 0:  # only documented exit codes leave mpp (docs/scheduling.md)
+        raise RunFailed(f"the MLflow UI stopped with exit code {rc}")
