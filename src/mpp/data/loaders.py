@@ -452,7 +452,7 @@ def check_readable(path: str | Path) -> None:
 
 def read_file(path: str | Path, format: str = "auto") -> RawTable:
     """Read any supported file into a RawTable (`format` as returned by `detect_format`)."""
-    check_readable(path)
+    check_readable(path)  # before detection, which reads the header
     fmt = detect_format(path) if format == "auto" else format
     readers = {
         "tidy": read_tidy_csv,
@@ -469,7 +469,37 @@ def read_file(path: str | Path, format: str = "auto") -> RawTable:
     }
     if fmt not in readers:
         raise DataError(f"unknown format {fmt!r}; choose from auto, {', '.join(readers)}")
-    return readers[fmt](path)
+    return guarded_read(readers[fmt], path, fmt)
+
+
+LAYOUT_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, RecursionError,
+                 csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError)
+
+
+def guarded_read(reader, path: str | Path, what: str, *args, **kwargs):
+    """`reader(path, ...)` for a file a user gave: first `check_readable`, then any error from a file whose
+    layout the reader cannot follow (ragged rows, missing parts, wrong nesting) becomes a DataError naming the
+    file and the format, instead of a library's exception and a traceback."""
+    check_readable(path)
+    try:
+        return reader(path, *args, **kwargs)
+    except DataError:
+        raise
+    except LAYOUT_ERRORS as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{path}: does not have the layout of a {what} file ({detail})") from None
+
+
+def guarded(what: str):
+    """Decorator form of `guarded_read` for a reader whose first argument is the path."""
+    import functools
+
+    def wrap(reader):
+        @functools.wraps(reader)
+        def read(path, *args, **kwargs):
+            return guarded_read(reader, path, what, *args, **kwargs)
+        return read
+    return wrap
 
 
 def to_canonical(raw: RawTable) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mpp.data.loaders import guarded
 from mpp.errors import DataError
 
 OBS_COLUMNS = ("period", "freq", "start", "end", "stream", "nationality", "value", "rounding", "source",
@@ -143,6 +144,7 @@ def _require(df: pd.DataFrame, cols, path: Path) -> None:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
 
 
+@guarded("Eurostat TSV")
 def read_eurostat_tsv_national(path: str | Path, source: str = "eurostat_monthly", geo: str = "NL",
                                vintage: str = "") -> pd.DataFrame:
     """Eurostat migr_asyappctzm TSV as downloaded (key column 'freq,unit,citizen,sex,age,asyl_app,geo\\TIME_PERIOD',
@@ -191,6 +193,7 @@ def read_eurostat_tsv_national(path: str | Path, source: str = "eurostat_monthly
     return make_observations(rows)
 
 
+@guarded("tidy national")
 def read_tidy_national(path: str | Path, source: str, rounding: float = 1, publisher: str = "",
                        streams: tuple[str, ...] | None = None, value_thousands_rounding: float | None = None
                        ) -> pd.DataFrame:
@@ -221,6 +224,7 @@ def read_tidy_national(path: str | Path, source: str, rounding: float = 1, publi
     return make_observations(rows)
 
 
+@guarded("realised totals")
 def read_realised_totals(path: str | Path, source: str = "realised_totals") -> pd.DataFrame:
     """../shared/data/realised_totals.csv: quantity, year, value, approx, source. `approx = yes` -> rounding 100."""
     path = Path(path)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mpp.data.observations import (make_observations, read_eurostat_tsv_national, read_realised_totals,
                                    read_tidy_national)
+from mpp.data.loaders import guarded
 from mpp.errors import DataError
 from mpp.national.config import NationalConfig
 
@@ -23,6 +24,7 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real"
 
 
+@guarded("CBS panel")
 def read_panel_sum(path: str | Path, source: str, rounding: float = 5) -> pd.DataFrame:
     """The CBS 7-nationality monthly panel (period, nationality, stream, value): per month and stream, the sum
     over the nationalities, as nationality PANEL7 (derived: a sum of published cells)."""
