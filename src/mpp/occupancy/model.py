@@ -257,6 +257,10 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
     intake_status = x["nareizigers"] * sh["nareizigers"][:, None] + x["resettlement"] * sh["resettlement"][:, None]
     reent_coa = sp.reentries[:, None] * sh["first_asylum_request"][:, None] * np.ones((1, N))
     reent_out = sp.reentries[:, None] * (1 - sh["first_asylum_request"][:, None]) * np.ones((1, N))
+    # total inflow per procedure group, summed once so that `available = stock + inflow` below uses the very
+    # same float as the identity (a cap at `available` then leaves exactly zero, never -1e-13)
+    in_a = intake_proc_coa + reent_coa
+    in_p = intake_proc_out + reent_out
     # applicants who arrived within the minimum lead time cannot be decided yet (first in, first out)
     recent = np.zeros((H, N))
     arrivals = intake_proc_coa + intake_proc_out
@@ -284,8 +288,8 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
     cur = init.astype(np.float64).copy()
     v, f, u = sp.departure_split
     for t in range(H):
-        a_avail = cur[A] + intake_proc_coa[t] + reent_coa[t]
-        p_avail = cur[P] + intake_proc_out[t] + reent_out[t]
+        a_avail = cur[A] + in_a[t]
+        p_avail = cur[P] + in_p[t]
         other = sp.other_outflow[t] * a_avail
         a_rest = a_avail - other
         backlog = a_rest + p_avail
@@ -313,8 +317,8 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
         r_avail = cur[R] + r_in
         leaving = sp.departure_hazard[t] * r_avail
 
-        tin[A, t], tout[A, t] = intake_proc_coa[t] + reent_coa[t], np.minimum(other + ex_coa + d_coa, a_avail)
-        tin[P, t], tout[P, t] = intake_proc_out[t] + reent_out[t], np.minimum(ex_out + d_out, p_avail)
+        tin[A, t], tout[A, t] = in_a[t], np.minimum(other + ex_coa + d_coa, a_avail)
+        tin[P, t], tout[P, t] = in_p[t], np.minimum(ex_out + d_out, p_avail)
         tin[S, t], tout[S, t] = s_in, np.minimum(housed, cur[S] + s_in)
         tin[R, t], tout[R, t] = r_in, np.minimum(leaving, r_avail)
         cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)

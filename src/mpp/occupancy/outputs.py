@@ -50,7 +50,9 @@ def january_first(paths: OccupancyPaths) -> tuple[list[str], dict[str, np.ndarra
 def occupancy_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT_QUANTILES) -> pd.DataFrame:
     """Tidy bands `quantity, period, minimum, median, medio, maximum`: one row per quantity and step (period
     'YYYY-MM', or 'YYYYQn' for quarterly steps; the stock at the END of that period) and per 1 January
-    (period 'YYYY-01-01')."""
+    (period 'YYYY-01-01'); the IND flows (decisions, decisions on the merits, grants, the grant rate =
+    grants / decisions on the merits, Ukrainian asylum filings when that module runs) per step and per complete
+    calendar year (period 'YYYY', sums of each path; the annual grant rate is the path's annual grants / decisions)."""
     labels = [str(p) for p in paths.periods]
     jan_labels, jan = january_first(paths)
     frames = []
@@ -58,7 +60,34 @@ def occupancy_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT
         frames.append(_band_rows(name, labels, arr, quantiles))
         if jan_labels:
             frames.append(_band_rows(name, jan_labels, jan[name], quantiles))
+    flows = paths.decision_flows()
+    flows["grant_rate"] = np.divide(flows["ind_grants"], flows["ind_decisions_merits"],
+                                    out=np.full_like(flows["ind_grants"], np.nan), where=flows["ind_decisions_merits"] > 0)
+    years = annual_index(paths.periods)
+    for name, arr in flows.items():
+        frames.append(_band_rows(name, labels, np.nan_to_num(arr, nan=0.0) if name != "grant_rate" else arr, quantiles))
+        if not years:
+            continue
+        if name == "grant_rate":
+            num = np.stack([flows["ind_grants"][idx].sum(axis=0) for idx in years.values()])
+            den = np.stack([flows["ind_decisions_merits"][idx].sum(axis=0) for idx in years.values()])
+            annual = np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0)
+        else:
+            annual = np.stack([arr[idx].sum(axis=0) for idx in years.values()])
+        frames.append(_band_rows(name, [str(y) for y in years], annual, quantiles))
     return pd.concat(frames, ignore_index=True)
+
+
+def annual_index(periods: pd.PeriodIndex) -> dict[int, np.ndarray]:
+    """Step indices of each complete calendar year in `periods` (monthly or quarterly)."""
+    months = periods.asfreq("M", how="end")
+    out = {}
+    for y in sorted(set(months.year)):
+        idx = np.flatnonzero(months.year == y)
+        if months[idx[0]].asfreq("Y").start_time <= periods[idx[0]].start_time and months[idx[-1]].month == 12 \
+                and periods[idx[0]].asfreq("M", how="start").month == 1:
+            out[int(y)] = idx
+    return out
 
 
 def end_of_year_median(paths: OccupancyPaths, quantity: str = "occupancy_total") -> pd.Series:

@@ -67,6 +67,8 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
         "periods": [str(periods[0]), str(periods[-1])],
         "n_samples": int(paths.shape[2]),
         "median_occupancy_end_of_year": {str(k): round(v, 1) for k, v in eoy.items()},
+        "segments": {"amv": a.amv is not None, "ukraine": bool(a.ukraine is not None and a.ukraine.enabled),
+                     "parameter_uncertainty": a.uncertainty is not None},
         "outputs": ["occupancy_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
         "overlays": [{"name": lo.name, "version": lo.overlay.version, "status": lo.overlay.status,
                       "file": lo.path, "sha256": lo.sha256} for lo in overlays or []],
@@ -74,8 +76,35 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
     }
     if sensitivity:
         atomic_write_csv(out / "sensitivity.csv", sensitivity_table(None, paths, periods, a, streams))
+    if a.ukraine is not None:
+        atomic_write_csv(out / "ukraine_scenarios.csv", ukraine_scenarios(a, paths, periods, streams))
+        manifest["outputs"].append("ukraine_scenarios.csv")
+        manifest["ukraine"] = {"enabled_in_projection": a.ukraine.enabled, "active": a.ukraine.active,
+                               "directive_end": a.ukraine.directive_end,
+                               "scenarios": {k: v.label for k, v in a.ukraine.scenarios.items()}}
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tuple[str, ...]) -> pd.DataFrame:
+    """Each Ukrainian scenario (labelled, an assumption) run through the projection: per month the municipal
+    reception stock, asylum filings, and the median COA occupancy and capacity need with that scenario and with
+    the module off (so the scenario's effect is their difference)."""
+    off = a.model_copy(update={"ukraine": a.ukraine.model_copy(update={"enabled": False})})
+    base = project_occupancy(Stocks.from_assumptions(off), paths, periods, off, streams)
+    occ0, cap0 = np.median(base.occupancy(), axis=1), np.median(base.capacity_need(), axis=1)
+    frames = []
+    for name, sc in a.ukraine.scenarios.items():
+        on = a.model_copy(update={"ukraine": a.ukraine.model_copy(update={"enabled": True, "active": name})})
+        r = project_occupancy(Stocks.from_assumptions(on), paths, periods, on, streams)
+        occ, cap = np.median(r.occupancy(), axis=1), np.median(r.capacity_need(), axis=1)
+        frames.append(pd.DataFrame({
+            "scenario": name, "label": sc.label, "period": [str(p) for p in periods],
+            "municipal_reception": r.ukraine.group("ukraine_municipal")[:, 0],
+            "asylum_filings": r.ukraine.flows["asylum_filings"][:, 0],
+            "occupancy_median": occ, "occupancy_median_without": occ0, "occupancy_effect": occ - occ0,
+            "capacity_need_median": cap, "capacity_need_effect": cap - cap0}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, observations: Path, out: Path,
