@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mpp.occupancy.assumptions import parse_assumptions
 from mpp.occupancy.model import Stocks, project_occupancy
-from mpp.occupancy.outputs import occupancy_bands
+from mpp.occupancy.outputs import flow_bands, occupancy_bands
 from occupancy_helpers import assumptions_dict, example_dict, q
 from test_occupancy_model import _inflow, assert_identity_exact
 
@@ -96,6 +96,7 @@ def test_ukrainian_module_switched_off_changes_nothing(off):
     for name, arr in base.flows.items():
         assert np.array_equal(arr, other.flows[name]), name
     pd.testing.assert_frame_equal(occupancy_bands(base), occupancy_bands(other))
+    pd.testing.assert_frame_equal(flow_bands(base), flow_bands(other))
 
 
 def test_ukrainian_scenario_empties_municipal_reception_after_the_directive_and_adds_the_filers_to_first_requests():
@@ -156,10 +157,13 @@ def test_parameter_uncertainty_is_seeded_and_widens_decisions_and_grant_rate():
 def test_bands_cover_ind_flows_per_month_and_year_in_order():
     d = assumptions_dict()
     d.update(amv=_amv(), uncertainty=_uncertainty())
-    b = occupancy_bands(_run(d))
-    for name in ("ind_decisions", "ind_decisions_merits", "ind_grants", "grant_rate", "ind_backlog",
-                 "amv_coa_places", "amv_capacity_need", "nidos_places", "capacity_need"):
-        assert name in set(b["quantity"]), name
+    res = _run(d)
+    stocks, b = occupancy_bands(res), flow_bands(res)
+    for name in ("ind_backlog", "amv_coa_places", "amv_capacity_need", "nidos_places", "capacity_need"):
+        assert name in set(stocks["quantity"]), name
+    assert set(b["quantity"]) == {"ind_decisions", "ind_decisions_merits", "ind_grants", "grant_rate"}
+    dec = b[(b["quantity"] == "ind_decisions") & (b["period"] == "2027")]
+    assert dec["median"].iloc[0] == pytest.approx(np.median(res.decision_flows()["ind_decisions"][12:24].sum(axis=0)))
     annual = b[b["period"].isin(["2026", "2027", "2028"])]
     assert set(annual["quantity"]) == {"ind_decisions", "ind_decisions_merits", "ind_grants", "grant_rate"}
     vals = b[["minimum", "median", "medio", "maximum"]].to_numpy()

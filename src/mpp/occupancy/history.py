@@ -97,30 +97,6 @@ def load_eurostat_monthly_applications(path: str | Path) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def read_realised_totals(path: str | Path) -> pd.DataFrame:
-    """realised_totals.csv (quantity, year, value, approx, source); its source texts hold unquoted commas, so
-    each line is split on its first four commas only."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise DataError(f"input file not found: {path}") from None
-    header = lines[0].split(",")
-    if header[:4] != ["quantity", "year", "value", "approx"]:
-        raise DataError(f"{path}: expected columns quantity,year,value,approx,source, got {lines[0]!r}")
-    rows = []
-    for i, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        parts = line.split(",", 4)
-        try:
-            rows.append({"quantity": parts[0], "year": int(parts[1]), "value": float(parts[2]), "approx": parts[3],
-                         "source": parts[4].strip('"') if len(parts) > 4 else ""})
-        except (ValueError, IndexError):
-            raise DataError(f"{path}: row {i}: cannot read {line[:60]!r}") from None
-    return pd.DataFrame(rows)
-
-
 def nareizigers_from_annual(totals_path: str | Path, panel_path: str | Path, years: list[int],
                             profile: str) -> pd.DataFrame:
     """Monthly nareizigers for `years` from the annual totals (realised_totals.csv) spread by `profile`
@@ -128,8 +104,10 @@ def nareizigers_from_annual(totals_path: str | Path, panel_path: str | Path, yea
     An ASSUMPTION, stated in every month's source label."""
     if profile not in NAREIZIGERS_PROFILES:
         raise DataError(f"nareizigers profile must be one of {NAREIZIGERS_PROFILES}, got {profile!r}")
+    from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
+
     tot = read_realised_totals(totals_path)
-    tot = tot[tot["quantity"] == "nareizigers"].set_index("year")
+    tot = tot[tot["stream"] == "nareizigers"].assign(year=lambda d: d["period"].astype(int)).set_index("year")
     panel = _read(Path(panel_path)) if profile == "panel" else None
     rows = []
     for y in years:
@@ -144,8 +122,10 @@ def nareizigers_from_annual(totals_path: str | Path, panel_path: str | Path, yea
             if len(m) != 12 or m.sum() <= 0:
                 raise DataError(f"{panel_path}: the nareizigers panel lacks months of {y}")
             shares = (m / m.sum()).to_numpy()
-        label = (f"annual total {total:,.0f} ({tot.loc[y, 'source']}) x {profile} monthly profile "
-                 "(ASSUMPTION: no monthly national series before 2018)")
+        r = tot.loc[y]
+        label = (f"annual total {total:,.0f} ({r['publisher']}, {r['file']} row {r['row']}"
+                 f"{', rounded to ' + format(int(r['rounding'])) if r['rounding'] > 1 else ''}) x {profile} "
+                 "monthly profile (ASSUMPTION: no monthly national series before 2018)")
         for i in range(12):
             rows.append({"period": f"{y}-{i + 1:02d}", "stream": "nareizigers", "nationality": "TOTAL",
                          "value": total * shares[i], "source": label})

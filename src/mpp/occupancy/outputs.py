@@ -48,11 +48,9 @@ def january_first(paths: OccupancyPaths) -> tuple[list[str], dict[str, np.ndarra
 
 
 def occupancy_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT_QUANTILES) -> pd.DataFrame:
-    """Tidy bands `quantity, period, minimum, median, medio, maximum`: one row per quantity and step (period
-    'YYYY-MM', or 'YYYYQn' for quarterly steps; the stock at the END of that period) and per 1 January
-    (period 'YYYY-01-01'); the IND flows (decisions, decisions on the merits, grants, the grant rate =
-    grants / decisions on the merits, Ukrainian asylum filings when that module runs) per step and per complete
-    calendar year (period 'YYYY', sums of each path; the annual grant rate is the path's annual grants / decisions)."""
+    """Tidy bands of the STOCKS `quantity, period, minimum, median, medio, maximum`: one row per quantity and step
+    (period 'YYYY-MM', or 'YYYYQn' for quarterly steps; the stock at the END of that period) and per 1 January
+    (period 'YYYY-01-01'). The IND flows are in `flow_bands`."""
     labels = [str(p) for p in paths.periods]
     jan_labels, jan = january_first(paths)
     frames = []
@@ -60,12 +58,25 @@ def occupancy_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT
         frames.append(_band_rows(name, labels, arr, quantiles))
         if jan_labels:
             frames.append(_band_rows(name, jan_labels, jan[name], quantiles))
+    return pd.concat(frames, ignore_index=True)
+
+
+FLOW_QUANTITIES = ("ind_decisions", "ind_decisions_merits", "ind_grants", "grant_rate", "ukraine_asylum_filings")
+
+
+def flow_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+    """Tidy bands of the IND FLOWS (decisions, decisions on the merits, grants, the grant rate = grants / decisions
+    on the merits; Ukrainian asylum filings when that module runs) per step ('YYYY-MM') and per complete calendar
+    year ('YYYY', sums of each path; the annual grant rate is each path's annual grants / decisions)."""
+    labels = [str(p) for p in paths.periods]
     flows = paths.decision_flows()
     flows["grant_rate"] = np.divide(flows["ind_grants"], flows["ind_decisions_merits"],
                                     out=np.full_like(flows["ind_grants"], np.nan), where=flows["ind_decisions_merits"] > 0)
     years = annual_index(paths.periods)
-    for name, arr in flows.items():
-        frames.append(_band_rows(name, labels, np.nan_to_num(arr, nan=0.0) if name != "grant_rate" else arr, quantiles))
+    frames = []
+    for name in [q for q in FLOW_QUANTITIES if q in flows]:
+        arr = flows[name]
+        frames.append(_band_rows(name, labels, arr, quantiles))
         if not years:
             continue
         if name == "grant_rate":
@@ -80,12 +91,12 @@ def occupancy_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT
 
 def annual_index(periods: pd.PeriodIndex) -> dict[int, np.ndarray]:
     """Step indices of each complete calendar year in `periods` (monthly or quarterly)."""
-    months = periods.asfreq("M", how="end")
+    ends = periods.asfreq("M", how="end")
+    starts = periods.asfreq("M", how="start")
     out = {}
-    for y in sorted(set(months.year)):
-        idx = np.flatnonzero(months.year == y)
-        if months[idx[0]].asfreq("Y").start_time <= periods[idx[0]].start_time and months[idx[-1]].month == 12 \
-                and periods[idx[0]].asfreq("M", how="start").month == 1:
+    for y in sorted(set(ends.year)):
+        idx = np.flatnonzero(ends.year == y)
+        if starts[idx[0]].month == 1 and ends[idx[-1]].month == 12:
             out[int(y)] = idx
     return out
 

@@ -14,7 +14,7 @@ from mpp.errors import DataError
 from mpp.occupancy.assumptions import load_assumptions
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
-from mpp.occupancy.outputs import end_of_year_median, occupancy_bands, sensitivity_table
+from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
 from mpp.occupancy.replay import Knob, calibrate as fit_knobs, error_summary, run_replay, with_values
 from mpp.provenance import (atomic_write_bytes, atomic_write_csv, atomic_write_json, atomic_write_text, code_version,
                             hash_file, hash_json)
@@ -48,6 +48,7 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
         a, overlay_records = apply_to_assumptions(a, overlays, periods)
     result = project_occupancy(Stocks.from_assumptions(a), paths, periods, a, streams)
     atomic_write_csv(out / "occupancy_bands.csv", occupancy_bands(result))
+    atomic_write_csv(out / "ind_flow_bands.csv", flow_bands(result))
     eoy = end_of_year_median(result)
     manifest = {
         "stage": "occupancy",
@@ -69,7 +70,7 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
         "median_occupancy_end_of_year": {str(k): round(v, 1) for k, v in eoy.items()},
         "segments": {"amv": a.amv is not None, "ukraine": bool(a.ukraine is not None and a.ukraine.enabled),
                      "parameter_uncertainty": a.uncertainty is not None},
-        "outputs": ["occupancy_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
+        "outputs": ["occupancy_bands.csv", "ind_flow_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
         "overlays": [{"name": lo.name, "version": lo.overlay.version, "status": lo.overlay.status,
                       "file": lo.path, "sha256": lo.sha256} for lo in overlays or []],
         "overlay_effects": overlay_records,
