@@ -168,3 +168,34 @@ def date_option(ctx, param, value):
         from typer import BadParameter
 
         raise BadParameter(str(exc).lstrip(": "), ctx=ctx, param=param) from None
+
+
+# ------------------------------------------------------------------------------------------ names that become paths
+SAFE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def name_problem(name: Any) -> str | None:
+    """Why `name` cannot be a file or folder name inside an output folder, or None. Letters, digits, `_`, `.`,
+    `-`; starting with a letter or digit; at most 64 characters; no `..` (so never a path outside the folder)."""
+    if not isinstance(name, str) or not SAFE_NAME_RE.fullmatch(name) or ".." in name:
+        return (f"{name!r} cannot be used as a name: use letters, digits, '_', '.' and '-' (starting with a letter "
+                "or digit, at most 64 characters, no '..'), e.g. robust_v2")
+    return None
+
+
+def safe_name(name: Any, what: str = "name", error: type[MppError] = ConfigError) -> str:
+    """`name` when it is safe as one path component (see `name_problem`), else `error` naming `what`."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise error(f"{what}: {problem}")
+    return name
+
+
+def inside(root: str | Path, *parts: str) -> Path:
+    """`root / parts...`, refusing (ConfigError) any result that resolves outside `root` (defence in depth
+    for names that reach paths: nothing is ever written outside the home or --out folder)."""
+    base = Path(root).resolve()
+    target = base.joinpath(*parts).resolve()
+    if target != base and base not in target.parents:
+        raise ConfigError(f"{'/'.join(parts)!r} would be written outside {root}: refused")
+    return target

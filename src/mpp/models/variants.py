@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
+from mpp.strict import name_problem
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_ENV = "MPP_CONFIG_DIR"
@@ -85,6 +86,15 @@ class VariantsConfig(BaseModel):
 
     default: str
     variants: dict[str, VariantSpec]
+
+    @field_validator("variants")
+    @classmethod
+    def _names_are_path_safe(cls, variants: dict[str, VariantSpec]) -> dict[str, VariantSpec]:
+        """Variant names become folders (out/<cut-off>/<variant>) and model names: never a path elsewhere."""
+        for name in variants:
+            if (problem := name_problem(name)) is not None:
+                raise ValueError(f"variant {problem}")
+        return variants
 
     @model_validator(mode="after")
     def _default_exists(self) -> VariantsConfig:
