@@ -7,6 +7,7 @@ The CLI (`mpp.cli.main`) prints `describe(exc)` and exits with `exit_code(exc)`;
 from __future__ import annotations
 
 import errno
+import re
 
 EXIT_CODES: dict[int, str] = {
     0: "ok (or the month was already done)",
@@ -94,5 +95,4 @@ def describe(exc: BaseException) -> str:
         text = str(err)
     else:
         text = f"internal error ({type(exc).__name__}: {exc}); please report it (MPP_DEBUG=1 shows the traceback)"
-    # A list of data problems is several lines, one per problem; anything else is one line.
-    return mask_secrets(text).rstrip("\n")
+    return re.sub(r"\s*\n\s*", " ", mask_secrets(text).strip())  # one line, whatever a library put in it

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.data.schema import STREAMS
+from mpp.data.loaders import guarded_read
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions, Param, Step
 
@@ -47,10 +48,7 @@ _MEASURES = {
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except FileNotFoundError:
-        raise DataError(f"input file not found: {path}") from None
+    return guarded_read(pd.read_csv, path, "replay input CSV")
 
 
 def load_eurostat_procedure(path: str | Path) -> dict[str, pd.Series]:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from mpp.data.loaders import guarded_read
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import load_assumptions
 from mpp.occupancy.inputs import read_stream_paths
@@ -121,14 +122,8 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     a = load_assumptions(assumptions)
     sources = []
     for f in map(Path, inflow):
-        try:
-            sources.append((f.name, pd.read_csv(f)))
-        except FileNotFoundError:
-            raise DataError(f"inflow file not found: {f}") from None
-    try:
-        obs = pd.read_csv(observations)
-    except FileNotFoundError:
-        raise DataError(f"observations file not found: {observations}") from None
+        sources.append((f.name, guarded_read(pd.read_csv, f, "realised inflow CSV")))
+    obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
     calibration = None
     if calibrate:
         if not fit_until:
@@ -187,10 +182,7 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
     from mpp.occupancy.history import NAREIZIGERS_PROFILES, calibrate_long, long_replay_inputs, run_long_replay
 
     a = load_assumptions(assumptions)
-    try:
-        obs = pd.read_csv(observations)
-    except FileNotFoundError:
-        raise DataError(f"observations file not found: {observations}") from None
+    obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
     inp = long_replay_inputs(real_dir, start, end, nareizigers_profile)
     calibration = None
     values: dict[str, float] = {}
