@@ -225,16 +225,15 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
         "code_version": code_version(),
         "periods": [start, end],
         "real_dir": str(real_dir),
-        "input_hashes": {f: hash_file(Path(real_dir) / f) for f in sorted(set(
-            s.split("(")[-1].rstrip(")") for s in inp.sources["source"] if s.endswith(".csv)")))
-            if (Path(real_dir) / f).is_file()},
+        "input_hashes": {str(f): hash_file(f) for f in input_files(Path(real_dir)) if f.is_file()},
         "observations_file": str(observations),
         "observations_hash": hash_file(observations),
         "assumptions_file": str(assumptions),
         "assumptions_hash": hash_file(assumptions),
         "nareizigers_profile": nareizigers_profile,
         "fit_until": fit_until,
-        "values": values,
+        "values": values or {k: getattr(used.housing if k.startswith("housing") else used.departure,
+                                        "hazard").values()[0] for k in ("housing.hazard", "departure.hazard")},
         "initial_stocks": {g: round(getattr(used.initial_stocks, g).values()[0], 1)
                            for g in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")},
         "notes": r.notes,
@@ -246,6 +245,14 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
     }
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def input_files(real_dir: Path) -> list[Path]:
+    """The files the long replay reads (for the manifest's hashes)."""
+    from mpp.occupancy import history as h
+
+    return [real_dir / f for f in (h.EUROSTAT_MONTHLY, h.EUROSTAT_PENDING, h.CBS_MONTHLY, h.IND_MONTHLY, h.CBS_PANEL)] \
+        + [real_dir.parent / h.REALISED_TOTALS]
 
 
 def fit_knobs_long(a, inp, obs, calibrate: list[str], fit_until: str, calibrate_long):
