@@ -5,6 +5,7 @@ second run."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -166,12 +167,22 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
 
     home = tmp_path / "home"
     run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
-    out = tmp_path / "cmp.png"
+    out = tmp_path / "cmp.html"
     res = CliRunner().invoke(app, ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home",
                                    str(home), "--out", str(out)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    assert "baseline" in res.output and "drift" in res.output and "crps_scaled" in res.output
-    assert out.stat().st_size > 1000
+    assert "baseline" in res.output and "drift *" in res.output  # drift is the published variant (champion)
+    assert "Downloading" not in res.output and "crps_scaled" not in res.output  # quiet, no raw metric keys
+    page = out.read_text(encoding="utf-8")
+    assert "Differences from the champion" in page and "Error of 12-month totals" in page
+    assert page.count('<img alt="') == 3  # total + first requests + nareizigers overlaid
+    res = CliRunner().invoke(app, ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home",
+                                   str(home), "--out", str(tmp_path / "cmp_nl.html"), "--lang", "nl", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["champion"] == "drift" and set(data["variants"]) == {"baseline", "drift"}
+    assert data["variants"]["baseline"]["difference_from_champion"] and "Downloading" not in res.output
+    assert "Verschillen met de kampioen" in (tmp_path / "cmp_nl.html").read_text(encoding="utf-8")
     res = CliRunner().invoke(app, ["compare", "--cutoff", "2024-01", "--variants", "drift", "--home", str(home)])
     assert res.exit_code != 0 and "no finished run" in str(res.exception)
     res = CliRunner().invoke(app, ["ui", "--help"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from runfixture import make_run  # noqa: E402
+from runfixture import make_run, stub_charts  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +30,9 @@ def minimal_run_dir(tmp_path_factory) -> Path:
     d = make_run(tmp_path_factory.mktemp("run") / "minimal", seed=3, with_optional=False)
     (d / "history.csv").unlink()
     return d
+
+
+@pytest.fixture()
+def no_charts(monkeypatch):
+    """Charts are not drawn (see runfixture.stub_charts): for tests of the text of a page."""
+    stub_charts(monkeypatch)

@@ -21,9 +21,10 @@ def chromium_or_skip() -> str:
     return browser
 
 
-def dump_dom(html: Path, profile: Path) -> str:
+def dump_dom(html: Path, profile: Path, window: str = "1280,800") -> str:
     browser = chromium_or_skip()
-    return subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", html.as_uri()],
+    return subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--window-size={window}", "--dump-dom",
+                           html.as_uri()],
                           capture_output=True, text=True, timeout=120, check=True).stdout
 
 

@@ -6,7 +6,7 @@ from mpp.cli import app
 runner = CliRunner()
 
 
-def test_report_command_writes_html_and_workbook_by_default(run_dir, tmp_path):
+def test_report_command_writes_html_and_workbook_by_default(run_dir, tmp_path, no_charts):
     html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
     result = runner.invoke(app, ["report", str(run_dir), "--out", str(html), "--excel", str(xlsx), "--lang", "nl"])
     assert result.exit_code == 0, result.output
@@ -23,17 +23,17 @@ def test_report_command_user_errors(tmp_path, run_dir):
     assert isinstance(result.exception, MppError) and "unknown language" in str(result.exception)
 
 
-def test_report_command_writes_every_chart_as_png(run_dir, tmp_path):
+def test_report_command_writes_every_chart_as_png(run_dir, tmp_path, no_charts):
     result = runner.invoke(app, ["report", str(run_dir), "--html-only", "--out", str(tmp_path / "r.html"),
                                  "--charts", str(tmp_path / "charts")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "charts").glob("*.png"))
     assert "fan_TOTAL_TOTAL.png" in names and "annual_nareizigers_TOTAL.png" in names
-    assert "fan_occupancy_total.png" in names and len(names) == 16
+    assert "fan_occupancy_total.png" in names and "fan_status_holder_share.png" in names and len(names) == 17
     assert not (tmp_path / "r.xlsx").exists() and not (run_dir / "report.xlsx").exists()
 
 
-def test_report_command_json_lists_the_written_files(run_dir, tmp_path):
+def test_report_command_json_lists_the_written_files(run_dir, tmp_path, no_charts):
     import json
 
     result = runner.invoke(app, ["report", str(run_dir), "--out", str(tmp_path / "r.html"), "--excel",

@@ -27,10 +27,14 @@ def _block(ws, first_col: int, n_cols: int) -> pd.DataFrame:
 def test_sheets_per_quantity_plus_tables_assumptions_metadata(workbook):
     names = workbook.sheetnames
     for expected in ("Kerncijfers", "totale asielinstroom", "eerste asielverzoeken", "herhaalde asielverzoeken",
-                     "nareizigers", "Syrië", "COA-bezetting", "capaciteitsbehoefte", "alle reeksen maand",
-                     "alle reeksen jaar", "Aannames", "metadata"):
+                     "nareizigers", "Syrië", "COA-bezetting", "statushouders in COA", "aandeel statushouders",
+                     "IND-werkvoorraad", "capaciteitsbehoefte", "alle reeksen maand", "alle reeksen jaar", "Aannames",
+                     "metadata"):
         assert expected in names
     assert all(len(n) <= 31 for n in names)
+    # Dutch headers throughout, also in the data sheets
+    assert [c.value for c in workbook["COA alle grootheden"][2]] == ["grootheid", "periode", "minimum", "mediaan",
+                                                                     "medio", "maximum"]
 
 
 def _check_bands(ws, first_col: int, key: str, key_nl: str, csv_name: str, run_dir, sid: str) -> pd.DataFrame:
@@ -65,7 +69,8 @@ def test_full_band_sheets_equal_the_csv(workbook, run_dir):
     for sheet, name in (("alle reeksen maand", "bands_monthly.csv"), ("alle reeksen jaar", "bands_annual.csv")):
         csv = pd.read_csv(run_dir / name, float_precision="round_trip")
         got = _block(workbook[sheet], 1, len(csv.columns))
-        assert list(got.columns) == list(csv.columns)
+        assert list(got.columns) == [t(c, "nl") for c in csv.columns]
+        got.columns = list(csv.columns)
         assert len(got) == len(csv)
         key = "period" if "period" in csv.columns else "year"
         assert got[key].astype(str).tolist() == csv[key].astype(str).tolist()
@@ -74,12 +79,13 @@ def test_full_band_sheets_equal_the_csv(workbook, run_dir):
 
 
 def test_metadata_and_assumptions(workbook):
-    meta = dict(r for r in workbook["metadata"].iter_rows(min_row=3, values_only=True))
-    assert meta["cutoff"] == "2025-06" and meta["data_hash"] == "d" * 64 and meta["mlflow_run_id"]
-    assert meta["assumptions_hash"] == "a" * 64
-    assumptions = dict(r for r in workbook["Aannames"].iter_rows(min_row=3, values_only=True))
-    assert assumptions["quantile.medio"] == "0.67"
-    assert assumptions["occupancy.grant_rate.value"] == "0.38"
+    meta = {r[1]: r[2] for r in workbook["metadata"].iter_rows(min_row=3, values_only=True)}
+    assert meta["peildatum data"] == "2025-06" and meta["vingerafdruk data (SHA-256)"] == "d" * 64
+    assert meta["MLflow-run"] and meta["vingerafdruk aannames (SHA-256)"] == "a" * 64
+    assert meta["soort data"] == "echte data" and "Syrië" in meta["nationaliteiten"]
+    rows = {r[1]: r for r in workbook["Aannames"].iter_rows(min_row=3, values_only=True)}
+    assert rows["scenario's (percentielen)"][2] == "minimum P5, mediaan P50, medio P67, maximum P95"
+    assert rows["procedure: grant rate"][2:5] == ("38,0%", "fraction", "IND 2025")
 
 
 def test_sheet_titles_are_valid_and_unique():

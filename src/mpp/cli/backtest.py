@@ -13,7 +13,7 @@ from mpp.cli.app import app, console
 
 @app.command(
     "backtest",
-    epilog="Example: mpp backtest --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+    epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp backtest --data sample.csv"
     " --variants baseline,auto,robust --origins 2019-06:2024-06:3 --horizon 12 --out out/backtest",
 )
 def backtest_command(

@@ -32,7 +32,7 @@ def check(
 ) -> None:
     """List every problem of every file at once; OK per good file. Exit code 3 if any problem.
 
-    Example: mpp data check ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv
+    Example (bundled sample): mpp data sample --out sample.csv; mpp data check sample.csv
     """
     from mpp.data.validation import inspect_file
 
@@ -81,7 +81,7 @@ def ingest(
 ) -> None:
     """Validate a file and store it as a vintage (nothing is stored if it has any problem).
 
-    Example: mpp data ingest cbs_83102NED.csv --vintage 2025-07 --store data/store
+    Example (bundled sample): mpp data sample --out sample.csv; mpp data ingest sample.csv --vintage 2025-07 --store data/store
     """
     from mpp.data.store import VintageStore
     from mpp.data.validation import inspect_file, raise_for_problems
@@ -136,7 +136,7 @@ def summary(
 ) -> None:
     """Per-stream annual totals, number of series and date range.
 
-    Example: mpp data summary --file ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv
+    Example (bundled sample): mpp data sample --out sample.csv; mpp data summary --file sample.csv
     """
     from mpp.data.loaders import load_file
     from mpp.data.store import VintageStore

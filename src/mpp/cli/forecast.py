@@ -14,8 +14,8 @@ from mpp.strict import month_option
 
 @app.command(
     "forecast",
-    epilog="Example: mpp forecast --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
-    " --cutoff 2025-06 --variant baseline --out out/fc",
+    epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp forecast --data sample.csv --cutoff "
+    "2025-06 --variant baseline --out out/fc   (then: mpp report out/fc)",
 )
 def forecast_command(
     data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "

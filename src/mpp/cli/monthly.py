@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from mpp.cli.app import app, console
-from mpp.cli.render import BANDS, annual_bands_table
+from mpp.cli.render import annual_bands_table
 from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
@@ -20,10 +20,9 @@ HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or
 
 @app.command(
     "monthly",
-    epilog="Example: mpp monthly --data ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv "
-    "--cutoff 2025-06.  Exit codes: 0 ok, 2 usage, 3 data invalid, 4 config invalid, 5 tracking server "
-    "unreachable, 6 run failed (nothing registered or promoted), 73 cannot write, 75 another run holds the lock. "
-    "See docs/scheduling.md.",
+    epilog="Example: mpp monthly   (the bundled sample; your own data: mpp monthly --data FILE --cutoff 2025-06).  "
+    "Exit codes: 0 ok, 2 usage, 3 data invalid, 4 config invalid, 5 tracking server unreachable, 6 run failed "
+    "(nothing registered or promoted), 73 cannot write, 75 another run holds the lock. See docs/scheduling.md.",
 )
 def monthly_command(
     data: Path = typer.Option(None, "--data", help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
@@ -83,40 +82,63 @@ def monthly_summary(res) -> dict:
     }
 
 
-@app.command("compare", epilog="Example: mpp compare --cutoff 2025-06 --variants baseline,anchored,calibrated")
+@app.command("compare", epilog="Example (after `mpp monthly` on the bundled sample): mpp compare --cutoff 2025-06 "
+             "--variants anchored,baseline --lang nl   (writes out/2025-06/compare_nl.html)")
 def compare_command(
     cutoff: str = typer.Option(..., "--cutoff", callback=month_option, help="Cut-off month of the tracked runs (YYYY-MM)."),
-    variants: str = typer.Option(..., "--variants", help="Comma-separated variant names, e.g. baseline,robust."),
+    variants: str = typer.Option(..., "--variants", help="Comma-separated variant names, e.g. anchored,baseline."),
+    champion: str = typer.Option(None, "--champion", help="Variant the others are compared with (default: the "
+                                 "published variant of the pipeline configuration, else the first of --variants)."),
     home: Path = typer.Option(None, "--home", help=HOME_HELP),
-    out: Path = typer.Option(None, "--out", help="Overlay fan chart PNG (default out/<cutoff>/compare.png)."),
-    series: str = typer.Option("TOTAL/TOTAL", "--series", help="Series of the overlay chart."),
+    out: Path = typer.Option(None, "--out", help="HTML page to write (default out/<cutoff>/compare[_nl].html)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the page: en or nl."),
+    as_json: bool = typer.Option(False, "--json", help="Print bands, scores and differences as JSON (for scripts)."),
 ) -> None:
-    """Annual bands and backtest scores of tracked variant runs side by side, and an overlay fan chart."""
-    from mpp.tracking.compare import compare_runs, overlay_chart
+    """The variants of one cut-off side by side: an HTML page with their annual bands, overlaid fan charts, backtest
+    scorecards and differences from the champion."""
+    from mpp.provenance import atomic_write_text
+    from mpp.report.compare import VariantRun, compare_data, render_compare
+    from mpp.report.i18n import check_lang
+    from mpp.tracking.compare import compare_runs
     from mpp.tracking.config import Locations, load_pipeline_config
 
+    check_lang(lang)
     loc = Locations.resolve(home)
     names = [v.strip() for v in variants.split(",") if v.strip()]
-    runs = compare_runs(loc, cutoff, names, load_pipeline_config()[0].experiment)
-    bands = pd.concat([r.bands_annual.assign(variant=v) for v, r in runs.items()], ignore_index=True)
-    bands = bands[bands["level"].isin(["total", "stream"])]
-    t = Table(title=f"Annual bands at cut-off {cutoff}", title_justify="left")
-    for col in ("series", "year", "variant", *BANDS):
-        t.add_column(col, justify="left" if col in ("series", "variant") else "right")
-    for (sid, year), g in bands.groupby(["series_id", "year"], sort=True):
-        for _, row in g.iterrows():
-            t.add_row(sid, str(year), row["variant"], *(f"{round(row[b], -1):,.0f}" for b in BANDS))
+    if not names:
+        raise MppError("--variants: give at least one variant name")
+    cfg = load_pipeline_config()[0]
+    if champion is None:
+        from mpp.models.variants import load_variants
+
+        published = cfg.candidate or load_variants().default
+        champion = published if published in names else names[0]
+    elif champion not in names:
+        names.insert(0, champion)
+    tracked = compare_runs(loc, cutoff, names, cfg.experiment)
+    runs = {}
+    for v, r in tracked.items():
+        hist = loc.out / cutoff / v / "history.csv"  # realised history when the run folder is still there
+        runs[v] = VariantRun(v, r.bands_annual, r.bands_monthly, r.metrics, r.manifest, r.run_id,
+                             pd.read_csv(hist, dtype={"period": str}) if hist.is_file() else None)
+    path = out or loc.out / cutoff / ("compare.html" if lang == "en" else f"compare_{lang}.html")
+    atomic_write_text(path, render_compare(runs, cutoff, champion, lang))
+    if as_json:
+        print(json.dumps({**compare_data(runs, cutoff, champion), "page": str(path)}, indent=2, default=str))
+        return
+    data = compare_data(runs, cutoff, champion)
+    t = Table(title=f"Annual median (minimum - maximum), total, cut-off {cutoff}; champion {data['champion']}",
+              title_justify="left")
+    t.add_column("variant")
+    for y in data["years"]:
+        t.add_column(str(y), justify="right")
+    for v, d in data["variants"].items():
+        cells = {a["year"]: a for a in d["annual"] if a["series_id"] == "TOTAL/TOTAL"}
+        t.add_row(v + (" *" if v == data["champion"] else ""),
+                  *(f"{round(cells[y]['median'], -2):,.0f} ({round(cells[y]['minimum'], -2):,.0f}-"
+                    f"{round(cells[y]['maximum'], -2):,.0f})" if y in cells else "-" for y in data["years"]))
     console.print(t)
-    metrics = sorted({k for r in runs.values() for k in r.metrics})
-    s = Table(title="Backtest scores (gating backtest of each run)", title_justify="left")
-    s.add_column("metric")
-    for v in runs:
-        s.add_column(v, justify="right")
-    for m in metrics:
-        s.add_row(m, *(f"{runs[v].metrics[m]:.4g}" if m in runs[v].metrics else "-" for v in runs))
-    console.print(s)
-    path = overlay_chart(runs, series, out or loc.out / cutoff / "compare.png", f"{series}, cut-off {cutoff}")
-    console.print(f"overlay fan chart: {path}", highlight=False)
+    console.print(f"comparison page: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("ui", epilog="Example: mpp ui --port 5000   (then open http://127.0.0.1:5000)")
@@ -125,6 +147,7 @@ def ui_command(
     port: int = typer.Option(5000, "--port", help="Port on 127.0.0.1."),
 ) -> None:
     """Start the MLflow UI on 127.0.0.1 for the runs and registered models of `mpp monthly`."""
+    import os
     import subprocess
     import sys
 
@@ -135,11 +158,14 @@ def ui_command(
     if not uri.startswith("sqlite:"):
         raise MppError(f"MLFLOW_TRACKING_URI points at a server ({mask_secrets(uri)}): open it in the browser "
                        "instead")
-    console.print(f"MLflow UI for {uri} on http://127.0.0.1:{port} (Ctrl-C to stop)", highlight=False)
+    console.print(f"Starting the MLflow UI for {mask_secrets(uri)}\n  it will listen on http://127.0.0.1:{port} (only "
+                  f"this machine); the first start can take up to a minute. Ctrl-C stops it.", highlight=False,
+                  soft_wrap=True)
     cmd = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri, "--host", "127.0.0.1",
            "--port", str(port)]
     if (root := loc.artifact_root()) is not None:
         cmd += ["--default-artifact-root", root]
-    rc = subprocess.call(cmd)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning,ignore::UserWarning"}
+    rc = subprocess.call(cmd, env=env)
     if rc != 0:  # only documented exit codes leave mpp (docs/scheduling.md)
         raise RunFailed(f"the MLflow UI stopped with exit code {rc}")

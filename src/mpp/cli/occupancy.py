@@ -20,8 +20,9 @@ from mpp.provenance import code_version, hash_file
 from mpp.strict import date_option, month_or_quarter_option
 
 
-@app.command("occupancy", epilog="Example: mpp occupancy --forecast out/2025-06/anchored "
-             "--assumptions config/assumptions/kernprognose_2025.yaml --out out/2025-06/anchored/occupancy --sensitivity")
+@app.command("occupancy", epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp forecast --data "
+             "sample.csv --out out/fc; mpp occupancy --forecast out/fc --assumptions "
+             "config/assumptions/kernprognose_2025.yaml --out out/fc/occupancy")
 def occupancy_cmd(
     forecast: Path = typer.Option(..., "--forecast", help="forecast directory (paths.parquet + manifest.json)"),
     assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML (see config/assumptions/)"),
@@ -49,9 +50,37 @@ def occupancy_cmd(
     for r in manifest["overlay_effects"]:
         console.print(f"overlay {r['overlay']}: {r['parameter']} {r['change']} {r['size']:+g} from {r['start']} "
                       f"({r['before_first']:g} -> {r['after_last']:g} by the last month)", highlight=False)
-    console.print("median occupancy at end of year: "
-                  + ", ".join(f"{y}: {v:,.0f}" for y, v in manifest["median_occupancy_end_of_year"].items())
-                  + f"  -> {out}")
+    console.print(occupancy_year_table(pd.read_csv(out / "occupancy_bands.csv", dtype={"period": str})))
+    console.print(f"written to {out}", highlight=False, soft_wrap=True)
+
+
+def occupancy_year_table(bands: pd.DataFrame) -> Table:
+    """End-of-year scenarios of every occupancy quantity, as written to occupancy_bands.csv (rounded to hundreds;
+    shares in %). The first column is the starting stock when the projection starts on 1 January."""
+    from mpp.report.i18n import SCENARIOS, format_pct, format_rounded, is_share, t
+    from mpp.report.tables import year_end_occupancy
+
+    monthly = pd.PeriodIndex(bands.loc[bands["period"].str.len() == 7, "period"], freq="M")
+    years = list(range(monthly.min().year - (1 if monthly.min().month == 1 else 0), monthly.max().year + 1))
+    ends = year_end_occupancy(bands, years)
+    table = Table(title="COA occupancy at the end of each year (minimum / median / medio / maximum)",
+                  title_justify="left")
+    table.add_column("quantity")
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for quantity, g in ends.groupby("quantity", sort=False):
+        by_year = g.set_index("year")
+        fmt = (lambda v: format_pct(v, "en", 1)) if is_share(quantity) else format_rounded
+        cells = []
+        for y in years:
+            if y not in by_year.index:
+                cells.append("-")
+                continue
+            r = by_year.loc[y]
+            cells.append(fmt(r["median"]) + " (start)" if r["minimum"] == r["maximum"] else
+                         " / ".join(fmt(r[s]) for s in SCENARIOS))
+        table.add_row(t(quantity, "en"), *cells)
+    return table
 
 
 @app.command("occupancy-scenario", epilog="Example: mpp occupancy-scenario --spec "

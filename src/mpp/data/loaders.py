@@ -140,10 +140,16 @@ def read_tidy_csv(path: str | Path) -> RawTable:
         if is_total.any() else []
     return RawTable(
         frame=_raw_frame(raw[list(RAW_COLUMNS)]),
-        file=str(path), format="tidy", source=path.name,
+        file=str(path), format="tidy", source=_tidy_source(df, path),
         stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
         rounding=_detect_rounding(raw["value"]), notes=notes,
     )
+
+
+def _tidy_source(df: pd.DataFrame, path: Path) -> str:
+    """The file name, preceded by the file's own `source` when it states one (e.g. "synthetic sample (seed 0)")."""
+    stated = set(df["source"].str.strip()) - {""} if "source" in df.columns else set()
+    return f"{stated.pop()} ({path.name})" if len(stated) == 1 else path.name
 
 
 def read_panel_csv(path: str | Path, key_column: str, stream: str, *, absent_is_zero: bool = False,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.bands import annual_bands, monthly_bands
+from mpp.data.scope import data_scope
 from mpp.data.schema import OTHER, TOTAL, series_level, split_series_id
 from mpp.errors import DataError
 from mpp.forecast.config import ForecastConfig, load_forecast_config
@@ -189,6 +190,7 @@ def run_forecast(
         "data_vintage": data_vintage or _vintage_of(used),
         "data_hash": hash_frame(used[["period", "stream", "nationality", "value"]]),
         "data_first_period": str(used["period"].min()),
+        "data_scope": data_scope(used),
         "config_hash": hash_json({"forecast": config.model_dump(), "variant": spec_dict}),
         "code_version": code_version(),
         "families": dict(zip(hierarchy.series_ids, (f.family for f in fits))),

@@ -13,7 +13,7 @@ from mpp.report.charts import annual_chart, fan_chart, figure_png
 from mpp.report.excel import build_workbook, write_workbook
 from mpp.report.html import all_charts, render_html
 from mpp.report.i18n import check_lang
-from mpp.report.inputs import RunData, read_run
+from mpp.report.inputs import RunData, read_coa_observations, read_run
 from mpp.report.tables import headline_table
 
 __all__ = ["RunData", "read_run", "fan_chart", "annual_chart", "figure_png", "render_html", "build_workbook",
@@ -29,17 +29,19 @@ def default_paths(run_dir: str | Path, lang: str = "en") -> tuple[Path, Path]:
 
 def write_report(run_dir: str | Path, *, out: str | Path | None = None, excel: str | Path | None = None,
                  previous: str | Path | None = None, lang: str = "en", html: bool = True,
-                 workbook: bool = True) -> list[Path]:
+                 workbook: bool = True, coa_observations=None) -> list[Path]:
     """Read a run directory (and optionally the previous run) and write the HTML report and/or the workbook.
-    Returns the paths written."""
+    coa_observations: realised COA figures (a CSV path or a frame with date, measure, value) drawn before the
+    occupancy projection. Returns the paths written."""
     check_lang(lang)
     run = read_run(run_dir)
+    obs = read_coa_observations(coa_observations)
     prev = read_run(previous) if previous is not None else None
     html_path, xlsx_path = default_paths(run_dir, lang)
     written = []
     if html:
         target = Path(out) if out is not None else html_path
-        atomic_write_text(target, render_html(run, lang, previous=prev))
+        atomic_write_text(target, render_html(run, lang, previous=prev, coa_observations=obs))
         written.append(target)
     if workbook:
         target = Path(excel) if excel is not None else xlsx_path
@@ -48,14 +50,14 @@ def write_report(run_dir: str | Path, *, out: str | Path | None = None, excel: s
     return written
 
 
-def write_charts(run_dir: str | Path, out_dir: str | Path, lang: str = "en") -> list[Path]:
+def write_charts(run_dir: str | Path, out_dir: str | Path, lang: str = "en", coa_observations=None) -> list[Path]:
     """Every chart of the report as a separate PNG in `out_dir` (for slides and notes): fan_*.png, annual_*.png."""
     from mpp.provenance import atomic_write_bytes
 
     check_lang(lang)
     out = Path(out_dir)
     written = []
-    for chart in all_charts(read_run(run_dir), lang):
+    for chart in all_charts(read_run(run_dir), lang, coa_observations=read_coa_observations(coa_observations)):
         path = out / f"{chart.name}.png"
         atomic_write_bytes(path, chart.png)
         written.append(path)

@@ -6,7 +6,10 @@ median-medio band darker, the median as a line, and the forecast start marked by
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,7 +19,25 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from mpp.occupancy.replay import MEASURE_TO_QUANTITY
-from mpp.report.i18n import SCENARIOS, check_lang, format_number, t
+from mpp.report.i18n import SCENARIOS, check_lang, format_number, format_pct, format_rounded, t
+
+@dataclass
+class Chart:
+    """A rendered chart of the report: file stem, title and PNG bytes."""
+
+    name: str  # file stem, e.g. "fan_TOTAL_TOTAL"
+    title: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def chart_name(kind: str, quantity: str) -> str:
+    """A file stem for a chart: 'fan_TOTAL_TOTAL', 'annual_nareizigers_TOTAL', 'fan_occupancy_total'."""
+    return f"{kind}_{re.sub(r'[^A-Za-z0-9_]+', '_', quantity)}"
+
 
 COLORS = {
     "history": "#222222",
@@ -30,9 +51,13 @@ COLORS = {
 FIGSIZE = (8.0, 3.6)
 
 
-def _style_axes(ax, lang: str, ylabel: str) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+def _style_axes(ax, lang: str, ylabel: str, percent: bool = False) -> None:
+    if percent:  # shares 0..1 shown as 0% .. 100%
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_pct(v, lang, 0)))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.set_ylabel(ylabel)
     ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
     ax.set_axisbelow(True)
@@ -42,8 +67,10 @@ def _style_axes(ax, lang: str, ylabel: str) -> None:
 
 
 def _new_figure(figsize=FIGSIZE) -> tuple[Figure, object]:
-    fig = Figure(figsize=figsize, dpi=100, layout="constrained")
+    # Fixed margins instead of constrained layout: the same look for these few chart shapes at half the cost.
+    fig = Figure(figsize=figsize, dpi=100)
     FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.115, right=0.975, top=0.9, bottom=0.1)
     return fig, fig.add_subplot()
 
 
@@ -54,12 +81,15 @@ def _as_period_index(values) -> pd.PeriodIndex:
 
 
 def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "en", *,
-              history_months: int = 60, ylabel: str | None = None) -> Figure:
+              history_months: int = 60, ylabel: str | None = None, percent: bool = False,
+              observed: pd.Series | None = None, observed_label: str | None = None) -> Figure:
     """Realised history plus the four scenario bands of one monthly series.
 
     history: realised values on a PeriodIndex (or 'YYYY-MM' labels); may be empty (e.g. occupancy without observations).
     bands: one row per forecast month with `period` and the columns minimum, median, medio, maximum.
     Only the last `history_months` of history are drawn so the forecast stays readable.
+    percent: the values are shares (0..1), the axis reads in %. observed: sparse realised values on dates (e.g. COA
+    occupancy figures), drawn as markers.
     """
     check_lang(lang)
     fig, ax = _new_figure()
@@ -83,15 +113,61 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "
     ax.fill_between(x, band["median"], band["medio"], color=COLORS["inner"], linewidth=0,
                     label=t("band_inner", lang))
     ax.plot(x, band["median"], color=COLORS["median"], linewidth=1.8, label=t("median", lang))
+    obs_top = 0.0
+    if observed is not None and len(observed.dropna()):
+        o = observed.dropna().sort_index()
+        ax.plot(pd.to_datetime(o.index), o.to_numpy(float), color=COLORS["history"], linewidth=1.0, marker="o",
+                markersize=3.5, label=observed_label or t("realised", lang))
+        obs_top = float(o.max())
 
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    lo, hi = ax.get_xlim()
+    ax.xaxis.set_major_locator(YearLocator(base=max(1, int((hi - lo) / 365.25 // 8) + 1)))
+    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    _style_axes(ax, lang, ylabel or t("persons_per_month", lang), percent=percent)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=5)
+    ax.margins(x=0.01)
+    top = max(np.nanmax(band["maximum"]) if len(x) else 0, h.max() if len(h) else 0, obs_top)
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1)  # head room for the legend
+    return fig
+
+
+VARIANT_COLORS = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
+
+
+def overlay_fan_chart(history: pd.Series, bands: dict[str, pd.DataFrame], title: str, lang: str = "en", *,
+                      history_months: int = 48) -> Figure:
+    """Several variants' monthly bands on one chart: per variant its minimum-maximum band (light) and median (line),
+    in its own colour; the first variant (the champion) is drawn last, on top. Realised history in near-black."""
+    check_lang(lang)
+    fig, ax = _new_figure((8.0, 3.8))
+    top = 0.0
+    h = history.dropna()
+    if len(h):
+        h = pd.Series(h.to_numpy(float), index=_as_period_index(h.index)).sort_index().iloc[-history_months:]
+        ax.plot(h.index.to_timestamp(), h.to_numpy(), color=COLORS["history"], linewidth=1.3, label=t("realised", lang))
+        ax.axvline(h.index[-1].to_timestamp(), color="#888888", linestyle="--", linewidth=0.9)
+        top = float(h.max())
+    items = list(bands.items())
+    for i, (variant, b) in reversed(list(enumerate(items))):
+        if b.empty:
+            continue
+        b = b.assign(_p=_as_period_index(b["period"]).to_numpy()).sort_values("_p")
+        x = pd.PeriodIndex(b["_p"], freq="M").to_timestamp()
+        color = VARIANT_COLORS[i % len(VARIANT_COLORS)]
+        ax.fill_between(x, b["minimum"].to_numpy(float), b["maximum"].to_numpy(float), color=color, alpha=0.12,
+                        linewidth=0)
+        ax.plot(x, b["median"].to_numpy(float), color=color, linewidth=2.2 if i == 0 else 1.6,
+                label=f"{variant} ({t('median', lang)}; {t('band_outer', lang)})")
+        top = max(top, float(np.nanmax(b["maximum"].to_numpy(float))))
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.xaxis.set_major_locator(YearLocator())
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-    _style_axes(ax, lang, ylabel or t("persons_per_month", lang))
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=4)
+    _style_axes(ax, lang, t("persons_per_month", lang))
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles, names, loc="upper left", fontsize=8, frameon=False, ncol=3)
     ax.margins(x=0.01)
-    top = max(np.nanmax(band["maximum"]) if len(x) else 0, h.max() if len(h) else 0)
-    ax.set_ylim(0, top * 1.18 if top > 0 else 1)  # head room for the legend
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1)
     return fig
 
 
@@ -130,7 +206,7 @@ def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
     ax.scatter(labels, medio, marker="_", s=400, color=COLORS["median"], linewidths=2.2, zorder=3,
                label=t("medio", lang))
     for xi, v, top in zip(labels, med, hi):
-        ax.annotate(format_number(v, lang), (xi, top), ha="center", va="bottom", fontsize=8,
+        ax.annotate(format_rounded(v, lang), (xi, top), ha="center", va="bottom", fontsize=8,
                     xytext=(0, 3), textcoords="offset points")
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     _style_axes(ax, lang, ylabel or t("persons_per_year", lang))

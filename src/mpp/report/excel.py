@@ -1,5 +1,10 @@
-"""The Excel workbook of one run (openpyxl): a sheet per quantity with monthly and annual bands, the full band
-tables, the assumptions and the metadata. Values only (no formulas), frozen headers, `#,##0` number formats."""
+"""The Excel workbook of one run (openpyxl), in the report's language (sheet names and headers included).
+
+Sheets: the headline table rounded as published (a note says so); per quantity the monthly and annual bands with
+realised history, exact values shown as `#,##0` (shares as `0.0%`); every band exact in the "all series" data
+sheets; the assumptions with values, units and sources; the data and technical provenance. Values only (no
+formulas), frozen headers.
+"""
 
 from __future__ import annotations
 
@@ -16,23 +21,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mpp.provenance import atomic_write_bytes
 from mpp.report.charts import realised_annual
 from mpp.report.excel_safety import neutralise_formulas
-from mpp.report.html import quantity_label
-from mpp.report.i18n import SCENARIOS, check_lang, series_label, t
+from mpp.report.i18n import SCENARIOS, check_lang, is_share, rounding_unit, series_label, t
 from mpp.report.inputs import RunData
-from mpp.report.tables import (TOTAL_ID, family_counts, flatten, headline_table, provenance_rows, stream_ids,
-                               top_nationalities)
+from mpp.report.sections import ReportContext
+from mpp.report.tables import TOTAL_ID, stream_ids, top_nationalities
 
 COUNT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0%"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=13)
+NOTE_FONT = Font(italic=True, color="555555")
 FIRST_DATA_ROW = 3  # row 1 title, row 2 headers
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_title(label: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name (<= 31 characters, none of []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub(" ", label).strip()[:31] or "sheet"
+    base = _BAD_SHEET_CHARS.sub(" ", label).strip()[:31].strip() or "sheet"
     name, i = base, 2
     while name.lower() in {n.lower() for n in taken}:
         suffix = f" ({i})"
@@ -41,19 +47,33 @@ def sheet_title(label: str, taken: set[str]) -> str:
     return name
 
 
-def _write_block(ws: Worksheet, col: int, header: list[str], rows: list[list], number_cols: set[int]) -> None:
-    """A table with its header on row 2 starting at column `col`; `number_cols` (0-based in the block) get #,##0."""
+def sheet_label(ctx: ReportContext, quantity: str) -> str:
+    """A short name for a sheet: the short label when there is one, else the report's label."""
+    from mpp.report.sections.core import label_of
+
+    key = quantity.split("/")[0] if quantity.endswith("/TOTAL") else quantity
+    if quantity == TOTAL_ID and ctx.scope.national is False:
+        key = "TOTAL_partial"
+    short = t(f"sheet_{key}", ctx.lang)
+    return short if not short.startswith("sheet_") else label_of(ctx, quantity)
+
+
+def _write_block(ws: Worksheet, col: int, header: list[str], rows: list[list], number_cols: set[int],
+                 number_format: str = COUNT_FORMAT, row_formats: list[str | None] | None = None) -> None:
+    """A table with its header on row 2 starting at column `col`; `number_cols` (0-based in the block) get
+    `number_format` (or the row's own format from `row_formats`)."""
     for j, h in enumerate(header):
         c = ws.cell(row=FIRST_DATA_ROW - 1, column=col + j, value=h)
         c.font, c.fill = HEADER_FONT, HEADER_FILL
         c.alignment = Alignment(horizontal="center")
     for i, row in enumerate(rows):
+        fmt = (row_formats[i] if row_formats is not None else None) or number_format
         for j, v in enumerate(row):
             if v is None or (isinstance(v, float) and pd.isna(v)):
                 continue
             c = ws.cell(row=FIRST_DATA_ROW + i, column=col + j, value=v)
             if j in number_cols:
-                c.number_format = COUNT_FORMAT
+                c.number_format = fmt
 
 
 def _finish(ws: Worksheet, title: str, widths: dict[int, float]) -> None:
@@ -64,77 +84,118 @@ def _finish(ws: Worksheet, title: str, widths: dict[int, float]) -> None:
 
 
 def _quantity_sheet(ws: Worksheet, title: str, history: pd.Series, monthly: pd.DataFrame, annual: pd.DataFrame,
-                    lang: str, history_months: int = 36) -> None:
+                    lang: str, history_months: int = 36, number_format: str = COUNT_FORMAT) -> None:
     """Monthly table (columns A-F: period, realised, four scenarios) and annual table (H-M) side by side."""
     scen = [t(s, lang) for s in SCENARIOS]
     h = history.dropna().sort_index()
     rows = [[str(p), float(v)] + [None] * 4 for p, v in h.iloc[-history_months:].items()]
     rows += [[str(r.period), None] + [float(getattr(r, s)) for s in SCENARIOS]
              for r in monthly.sort_values("period").itertuples(index=False)]
-    _write_block(ws, 1, [t("period", lang), t("realised", lang), *scen], rows, {1, 2, 3, 4, 5})
+    _write_block(ws, 1, [t("period", lang), t("realised", lang), *scen], rows, {1, 2, 3, 4, 5}, number_format)
     if annual is not None and len(annual):
         first = int(annual["year"].min())
         realised = realised_annual(h)
         arows = [[int(y), float(v)] + [None] * 4 for y, v in realised[realised.index < first].iloc[-5:].items()]
         arows += [[int(r.year), None] + [float(getattr(r, s)) for s in SCENARIOS]
                   for r in annual.sort_values("year").itertuples(index=False)]
-        _write_block(ws, 8, [t("year", lang), t("realised", lang), *scen], arows, {1, 2, 3, 4, 5})
+        _write_block(ws, 8, [t("year", lang), t("realised", lang), *scen], arows, {1, 2, 3, 4, 5}, number_format)
     _finish(ws, title, {1: 11, 2: 13, 3: 13, 4: 13, 5: 13, 6: 13, 7: 3, 8: 8, 9: 13, 10: 13, 11: 13, 12: 13, 13: 13})
 
 
-def _table_sheet(ws: Worksheet, title: str, df: pd.DataFrame, number_format_cols: set[str]) -> None:
+def _table_sheet(ws: Worksheet, title: str, df: pd.DataFrame, number_format_cols: set[str],
+                 row_formats: list[str | None] | None = None) -> None:
     cols = list(df.columns)
     rows = [[v.item() if hasattr(v, "item") else v for v in r] for r in df.itertuples(index=False)]
-    _write_block(ws, 1, cols, rows, {i for i, c in enumerate(cols) if c in number_format_cols})
-    widths = {i + 1: max(10, min(48, max([len(str(c))] + [len(str(r[i])) for r in rows[:200]]) + 2))
+    _write_block(ws, 1, cols, rows, {i for i, c in enumerate(cols) if c in number_format_cols},
+                 row_formats=row_formats)
+    widths = {i + 1: max(10, min(60, max([len(str(c))] + [len(str(r[i])) for r in rows[:200]]) + 2))
               for i, c in enumerate(cols)}
     _finish(ws, title, widths)
 
 
+def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return df.rename(columns={c: t(c, lang) for c in df.columns})
+
+
+def _headline_sheet(ws: Worksheet, ctx: ReportContext) -> None:
+    """The headline table rounded as published; shares as percentages."""
+    from mpp.report.sections.core import label_of
+
+    lang, head = ctx.lang, ctx.headline
+    rounded = head.copy()
+    for s in SCENARIOS:
+        rounded[s] = [round(v, 3) if is_share(q) else float(round(v / rounding_unit(v)) * rounding_unit(v))
+                      for q, v in zip(head["quantity"], head[s])]
+    rounded["quantity"] = [label_of(ctx, q) for q in head["quantity"]]
+    formats = [SHARE_FORMAT if is_share(q) else COUNT_FORMAT for q in head["quantity"]]
+    _table_sheet(ws, f"{t('report_title', lang)}: {t('cutoff', lang)} {ctx.run.cutoff}", _translated(rounded, lang),
+                 {t(s, lang) for s in SCENARIOS}, formats)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 40)
+    note = ws.cell(row=FIRST_DATA_ROW + len(rounded) + 1, column=1, value=t("excel_rounded_note", lang))
+    note.font = NOTE_FONT
+    from mpp.report.sections.core import occupancy_start
+
+    notes = ([t("start_stock_note", lang)] if occupancy_start(ctx) else []) + ctx.scope.warnings(lang)
+    for i, w in enumerate(notes):
+        ws.cell(row=FIRST_DATA_ROW + len(rounded) + 2 + i, column=1, value=w).font = Font(bold=True, color="8A1C1C")
+
+
+def _assumption_rows(ctx: ReportContext) -> pd.DataFrame:
+    from mpp.report.sections.core import forecast_settings, occupancy_assumption_rows
+
+    lang = ctx.lang
+    rows = [(t("forecast_settings", lang), k, v, "", "") for k, v in forecast_settings(ctx)]
+    from mpp.report.tables import family_counts
+
+    rows += [(t("model_choices", lang), str(r.family), int(r.series), t("series", lang), "")
+             for r in family_counts(ctx.run.manifest).itertuples(index=False)]
+    rows += [(t("fallbacks", lang), series_label(k, lang), str(v), "", "")
+             for k, v in (ctx.run.manifest.get("fallbacks") or {}).items()]
+    rows += [(t("occupancy_assumptions", lang), r["name"], r["value"], r["unit"], r["source"])
+             for r in occupancy_assumption_rows(ctx)]
+    return pd.DataFrame(rows, columns=[t(c, lang) for c in ("section", "assumption", "value", "unit", "source")])
+
+
 def build_workbook(run: RunData, lang: str = "en", top_n: int = 5) -> Workbook:
-    """The workbook in memory (no disk access)."""
+    """The workbook in memory (no disk access beyond the run's own files)."""
+    from mpp.report.sections.core import OCCUPANCY_ORDER, data, label_of, provenance
+
     check_lang(lang)
+    ctx = ReportContext(run, lang, top_n=top_n)
     wb = Workbook()
     taken: set[str] = set()
-    headline = headline_table(run)
     ws = wb.active
-    ws.title = sheet_title(t("headline", lang).split(":")[0], taken)
-    hl = headline.assign(quantity=[quantity_label(q, lang) for q in headline["quantity"]])
-    hl.columns = [t(c, lang) for c in hl.columns]
-    _table_sheet(ws, f"{t('report_title', lang)}: {t('cutoff', lang)} {run.cutoff}", hl,
-                 {t(s, lang) for s in SCENARIOS})
+    ws.title = sheet_title(t("sheet_headline", lang), taken)
+    _headline_sheet(ws, ctx)
 
     for sid in [TOTAL_ID, *stream_ids(run), *top_nationalities(run, top_n)]:
-        label = series_label(sid, lang)
-        _quantity_sheet(wb.create_sheet(sheet_title(label, taken)), f"{label} ({sid})", run.history_series(sid),
+        label = label_of(ctx, sid)
+        _quantity_sheet(wb.create_sheet(sheet_title(sheet_label(ctx, sid), taken)), label, run.history_series(sid),
                         run.series_bands(sid), run.series_bands(sid, annual=True), lang)
     if run.occupancy_bands is not None:
         ob = run.occupancy_bands
-        for quantity, g in ob.groupby("quantity", sort=False):
-            label = t(quantity, lang)
-            monthly = g[g["period"].str.len() == 7]
-            _quantity_sheet(wb.create_sheet(sheet_title(label, taken)), f"{label} ({quantity})",
-                            pd.Series(dtype=float), monthly, None, lang)
-        _table_sheet(wb.create_sheet(sheet_title(t("occupancy_table", lang), taken)), t("occupancy", lang), ob,
-                     set(SCENARIOS))
+        present = list(dict.fromkeys(ob["quantity"]))
+        for quantity in [q for q in OCCUPANCY_ORDER if q in present] + [q for q in present if q not in OCCUPANCY_ORDER]:
+            g = ob[ob["quantity"] == quantity]
+            _quantity_sheet(wb.create_sheet(sheet_title(sheet_label(ctx, quantity), taken)), t(quantity, lang),
+                            pd.Series(dtype=float), g[g["period"].str.len() == 7], None, lang,
+                            number_format=SHARE_FORMAT if is_share(quantity) else COUNT_FORMAT)
+        table = ob.assign(quantity=[t(q, lang) for q in ob["quantity"]])
+        _table_sheet(wb.create_sheet(sheet_title(t("occupancy_table", lang), taken)), t("occupancy", lang),
+                     _translated(table, lang), {t(s, lang) for s in SCENARIOS},
+                     [SHARE_FORMAT if is_share(q) else COUNT_FORMAT for q in ob["quantity"]])
 
-    _table_sheet(wb.create_sheet(sheet_title(t("all_series_monthly", lang), taken)), "bands_monthly.csv",
-                 run.bands_monthly, set(SCENARIOS))
-    _table_sheet(wb.create_sheet(sheet_title(t("all_series_annual", lang), taken)), "bands_annual.csv",
-                 run.bands_annual, set(SCENARIOS))
+    for key, frame, name in (("all_series_monthly", run.bands_monthly, "bands_monthly.csv"),
+                             ("all_series_annual", run.bands_annual, "bands_annual.csv")):
+        _table_sheet(wb.create_sheet(sheet_title(t(key, lang), taken)), f"{t(key, lang)} ({name})",
+                     _translated(frame, lang), {t(s, lang) for s in SCENARIOS})
 
-    m = run.manifest
-    assumptions = [("variant", m.get("variant")), ("reconciliation", m.get("reconciliation"))]
-    assumptions += [(f"quantile.{k}", v) for k, v in (m.get("quantiles") or {}).items()]
-    assumptions += [(f"family.{r.family}", int(r.series)) for r in family_counts(m).itertuples(index=False)]
-    assumptions += [(f"fallback.{k}", v) for k, v in (m.get("fallbacks") or {}).items()]
-    assumptions += [(f"occupancy.{k}", v) for k, v in flatten(run.occupancy_manifest.get("assumptions") or {})]
     _table_sheet(wb.create_sheet(sheet_title(t("assumptions", lang), taken)), t("assumptions", lang),
-                 pd.DataFrame([(k, v) for k, v in assumptions if v is not None],
-                              columns=[t("key", lang), t("value", lang)]).astype(str), set())
-    meta = provenance_rows(run)
+                 _assumption_rows(ctx), set())
+    meta = [(t("data_provenance", lang), k, v) for k, v in data(ctx).data["rows"]]
+    meta += [(t("technical", lang), k, v) for k, v in provenance(ctx).data["rows"]]
     _table_sheet(wb.create_sheet(sheet_title(t("metadata", lang), taken)), t("provenance", lang),
-                 pd.DataFrame(meta, columns=[t("key", lang), t("value", lang)]), set())
+                 pd.DataFrame(meta, columns=[t("section", lang), t("key", lang), t("value", lang)]), set())
     return wb
 
 

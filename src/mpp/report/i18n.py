@@ -41,7 +41,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "status_holders": ("status holders in COA", "statushouders in COA"),
     "ind_backlog": ("IND backlog (pending first decisions)", "IND-werkvoorraad"),
     "capacity_need": ("capacity need", "capaciteitsbehoefte"),
-    "status_holder_share": ("share of status holders", "aandeel statushouders"),
+    "status_holder_share": ("share of status holders in COA", "aandeel statushouders in COA"),
     "asylum_seekers": ("asylum seekers in COA (awaiting a decision)", "asielzoekers in COA (in procedure)"),
     "rejected": ("rejected residents in COA", "afgewezen bewoners in COA"),
     "amv_coa_places": ("COA places for unaccompanied minors (amv)", "COA-plaatsen voor amv"),
@@ -55,6 +55,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "grant_rate": ("grant rate", "inwilligingspercentage"),
     "ukraine_asylum_filings": ("asylum requests by Ukrainian displaced (scenario)",
                                "asielverzoeken Oekraïense ontheemden (scenario)"),
+    "TOTAL_partial": ("sum of the series in this run", "som van de reeksen in deze run"),
     # axes and words
     "persons_per_month": ("persons per month", "personen per maand"),
     "persons_per_year": ("persons per year", "personen per jaar"),
@@ -112,6 +113,175 @@ _LABELS: dict[str, tuple[str, str]] = {
     "annual": ("annual", "jaarlijks"),
     "all_series_monthly": ("all series monthly", "alle reeksen maand"),
     "all_series_annual": ("all series annual", "alle reeksen jaar"),
+    # added for the director's report (issue 16)
+    "warnings": ("Warnings", "Waarschuwingen"),
+    "not_national": (
+        "Not the national total: this run covers {what}. Its 'total' is the sum of these series, not the national "
+        "asylum inflow, and any COA projection driven by it understates national occupancy.",
+        "Niet het landelijke totaal: deze run omvat {what}. Het 'totaal' is de som van deze reeksen, niet de "
+        "landelijke asielinstroom, en een COA-projectie op basis hiervan onderschat de landelijke bezetting.",
+    ),
+    "n_nationalities": ("{n} nationalities ({names})", "{n} nationaliteiten ({names})"),
+    "n_streams_of": ("{n} of {m} streams ({names})", "{n} van de {m} stromen ({names})"),
+    "sample_data": (
+        "Generated sample data: these figures are synthetic (for demonstration) and say nothing about real "
+        "asylum inflow.",
+        "Gegenereerde voorbeelddata: deze cijfers zijn synthetisch (voor demonstratie) en zeggen niets over de "
+        "werkelijke asielinstroom.",
+    ),
+    "real_data": ("Real data", "Echte data"),
+    "scope_unknown": (
+        "The run's manifest does not record which streams and nationalities its data covers; check the data file.",
+        "Het manifest van de run vermeldt niet welke stromen en nationaliteiten de data omvat; controleer het "
+        "databestand.",
+    ),
+    "rounded_note": (
+        "Rounded to hundreds (tens below 1,000) as in the published MPP tables; exact values are in the workbook "
+        "and the CSV files.",
+        "Afgerond op honderdtallen (tientallen onder de 1.000) zoals in de gepubliceerde MPP-tabellen; exacte "
+        "waarden staan in de werkmap en de CSV-bestanden.",
+    ),
+    "start_stock": ("{value} on {date} (assumed start stock)", "{value} op {date} (aangenomen beginstand)"),
+    "start_stock_note": (
+        "A single value instead of four scenarios is the starting stock of the occupancy projection, taken from "
+        "the assumptions (not a forecast).",
+        "Eén waarde in plaats van vier scenario's is de beginstand van de bezettingsprojectie, overgenomen uit de "
+        "aannames (geen prognose).",
+    ),
+    "top_nationalities_note": (
+        "Nationalities shown: the {n} with the largest median forecast inflow over the horizon (of {total} in the "
+        "run; pooled 'other' left out).",
+        "Getoonde nationaliteiten: de {n} met de grootste mediane prognose over de horizon (van de {total} in de "
+        "run; de samengevoegde 'overige' niet meegeteld).",
+    ),
+    "plausibility": (
+        "{label}: the {scenario} for {year} ({value}) is {factor} the {extreme} year on record ({record} in {ryear}).",
+        "{label}: het {scenario} voor {year} ({value}) is {factor} het {extreme} jaar in de data ({record} in "
+        "{ryear}).",
+    ),
+    "highest": ("highest", "hoogste"),
+    "lowest": ("lowest", "laagste"),
+    "times": ("{x} times", "{x} keer"),
+    "revision_sentence_up": (
+        "{label} {year}: median {current}, {change} ({pct}) higher than in the previous forecast ({previous}).",
+        "{label} {year}: mediaan {current}, {change} ({pct}) hoger dan in de vorige prognose ({previous}).",
+    ),
+    "revision_sentence_down": (
+        "{label} {year}: median {current}, {change} ({pct}) lower than in the previous forecast ({previous}).",
+        "{label} {year}: mediaan {current}, {change} ({pct}) lager dan in de vorige prognose ({previous}).",
+    ),
+    "revision_sentence_same": (
+        "{label} {year}: median {current}, unchanged from the previous forecast.",
+        "{label} {year}: mediaan {current}, gelijk aan de vorige prognose.",
+    ),
+    "scorecard_note": (
+        "Backtest of variant {variant}: forecasts made at {n} earlier cut-offs with only the data then available, "
+        "scored against what was realised.",
+        "Backtest van variant {variant}: prognoses gemaakt op {n} eerdere peildata met alleen de data van dat "
+        "moment, vergeleken met de realisatie.",
+    ),
+    "measure": ("measure", "maatstaf"),
+    "target": ("target", "streefwaarde"),
+    "meaning": ("what it means", "betekenis"),
+    "unit": ("unit", "eenheid"),
+    "source": ("source", "bron"),
+    "assumption": ("assumption", "aanname"),
+    "forecast_settings": ("Forecast settings", "Prognose-instellingen"),
+    "occupancy_assumptions": ("Occupancy assumptions", "Aannames bezetting"),
+    "data_provenance": ("Data", "Data"),
+    "technical": ("Technical provenance", "Technische herkomst"),
+    "realised_coa": ("realised (COA)", "gerealiseerd (COA)"),
+    "no_coa_history": (
+        "No realised COA occupancy was given for this report (mpp report --coa-observations FILE adds it).",
+        "Voor dit rapport is geen gerealiseerde COA-bezetting opgegeven (mpp report --coa-observations BESTAND "
+        "voegt die toe).",
+    ),
+    "family_note": (
+        "Number of series forecast with each model family; families are described in docs/models.md.",
+        "Aantal reeksen per modelfamilie; de families staan beschreven in docs/models.md.",
+    ),
+    "fallback_note": (
+        "Series for which the chosen model could not be fitted and a simpler model was used instead.",
+        "Reeksen waarvoor het gekozen model niet geschat kon worden en een eenvoudiger model is gebruikt.",
+    ),
+    "national": ("National forecast", "Landelijke prognose"),
+    "variant": ("variant", "variant"),
+    "scenarios_label": ("scenarios (percentiles)", "scenario's (percentielen)"),
+    "horizon": ("horizon", "horizon"),
+    "months": ("months", "maanden"),
+    "n_samples": ("sample paths per series", "steekproefpaden per reeks"),
+    "reconciliation": ("reconciliation (series made to add up)", "reconciliatie (reeksen sluitend gemaakt)"),
+    "seed": ("random seed", "toevalsgetal (seed)"),
+    "share": ("share", "aandeel"),
+    "data_kind": ("kind of data", "soort data"),
+    "sample_kind": ("generated sample (synthetic, not real)", "gegenereerde voorbeelddata (synthetisch, niet echt)"),
+    "real_kind": ("real data", "echte data"),
+    "unknown": ("unknown", "onbekend"),
+    "data_files": ("source files", "bronbestanden"),
+    "data_vintage": ("data vintage (publication month)", "datavintage (publicatiemaand)"),
+    "data_period": ("months in the data", "maanden in de data"),
+    "streams": ("streams", "stromen"),
+    "nationalities": ("nationalities", "nationaliteiten"),
+    "coverage": ("coverage", "dekking"),
+    "national_yes": ("national totals (every nationality and stream)",
+                     "landelijke totalen (alle nationaliteiten en stromen)"),
+    "national_no": ("not the national total: {what}", "niet het landelijke totaal: {what}"),
+    "not_in_data": ("not in the data", "niet in de data"),
+    "previous_run": ("previous run", "vorige run"),
+    "report_code_version": ("code version of this report", "codeversie van dit rapport"),
+    "report_created": ("report written", "rapport gemaakt"),
+    "data_hash": ("data fingerprint (SHA-256)", "vingerafdruk data (SHA-256)"),
+    "config_hash": ("settings fingerprint (SHA-256)", "vingerafdruk instellingen (SHA-256)"),
+    "assumptions_hash": ("assumptions fingerprint (SHA-256)", "vingerafdruk aannames (SHA-256)"),
+    "code_version": ("code version of the run", "codeversie van de run"),
+    "created": ("run made", "run gemaakt"),
+    "mlflow_run_id": ("MLflow run", "MLflow-run"),
+    "forecast_settings_title": ("Forecast settings", "Prognose-instellingen"),
+    # the variant comparison page
+    "compare_title": ("Variants compared", "Varianten vergeleken"),
+    "compare_intro": (
+        "Forecasts of the same data cut-off by several model variants. The champion is the published variant; "
+        "the other variants are shown against it.",
+        "Prognoses op dezelfde peildatum door verschillende modelvarianten. De kampioen is de gepubliceerde "
+        "variant; de andere varianten worden daarmee vergeleken.",
+    ),
+    "champion": ("champion", "kampioen"),
+    "compare_bands": ("Annual scenarios per variant", "Jaarscenario's per variant"),
+    "compare_charts": ("Monthly forecasts overlaid", "Maandprognoses over elkaar"),
+    "compare_scores": ("Backtest scorecard per variant", "Backtest-scorekaart per variant"),
+    "compare_diffs": ("Differences from the champion", "Verschillen met de kampioen"),
+    "median_difference": ("median difference", "verschil mediaan"),
+    "width_ratio": ("band width vs champion", "bandbreedte t.o.v. kampioen"),
+    "compare_diff_note": (
+        "Median difference: variant minus champion (in % of the champion). Band width: the variant's "
+        "minimum-maximum range divided by the champion's (1 = as wide).",
+        "Verschil mediaan: variant min kampioen (in % van de kampioen). Bandbreedte: de minimum-maximumbreedte van "
+        "de variant gedeeld door die van de kampioen (1 = even breed).",
+    ),
+    "compare_no_scores": ("Variant {variant} has no backtest scores in its run.",
+                          "Variant {variant} heeft geen backtestscores in zijn run."),
+    "compare_origins": ("Backtest cut-offs per variant", "Backtest-peildata per variant"),
+    "variants": ("Variants", "Varianten"),
+    "description": ("description", "beschrijving"),
+    # Excel: short sheet names (<= 31 characters) and column headers
+    "sheet_headline": ("Headline", "Kerncijfers"),
+    "sheet_nareizigers": ("nareizigers", "nareizigers"),
+    "sheet_asylum_seekers": ("asylum seekers in COA", "asielzoekers in COA"),
+    "sheet_rejected": ("rejected and others in COA", "afgewezen en overigen in COA"),
+    "sheet_ind_backlog": ("IND backlog", "IND-werkvoorraad"),
+    "sheet_status_holder_share": ("share status holders", "aandeel statushouders"),
+    "sheet_TOTAL_partial": ("sum of series in run", "som van reeksen in run"),
+    "series_id": ("series id", "reeks-id"),
+    "level": ("level", "niveau"),
+    "stream": ("stream", "stroom"),
+    "nationality": ("nationality", "nationaliteit"),
+    "section": ("part", "onderdeel"),
+    "excel_rounded_note": (
+        "Values rounded as published (hundreds; tens below 1,000). Exact values: the sheets per quantity and the "
+        "sheets with all series.",
+        "Waarden afgerond zoals gepubliceerd (honderdtallen; tientallen onder de 1.000). Exacte waarden: de "
+        "bladen per grootheid en de bladen met alle reeksen.",
+    ),
 }
 
 
@@ -162,6 +332,36 @@ def series_label(series_id: str, lang: str = "en") -> str:
     if stream == "TOTAL":
         return nationality_name(nationality, lang)
     return f"{t(stream, lang)}: {nationality_name(nationality, lang)}"
+
+
+def tf(key: str, lang: str = "en", **values) -> str:
+    """The label for `key` with its {placeholders} filled in."""
+    return t(key, lang).format(**values)
+
+
+def is_share(quantity: str) -> bool:
+    """Quantities that are fractions 0..1 (shown as percentages): names ending in _share or _rate."""
+    return quantity.endswith(("_share", "_rate"))
+
+
+def format_pct(fraction: float, lang: str = "en", decimals: int = 1) -> str:
+    """A share 0.2267 as '22.7%' (en) or '22,7%' (nl); empty for missing values."""
+    if fraction is None or fraction != fraction:
+        return ""
+    return format_number(100.0 * fraction, lang, decimals) + "%"
+
+
+def rounding_unit(x: float) -> int:
+    """The rounding of published MPP tables: hundreds, tens below 1,000."""
+    return 100 if abs(x) >= 1000 else 10
+
+
+def format_rounded(x: float, lang: str = "en", unit: int | None = None) -> str:
+    """A count rounded as published (see rounding_unit) with thousands separators."""
+    if x is None or x != x:
+        return ""
+    u = unit or rounding_unit(x)
+    return format_number(round(x / u) * u, lang)
 
 
 def format_number(x: float, lang: str = "en", decimals: int = 0) -> str:

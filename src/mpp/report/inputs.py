@@ -125,3 +125,19 @@ def read_run(directory: str | Path) -> RunData:
         rev["year"] = rev["year"].astype(int)
         run.revision = rev
     return run
+
+
+def read_coa_observations(source: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
+    """Realised COA figures (date, measure, value[, kind]) from a CSV such as
+    ../shared/data/real/coa_occupancy_observations.csv, or a frame as given; None stays None."""
+    if source is None or isinstance(source, pd.DataFrame):
+        return source
+    path = Path(source)
+    if not path.is_file():
+        raise DataError(f"COA observations file not found: {path}")
+    df = _read_csv(path, ("date", "measure", "value"))
+    bad = pd.to_datetime(df["date"], errors="coerce").isna() | pd.to_numeric(df["value"], errors="coerce").isna()
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise DataError(f"{path}: row {i + 2}: date or value unreadable ({df['date'].iloc[i]!r}, {df['value'].iloc[i]!r})")
+    return df

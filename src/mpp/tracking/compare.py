@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ class TrackedRun:
     metrics: dict[str, float]
     bands_annual: pd.DataFrame
     bands_monthly: pd.DataFrame
+    manifest: dict
 
 
 def compare_runs(loc: Locations, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT
                  ) -> dict[str, TrackedRun]:
     """The newest finished variant run at `cutoff` for each variant, with its logged bands and metrics."""
+    reg.quiet_mlflow()  # no "Downloading artifacts" progress bars
     import mlflow.artifacts
 
     client, exp_id = reg.connect(loc, experiment)
@@ -43,33 +46,12 @@ def compare_runs(loc: Locations, cutoff: str, variants: list[str], experiment: s
             for f in ("bands_annual.csv", "bands_monthly.csv"):
                 p = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path=f, dst_path=tmp)
                 read[f] = pd.read_csv(p, dtype={"period": str})
+            try:
+                p = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="manifest.json",
+                                                        dst_path=tmp)
+                manifest = json.loads(Path(p).read_text())
+            except Exception:  # noqa: BLE001 - runs logged before the manifest was an artifact
+                manifest = {}
         out[v] = TrackedRun(run.info.run_id, dict(run.data.metrics), read["bands_annual.csv"],
-                            read["bands_monthly.csv"])
+                            read["bands_monthly.csv"], manifest)
     return out
-
-
-def overlay_chart(runs: dict[str, TrackedRun], series_id: str, path: Path, title: str) -> Path:
-    """Outer bands (minimum-maximum) and medians of several variants on one chart, written as PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(10, 5))
-    for i, (v, r) in enumerate(runs.items()):
-        b = r.bands_monthly[r.bands_monthly["series_id"] == series_id]
-        if b.empty:
-            continue
-        x = pd.PeriodIndex(b["period"], freq="M").to_timestamp()
-        color = f"C{i}"
-        ax.fill_between(x, b["minimum"], b["maximum"], color=color, alpha=0.15, linewidth=0)
-        ax.plot(x, b["median"], color=color, linewidth=1.8, label=f"{v} median (band P5-P95)")
-    ax.set_title(title, loc="left")
-    ax.set_ylabel("persons per month")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return path

@@ -1,0 +1,360 @@
+"""The built-in sections of the report (see the package docstring for how to add one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from mpp.report.charts import Chart, annual_chart, chart_name, fan_chart, figure_png, realised_annual
+from mpp.report.i18n import (SCENARIOS, format_number, format_pct, format_rounded, is_share, nationality_name,
+                             series_label, t)
+from mpp.report.plausibility import plausibility_flags
+from mpp.report.scorecard import scorecard_rows, variant_summary
+from mpp.report.sections import ReportContext, Section, section
+from mpp.report.tables import (TOTAL_ID, add_change, family_counts, headline_years, revision_against, stream_ids,
+                               top_nationalities)
+
+OCCUPANCY_ORDER = ("occupancy_total", "asylum_seekers", "status_holders", "rejected", "status_holder_share",
+                   "ind_backlog", "capacity_need")
+OBSERVED_YEARS = 8  # realised COA figures drawn up to this many years before the projection starts
+COA_MEASURES = {"persons_in_coa_reception_total": "occupancy_total",
+                "status_holders_in_coa_reception": "status_holders"}
+
+
+def label_of(ctx: ReportContext, quantity: str) -> str:
+    """Readable name of a series id or occupancy quantity; the run's TOTAL says so when it is not national."""
+    if quantity == TOTAL_ID and ctx.scope.national is False:
+        return t("TOTAL_partial", ctx.lang)
+    if "/" in quantity:
+        return series_label(quantity, ctx.lang)
+    return t(quantity, ctx.lang)
+
+
+def fmt_value(quantity: str, x: float, lang: str) -> str:
+    return format_pct(x, lang, 1) if is_share(quantity) else format_rounded(x, lang)
+
+
+def occupancy_start(ctx: ReportContext) -> str | None:
+    """The date of the projection's starting stock ('2026-01-01') when the occupancy table has it."""
+    ob = ctx.run.occupancy_bands
+    if ob is None:
+        return None
+    monthly = ob.loc[ob["period"].str.len() == 7, "period"]
+    if not len(monthly):
+        return None
+    first = pd.Period(monthly.min(), "M")
+    key = f"{first.year}-{first.month:02d}-01"
+    return key if (ob["period"] == key).any() else None
+
+
+# --- headline ----------------------------------------------------------------------------------------------------
+
+@section("headline", order=20)
+def headline(ctx: ReportContext) -> Section:
+    head = ctx.headline
+    years = sorted(int(y) for y in head["year"].unique())
+    start = occupancy_start(ctx)
+    start_year = int(start[:4]) - 1 if start and start[5:7] == "01" else None  # a 1 January stock ends a year
+    rows, any_start = [], False
+    for quantity, g in head.groupby("quantity", sort=False):
+        by_year = g.set_index("year")
+        cells = []
+        for y in years:
+            if y not in by_year.index:
+                cells.append({"text": "", "span": 4})
+                continue
+            r = by_year.loc[y]
+            if "/" not in quantity and y == start_year and r["minimum"] == r["maximum"]:
+                any_start = True
+                cells.append({"text": t("start_stock", ctx.lang).format(
+                    value=fmt_value(quantity, r["median"], ctx.lang), date=start), "span": 4, "cls": "start"})
+            else:
+                cells += [{"text": fmt_value(quantity, r[s], ctx.lang), "span": 1} for s in SCENARIOS]
+        group = t("forecast", ctx.lang) if "/" in quantity else f"COA ({t('end_of_year', ctx.lang)})"
+        rows.append({"label": label_of(ctx, quantity), "cells": cells, "group": group})
+    ids = [TOTAL_ID, *stream_ids(ctx.run), *top_nationalities(ctx.run, ctx.top_n)]
+    warnings = plausibility_flags(ctx.run, ids, headline_years(ctx.run), ctx.lang, lambda q: label_of(ctx, q))
+    notes = [t("scenario_note", ctx.lang), t("rounded_note", ctx.lang), t("headline_note", ctx.lang)]
+    if any_start:
+        notes.append(t("start_stock_note", ctx.lang))
+    return Section("headline", t("headline", ctx.lang), "sections/headline.html.j2",
+                   {"years": years, "scenarios": [t(s, ctx.lang) for s in SCENARIOS], "rows": rows, "notes": notes},
+                   warnings)
+
+
+# --- revision ----------------------------------------------------------------------------------------------------
+
+def revision_table(ctx: ReportContext) -> pd.DataFrame | None:
+    if ctx.run.revision is not None:
+        return add_change(ctx.run.revision)
+    if ctx.previous is not None:
+        from mpp.report.tables import headline_table
+
+        return revision_against(ctx.headline, headline_table(ctx.previous))
+    return None
+
+
+def revision_sentences(ctx: ReportContext, rev: pd.DataFrame) -> list[str]:
+    """One sentence per inflow quantity and year about the change of the median."""
+    out = []
+    med = rev[(rev["scenario"] == "median") & rev["quantity"].astype(str).str.contains("/")]
+    for r in med.itertuples(index=False):
+        q = str(r.quantity)
+        vals = {"label": label_of(ctx, q)[:1].upper() + label_of(ctx, q)[1:], "year": int(r.year),
+                "current": fmt_value(q, r.current, ctx.lang), "previous": fmt_value(q, r.previous, ctx.lang),
+                "change": format_rounded(abs(r.change), ctx.lang),
+                "pct": "" if pd.isna(r.change_pct) else format_number(abs(r.change_pct), ctx.lang, 1) + "%"}
+        key = ("revision_sentence_same" if abs(r.change) < 0.5 * 10 else
+               "revision_sentence_up" if r.change > 0 else "revision_sentence_down")
+        out.append(t(key, ctx.lang).format(**vals))
+    return out
+
+
+@section("revision", order=30)
+def revision(ctx: ReportContext) -> Section | None:
+    rev = revision_table(ctx)
+    if rev is None or not len(rev):
+        return None
+    rows = []
+    for (quantity, year), g in rev.groupby(["quantity", "year"], sort=False):
+        q = str(quantity)
+        by_s = g.set_index("scenario")
+        cells = []
+        for s in SCENARIOS:
+            if s not in by_s.index:
+                cells += ["", ""]
+                continue
+            r = by_s.loc[s]
+            if is_share(q):
+                change = ("+" if r["change"] > 0 else "") + format_number(100 * r["change"], ctx.lang, 1) + " pp"
+            else:
+                pct = "" if pd.isna(r["change_pct"]) else f" ({format_number(r['change_pct'], ctx.lang, 1)}%)"
+                change = ("+" if r["change"] > 0 else "") + format_rounded(r["change"], ctx.lang) + pct
+            cells += [fmt_value(q, r["current"], ctx.lang), change]
+        rows.append({"label": label_of(ctx, q), "year": int(year), "cells": cells})
+    prev = ctx.previous.cutoff if ctx.previous is not None else None
+    return Section("revision", t("revision", ctx.lang), "sections/revision.html.j2",
+                   {"sentences": revision_sentences(ctx, rev), "rows": rows, "previous_cutoff": prev,
+                    "scenarios": [t(s, ctx.lang) for s in SCENARIOS]})
+
+
+# --- charts ------------------------------------------------------------------------------------------------------
+
+def fan_charts(ctx: ReportContext) -> list[Chart]:
+    ids = [TOTAL_ID, *stream_ids(ctx.run), *top_nationalities(ctx.run, ctx.top_n)]
+    return [Chart(chart_name("fan", sid), label_of(ctx, sid), figure_png(fan_chart(
+        ctx.run.history_series(sid), ctx.run.series_bands(sid), label_of(ctx, sid), ctx.lang))) for sid in ids]
+
+
+def annual_charts(ctx: ReportContext) -> list[Chart]:
+    out = []
+    for sid in [TOTAL_ID, *stream_ids(ctx.run)]:
+        title = f"{label_of(ctx, sid)}: {t('annual_scenarios', ctx.lang)}"
+        fig = annual_chart(ctx.run.series_bands(sid, annual=True), title, ctx.lang,
+                           realised=realised_annual(ctx.run.history_series(sid)))
+        out.append(Chart(chart_name("annual", sid), title, figure_png(fig)))
+    return out
+
+
+def coa_observed(ctx: ReportContext, quantity: str) -> pd.Series | None:
+    obs = ctx.coa_observations
+    if obs is None or not len(obs):
+        return None
+    measures = [m for m, q in COA_MEASURES.items() if q == quantity]
+    o = obs[obs["measure"].isin(measures)]
+    ob = ctx.run.occupancy_bands
+    start = pd.Period(ob.loc[ob["period"].str.len() == 7, "period"].min(), "M").to_timestamp()
+    o = o[pd.to_datetime(o["date"]) >= start - pd.DateOffset(years=OBSERVED_YEARS)]
+    if not len(o):
+        return None
+    return pd.Series(o["value"].to_numpy(float), index=pd.to_datetime(o["date"])).groupby(level=0).last()
+
+
+def occupancy_charts(ctx: ReportContext) -> list[Chart]:
+    ob = ctx.run.occupancy_bands
+    if ob is None:
+        return []
+    monthly = ob[ob["period"].str.len() == 7]
+    present = list(dict.fromkeys(monthly["quantity"]))
+    order = [q for q in OCCUPANCY_ORDER if q in present] + [q for q in present if q not in OCCUPANCY_ORDER]
+    out = []
+    for quantity in order:
+        g = monthly[monthly["quantity"] == quantity]
+        share = is_share(quantity)
+        fig = fan_chart(pd.Series(dtype=float), g, t(quantity, ctx.lang), ctx.lang, percent=share,
+                        ylabel=t("share", ctx.lang) if share else t("persons", ctx.lang),
+                        observed=coa_observed(ctx, quantity), observed_label=t("realised_coa", ctx.lang))
+        out.append(Chart(chart_name("fan", quantity), t(quantity, ctx.lang), figure_png(fig)))
+    return out
+
+
+@section("monthly", order=40)
+def monthly(ctx: ReportContext) -> Section:
+    nat_total = len(set(ctx.run.bands_monthly.loc[ctx.run.bands_monthly["level"] == "nationality", "nationality"])
+                    - {"OTHER", "UNKNOWN"})
+    shown = len(top_nationalities(ctx.run, ctx.top_n))
+    notes = [t("top_nationalities_note", ctx.lang).format(n=shown, total=nat_total)] if shown else []
+    return Section("monthly", t("monthly_charts", ctx.lang), "sections/charts.html.j2",
+                   {"charts": fan_charts(ctx), "notes": notes})
+
+
+@section("annual", order=50)
+def annual(ctx: ReportContext) -> Section:
+    return Section("annual", t("annual_charts", ctx.lang), "sections/charts.html.j2",
+                   {"charts": annual_charts(ctx), "notes": []})
+
+
+@section("occupancy", order=60)
+def occupancy(ctx: ReportContext) -> Section | None:
+    charts = occupancy_charts(ctx)
+    if not charts:
+        return None
+    notes = [] if ctx.coa_observations is not None else [t("no_coa_history", ctx.lang)]
+    warnings = [f"{t('occupancy', ctx.lang)}: {w}" for w in ctx.run.occupancy_manifest.get("warnings") or []]
+    return Section("occupancy", t("occupancy", ctx.lang), "sections/charts.html.j2",
+                   {"charts": charts, "notes": notes}, warnings)
+
+
+# --- backtest ----------------------------------------------------------------------------------------------------
+
+@section("backtest", order=70)
+def backtest(ctx: ReportContext) -> Section | None:
+    metrics = variant_summary(ctx.run.backtest_summary, ctx.run.manifest.get("variant"))
+    rows = scorecard_rows(metrics, ctx.lang)
+    if not rows:
+        return None
+    n = metrics.get("n_origins") if metrics else None
+    note = t("scorecard_note", ctx.lang).format(variant=ctx.run.manifest.get("variant", "?"),
+                                                 n=format_number(n, ctx.lang) if n else "?")
+    return Section("backtest", t("backtest", ctx.lang), "sections/backtest.html.j2", {"rows": rows, "note": note})
+
+
+# --- assumptions -------------------------------------------------------------------------------------------------
+
+def forecast_settings(ctx: ReportContext) -> list[tuple[str, str]]:
+    m, lang = ctx.run.manifest, ctx.lang
+    rows: list[tuple[str, str]] = []
+    spec = m.get("variant_spec") or {}
+    variant = str(m.get("variant", "?"))
+    rows.append((t("variant", lang), variant + (f": {spec['description']}" if spec.get("description") else "")))
+    q = m.get("quantiles") or {}
+    if q:
+        rows.append((t("scenarios_label", lang), ", ".join(f"{t(k, lang)} P{format_number(100 * float(q[k]), lang)}"
+                                                          for k in SCENARIOS if k in q)))
+    if m.get("horizon"):
+        span = f" ({m['first_period']} - {m['last_period']})" if m.get("first_period") and m.get("last_period") else ""
+        rows.append((t("horizon", lang), f"{m['horizon']} {t('months', lang)}{span}"))
+    if m.get("n_samples"):
+        rows.append((t("n_samples", lang), format_number(m["n_samples"], lang)))
+    if m.get("reconciliation"):
+        rows.append((t("reconciliation", lang), str(m["reconciliation"])))
+    if "seed" in m:
+        rows.append((t("seed", lang), str(m["seed"])))
+    return rows
+
+
+def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
+    """Name, value(s), unit and source of every occupancy assumption: from the assumptions file named in the
+    occupancy manifest when it is readable, else from the manifest's own `assumptions` block."""
+    om = ctx.run.occupancy_manifest
+    rows = []
+    path = om.get("assumptions_file")
+    if path:
+        try:
+            from mpp.occupancy.assumptions import load_assumptions
+
+            for name, p in load_assumptions(path).params():
+                value = (_fmt_param(p.value, p.unit, ctx.lang) if p.value is not None else
+                         "; ".join(f"{s.start}: {_fmt_param(s.value, p.unit, ctx.lang)}" for s in p.schedule or ()))
+                rows.append({"name": readable_name(name), "value": value, "unit": p.unit, "source": " ".join(p.source.split())})
+            return rows
+        except Exception:  # noqa: BLE001 - an unreadable or moved file: fall back to what the manifest holds
+            rows = []
+    for name, v in _walk_assumptions(om.get("assumptions") or {}):
+        rows.append({"name": readable_name(name), "value": _fmt_param(v.get("value"), v.get("unit", ""), ctx.lang),
+                     "unit": str(v.get("unit", "")), "source": str(v.get("source", ""))})
+    return rows
+
+
+def readable_name(path: str) -> str:
+    """'procedure.grant_rate' -> 'procedure: grant rate' (dotted keys never reach the page)."""
+    parts = [p.replace("_", " ") for p in path.split(".")]
+    return parts[0] + (": " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _walk_assumptions(obj: dict[str, Any], prefix: str = ""):
+    for k, v in obj.items():
+        if isinstance(v, dict) and "value" in v:
+            yield f"{prefix}{k}", v
+        elif isinstance(v, dict):
+            yield from _walk_assumptions(v, f"{prefix}{k}.")
+
+
+def _fmt_param(v: Any, unit: str, lang: str) -> str:
+    if v is None:
+        return ""
+    if not isinstance(v, (int, float)):
+        return str(v)
+    if unit in ("fraction", "share"):
+        return format_pct(float(v), lang, 1)
+    if float(v).is_integer():
+        return format_number(v, lang)
+    return format_number(v, lang, 2)
+
+
+@section("assumptions", order=80)
+def assumptions(ctx: ReportContext) -> Section:
+    lang, m = ctx.lang, ctx.run.manifest
+    families = family_counts(m)
+    fallbacks = [(series_label(k, lang), str(v)) for k, v in (m.get("fallbacks") or {}).items()]
+    return Section("assumptions", t("assumptions", lang), "sections/assumptions.html.j2", {
+        "settings": forecast_settings(ctx),
+        "families": [(str(r.family), format_number(r.series, lang)) for r in families.itertuples(index=False)],
+        "fallbacks": fallbacks, "occupancy": occupancy_assumption_rows(ctx),
+        "occupancy_name": ctx.run.occupancy_manifest.get("assumptions_name"),
+    })
+
+
+# --- data and technical provenance -------------------------------------------------------------------------------
+
+@section("data", order=90)
+def data(ctx: ReportContext) -> Section:
+    lang, m, sc = ctx.lang, ctx.run.manifest, ctx.scope
+    rows: list[tuple[str, str]] = []
+    rows.append((t("data_kind", lang), t("sample_kind", lang) if sc.sample else t("real_kind", lang)
+                 if sc.known else t("unknown", lang)))
+    if sc.sources:
+        rows.append((t("data_files", lang), ", ".join(sc.sources)))
+    if m.get("data_vintage"):
+        rows.append((t("data_vintage", lang), str(m["data_vintage"])))
+    first = sc.first_period or m.get("data_first_period")
+    if first:
+        rows.append((t("data_period", lang), f"{first} - {sc.last_period or ctx.run.cutoff}"))
+    rows.append((t("cutoff", lang), str(ctx.run.cutoff)))
+    if sc.known:
+        rows.append((t("streams", lang), ", ".join(t(s, lang) for s in sc.streams)
+                     + (f" ({t('not_in_data', lang)}: {', '.join(t(s, lang) for s in sc.missing_streams)})"
+                        if sc.missing_streams else "")))
+        nats = ", ".join(nationality_name(n, lang) for n in sc.nationalities[:15])
+        more = f", ... ({len(sc.nationalities)})" if len(sc.nationalities) > 15 else ""
+        rows.append((t("nationalities", lang), nats + more))
+        rows.append((t("coverage", lang), t("national_yes", lang) if sc.national else
+                     t("national_no", lang).format(what=sc.coverage_text(lang))))
+    return Section("data", t("data_provenance", lang), "sections/kv.html.j2", {"rows": rows})
+
+
+@section("provenance", order=95)
+def provenance(ctx: ReportContext) -> Section:
+    from datetime import datetime, timezone
+
+    from mpp.provenance import code_version
+    from mpp.report.tables import provenance_rows
+
+    lang = ctx.lang
+    rows = [(t(k, lang), v) for k, v in provenance_rows(ctx.run)]
+    if ctx.previous is not None:
+        rows.append((t("previous_run", lang), f"{ctx.previous.directory} ({t('cutoff', lang)} {ctx.previous.cutoff})"))
+    rows.append((t("report_code_version", lang), code_version()))
+    rows.append((t("report_created", lang), datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    return Section("provenance", t("technical", lang), "sections/kv.html.j2", {"rows": rows, "mono": True})
