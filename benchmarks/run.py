@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/run.py                       # every variant, both panels, 1 and 2 workers
     .venv/bin/python benchmarks/run.py --variants baseline,ets --panels real --workers 1
+    .venv/bin/python benchmarks/run.py --panels national --samples 1000   # the national forecast (one row)
 
 Each case runs in a fresh subprocess; its peak memory is the highest sum of resident memory of that process
 and all its worker processes, sampled every 20 ms (psutil), on the real CBS panel (../shared/data/real) and on a synthetic panel of
-2,000 bottom series (4 streams x 500 nationalities; every series kept, no pooling). Prints one table.
+2,000 bottom series (4 streams x 500 nationalities; every series kept, no pooling), and the national forecast
+(`mpp forecast --national`, cut-off 2025-06, every national source). Prints one table.
 """
 
 from __future__ import annotations
@@ -95,8 +97,23 @@ class PeakMemory:
         self.peak = max(self.peak, self._sample())
 
 
+def run_national_case(samples: int) -> dict:
+    """The national forecast (mpp forecast --national): every national source read and validated, paths of
+    every stream, bands per month, quarter and year."""
+    from mpp.national.run import run_national
+
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        run = run_national("2025-06", n_samples=samples)
+        wall = time.perf_counter() - t0
+    return {"variant": "national", "panel": "national", "workers": 1, "series": len(run.forecast.series_ids),
+            "samples": samples, "wall_s": round(wall, 1), "peak_mib": round(mem.peak / 2**20), "fallbacks": 0}
+
+
 def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
     """Runs inside the subprocess: one full forecast (fit, dependence, reconcile, bands)."""
+    if panel == "national":
+        return run_national_case(samples)
     from mpp.forecast import load_forecast_config, run_forecast
 
     config = load_forecast_config()
@@ -118,7 +135,8 @@ def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default=None, help="comma-separated (default: every variant in config)")
-    ap.add_argument("--panels", default="real,synthetic")
+    ap.add_argument("--panels", default="real,synthetic,national",
+                    help="real, synthetic, national (the national model, one case)")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--samples", type=int, default=500)
     ap.add_argument("--case", help=argparse.SUPPRESS)
@@ -137,8 +155,8 @@ def main() -> None:
     variants = args.variants.split(",") if args.variants else list(load_variants().variants)
     rows = []
     for panel in args.panels.split(","):
-        for variant in variants:
-            for w in args.workers.split(","):
+        for variant in (["national"] if panel == "national" else variants):
+            for w in (["1"] if panel == "national" else args.workers.split(",")):
                 proc = subprocess.run([sys.executable, __file__, "--case", f"{variant}:{panel}:{w}",
                                        "--samples", str(args.samples)], capture_output=True, text=True)
                 if proc.returncode != 0:

@@ -35,6 +35,9 @@ def monthly_command(
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
+    national: Path = typer.Option(None, "--national", help="Also make the national forecast of every MPP stream from "
+                                  "the national source files in this folder (e.g. ../shared/data/real), written to "
+                                  "<run outputs>/national/ (docs/national.md)."),
 ) -> None:
     """Monthly re-estimation: ingest, validate, forecast every variant, occupancy, backtest gating, MLflow
     tracking and registry, revision report; ends with the annual bands and the champion decision."""
@@ -43,8 +46,19 @@ def monthly_command(
     silent = quiet or as_json
     res = run_monthly(data=data, cutoff=cutoff, vintage=vintage, home=home, config=config, n_samples=samples,
                       echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)))
+    national_manifest = None
+    if national is not None:
+        from mpp.cli.national import national_forecast
+
+        national_manifest = national_forecast(national, str(res.cutoff), res.out_dir.parent / "national", 0,
+                                              samples, silent, False)
     if as_json:
-        print(json.dumps(monthly_summary(res), indent=2, default=str))
+        summary = monthly_summary(res)
+        if national_manifest is not None:
+            summary["national"] = {"out_dir": str(res.out_dir.parent / "national"),
+                                   "cutoff": national_manifest["cutoff"],
+                                   "findings": len(national_manifest["findings"])}
+        print(json.dumps(summary, indent=2, default=str))
     if silent:
         return
     cand = res.outcomes[res.candidate]

@@ -356,24 +356,24 @@ def resolve(obs: pd.DataFrame, precedence: dict[str, dict[str, list[str]]]) -> p
     for coarse, fine, n in (("Q", "M", 3), ("Y", "Q", 4)):
         add = []
         for (stream, nat), g in res.groupby(["stream", "nationality"], sort=False):
-            f = g[g["freq"] == fine].set_index("start")
-            have = set(g.loc[g["freq"] == coarse, "period"])
-            if f.empty:
+            fine_rows = g[g["freq"] == fine]
+            if fine_rows.empty:
                 continue
+            by_start = {r.start: r for r in fine_rows.itertuples(index=False)}
+            have = set(g.loc[g["freq"] == coarse, "period"])
             step = FREQ_MONTHS[fine]
-            for start in sorted({s.asfreq(coarse).asfreq("M", how="start") for s in f.index}):
+            for start in sorted({s.asfreq(coarse).asfreq("M", how="start") for s in by_start}):
                 label = period_label(coarse, start)
                 if label in have:
                     continue
-                starts = [start + step * i for i in range(n)]
-                if not all(s in f.index for s in starts):
+                parts = [by_start.get(start + step * i) for i in range(n)]
+                if any(p is None for p in parts):
                     continue
-                parts = f.loc[starts]
                 add.append(dict(period=label, freq=coarse, start=start, end=start + FREQ_MONTHS[coarse] - 1,
-                                stream=stream, nationality=nat, value=float(parts["value"].sum()),
-                                rounding=float(parts["rounding"].sum()),
-                                source=_join(parts["source"]), publisher=_join(parts["publisher"]),
-                                file=_join(parts["file"]), row=int(parts["row"].iloc[0]),
+                                stream=stream, nationality=nat, value=float(sum(p.value for p in parts)),
+                                rounding=float(sum(p.rounding for p in parts)),
+                                source=_join(p.source for p in parts), publisher=_join(p.publisher for p in parts),
+                                file=_join(p.file for p in parts), row=int(parts[0].row),
                                 vintage="", derived=f"sum of {n} {'months' if fine == 'M' else 'quarters'}"))
         if add:
             res = pd.concat([res, pd.DataFrame(add)[list(OBS_COLUMNS)]], ignore_index=True)

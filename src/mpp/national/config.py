@@ -32,13 +32,14 @@ class FirstModel(BaseModel):
 class NareizigersModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     method: Literal["panel_share", "annual_rw"] = "panel_share"
+    base: Literal["level_rw", "level_ar", "ets"] = "level_rw"
     share_years: int = Field(3, ge=1)
     scale: float = Field(1.0, gt=0)
 
 
 class RepeatModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: Literal["ratio_to_first"] = "ratio_to_first"
+    method: Literal["ratio_to_first", "annual_level"] = "ratio_to_first"
     ratio_years: int = Field(3, ge=1)
 
 

@@ -11,7 +11,10 @@ into months with a monthly profile, so months add up to quarters and quarters to
   forecast like first requests; national = panel / share, the share drawn per path around its recent annual
   values (78-93% since 2015); nationality split PANEL7 + OTHER on every path. `annual_rw`: a random walk of
   the log national annual total (the only complete national frequency).
-- repeat requests: ratio to first requests (stated assumption; see config).
+- repeat requests: too little recent data for a model of its own (monthly only to 2020-08, then scattered
+  IND months and one IND annual figure): `ratio_to_first` (repeat = a ratio x first requests, the ratio from
+  the latest observed months) or `annual_level` (a random walk of the last observed annual level); the
+  choice is made on tuning origins.
 - resettlement: a stated band (no counts exist), spread evenly over months.
 - total asylum inflow = first + repeat + nareizigers + resettlement on every path.
 
@@ -216,6 +219,14 @@ def resettlement_draws(cfg: NationalConfig, n_years: int, n: int, rng) -> np.nda
     return np.interp(u, [0.05, 0.5, 0.95], [r.minimum, r.median, r.maximum])
 
 
+def effective_methods(cfg: NationalConfig, methods: dict | None = None) -> dict:
+    """The model settings a run uses: config/national.yaml, overridden by `methods` (backtest candidates)."""
+    m = cfg.model
+    return {"first": m.first_asylum_request.method, "first_scale": m.first_asylum_request.scale,
+            "nareizigers": m.nareizigers.method, "nar_base": m.nareizigers.base, "nar_scale": m.nareizigers.scale,
+            "repeat": m.repeat_asylum_request.method, **(methods or {})}
+
+
 def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int = 0,
                       n_samples: int | None = None, methods: dict | None = None) -> NationalForecast:
     """National monthly sample paths for January of the cut-off year .. December two years later, from the
@@ -223,8 +234,7 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     cutoff = pd.Period(str(cutoff), freq="M")
     n = int(n_samples or cfg.model.n_samples)
     m = cfg.model
-    methods = {"first": m.first_asylum_request.method, "first_scale": m.first_asylum_request.scale,
-               "nareizigers": m.nareizigers.method, "nar_scale": m.nareizigers.scale, **(methods or {})}
+    methods = effective_methods(cfg, methods)
     rng = np.random.default_rng(seed)
     res = resolve(before(obs, cutoff), cfg.precedence)
     months = pd.period_range(f"{cutoff.year}-01", f"{cutoff.year + 2}-12", freq="M")
@@ -256,7 +266,7 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         pm = series(res, "nareizigers", "M", nationality=PANEL)
         pq = _contiguous_tail(series(res, "nareizigers", "Q", nationality=PANEL))
         pq = pq[pq.index <= last_full_q]
-        q_panel, qb_panel, p_panel = _quarter_stream(pq, quarters, n, rng, methods["first"], methods["nar_scale"])
+        q_panel, qb_panel, p_panel = _quarter_stream(pq, quarters, n, rng, methods["nar_base"], methods["nar_scale"])
         panel_m = split_quarters(q_panel, quarters, month_profiles(pm), rng, m.monthly_profile,
                                  fixed=_fixed_shares(pm, [k for k, b in zip(quarters, qb_panel) if b == "observed"]))
         py = series(res, "nareizigers", "Y", nationality=PANEL)
@@ -311,13 +321,31 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     sd_r = float(np.std(lr[-3 * k_years:], ddof=1)) if len(lr) >= 3 else 0.3
     pairs = pd.concat([series(res, "repeat_asylum_request", "M"), fm], axis=1, keys=["r", "f"]).dropna().tail(12)
     centre = float(np.log(pairs["r"].sum() / pairs["f"].sum())) if len(pairs) >= 6 else float(lr[-k_years:].mean())
-    ratio = np.exp(rng.normal(centre, sd_r, n))
-    repeat_m = first_m * ratio[None, :]
-    details["repeat_asylum_request"] = {
-        "method": "ratio_to_first", "ratio_centre": round(float(np.exp(centre)), 4), "log_sd": round(sd_r, 4),
-        "months_used": [str(k) for k in pairs.index] if len(pairs) >= 6 else [],
-        "annual_ratios": {str(k): round(float(v), 4) for k, v in (both["r"] / both["f"]).items()},
-        "base_sources": _sources(res, "repeat_asylum_request", "Y", both.index)}
+    if methods["repeat"] == "annual_level":
+        # random walk of the log annual level from the last complete year observed (years may be missing
+        # between it and the cut-off: their steps are part of the horizon); months follow first requests
+        ry_done = ry[ry.index.year < cutoff.year + (1 if cutoff.month == 12 else 0)]
+        lvl = np.log(ry_done.to_numpy(float))
+        sd_l = float(np.std(np.diff(lvl[-3 * k_years:]), ddof=1)) if len(lvl) >= 4 else 0.3
+        last = ry_done.index[-1].year
+        first_year = {y: first_m[months.year == y].sum(axis=0) for y in sorted(set(months.year))}
+        steps = rng.normal(0.0, sd_l, (max(months.year) - last, n))
+        repeat_m = np.empty_like(first_m)
+        for y in sorted(set(months.year)):
+            level = np.exp(lvl[-1] + steps[: y - last].sum(axis=0))
+            share = first_m[months.year == y] / np.maximum(first_year[y], 1e-9)
+            repeat_m[months.year == y] = share * level
+        details["repeat_asylum_request"] = {
+            "method": "annual_level", "last_year": last, "last_value": float(ry_done.iloc[-1]), "log_sd": round(sd_l, 4),
+            "base_sources": _sources(res, "repeat_asylum_request", "Y", ry_done.index)}
+    else:
+        ratio = np.exp(rng.normal(centre, sd_r, n))
+        repeat_m = first_m * ratio[None, :]
+        details["repeat_asylum_request"] = {
+            "method": "ratio_to_first", "ratio_centre": round(float(np.exp(centre)), 4), "log_sd": round(sd_r, 4),
+            "months_used": [str(k) for k in pairs.index] if len(pairs) >= 6 else [],
+            "annual_ratios": {str(k): round(float(v), 4) for k, v in (both["r"] / both["f"]).items()},
+            "base_sources": _sources(res, "repeat_asylum_request", "Y", both.index)}
     basis_rows += [dict(series_id=REPEAT, period=str(k), freq="Q", basis="assumption (ratio)") for k in quarters]
 
     # resettlement
