@@ -24,3 +24,29 @@ def test_atomic_writes_honour_the_umask(tmp_path, umask, mode):
         os.umask(old)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
     assert modes == dict.fromkeys(modes, mode), modes
+
+
+def test_staged_dir_leaves_nothing_on_failure_and_replaces_on_success(tmp_path):
+    from mpp.provenance import staged_dir
+
+    final = tmp_path / "out" / "2025-06"
+    final.mkdir(parents=True)
+    (final / "report.html").write_text("earlier")
+    with pytest.raises(RuntimeError):
+        with staged_dir(final) as stage:
+            (stage / "report.html").write_text("half")
+            raise RuntimeError("a stage failed")
+    assert sorted(p.name for p in final.parent.iterdir()) == ["2025-06"]
+    assert (final / "report.html").read_text() == "earlier"
+    with staged_dir(final) as stage:
+        (stage / "report.html").write_text("new")
+        assert not (final / "new").exists()
+    assert sorted(p.name for p in final.parent.iterdir()) == ["2025-06"]
+    assert (final / "report.html").read_text() == "new"
+    old = os.umask(0o027)
+    try:
+        with staged_dir(tmp_path / "x") as stage:
+            pass
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x").stat().st_mode) == 0o750
