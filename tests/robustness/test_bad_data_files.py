@@ -202,3 +202,22 @@ def test_read_only_store_exits_73_naming_it(world, capsys, monkeypatch):
     assert f"cannot write to the vintage store {store}: Read-only file system" in res.err
     assert "Traceback" not in res.err and len(res.err.strip().splitlines()) == 1
     assert_unchanged(before, store, out)
+
+
+def test_an_empty_vintage_left_by_an_older_version_is_never_read(world, capsys):
+    """Before issue 14 a header-only file became an empty vintage and then 'latest'; such a store is refused
+    with one line (exit 3) instead of `ValueError: cannot convert float NaN to integer`."""
+    import json
+
+    import pandas as pd
+
+    tmp, store, out = world
+    index = json.loads((store / "index.json").read_text())
+    empty = pd.read_parquet(store / index["vintages"][0]["file"]).iloc[:0]
+    empty.to_parquet(store / "2025-02.parquet", index=False)
+    index["vintages"].append({**index["vintages"][0], "id": "2025-02", "vintage": "2025-02", "file": "2025-02.parquet",
+                              "rows": 0, "hash": "empty"})
+    (store / "index.json").write_text(json.dumps(index))
+    res = run_main(capsys, "forecast", "--data", str(store), "--out", str(out / "new"))
+    assert res.code == 3 and "vintage 2025-02 in" in res.err and "holds no rows" in res.err
+    assert not (out / "new").exists()

@@ -83,7 +83,11 @@ class VintageStore:
             entry = entries[-1]
         else:
             entry = self._entry(vintage)
-        return pd.read_parquet(self.root / entry["file"])
+        df = pd.read_parquet(self.root / entry["file"])
+        if df.empty:  # only an older mpp could store one; never forecast from it
+            raise DataError(f"vintage {entry['id']} in {self.root} holds no rows: ingest the data again "
+                            "(an empty vintage is never used)")
+        return df
 
     def read_as_of(self, month: str | pd.Period) -> pd.DataFrame:
         """The data as known at `month`: the latest vintage published in or before it (for backtests)."""
