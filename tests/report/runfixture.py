@@ -161,3 +161,25 @@ def stub_charts(mp) -> None:
     for name in ("fan_chart", "annual_chart"):
         mp.setattr(core, name, lambda *a, **k: None)
     mp.setattr(compare, "overlay_fan_chart", lambda *a, **k: None)
+
+
+def write_national(directory: Path, cutoff: str = "2025-06") -> Path:
+    """A national forecast folder as `mpp forecast --national` writes it (bands_annual.csv + manifest.json)."""
+    d = directory / "national"
+    d.mkdir(parents=True, exist_ok=True)
+    level = {"TOTAL": 42000.0, "first_asylum_request": 24300.0, "repeat_asylum_request": 1300.0,
+             "nareizigers": 15400.0, "resettlement": 480.0}
+    rows = []
+    for stream, med in level.items():
+        for i, year in enumerate((2025, 2026, 2027)):
+            spread = 0.1 + 0.15 * i
+            rows.append({"series_id": f"{stream}/TOTAL", "level": "total" if stream == "TOTAL" else "stream",
+                         "stream": stream, "nationality": "TOTAL", "year": year, "minimum": med * (1 - spread),
+                         "median": med, "medio": med * (1 + spread / 3), "maximum": med * (1 + 2 * spread)})
+    pd.DataFrame(rows).to_csv(d / "bands_annual.csv", index=False)
+    (d / "manifest.json").write_text(json.dumps({
+        "kind": "national", "cutoff": cutoff, "findings": ["first_asylum_request 2021-Q1: two sources differ"],
+        "models": {"resettlement": {"method": "assumption"}, "first_asylum_request": {"method": "level_rw"}},
+        "source_files": {"cbs_quarterly": {"file": "/x/cbs_first_asylum_requests_quarterly_national.csv",
+                                           "sha256": "e" * 64}}}))
+    return d

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pagetext import DECIMAL_3, LONG_DECIMAL, RAW_KEY, assert_readable, visible_text
 from report_browser import chromium_or_skip, dump_dom, screenshot
-from runfixture import make_run, stub_charts
+from runfixture import make_run, stub_charts, write_national
 
 from mpp.report.compare import VariantRun, compare_data, render_compare
 from mpp.report.excel import write_workbook
@@ -32,8 +32,11 @@ def _variant_runs(*dirs) -> dict[str, VariantRun]:
 
 @pytest.fixture(scope="session")
 def partial_run_dir(tmp_path_factory):
-    """A run on a panel of a few named nationalities without resettlement (like the 7-nationality CBS panel)."""
-    return make_run(tmp_path_factory.mktemp("run") / "partial", seed=5, cutoff="2025-06", horizon=30, national=False)
+    """A run on a panel of a few named nationalities without resettlement (like the 7-nationality CBS panel), with
+    a national forecast beside it in its national/ folder."""
+    d = make_run(tmp_path_factory.mktemp("run") / "partial", seed=5, cutoff="2025-06", horizon=30, national=False)
+    write_national(d)
+    return d
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +106,19 @@ def test_partial_panel_warns_before_the_headline(pages):
         box = html.split('id="warnings"')[1].split("</div>")[0]
         assert words in box and ("4 nationalities" in box or "4 nationaliteiten" in box)
         assert html.index('id="warnings"') < html.index('<section id="headline">')
-    assert "sum of the series in this run" in pages["partial_en"]  # its total is not called the national inflow
-    assert "total asylum inflow" not in " ".join(visible_text(pages["partial_en"]))
+    head = pages["partial_en"].split('<section id="headline">')[1].split("</section>")[0]
+    assert "sum of the series in this run" in head and "total asylum inflow" not in head  # not called national
     assert "Not the national total" not in pages["report_en"]
+
+
+def test_national_forecast_is_shown_first_when_the_run_has_it(pages):
+    html = pages["partial_en"]
+    assert html.index('id="warnings"') < html.index('<section id="national">') < html.index('<section id="headline">')
+    assert "The national forecast is shown separately" in html.split('id="warnings"')[1].split("</div>")[0]
+    nat = html.split('<section id="national">')[1].split("</section>")[0]
+    assert "total asylum inflow" in nat and "resettlement (assumption)" in nat and "42,000" in nat
+    assert "cbs_first_asylum_requests_quarterly_national.csv" in nat and "two sources disagree: 1 (" in nat
+    assert '<section id="national">' not in pages["report_en"]  # the full run has no national folder
 
 
 def test_sample_data_is_said_on_the_first_screen(tmp_path, no_charts):
@@ -116,7 +129,7 @@ def test_sample_data_is_said_on_the_first_screen(tmp_path, no_charts):
 
 def test_headline_is_rounded_and_labels_the_start_stock(pages, run_dir):
     head = pages["report_en"].split('<section id="headline">')[1].split("</section>")[0]
-    assert "70,000 on 2026-01-01 (assumed start stock)" in head
+    assert "70,000 (start stock 2026-01-01, assumed)" in head
     annual = pd.read_csv(run_dir / "bands_annual.csv")
     med = annual.loc[(annual["series_id"] == "TOTAL/TOTAL") & (annual["year"] == 2026), "median"].iloc[0]
     assert f"{round(med / 100) * 100:,.0f}" in head

@@ -21,6 +21,8 @@ def report(
     charts: Path | None = typer.Option(None, "--charts", help="Also write every chart as a PNG into this folder."),
     coa_observations: Path | None = typer.Option(None, "--coa-observations", help="Realised COA figures (CSV: "
                                                  "date, measure, value), drawn before the occupancy projection."),
+    national: Path | None = typer.Option(None, "--national", help="National forecast folder (from mpp forecast "
+                                         "--national) to show beside the run; default RUN_DIR/national when present."),
     html_only: bool = typer.Option(False, "--html-only", help="Write only the HTML report."),
     excel_only: bool = typer.Option(False, "--excel-only", help="Write only the workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON."),
@@ -33,7 +35,7 @@ def report(
         raise MppError("--html-only and --excel-only exclude each other")
     files = [str(p) for p in write_report(run_dir, out=out, excel=excel, previous=previous, lang=lang,
                                           html=not excel_only, workbook=not html_only,
-                                          coa_observations=coa_observations)]
+                                          coa_observations=coa_observations, national=national)]
     chart_files = [str(p) for p in write_charts(run_dir, charts, lang=lang, coa_observations=coa_observations)
                    ] if charts is not None else []
     if as_json:

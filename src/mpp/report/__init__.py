@@ -13,7 +13,7 @@ from mpp.report.charts import annual_chart, fan_chart, figure_png
 from mpp.report.excel import build_workbook, write_workbook
 from mpp.report.html import all_charts, render_html
 from mpp.report.i18n import check_lang
-from mpp.report.inputs import RunData, read_coa_observations, read_run
+from mpp.report.inputs import RunData, attach_national, read_coa_observations, read_run
 from mpp.report.tables import headline_table
 
 __all__ = ["RunData", "read_run", "fan_chart", "annual_chart", "figure_png", "render_html", "build_workbook",
@@ -29,12 +29,15 @@ def default_paths(run_dir: str | Path, lang: str = "en") -> tuple[Path, Path]:
 
 def write_report(run_dir: str | Path, *, out: str | Path | None = None, excel: str | Path | None = None,
                  previous: str | Path | None = None, lang: str = "en", html: bool = True,
-                 workbook: bool = True, coa_observations=None) -> list[Path]:
+                 workbook: bool = True, coa_observations=None, national: str | Path | None = None) -> list[Path]:
     """Read a run directory (and optionally the previous run) and write the HTML report and/or the workbook.
     coa_observations: realised COA figures (a CSV path or a frame with date, measure, value) drawn before the
-    occupancy projection. Returns the paths written."""
+    occupancy projection. national: a national forecast folder (mpp forecast --national) shown beside the run
+    (a run folder's own national/ subfolder is used without it). Returns the paths written."""
     check_lang(lang)
     run = read_run(run_dir)
+    if national is not None:
+        attach_national(run, national)
     obs = read_coa_observations(coa_observations)
     prev = read_run(previous) if previous is not None else None
     html_path, xlsx_path = default_paths(run_dir, lang)

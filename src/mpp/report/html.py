@@ -34,6 +34,8 @@ def all_charts(run: RunData, lang: str = "en", top_n: int = 5,
 def run_warnings(ctx: ReportContext) -> list[str]:
     """Warnings that belong on the first screen: what the data is, and what the run's manifest warns about."""
     out = ctx.scope.warnings(ctx.lang)
+    if ctx.scope.national is False and ctx.run.national_annual is not None:
+        out.append(t("national_shown", ctx.lang))
     out += [str(w) for w in ctx.run.manifest.get("warnings") or []]
     return out
 

@@ -141,7 +141,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Afgerond op honderdtallen (tientallen onder de 1.000) zoals in de gepubliceerde MPP-tabellen; exacte "
         "waarden staan in de werkmap en de CSV-bestanden.",
     ),
-    "start_stock": ("{value} on {date} (assumed start stock)", "{value} op {date} (aangenomen beginstand)"),
+    "start_stock": ("{value} (start stock {date}, assumed)", "{value} (beginstand {date}, aanname)"),
     "start_stock_note": (
         "A single value instead of four scenarios is the starting stock of the occupancy projection, taken from "
         "the assumptions (not a forecast).",
@@ -205,6 +205,28 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Reeksen waarvoor het gekozen model niet geschat kon worden en een eenvoudiger model is gebruikt.",
     ),
     "national": ("National forecast", "Landelijke prognose"),
+    "national_note": (
+        "National forecast of every MPP stream from the national sources (mpp forecast --national), data cut-off "
+        "{cutoff}; files: {files}.",
+        "Landelijke prognose van alle MPP-stromen uit de landelijke bronnen (mpp forecast --national), peildatum "
+        "{cutoff}; bestanden: {files}.",
+    ),
+    "national_findings": (
+        "Places where two sources disagree: {n} (listed in findings.csv of the national forecast).",
+        "Plaatsen waar twee bronnen verschillen: {n} (zie findings.csv van de landelijke prognose).",
+    ),
+    "national_cutoff_differs": (
+        "The national forecast has data cut-off {national}, this run {run}.",
+        "De landelijke prognose heeft peildatum {national}, deze run {run}.",
+    ),
+    "occupancy_zero_stream": (
+        "COA projection: {stream} are not in this run's data and count as zero inflow.",
+        "COA-projectie: {stream} zitten niet in de data van deze run en tellen als nul instroom.",
+    ),
+    "national_shown": (
+        "The national forecast is shown separately (section 'National forecast', directly below).",
+        "De landelijke prognose staat apart (onderdeel 'Landelijke prognose', direct hieronder).",
+    ),
     "variant": ("variant", "variant"),
     "scenarios_label": ("scenarios (percentiles)", "scenario's (percentielen)"),
     "horizon": ("horizon", "horizon"),

@@ -40,6 +40,8 @@ class RunData:
     backtest_summary: dict[str, Any] | None = None
     backtest_scores: pd.DataFrame | None = None
     revision: pd.DataFrame | None = None  # quantity, year, scenario, current, previous
+    national_annual: pd.DataFrame | None = None  # a national forecast (mpp forecast --national): bands_annual.csv
+    national_manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cutoff(self) -> str | None:
@@ -124,6 +126,21 @@ def read_run(directory: str | Path) -> RunData:
         rev = _read_csv(p, ("quantity", "year", "scenario", "current", "previous"))
         rev["year"] = rev["year"].astype(int)
         run.revision = rev
+    if (d / "national" / "bands_annual.csv").is_file():
+        attach_national(run, d / "national")
+    return run
+
+
+def attach_national(run: RunData, directory: str | Path) -> RunData:
+    """Attach a national forecast folder (bands_annual.csv + manifest.json of `mpp forecast --national`)."""
+    d = Path(directory)
+    for name in ("bands_annual.csv", "manifest.json"):
+        if not (d / name).is_file():
+            raise DataError(f"{d}: not a national forecast folder (missing {name})")
+    annual = _read_csv(d / "bands_annual.csv", ("series_id", "year") + SCENARIOS)
+    annual["year"] = annual["year"].astype(int)
+    run.national_annual = annual
+    run.national_manifest = _read_json(d / "manifest.json")
     return run
 
 

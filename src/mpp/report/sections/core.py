@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -80,6 +82,48 @@ def headline(ctx: ReportContext) -> Section:
         notes.append(t("start_stock_note", ctx.lang))
     return Section("headline", t("headline", ctx.lang), "sections/headline.html.j2",
                    {"years": years, "scenarios": [t(s, ctx.lang) for s in SCENARIOS], "rows": rows, "notes": notes},
+                   warnings)
+
+
+# --- national forecast (mpp forecast --national) ---------------------------------------------------------------
+
+NATIONAL_SERIES = (TOTAL_ID, "first_asylum_request/TOTAL", "repeat_asylum_request/TOTAL", "nareizigers/TOTAL",
+                   "resettlement/TOTAL")
+
+
+@section("national", order=18)
+def national(ctx: ReportContext) -> Section | None:
+    """The national forecast beside the run: the MPP's own quantities, rounded as published."""
+    a, m, lang = ctx.run.national_annual, ctx.run.national_manifest, ctx.lang
+    if a is None or not len(a):
+        return None
+    first = int(pd.Period(m["cutoff"], "M").year) if m.get("cutoff") else int(a["year"].min())
+    years = [y for y in range(first, first + 3) if y in set(a["year"])]
+    models = m.get("models") or {}
+    rows = []
+    for sid in NATIONAL_SERIES:
+        g = a[a["series_id"] == sid].set_index("year")
+        if g.empty:
+            continue
+        label = series_label(sid, lang)
+        method = (models.get(sid.split("/")[0]) or {}).get("method", "")
+        if "assum" in str(method):
+            label += f" ({t('assumption', lang)})"
+        cells = [{"text": format_rounded(g.loc[y, s], lang) if y in g.index else "", "span": 1}
+                 for y in years for s in SCENARIOS]
+        rows.append({"label": label, "cells": cells, "group": ""})
+    files = sorted({Path(str(f.get("file", ""))).name for f in (m.get("source_files") or {}).values()
+                    if isinstance(f, dict) and f.get("file")})
+    notes = [t("national_note", lang).format(cutoff=m.get("cutoff", "?"), files=", ".join(files) or "?"),
+             t("scenario_note", lang), t("rounded_note", lang)]
+    findings = m.get("findings") or []
+    if findings:
+        notes.append(t("national_findings", lang).format(n=len(findings)))
+    warnings = []
+    if m.get("cutoff") and ctx.run.cutoff and str(m["cutoff"])[:7] != ctx.run.cutoff:
+        warnings.append(t("national_cutoff_differs", lang).format(national=m["cutoff"], run=ctx.run.cutoff))
+    return Section("national", t("national", lang), "sections/headline.html.j2",
+                   {"years": years, "scenarios": [t(s, lang) for s in SCENARIOS], "rows": rows, "notes": notes},
                    warnings)
 
 
@@ -189,6 +233,16 @@ def occupancy_charts(ctx: ReportContext) -> list[Chart]:
     return out
 
 
+_ZERO_STREAM = re.compile(r"stream '(\w+)' has no '\S+' paths: treated as zero inflow")
+
+
+def occupancy_warning(text: str, lang: str) -> str:
+    """An occupancy manifest warning in the reader's words (the known ones translated, others as written)."""
+    if m := _ZERO_STREAM.fullmatch(text):
+        return t("occupancy_zero_stream", lang).format(stream=t(m.group(1), lang))
+    return f"{t('occupancy', lang)}: {text}"
+
+
 @section("monthly", order=40)
 def monthly(ctx: ReportContext) -> Section:
     nat_total = len(set(ctx.run.bands_monthly.loc[ctx.run.bands_monthly["level"] == "nationality", "nationality"])
@@ -211,7 +265,7 @@ def occupancy(ctx: ReportContext) -> Section | None:
     if not charts:
         return None
     notes = [] if ctx.coa_observations is not None else [t("no_coa_history", ctx.lang)]
-    warnings = [f"{t('occupancy', ctx.lang)}: {w}" for w in ctx.run.occupancy_manifest.get("warnings") or []]
+    warnings = [occupancy_warning(str(w), ctx.lang) for w in ctx.run.occupancy_manifest.get("warnings") or []]
     return Section("occupancy", t("occupancy", ctx.lang), "sections/charts.html.j2",
                    {"charts": charts, "notes": notes}, warnings)
 
