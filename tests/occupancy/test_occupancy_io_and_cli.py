@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -101,9 +102,16 @@ def test_cli_writes_bands_manifest_and_sensitivity(tmp_path):
     d = _forecast_dir(tmp_path / "f")
     out = tmp_path / "out"
     r = CliRunner().invoke(app, ["occupancy", "--forecast", str(d), "--assumptions", str(EXAMPLE),
-                                 "--out", str(out), "--sensitivity"])
+                                 "--out", str(out), "--sensitivity"], env={"COLUMNS": "250"})
     assert r.exit_code == 0, r.output
     bands = pd.read_csv(out / "occupancy_bands.csv")
+    # the annual table it wrote: every stock quantity at each year end, rounded, shares in %, the start labelled
+    assert "COA occupancy at the end of each year" in r.output and "(start)" in r.output
+    for label in ("COA occupancy", "status holders in COA", "capacity need"):
+        assert label in r.output
+    assert re.search(r"\d{1,2}\.\d% / \d{1,2}\.\d%", r.output)  # share of status holders as percentages
+    end = bands[(bands["quantity"] == "occupancy_total") & (bands["period"] == "2027-01-01")]
+    assert f"{round(end['median'].iloc[0], -2):,.0f}" in r.output
     assert tuple(bands.columns) == BAND_COLUMNS
     m = json.loads((out / "manifest.json").read_text())
     assert m["forecast_manifest_hash"] == hash_file(d / "manifest.json")

@@ -41,3 +41,27 @@ def test_report_command_json_lists_the_written_files(run_dir, tmp_path, no_chart
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out == {"files": [str(tmp_path / "r.html"), str(tmp_path / "r.xlsx")], "charts": []}
+
+
+def test_ui_says_where_it_listens_before_starting(tmp_path, monkeypatch):
+    import subprocess
+
+    calls = []
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    result = runner.invoke(app, ["ui", "--home", str(tmp_path), "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert "Starting the MLflow UI" in result.output and "http://127.0.0.1:5123" in result.output
+    cmd, kw = calls[0]
+    assert cmd[cmd.index("--port") + 1] == "5123" and "ignore::DeprecationWarning" in kw["env"]["PYTHONWARNINGS"]
+
+
+def test_help_examples_use_the_bundled_sample():
+    import typer
+
+    commands = typer.main.get_command(app).commands
+    for name in ("forecast", "backtest", "occupancy", "report", "compare", "monthly"):
+        example = (commands[name].epilog or "") + (commands[name].help or "").split("Example", 1)[-1]
+        assert "Example" in (commands[name].epilog or commands[name].help), name
+        assert "../shared" not in example and "sample" in example, name
+    assert "Example" in runner.invoke(app, ["forecast", "--help"], env={"COLUMNS": "200"}).output

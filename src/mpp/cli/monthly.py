@@ -52,6 +52,11 @@ def monthly_command(
 
         national_manifest = national_forecast(national, str(res.cutoff), res.out_dir.parent / "national", 0,
                                               samples, silent, False)
+        cand = res.outcomes[res.candidate].out_dir
+        if (cand / "report.html").is_file():  # the published variant's report shows the national forecast too
+            from mpp.report import write_report
+
+            write_report(cand)
     if as_json:
         summary = monthly_summary(res)
         if national_manifest is not None:

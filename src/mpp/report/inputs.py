@@ -126,8 +126,10 @@ def read_run(directory: str | Path) -> RunData:
         rev = _read_csv(p, ("quantity", "year", "scenario", "current", "previous"))
         rev["year"] = rev["year"].astype(int)
         run.revision = rev
-    if (d / "national" / "bands_annual.csv").is_file():
-        attach_national(run, d / "national")
+    for nat in (d / "national", d.parent / "national"):  # its own, or the one `mpp monthly --national` writes beside
+        if (nat / "bands_annual.csv").is_file() and (nat / "manifest.json").is_file():
+            attach_national(run, nat)
+            break
     return run
 
 
