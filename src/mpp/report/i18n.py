@@ -56,6 +56,48 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ukraine_asylum_filings": ("asylum requests by Ukrainian displaced (scenario)",
                                "asielverzoeken Oekraïense ontheemden (scenario)"),
     "TOTAL_partial": ("sum of the series in this run", "som van de reeksen in deze run"),
+    # policy overlays (mpp.overlays, section "overlays")
+    "overlays_title": ("Policy overlays: model, overlays and total", "Beleidsoverlays: model, overlays en totaal"),
+    "overlays_intro": ("Medians per year. The model column is the statistical forecast without any policy "
+                       "assumption; each overlay column is what that overlay adds (median of the difference per "
+                       "path); the total is model plus overlays with its band.",
+                       "Medianen per jaar. De kolom model is de statistische prognose zonder beleidsaanname; elke "
+                       "overlaykolom is wat die overlay toevoegt (mediaan van het verschil per pad); het totaal is "
+                       "model plus overlays met de bandbreedte."),
+    "overlays": ("overlays", "overlays"),
+    "model": ("model", "model"),
+    "total_with_overlays": ("total", "totaal"),
+    "model_plus_overlays": ("model + overlays", "model + overlays"),
+    "model_only_median": ("model only: median", "alleen model: mediaan"),
+    "model_only_band": ("model only: minimum - maximum", "alleen model: minimum - maximum"),
+    "status_adopted": ("adopted", "vastgesteld"),
+    "status_scenario": ("scenario", "scenario"),
+    "status_illustrative": ("illustrative", "illustratief"),
+    "overlay_illustrative": ("Overlay {name} is illustrative: its size is not an estimate and must not be "
+                             "published as one.",
+                             "Overlay {name} is illustratief: de omvang is geen schatting en mag niet als zodanig "
+                             "worden gepubliceerd."),
+    "overlay_scope_warning": ("The published figures are national totals, but this run's total covers only part "
+                              "of the inflow: their percentiles here do not measure their plausibility.",
+                              "De gepubliceerde cijfers zijn landelijke totalen, maar het totaal van deze run "
+                              "dekt maar een deel van de instroom: de percentielen hier zeggen niets over hun "
+                              "plausibiliteit."),
+    "plausibility_title": ("Published figures against the model", "Gepubliceerde cijfers tegenover het model"),
+    "plausibility_sentence": ("{series} {year}: the published {figure} lies at percentile {pct} of the model "
+                              "(median {median}, band {low} - {high}); it implies a change of {change}% against "
+                              "the model's median.",
+                              "{series} {year}: het gepubliceerde cijfer {figure} ligt op percentiel {pct} van het "
+                              "model (mediaan {median}, bandbreedte {low} - {high}); dat impliceert een verandering "
+                              "van {change}% ten opzichte van de mediaan van het model."),
+    "revision_waterfall": ("revision waterfall", "bijstelling in stappen"),
+    "new_data": ("new data", "nieuwe data"),
+    "model_change": ("model change", "modelwijziging"),
+    "waterfall_note": ("Change of the median annual total since the previous forecast: new data = the previous "
+                       "model on the new data; model change = the current model against that; overlays = the "
+                       "change in what overlays add. The steps add up exactly.",
+                       "Verandering van het mediane jaartotaal sinds de vorige prognose: nieuwe data = het vorige "
+                       "model op de nieuwe data; modelwijziging = het huidige model daartegenover; overlays = de "
+                       "verandering in wat overlays toevoegen. De stappen tellen precies op."),
     # axes and words
     "persons_per_month": ("persons per month", "personen per maand"),
     "persons_per_year": ("persons per year", "personen per jaar"),
