@@ -132,12 +132,13 @@ def write_gating_scores(run_dir: Path, scores: dict[str, dict[str, float]]) -> N
     atomic_write_json(run_dir / "backtest" / "summary.json", scores)
 
 
-def occupancy_stage(forecast_dir: Path, assumptions_file: Path, out_dir: Path) -> Path | None:
-    """COA occupancy from the assumptions' initial-stock month on; None when the forecast does not reach it."""
+def occupancy_stage(forecast_dir: Path, assumptions_file: Path, out_dir: Path, replay: dict | None = None) -> Path | None:
+    """COA occupancy from the assumptions' initial-stock month on (with the long replay's track record when
+    `replay` is given); None when the forecast does not reach the start."""
     from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 
     try:
-        project_from_forecast(forecast_dir, assumptions_file, out_dir)
+        project_from_forecast(forecast_dir, assumptions_file, out_dir, replay=replay)
     except ForecastMissesStart:
         return None
     return out_dir / "occupancy_bands.csv"
@@ -219,6 +220,11 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
         assumptions = (cfg_path.parent / cfg.occupancy.assumptions).resolve()
         if not assumptions.is_file():
             raise ConfigError(f"{cfg_path}: occupancy assumptions file not found: {assumptions}")
+    replay = None
+    if cfg.occupancy.replay is not None:
+        r = cfg.occupancy.replay
+        replay = {"real": (cfg_path.parent / r.real).resolve(), "assumptions": (cfg_path.parent / r.assumptions).resolve(),
+                  "start": r.start, "end": r.end, "fit_until": r.fit_until}
     loc = Locations.resolve(home)
 
     with reg.run_lock(loc.lock_file):
@@ -324,7 +330,7 @@ def _variant_run(o: VariantOutcome, exp_id: str, history, cut, vintage_id, spec,
         for f in ("bands_monthly.csv", "bands_annual.csv", "manifest.json", "fits.csv"):
             mlflow.log_artifact(str(o.out_dir / f))
         if assumptions is not None:
-            occ = occupancy_stage(o.out_dir, assumptions, o.out_dir / "occupancy")
+            occ = occupancy_stage(o.out_dir, assumptions, o.out_dir / "occupancy", replay)
             if occ is not None:
                 mlflow.log_artifacts(str(occ.parent), "occupancy")
         with suppress(ImportError):

@@ -108,3 +108,21 @@ def test_real_long_replay_2015_2020_against_coa(real_dir):
     assert abs(c[("2019-12-31", persons)].iloc[0]) < 10
     assert -15 < c[("2017-12-31", persons)].iloc[0] < -10
     assert_identity_exact(r.paths)
+
+
+def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without_real_data(tmp_path):
+    from mpp.occupancy.run import project_from_forecast
+    from test_occupancy_io_and_cli import EXAMPLE, _forecast_dir
+
+    real = _write_synthetic(tmp_path)
+    obs = _obs().assign(url="", notes="")
+    obs.to_csv(real / "coa_occupancy_observations.csv", index=False)
+    fdir = _forecast_dir(tmp_path / "f")
+    spec = {"real": real, "assumptions": BASE, "start": "2017-01", "end": "2018-06", "fit_until": "2017-06-30"}
+    m = project_from_forecast(fdir, EXAMPLE, tmp_path / "occ", replay=spec)
+    tr = pd.read_csv(tmp_path / "occ" / "replay_track_record.csv")
+    assert list(tr["window"]) == ["start", "check"]
+    assert tr["observed"].tolist() == [20000, 21000]
+    assert m["replay"]["file"] == "replay_track_record.csv" and "replay_track_record.csv" in m["outputs"]
+    m2 = project_from_forecast(fdir, EXAMPLE, tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"})
+    assert "not at" in m2["replay"]["note"] and not (tmp_path / "occ2" / "replay_track_record.csv").exists()

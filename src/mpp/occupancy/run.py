@@ -26,7 +26,7 @@ class ForecastMissesStart(DataError):
 
 
 def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitivity: bool = False,
-                          overlays: list | None = None) -> dict:
+                          overlays: list | None = None, replay: dict | None = None) -> dict:
     """Project from the assumptions' initial-stock month on (the forecast must reach it); write
     occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest.
 
@@ -84,8 +84,39 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
         manifest["ukraine"] = {"enabled_in_projection": a.ukraine.enabled, "active": a.ukraine.active,
                                "directive_end": a.ukraine.directive_end,
                                "scenarios": {k: v.label for k, v in a.ukraine.scenarios.items()}}
+    if replay is not None:
+        manifest["replay"] = track_record(replay, out)
+        if manifest["replay"].get("file"):
+            manifest["outputs"].append(manifest["replay"]["file"])
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def track_record(replay: dict, out: Path) -> dict:
+    """The long replay as the projection's track record: `replay_track_record.csv` (date, measure, observed,
+    model, pct_error, window fit/check) in `out`; a note instead when the real series are absent.
+    `replay`: real (folder), assumptions (file), start, end, fit_until."""
+    from mpp.occupancy.history import long_replay_inputs, run_long_replay
+
+    real = Path(replay["real"])
+    obs_path = real / "coa_occupancy_observations.csv"
+    if not obs_path.is_file():
+        return {"note": f"no track record: the real series are not at {real}"}
+    a = load_assumptions(replay["assumptions"])
+    obs = guarded_read(pd.read_csv, obs_path, "COA observations CSV")
+    inp = long_replay_inputs(real, replay["start"], replay["end"])
+    r, _ = run_long_replay(a, inp, obs)
+    c = r.comparison.drop_duplicates(["date", "measure", "observed"]).copy()
+    first_day = str(inp.periods[0].start_time.date())
+    c["window"] = np.where(c["date"] < first_day, "start", np.where(c["date"] <= replay["fit_until"], "fit", "check"))
+    cols = ["date", "measure", "kind", "source", "observed", "model", "pct_error", "window"]
+    atomic_write_csv(out / "replay_track_record.csv", c[cols])
+    check = c[c["window"] == "check"]
+    return {"file": "replay_track_record.csv", "periods": [replay["start"], replay["end"]],
+            "fit_until": replay["fit_until"], "assumptions_file": str(replay["assumptions"]),
+            "assumptions_hash": hash_file(Path(replay["assumptions"])),
+            "inputs": {str(f): hash_file(f) for f in input_files(real) if f.is_file()},
+            "check_mean_abs_pct_error": round(float(check["pct_error"].abs().mean()), 2) if len(check) else None}
 
 
 def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tuple[str, ...]) -> pd.DataFrame:

@@ -38,9 +38,22 @@ class Gating(BaseModel):
         return sorted(latest - i * self.step for i in range(self.origins))
 
 
+class ReplayTrackRecord(BaseModel):
+    """The long replay run beside each occupancy projection as its track record (paths relative to the config
+    folder; when `real` is absent the run notes it and goes on without)."""
+
+    model_config = ConfigDict(extra="forbid")
+    real: str = "../../shared/data/real"
+    assumptions: str = "assumptions/replay_2015_2020.yaml"
+    start: str = "2015-01"
+    end: str = "2020-06"
+    fit_until: str = "2016-12-31"
+
+
 class Occupancy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     assumptions: str | None = "assumptions/kernprognose_2025.yaml"
+    replay: ReplayTrackRecord | None = None
 
 
 class PipelineConfig(BaseModel):
