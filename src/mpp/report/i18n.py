@@ -107,6 +107,33 @@ _LABELS: dict[str, tuple[str, str]] = {
     "period": ("period", "periode"),
     "quantity": ("quantity", "grootheid"),
     "scenario": ("scenario", "scenario"),
+    # reception chain section (issue 18)
+    "reception_chain": ("Reception chain: IND decisions, amv, Nidos, Ukrainian scenarios, track record",
+                        "Asielketen: IND-beslissingen, amv, Nidos, Oekraïne-scenario's, terugblik"),
+    "ind_flows_per_year": ("IND decisions and grants per year", "IND-beslissingen en inwilligingen per jaar"),
+    "chain_stocks": ("Chain stocks on 1 January", "Voorraden in de keten op 1 januari"),
+    "ukraine_scenarios": ("Ukrainian displaced: scenarios for the end of temporary protection",
+                          "Oekraïense ontheemden: scenario's voor het einde van de tijdelijke bescherming"),
+    "ukraine_note": ("SCENARIOS, not forecasts: stated shares of the displaced filing an asylum request when the "
+                     "directive ends; the projection above does not include them.",
+                     "SCENARIO'S, geen prognoses: aangenomen aandelen ontheemden die asiel aanvragen als de richtlijn "
+                     "afloopt; de projectie hierboven bevat ze niet."),
+    "occupancy_effect": ("effect on COA occupancy at the end (median)", "effect op COA-bezetting aan het eind (mediaan)"),
+    "capacity_need_effect": ("effect on capacity need (median)", "effect op capaciteitsbehoefte (mediaan)"),
+    "replay_track_record": ("Track record: the model replayed on realised history", "Terugblik: het model op de gerealiseerde historie"),
+    "track_record_note": ("Replay {start}..{end} on realised inflow, IND decisions, grant rates and backlog; two rates "
+                          "estimated on COA figures up to {fit_until} only, later figures check them.",
+                          "Naspeling {start}..{end} op gerealiseerde instroom, IND-beslissingen, inwilligingen en "
+                          "werkvoorraad; twee parameters geschat op COA-cijfers tot en met {fit_until}, latere cijfers "
+                          "toetsen ze."),
+    "observed_coa": ("COA figure", "COA-cijfer"),
+    "model_value": ("model", "model"),
+    "error_pct": ("error", "afwijking"),
+    "window_label": ("used for", "gebruikt voor"),
+    "fit_window": ("estimation", "schatting"),
+    "check_window": ("check", "toets"),
+    "approx_figure": ("rounded figure from the news", "afgerond cijfer uit het nieuws"),
+    "date_label": ("date", "datum"),
     "current": ("current", "huidig"),
     "previous": ("previous", "vorig"),
     "change": ("change", "verschil"),
