@@ -271,7 +271,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                 for v in cfg.variants:
                     echo(f"forecasting {v} ...")
                     _variant_run(outcomes[v], exp_id, history, cut, entry.id, specs[v], fcfg, cfg, config_hashes[v],
-                                 data_hash, code, assumptions, scores.get(v, {}))
+                                 data_hash, code, assumptions, scores.get(v, {}), replay)
                 for v in cfg.variants:
                     write_gating_scores(outcomes[v].out_dir, scores)
                 for v in cfg.variants:
@@ -310,7 +310,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
 
 
 def _variant_run(o: VariantOutcome, exp_id: str, history, cut, vintage_id, spec, fcfg, cfg, config_hash,
-                 data_hash, code, assumptions, metrics) -> None:
+                 data_hash, code, assumptions, metrics, replay: dict | None = None) -> None:
     from mpp.forecast import run_forecast, write_forecast
 
     with mlflow.start_run(run_name=o.variant, nested=True, experiment_id=exp_id, tags={

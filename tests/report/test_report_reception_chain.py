@@ -77,3 +77,17 @@ def test_reception_chain_section_shows_flows_stocks_scenarios_and_track_record(c
 
 def test_no_reception_chain_section_without_its_files(run_dir, no_charts):
     assert '<section id="reception_chain">' not in render_html(read_run(run_dir), "en")
+
+
+def test_section_without_track_record_shows_the_note_instead(chain_run, tmp_path, no_charts):
+    import shutil
+
+    d = tmp_path / "run"
+    shutil.copytree(chain_run, d)
+    (d / "occupancy" / "replay_track_record.csv").unlink()
+    (d / "occupancy" / "ukraine_scenarios.csv").unlink()
+    m = json.loads((d / "occupancy" / "manifest.json").read_text())
+    m["replay"] = {"note": "no track record: the real series are not at /x"}
+    (d / "occupancy" / "manifest.json").write_text(json.dumps(m))
+    sec = render_html(read_run(d), "en").split('<section id="reception_chain">')[1].split("</section>")[0]
+    assert "no track record" in sec and "SCENARIO" not in sec
