@@ -95,9 +95,11 @@ def main() -> None:
     log(f"{len(all_origins)} origins, {len(tuning)} tuning; {n} paths each; cache {args.cache}")
 
     log("stage 1: first-request method")
+    # every setting explicit, so the stages do not depend on what config/national.yaml says today
+    base = {"first_scale": 1.0, "nareizigers": "panel_share", "nar_base": "level_rw", "nar_scale": 1.0,
+            "repeat": "ratio_to_first"}
     first_best, m1, sel1 = run_candidates(obs, cfg, {
-        "level_rw": {"first": "level_rw"}, "level_ar": {"first": "level_ar"}, "ets": {"first": "ets"}},
-        FIRST, tuning, n, args.cache)
+        name: {**base, "first": name} for name in ("level_rw", "level_ar", "ets")}, FIRST, tuning, n, args.cache)
     log("stage 2: calibration scale")
     scale_best, m2, sel2 = run_candidates(obs, cfg, {
         f"{first_best} x{s}": {**m1, "first_scale": s} for s in (0.75, 1.0, 1.5)}, FIRST, tuning, n, args.cache)

@@ -92,7 +92,11 @@ class NationalConfig(BaseModel):
 
 
 def load_national_config(path: str | Path | None = None) -> NationalConfig:
-    path = Path(path) if path else config_dir() / "national.yaml"
+    if path is None:  # the config folder's file, else the one shipped with the repository
+        path = config_dir() / "national.yaml"
+        if not path.exists():
+            path = Path(__file__).resolve().parents[3] / "config" / "national.yaml"
+    path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text())
     except OSError as exc:
