@@ -53,6 +53,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="also write the table and choices as JSON here")
     ap.add_argument("--real", default=None, help="folder of the real data (default ../shared/data/real)")
     ap.add_argument("--boot", type=int, default=1000)
+    ap.add_argument("--tuning-only", action="store_true",
+                    help="print tuning origins only (for development: keeps the locked figures unseen)")
     args = ap.parse_args(argv)
     if args.real:
         os.environ["MPP_REAL_DATA"] = args.real
@@ -78,8 +80,9 @@ def main(argv=None) -> int:
         "with paired bootstrap SEs over origins; CRPS skill of 12-month sums against the seasonal-naive "
         "simulation (`baseline`), CRPS by `scoringrules`.",
         "",
-        f"**Default chosen on tuning origins: `{res.default}`.**",
-        table_markdown(res.table),
+        f"**Default chosen on tuning origins: `{res.default}`; engine default (a registry variant): "
+        f"`{res.engine_default}`.**",
+        table_markdown(res.table, roles=("tuning",) if args.tuning_only else ("locked", "tuning")),
         "",
         "## Which origins made which choice",
         "",

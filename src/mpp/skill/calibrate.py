@@ -29,7 +29,7 @@ MIN_SCALE = {"log": 0.05, "count": 5.0}
 FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
 #: The named options compared by the protocol: space/dependence/centring.
 CALIBRATION_NAMES = ("log/joint/raw", "log/joint/centred", "log/independent/raw", "log/level/raw",
-                     "count/joint/raw")
+                     "count/joint/raw", "count/joint/centred", "count/independent/raw", "count/level/raw")
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class GlobalModel:
     min_child_samples: int = 40
     cbs_weight: float = 3.0
     indicators: tuple[str, ...] = ()
+    n_jobs: int = 1
 
     def predict(self, ctx: Context) -> tuple[np.ndarray, dict]:
         """Median 12-month sums for ctx.history's series, and what was used."""
@@ -178,7 +179,7 @@ class GlobalModel:
         weight = np.where(train["source"] == "cbs", self.cbs_weight, 1.0)
         model = lgb.LGBMRegressor(objective="l1", n_estimators=self.n_estimators, learning_rate=self.learning_rate,
                                   num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
-                                  subsample=0.8, subsample_freq=1, colsample_bytree=0.9, n_jobs=1,
+                                  subsample=0.8, subsample_freq=1, colsample_bytree=0.9, n_jobs=self.n_jobs,
                                   random_state=ctx.seed, verbose=-1)
         model.fit(train[feats], train["target"], sample_weight=weight)
         now = now.set_index("key").reindex(ctx.history.columns)

@@ -30,9 +30,11 @@ from mpp.skill.methods import Context, GlobalModel, naive_point, registry_sums
 from mpp.skill.panels import ExternalPanels, load_cbs_panel
 
 POINT_METHODS = ("naive", "anchored", "global", "indicator")
+BASELINE_LABEL = "seasonal naive simulation (baseline)"
+ANCHORED_LABEL = "anchored (old default)"
+ENGINE_VARIANT = {BASELINE_LABEL: "baseline", ANCHORED_LABEL: "anchored"}
 SHRINK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 CALIBRATIONS = {name: options_from_name(name) for name in CALIBRATION_NAMES}
-DEFAULT_CALIBRATION = "log/joint/raw"
 
 
 @dataclass
@@ -171,6 +173,7 @@ class ProtocolResult:
     scored: dict[str, pd.DataFrame]  # per-case scores of every candidate
     default: str
     seconds: dict[str, float]
+    engine_default: str = ""
 
 
 def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path | None = None,
@@ -188,11 +191,11 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
 
     scored: dict[str, pd.DataFrame] = {}
     scored["naive total (point)"] = naive_scored(wide, settings)
-    for v, label in (("baseline", "seasonal naive simulation (baseline)"), ("anchored", "anchored (old default)")):
+    for v, label in (("baseline", BASELINE_LABEL), ("anchored", ANCHORED_LABEL)):
         scored[label] = score_candidate(wide, settings, {o: registry_case_sums(points, o, v, settings.seed,
                                                                                             list(wide.columns))
                                                          for o in settings.origins()})
-    reference = scored["seasonal naive simulation (baseline)"]
+    reference = scored[BASELINE_LABEL]
 
     def crps_criterion(frame: pd.DataFrame) -> float:
         return float(frame["crps"].sum())
@@ -221,11 +224,20 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
         choices.append({"choice": f"shrinkage weight for {point}", "chosen": best, "criterion": "sum CRPS",
                         "scores": crit, "origins": _origin_span(cands[best])})
     seconds["candidates"] = time.perf_counter() - t
-    # Choice 3: the default among every candidate with bands.
+    # Choice 3: the default. Candidates that beat the naive total on tuning origins (pooled WAPE lower by more
+    # than 1.96 bootstrap SEs) compete on sum CRPS; if none does, the default is the best-calibrated simple
+    # method (90% coverage of bottom and aggregate sums closest to 90%). Same rule among the registry variants
+    # for the engine's default (`config/variants.yaml`), which must be a registry variant.
     pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
-    default, crit = choose_on_tuning(split, pool, crps_criterion, what="the default")
-    choices.append({"choice": "default method", "chosen": default, "criterion": "sum CRPS", "scores": crit,
+    simple = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, f"naive + pooled conformal [{calibration}]")}
+    default, rule, crit = _default_rule(split, pool, simple, n_boot, settings.seed)
+    choices.append({"choice": "default method", "chosen": default, "criterion": rule, "scores": crit,
                     "origins": _origin_span(pool[default])})
+    registry = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, ANCHORED_LABEL)}
+    engine_default, rule_e, crit_e = _default_rule(split, registry, {BASELINE_LABEL: registry[BASELINE_LABEL]},
+                                                   n_boot, settings.seed)
+    choices.append({"choice": "engine default (a registry variant)", "chosen": engine_default,
+                    "criterion": rule_e, "scores": crit_e, "origins": _origin_span(pool[engine_default])})
 
     rows = []
     for name, frame in scored.items():
@@ -243,7 +255,30 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
     choices.append({"choice": "indicator fallbacks (recorded per origin)", "chosen": "", "criterion": "",
                     "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
                     "origins": "", "distinct": fallbacks})
-    return ProtocolResult(table=table, choices=choices, scored=scored, default=default, seconds=seconds)
+    return ProtocolResult(table=table, choices=choices, scored=scored, default=default, seconds=seconds,
+                          engine_default=ENGINE_VARIANT[engine_default])
+
+
+def _default_rule(split: OriginSplit, pool: dict, simple: dict, n_boot: int, seed: int) -> tuple[str, str, dict]:
+    """(chosen, the rule that chose it, the scores it compared), reading tuning origins only."""
+    for name, frame in pool.items():
+        split.assert_tuning(frame, what=f"the default ({name})")
+    beats = {}
+    for name, frame in pool.items():
+        row = summarise(frame, None, n_boot=n_boot, seed=seed)
+        if row["d_wape"] + 1.96 * row["se_d_wape"] < 0:
+            beats[name] = frame
+    if beats:
+        best, crit = choose_on_tuning(split, beats, lambda f: float(f["crps"].sum()), what="the default")
+        return best, "beats the naive total on tuning (pooled WAPE, 1.96 SE); then sum CRPS", crit
+
+    def calibration_error(frame: pd.DataFrame) -> float:
+        agg = frame["level"] != "bottom"
+        return max(abs(frame["covered"].mean() - 0.9), abs(frame.loc[agg, "covered"].mean() - 0.9))
+
+    best, crit = choose_on_tuning(split, simple, calibration_error, what="the default")
+    return best, ("nothing beats the naive total on tuning origins: best-calibrated simple method "
+                  "(max abs(cov90 - 90%) over bottom and aggregate sums)"), crit
 
 
 def _origin_span(frame: pd.DataFrame) -> str:
