@@ -1,7 +1,8 @@
-"""The acceptance bar of the default variant on the real CBS panel (read by path, never copied):
-rolling origins every 3 months 2019-06..2024-06, horizon 12, next-12-month totals. It must beat seasonal naive
-(both the `baseline` variant and the plain last-12-months total) on sum|F - A| / sum A, F = median of path sums,
-and its P5-P95 band of path sums must cover 85-95% of outcomes."""
+"""The default variant on the real CBS panel (read by path, never copied): rolling origins every 3 months
+2019-06..2024-06, horizon 12, next-12-month totals per series. The default is chosen by the skill protocol on
+tuning origins only (docs/skill_protocol.md); this checks what that choice promises on all origins: a P5-P95 band
+of path sums that covers 85-95% of outcomes, and a point error (median of path sums) no more than 10% above the
+plain last-12-months total. (The earlier claim that the default beats seasonal naive was in-sample: issue 13.)"""
 
 from __future__ import annotations
 
@@ -38,13 +39,11 @@ def weighted_error(forecast, actual) -> float:
 
 
 @pytest.mark.slow
-def test_default_variant_beats_seasonal_naive_and_is_calibrated(cbs_monthly_path):
+def test_default_variant_is_calibrated_and_close_to_the_naive_total(cbs_monthly_path):
     wide = panel(cbs_monthly_path)
     default = backtest(wide, get_variant().name)
-    baseline = backtest(wide, "baseline")
-    error = weighted_error(default.F, default.A)
     assert len(default) == 21 * 14
-    assert error < weighted_error(baseline.F, baseline.A)
-    assert error < weighted_error(default.naive, default.A)
+    error = weighted_error(default.F, default.A)
+    assert error <= 1.10 * weighted_error(default.naive, default.A)
     coverage = ((default.A >= default.lo) & (default.A <= default.hi)).mean()
     assert 0.85 <= coverage <= 0.95

@@ -24,6 +24,7 @@ import pandas as pd
 
 from mpp.skill.panels import ExternalPanels
 
+MIN_TRAIN_ROWS = 50  # below this the global model returns the naive total (recorded as a fallback)
 MIN_LEVEL = 60.0  # training rows need a last-12-month sum of at least this (tiny series are noise)
 
 
@@ -176,6 +177,12 @@ class GlobalModel:
             now = _indicator_features(ctx, now, tuple(use))
             feats += [f"ind_{n}_{f}" for n in use for f in ("r3", "yoy")]
         info["indicators_used"] = use
+        s12 = naive_point(ctx)
+        if len(train) < MIN_TRAIN_ROWS:  # nothing to learn from yet: the naive total, said out loud
+            info["fallback"] += ("; " if info["fallback"] else "") + (
+                f"only {len(train)} training rows known at {ctx.origin}: the naive 12-month total")
+            info["train_rows"] = int(len(train))
+            return s12, info
         weight = np.where(train["source"] == "cbs", self.cbs_weight, 1.0)
         model = lgb.LGBMRegressor(objective="l1", n_estimators=self.n_estimators, learning_rate=self.learning_rate,
                                   num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
@@ -184,7 +191,6 @@ class GlobalModel:
         model.fit(train[feats], train["target"], sample_weight=weight)
         now = now.set_index("key").reindex(ctx.history.columns)
         ratio = model.predict(now[feats])
-        s12 = naive_point(ctx)
         info["train_rows"] = int(len(train))
         info["train_last"] = str(train["period"].max())
         return np.maximum((s12 + 1) * np.exp(ratio) - 1, 0.0), info
