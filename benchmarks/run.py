@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/run.py --panels national --samples 1000   # the national forecast (one row)
 
 Each case runs in a fresh subprocess; its peak memory is the highest sum of resident memory of that process
-and all its worker processes, sampled every 20 ms (psutil), on the real CBS panel (../shared/data/real) and on a synthetic panel of
+and all its worker processes, sampled every 20 ms (psutil), on the real CBS panel (the project's reference_data, ../shared/data) and on a synthetic panel of
 2,000 bottom series (4 streams x 500 nationalities; every series kept, no pooling), and the national forecast
 (`mpp forecast --national`, cut-off 2025-06, every national source). Prints one table.
 """
@@ -20,7 +20,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "data" / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+REAL_PANEL = "real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"  # under the project's reference_data
+
+
+def real_path() -> Path:
+    from mpp.project import Project
+
+    ref = Project.discover(REPO).reference_data
+    if ref is None:
+        raise SystemExit("no reference_data in [tool.mpp] of pyproject.toml and no $MPP_REFERENCE_DATA")
+    return ref / REAL_PANEL
 
 
 def synthetic_panel(n_nationalities: int = 500, seed: int = 1):
@@ -56,7 +65,7 @@ def synthetic_panel(n_nationalities: int = 500, seed: int = 1):
 def real_panel():
     from mpp.data.io import read_realisations
 
-    return read_realisations(REAL)[0]
+    return read_realisations(real_path())[0]
 
 
 class PeakMemory:
@@ -101,10 +110,13 @@ def run_national_case(samples: int) -> dict:
     """The national forecast (mpp forecast --national): every national source read and validated, paths of
     every stream, bands per month, quarter and year."""
     from mpp.national.run import run_national
+    from mpp.project import Project
+    from mpp.spec import load_national_config
 
+    cfg = load_national_config(project=Project.discover(REPO))
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        run = run_national("2025-06", n_samples=samples)
+        run = run_national("2025-06", real_path().parent, cfg, n_samples=samples)
         wall = time.perf_counter() - t0
     return {"variant": "national", "panel": "national", "workers": 1, "series": len(run.forecast.series_ids),
             "samples": samples, "wall_s": round(wall, 1), "peak_mib": round(mem.peak / 2**20), "fallbacks": 0}
@@ -114,9 +126,12 @@ def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
     """Runs inside the subprocess: one full forecast (fit, dependence, reconcile, bands)."""
     if panel == "national":
         return run_national_case(samples)
-    from mpp.forecast import load_forecast_config, run_forecast
+    from mpp.forecast import run_forecast
+    from mpp.project import Project
+    from mpp.spec import load_spec
 
-    config = load_forecast_config()
+    spec = load_spec(Project.discover(REPO))
+    config = spec.forecast
     update = {"n_samples": samples}
     if panel == "synthetic":
         update["pooling"] = config.pooling.model_copy(update={"top_n": 100_000})
@@ -124,7 +139,7 @@ def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
     history = synthetic_panel() if panel == "synthetic" else real_panel()
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        res = run_forecast(history, "2025-06", variant=variant, horizon=18, seed=0, workers=workers, config=config)
+        res = run_forecast(history, "2025-06", variant=spec.variant(variant), horizon=18, seed=0, workers=workers, config=config)
         wall = time.perf_counter() - t0
     return {"variant": variant, "panel": panel, "workers": workers, "series": len(res.series_ids),
             "samples": samples, "wall_s": round(wall, 1),
@@ -150,9 +165,10 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mpp.models.variants import load_variants
+    from mpp.project import Project
+    from mpp.spec import load_variants
 
-    variants = args.variants.split(",") if args.variants else list(load_variants().variants)
+    variants = args.variants.split(",") if args.variants else list(load_variants(project=Project.discover(REPO)).variants)
     rows = []
     for panel in args.panels.split(","):
         for variant in (["national"] if panel == "national" else variants):

@@ -29,10 +29,11 @@ sys.path.insert(0, str(REPO / "src"))
 from mpp.backtest.protocol import choose_on_tuning  # noqa: E402
 from mpp.national.backtest import (SPLIT, backtest_cases, official_comparison, quarter_origins,  # noqa: E402
                                    realised_annual, score, summary_table, tuning_criterion)
-from mpp.national.config import load_national_config  # noqa: E402
 from mpp.national.model import FIRST, NAR, REPEAT, forecast_national  # noqa: E402
 from mpp.national.run import band_table  # noqa: E402
-from mpp.national.sources import default_data_dir, load_observations  # noqa: E402
+from mpp.national.sources import load_observations  # noqa: E402
+from mpp.project import Project  # noqa: E402
+from mpp.spec import load_national_config  # noqa: E402
 
 NAMES = {"first_asylum_request/TOTAL": "first requests", "repeat_asylum_request/TOTAL": "repeat requests",
          "nareizigers/TOTAL": "nareizigers", "TOTAL/TOTAL": "total asylum inflow"}
@@ -86,8 +87,11 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/work/coord/cache/i12"))
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "national_track_record.md")
     args = ap.parse_args()
-    data = args.data or default_data_dir()
-    cfg = load_national_config()
+    project = Project.discover(REPO)
+    if args.data is None and project.reference_data is None:
+        raise SystemExit("no --data and no reference_data in [tool.mpp] / $MPP_REFERENCE_DATA")
+    data = args.data or project.reference_data / "real"
+    cfg = load_national_config(project=project)
     obs = load_observations(cfg, data)
     all_origins = quarter_origins()
     tuning = SPLIT.tuning(all_origins)

@@ -63,7 +63,9 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     settings = ProtocolSettings()
-    res = run_protocol(settings, cache_dir=args.cache, n_boot=args.boot)
+    from mpp.spec import load_variants
+
+    res = run_protocol(settings, cache_dir=args.cache, n_boot=args.boot, catalog=load_variants())
     lags = lag_table(until=settings.split.tuning_end)
     wall = time.perf_counter() - t0
     out = [

@@ -1,15 +1,23 @@
-"""Shared test fixtures. Real public data is read by path from ../shared/data/real (never copied here)."""
+"""Shared test fixtures. Real public data is read by path (never copied here) from the project's reference
+data: `$MPP_REFERENCE_DATA`, else `reference_data` of [tool.mpp] in pyproject.toml (../shared/data beside the
+checkout). In a git worktree elsewhere, run with MPP_REFERENCE_DATA=/path/to/shared/data."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from mpp.project import REFERENCE_ENV, Project
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-REAL = SHARED / "data" / "real"
+REFERENCE = Project.discover(REPO).reference_data or REPO.parent / "shared" / "data"
+SHARED = REFERENCE.parent
+REAL = REFERENCE / "real"
 CBS_MONTHLY_7NAT = REAL / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+# Commands run by the tests (also in subprocesses) find the same reference data.
+os.environ.setdefault(REFERENCE_ENV, str(REFERENCE))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,15 @@ BAND_NAMES: tuple[str, ...] = ("minimum", "median", "medio", "maximum")
 DEFAULT_QUANTILES: dict[str, float] = {"minimum": 0.05, "median": 0.50, "medio": 0.67, "maximum": 0.95}
 
 
+def manifest_quantiles(manifest: Mapping) -> dict[str, float]:
+    """The band quantiles a forecast's manifest records, in band order (a JSON round trip may sort the keys);
+    the defaults when it records none."""
+    q = manifest.get("quantiles")
+    if isinstance(q, Mapping) and set(q) == set(BAND_NAMES):
+        q = {k: q[k] for k in BAND_NAMES}
+    return validate_quantiles(q)
+
+
 def validate_quantiles(quantiles: Mapping[str, float] | None) -> dict[str, float]:
     """The band quantiles, checked: exactly BAND_NAMES in that order, strictly increasing, within (0, 1)."""
     if quantiles is None:
@@ -85,6 +94,25 @@ def monthly_bands(
     return _band_table(paths, series_ids, "period", [str(p) for p in idx], quantiles)
 
 
+def window_sums(paths: np.ndarray, periods: pd.PeriodIndex, months: pd.PeriodIndex,
+                realised: pd.DataFrame | None) -> np.ndarray | None:
+    """Per-path totals over `months` (a year, the next 12 months): the one definition of a sum over a partly
+    realised window. Months in `periods` come from `paths[series, horizon, sample]`, earlier ones from
+    `realised` (monthly period index x series, same column order as the paths), added to every path. Returns
+    `sums[series, sample]`; NaN for a series with a missing realised value; None when a month is neither
+    forecast nor in `realised` (no figure is invented)."""
+    fc = [periods.get_loc(m) for m in months if m in periods]
+    past = [m for m in months if m not in periods]
+    sums = paths[:, fc, :].sum(axis=1) if fc else np.zeros((paths.shape[0], paths.shape[2]))
+    if past:
+        if realised is None or any(m not in realised.index for m in past):
+            return None
+        values = realised.loc[past].to_numpy(dtype=float)  # [month, series]
+        complete = ~np.isnan(values).any(axis=0)
+        sums = sums + np.where(complete, np.nan_to_num(values).sum(axis=0), np.nan)[:, None]
+    return sums
+
+
 def annual_paths(
     paths: np.ndarray,
     series_ids: Sequence[str],
@@ -102,24 +130,18 @@ def annual_paths(
     """
     idx = _monthly_periods(periods)
     paths = _check_paths(paths, series_ids, len(idx))
-    first = idx[0]
+    real = None
+    if realised is not None:
+        real = realised.set_axis(_monthly_index(realised.index), axis=0).reindex(columns=list(series_ids))
     years: list[int] = []
     sums: list[np.ndarray] = []
     for year in sorted(set(idx.year)):
         months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
-        in_horizon = (idx.year == year)
         if months[-1] > idx[-1]:
             continue  # the horizon stops before December
-        before = months[months < first]
-        annual = paths[:, in_horizon, :].sum(axis=1)  # [series, sample]
-        if len(before):
-            if realised is None:
-                continue
-            real = realised.set_axis(_monthly_index(realised.index), axis=0)
-            values = real.reindex(index=before, columns=list(series_ids)).to_numpy(dtype=float)  # [month, series]
-            complete = ~np.isnan(values).any(axis=0)
-            past = np.where(complete, np.nan_to_num(values).sum(axis=0), np.nan)
-            annual = annual + past[:, None]
+        annual = window_sums(paths, idx, months, real)
+        if annual is None:
+            continue
         years.append(int(year))
         sums.append(annual)
     if not years:
@@ -141,3 +163,18 @@ def annual_bands(
     table = _band_table(annual, series_ids, "year", years, quantiles)
     table["year"] = table["year"].astype("int64")
     return table.dropna(subset=list(quantiles)).reset_index(drop=True)
+
+
+def compare_bands(current: pd.DataFrame, previous: pd.DataFrame, keys: Sequence[str] = ("series_id", "year")
+                  ) -> pd.DataFrame:
+    """Two band tables -> one long table: `keys`, scenario, current, previous; only key rows present in both.
+    The one definition of a revision (how a forecast's bands moved since the previous one)."""
+    long = []
+    for df, name in ((current, "current"), (previous, "previous")):
+        m = df[[*keys, *BAND_NAMES]].melt(id_vars=list(keys), value_vars=list(BAND_NAMES), var_name="scenario",
+                                          value_name=name)
+        if "year" in keys:
+            m["year"] = m["year"].astype(int)
+        long.append(m)
+    return long[0].merge(long[1], on=[*keys, "scenario"], how="inner")
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -18,18 +19,20 @@ import pandas as pd
 from mpp import __version__
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """Package version plus git commit (and `-dirty` when the tree has uncommitted changes), when in a checkout."""
-    root = Path(__file__).resolve().parents[2]
+    """Package version plus git commit (and `-dirty` when the tree has uncommitted changes) when this module is a
+    tracked file of a git checkout (an editable install); an installed wheel is its package version."""
+    here = Path(__file__).resolve()
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(here.parent), *args], capture_output=True, text=True, check=True,
+                              timeout=5).stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, check=True, timeout=5,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, check=True, timeout=5,
-        ).stdout.strip()
+        git("ls-files", "--error-unmatch", here.name)  # fails outside a checkout that tracks this very file
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
         return f"{__version__}+g{commit}{'-dirty' if dirty else ''}"
     except (OSError, subprocess.SubprocessError):
         return __version__

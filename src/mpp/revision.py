@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-SCENARIOS = ("minimum", "median", "medio", "maximum")
+from mpp.bands import BAND_NAMES, compare_bands
+from mpp.report.i18n import series_label
+
+SCENARIOS = BAND_NAMES
 LEVELS = ("total", "stream")
 
 
 def _label(series_id: str) -> str:
-    try:
-        from mpp.report.i18n import series_label
-
-        return series_label(series_id)
-    except ImportError:  # reports not installed: the id is still readable
-        return series_id.replace("/TOTAL", "").replace("_", " ")
+    return series_label(series_id)
 
 
 def revision_table(current: pd.DataFrame, previous: pd.DataFrame, levels=LEVELS) -> pd.DataFrame:
@@ -26,16 +24,7 @@ def revision_table(current: pd.DataFrame, previous: pd.DataFrame, levels=LEVELS)
 
     Only series of `levels` and years present in both forecasts; quantity is the readable series name.
     """
-    keep = ["series_id", "year", *SCENARIOS]
-    cur = current.loc[current["level"].isin(levels), keep]
-    prev = previous.loc[previous["level"].isin(levels), keep]
-    long = []
-    for df, name in ((cur, "current"), (prev, "previous")):
-        m = df.melt(id_vars=["series_id", "year"], value_vars=list(SCENARIOS), var_name="scenario",
-                    value_name=name)
-        m["year"] = m["year"].astype(int)
-        long.append(m)
-    out = long[0].merge(long[1], on=["series_id", "year", "scenario"], how="inner")
+    out = compare_bands(current.loc[current["level"].isin(levels)], previous.loc[previous["level"].isin(levels)])
     order = {s: i for i, s in enumerate(SCENARIOS)}
     out = out.assign(_s=out["scenario"].map(order), _t=out["series_id"] != "TOTAL/TOTAL")
     out = out.sort_values(["_t", "series_id", "year", "_s"]).drop(columns=["_s", "_t"])

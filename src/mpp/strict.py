@@ -199,3 +199,9 @@ def inside(root: str | Path, *parts: str) -> Path:
     if target != base and base not in target.parents:
         raise ConfigError(f"{'/'.join(parts)!r} would be written outside {root}: refused")
     return target
+
+
+# ------------------------------------------------------------------------------------------ writing YAML
+def dump_yaml(obj: Any) -> str:
+    """A document as YAML text (keys in the given order), e.g. calibrated assumptions."""
+    return yaml.safe_dump(obj, sort_keys=False, allow_unicode=True, width=110)

@@ -14,6 +14,13 @@ from mpp.backtest.runner import (
     run_backtest,
 )
 from mpp.forecast import run_forecast
+from mpp.spec import load_spec
+
+
+def spec_kw() -> dict:
+    """The run spec's variants and forecast settings (the fast config of the `fast_config` fixture)."""
+    s = load_spec()
+    return {"catalog": s.variants, "config": s.forecast}
 
 
 class Recorder:
@@ -24,7 +31,7 @@ class Recorder:
 
     def __call__(self, history, cutoff, **kw):
         res = run_forecast(history, cutoff, **kw)
-        self.calls.append({"cutoff": str(cutoff), "variant": kw["variant"], "last": history["period"].max(),
+        self.calls.append({"cutoff": str(cutoff), "variant": kw["variant"].name, "last": history["period"].max(),
                            "paths": res.paths.copy()})
         return res
 
@@ -40,13 +47,13 @@ def test_parse_origins():
 def test_no_look_ahead_poisoning_the_future_changes_no_forecast(panel, fast_config, tmp_path):
     origins = [pd.Period("2019-06", freq="M"), pd.Period("2019-12", freq="M")]
     clean, poisoned = Recorder(), Recorder()
-    a = run_backtest(FrameSource(panel), ["drift"], origins, 6, tmp_path / "a", progress=False,
+    a = run_backtest(FrameSource(panel), ["drift"], origins, 6, tmp_path / "a", **spec_kw(), progress=False,
                      forecast_fn=clean)
     # Poison every value after the first origin: if any forecast at 2019-06 saw it, its paths would change.
     bad = panel.copy()
     after = bad["period"] > origins[0]
     bad.loc[after, "value"] = bad.loc[after, "value"] * 100 + 7
-    b = run_backtest(FrameSource(bad), ["drift"], origins[:1], 6, tmp_path / "b", progress=False,
+    b = run_backtest(FrameSource(bad), ["drift"], origins[:1], 6, tmp_path / "b", **spec_kw(), progress=False,
                      forecast_fn=poisoned)
     assert all(c["last"] <= pd.Period(c["cutoff"], freq="M") for c in clean.calls + poisoned.calls)
     first = [c for c in clean.calls if c["cutoff"] == "2019-06"]
@@ -80,9 +87,11 @@ def test_vintage_source_uses_the_vintage_published_at_each_origin(panel, fast_co
     store = FakeStore(panel, revised, pd.Period("2019-12", freq="M"))
     rec = Recorder()
     origins = [pd.Period("2019-06", freq="M"), pd.Period("2019-12", freq="M")]
-    run_backtest(VintageSource(store), ["drift"], origins, 3, tmp_path, progress=False, forecast_fn=rec)
+    run_backtest(VintageSource(store), ["drift"], origins, 3, tmp_path, **spec_kw(), progress=False, forecast_fn=rec)
     assert set(store.asked) == set(origins)
-    direct = run_forecast(panel.loc[panel["period"] <= origins[0]], origins[0], variant="drift", horizon=3)
+    s = load_spec()
+    direct = run_forecast(panel.loc[panel["period"] <= origins[0]], origins[0], variant=s.variant("drift"), horizon=3,
+                          config=s.forecast)
     june = next(c for c in rec.calls if c["cutoff"] == "2019-06" and c["variant"] == "drift")
     assert (june["paths"] == direct.paths).all()  # the first vintage, not the later revision
 
@@ -90,29 +99,52 @@ def test_vintage_source_uses_the_vintage_published_at_each_origin(panel, fast_co
 def test_resume_recomputes_only_missing_parts_and_reproduces_numbers(panel, fast_config, tmp_path):
     origins = parse_origins("2019-03:2019-09:6")
     rec = Recorder()
-    first = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, progress=False,
+    first = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False,
                          forecast_fn=rec)
     assert len(rec.calls) == 4  # 2 origins x (baseline, drift)
     # Simulate an interruption: one finished part lost (and a half-written temporary file left behind).
     part_path(tmp_path, "drift", origins[1]).unlink()
     (part_path(tmp_path, "drift", origins[1]).parent / ".2019-09.parquet.tmp").write_bytes(b"half")
     rec2 = Recorder()
-    again = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, progress=False,
+    again = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False,
                          forecast_fn=rec2)
     assert [(c["cutoff"], c["variant"]) for c in rec2.calls] == [("2019-09", "drift")]
     pd.testing.assert_frame_equal(first, again)
     rec3 = Recorder()
-    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, progress=False, forecast_fn=rec3)
+    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False, forecast_fn=rec3)
     assert rec3.calls == []
 
 
 def test_a_folder_made_with_other_settings_is_refused(panel, fast_config, tmp_path):
     origins = parse_origins("2019-06:2019-06")
-    run_backtest(FrameSource(panel), [], origins, 3, tmp_path, seed=1, progress=False)
+    run_backtest(FrameSource(panel), [], origins, 3, tmp_path, seed=1, **spec_kw(), progress=False)
     with pytest.raises(BacktestError, match="seed"):
-        run_backtest(FrameSource(panel), [], origins, 3, tmp_path, seed=2, progress=False)
+        run_backtest(FrameSource(panel), [], origins, 3, tmp_path, seed=2, **spec_kw(), progress=False)
 
 
 def test_origins_without_any_realised_month_are_refused(panel, fast_config, tmp_path):
     with pytest.raises(BacktestError, match="no realised month"):
-        run_backtest(FrameSource(panel), [], [pd.Period("2020-12", freq="M")], 3, tmp_path, progress=False)
+        run_backtest(FrameSource(panel), [], [pd.Period("2020-12", freq="M")], 3, tmp_path, **spec_kw(), progress=False)
+
+
+def test_a_changed_variant_is_recomputed_and_the_others_reused_and_the_log_says_why(panel, fast_config, tmp_path):
+    origins = parse_origins("2019-03:2019-09:6")
+    first, rec, lines = load_spec(), Recorder(), []
+    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=rec,
+                 catalog=first.variants, config=first.forecast, log=lines.append)
+    assert len(rec.calls) == 4 and all("not computed yet" in x for x in lines)
+    # one parameter of one variant changes: only that variant's parts are recomputed
+    text = (fast_config / "variants.yaml").read_text()
+    (fast_config / "variants.yaml").write_text(text.replace("drift: {family: drift}", "drift: {family: drift, window: 36}"))
+    edited, rec2, lines2 = load_spec(), Recorder(), []
+    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=rec2,
+                 catalog=edited.variants, config=edited.forecast, log=lines2.append)
+    assert sorted((c["cutoff"], c["variant"]) for c in rec2.calls) == [("2019-03", "drift"), ("2019-09", "drift")]
+    assert "backtest baseline: 2 of 2 origin(s) reused (same spec, data and code)" in lines2
+    assert "backtest drift: 2 of 2 origin(s) recomputed (changed: variant spec or forecast settings)" in lines2
+    # a change of the forecast settings recomputes every variant
+    config = edited.forecast.model_copy(update={"n_samples": 150})
+    lines3: list[str] = []
+    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=Recorder(),
+                 catalog=edited.variants, config=config, log=lines3.append)
+    assert all("recomputed (changed: variant spec or forecast settings)" in x for x in lines3) and len(lines3) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +11,13 @@ import pytest
 
 from mpp.data.io import read_realisations
 from mpp.data.loaders import load_panel_csv
-from mpp.forecast import load_forecast_config, read_forecast, run_forecast, write_forecast
+from mpp.forecast import read_forecast, run_forecast, write_forecast
 from mpp.forecast.engine import bottom_table, series_seed
-from mpp.models.variants import load_variants
-
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
+from mpp.spec import load_forecast_config, load_variants
 
 SMALL = load_forecast_config().model_copy(update={"n_samples": 100})
+VARIANTS = load_variants()
+REAL = Path(os.environ["MPP_REFERENCE_DATA"]) / "real"  # set by tests/conftest.py
 BANDS = ["minimum", "median", "medio", "maximum"]
 
 
@@ -73,7 +74,7 @@ def test_cutoff_after_data_is_a_clear_error(cbs):
     from mpp.errors import DataError
 
     with pytest.raises(DataError, match="after the last month"):
-        run_forecast(cbs, "2030-01", variant="baseline", config=SMALL)
+        run_forecast(cbs, "2030-01", variant=VARIANTS.get("baseline"), config=SMALL)
 
 
 def test_forecast_uses_nothing_after_the_cutoff(cbs):
@@ -81,13 +82,13 @@ def test_forecast_uses_nothing_after_the_cutoff(cbs):
     cutoff = pd.Period("2022-06", "M")
     poisoned = cbs.copy()
     poisoned.loc[poisoned["period"] > cutoff, "value"] = 10**6
-    a = run_forecast(cbs, cutoff, variant="baseline", horizon=12, seed=5, config=SMALL)
-    b = run_forecast(poisoned, cutoff, variant="baseline", horizon=12, seed=5, config=SMALL)
+    a = run_forecast(cbs, cutoff, variant=VARIANTS.get("baseline"), horizon=12, seed=5, config=SMALL)
+    b = run_forecast(poisoned, cutoff, variant=VARIANTS.get("baseline"), horizon=12, seed=5, config=SMALL)
     np.testing.assert_array_equal(a.paths, b.paths)
 
 
 def test_written_forecast_reads_back_identically(cbs, tmp_path):
-    res = run_forecast(cbs, "2025-06", variant="baseline", seed=1, config=SMALL)
+    res = run_forecast(cbs, "2025-06", variant=VARIANTS.get("baseline"), seed=1, config=SMALL)
     write_forecast(res, tmp_path)
     back = read_forecast(tmp_path)
     assert back.series_ids == res.series_ids
@@ -98,11 +99,11 @@ def test_written_forecast_reads_back_identically(cbs, tmp_path):
     assert header == {"series_id", "level", "stream", "nationality", "period", *BANDS}
 
 
-@pytest.mark.parametrize("variant", sorted(load_variants().variants))
+@pytest.mark.parametrize("variant", sorted(VARIANTS.variants))
 @pytest.mark.parametrize("cutoff", ["2019-06", "2025-06"])
 @pytest.mark.slow
 def test_every_variant_runs_on_the_real_cbs_panel(cbs, variant, cutoff):
-    res = run_forecast(cbs, cutoff, variant=variant, seed=0, config=SMALL)
+    res = run_forecast(cbs, cutoff, variant=VARIANTS.get(variant), seed=0, config=SMALL)
     assert_coherent(res)
     assert_bands_ordered(res)
     assert res.manifest["variant"] == variant and res.manifest["cutoff"] == cutoff
@@ -133,16 +134,16 @@ def test_every_variant_runs_on_the_wide_real_panels(panel, cutoffs):
     history = _wide_panel(panel)
     # the 6 largest keys plus OTHER keep this test quick; pooling itself is tested in tests/hierarchy
     config = SMALL.model_copy(update={"pooling": SMALL.pooling.model_copy(update={"top_n": 6})})
-    for variant in sorted(load_variants().variants):
+    for variant in sorted(VARIANTS.variants):
         for cutoff in cutoffs:
-            res = run_forecast(history, cutoff, variant=variant, horizon=12, seed=0, config=config)
+            res = run_forecast(history, cutoff, variant=VARIANTS.get(variant), horizon=12, seed=0, config=config)
             assert_coherent(res)
             assert_bands_ordered(res)
 
 
 @pytest.mark.slow
 def test_same_numbers_with_one_two_workers_and_dask(cbs):
-    kwargs = dict(variant="ets", horizon=12, seed=11, config=SMALL)
+    kwargs = dict(variant=VARIANTS.get("ets"), horizon=12, seed=11, config=SMALL)
     one = run_forecast(cbs, "2024-06", workers=1, **kwargs)
     two = run_forecast(cbs, "2024-06", workers=2, **kwargs)
     dask = run_forecast(cbs, "2024-06", workers=2, backend="dask", **kwargs)

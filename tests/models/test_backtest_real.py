@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpp.models import forecast_series, get_variant
+from mpp.models import forecast_series
+from mpp.spec import get_variant
 
 H, N = 12, 300
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpp.models import ForecastArgumentError, VariantSpec, forecast_series, load_variants
+from mpp.models import ForecastArgumentError, VariantSpec, forecast_series
+from mpp.spec import load_variants
 from mpp.models.variants import SIMPLE_FAMILIES
 
 H, N = 8, 20

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from mpp.errors import ConfigError
-from mpp.models import get_variant, load_variants
+from mpp.spec import get_variant, load_variants
 from mpp.models.variants import FAMILIES
 
 REQUIRED = {"baseline", "ets", "sarima", "theta", "prophet", "ensemble", "auto"}
@@ -56,9 +56,16 @@ def test_config_dir_from_environment(tmp_path, monkeypatch):
 
 
 def test_missing_file_and_bad_yaml(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="not found"):
         load_variants(tmp_path / "absent.yaml")
     bad = tmp_path / "variants.yaml"
     bad.write_text("default: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
+        load_variants(bad)
+
+
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path):
+    bad = tmp_path / "variants.yaml"
+    bad.write_text("default: a\nvariants:\n  a: {family: naive}\n  a: {family: drift}\n")
+    with pytest.raises(ConfigError, match=r"variants.yaml:4: duplicate key 'a' \(first given on line 3\)"):
         load_variants(bad)

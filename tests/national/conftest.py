@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mpp.national.config import load_national_config
-from mpp.national.sources import default_data_dir, load_observations
+from mpp.national.sources import load_observations
+from mpp.spec import load_national_config
 
 
 @pytest.fixture(scope="session")
-def national_dir():
-    d = default_data_dir()
+def national_dir(real_dir):
+    d = real_dir
     if not d.is_dir():
         pytest.skip(f"real data not found at {d}")
     return d

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mpp.occupancy.assumptions import Assumptions, parse_assumptions
+from mpp.project import default_config_dir
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "assumptions" / "kernprognose_2025.yaml"
+EXAMPLE = default_config_dir() / "assumptions" / "kernprognose_2025.yaml"
 EXAMPLE_INFLOW = EXAMPLE.with_name("kernprognose_2025_inflow.yaml")
 
 

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from mpp.errors import ConfigError
-from mpp.occupancy.assumptions import load_assumptions, parse_assumptions, resolve
+from mpp.occupancy.assumptions import parse_assumptions, resolve
+from mpp.spec import load_assumptions
 from occupancy_helpers import EXAMPLE, assumptions_dict, example_dict, q
 
 

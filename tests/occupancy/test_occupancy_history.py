@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from mpp.errors import DataError
-from mpp.occupancy.assumptions import load_assumptions
+from mpp.spec import load_assumptions
 from mpp.occupancy.history import (EUROSTAT_MONTHLY, EUROSTAT_PENDING, long_replay_inputs, run_long_replay)
+from mpp.project import default_config_dir
 from test_occupancy_model import assert_identity_exact
 
-ROOT = Path(__file__).resolve().parents[2]
-BASE = ROOT / "config" / "assumptions" / "replay_2015_2020.yaml"
+BASE = default_config_dir() / "assumptions" / "replay_2015_2020.yaml"
 MONTHS = pd.period_range("2017-01", "2018-06", freq="M")
 
 
@@ -118,11 +118,12 @@ def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without
     obs = _obs().assign(url="", notes="")
     obs.to_csv(real / "coa_occupancy_observations.csv", index=False)
     fdir = _forecast_dir(tmp_path / "f")
-    spec = {"real": real, "assumptions": BASE, "start": "2017-01", "end": "2018-06", "fit_until": "2017-06-30"}
-    m = project_from_forecast(fdir, EXAMPLE, tmp_path / "occ", replay=spec)
+    spec = {"real": real, "assumptions": load_assumptions(BASE), "assumptions_file": BASE, "start": "2017-01",
+            "end": "2018-06", "fit_until": "2017-06-30"}
+    m = project_from_forecast(fdir, load_assumptions(EXAMPLE), tmp_path / "occ", replay=spec)
     tr = pd.read_csv(tmp_path / "occ" / "replay_track_record.csv")
     assert list(tr["window"]) == ["start", "check"]
     assert tr["observed"].tolist() == [20000, 21000]
     assert m["replay"]["file"] == "replay_track_record.csv" and "replay_track_record.csv" in m["outputs"]
-    m2 = project_from_forecast(fdir, EXAMPLE, tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"})
+    m2 = project_from_forecast(fdir, load_assumptions(EXAMPLE), tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"})
     assert "not at" in m2["replay"]["note"] and not (tmp_path / "occ2" / "replay_track_record.csv").exists()

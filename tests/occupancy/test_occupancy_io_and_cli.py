@@ -133,22 +133,24 @@ def test_cli_start_mismatch_is_a_user_error(tmp_path):
 def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(tmp_path):
     """`mpp occupancy --json` and the monthly pipeline both go through mpp.occupancy.run.project_from_forecast."""
     import json
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
-    repo = Path(__file__).resolve().parents[2]
-    panel = repo.parent / "shared" / "data" / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+    from occupancy_helpers import EXAMPLE, EXAMPLE_INFLOW
+
+    panel = Path(os.environ["MPP_REFERENCE_DATA"]) / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
     if not panel.exists():
         import pytest
 
         pytest.skip("real data not found")
     cli = [sys.executable, "-c", "from mpp.cli import main; main()"]
     scen, out = tmp_path / "scen", tmp_path / "out"
-    subprocess.run([*cli, "occupancy-scenario", "--spec", str(repo / "config/assumptions/kernprognose_2025_inflow.yaml"),
+    subprocess.run([*cli, "occupancy-scenario", "--spec", str(EXAMPLE_INFLOW),
                     "--panel", str(panel), "--out", str(scen)], check=True, capture_output=True, timeout=300)
     proc = subprocess.run([*cli, "occupancy", "--forecast", str(scen), "--assumptions",
-                           str(repo / "config/assumptions/kernprognose_2025.yaml"), "--out", str(out), "--json"],
+                           str(EXAMPLE), "--out", str(out), "--json"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads(proc.stdout)

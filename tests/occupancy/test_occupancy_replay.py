@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from mpp.errors import DataError
-from mpp.occupancy.assumptions import load_assumptions
 from mpp.occupancy.replay import Knob, calibrate, realised_inflow, run_replay, with_values
+from mpp.spec import load_assumptions
 from occupancy_helpers import EXAMPLE, make_assumptions
 
 REPLAY = EXAMPLE.with_name("replay_2018_2020.yaml")

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from mpp.cli.app import app
 from mpp.errors import ConfigError
 from mpp.occupancy.inputs import read_stream_paths
-from mpp.occupancy.scenario import ScenarioSpec, load_scenario_spec, scenario_inflow, seasonal_profile
+from mpp.occupancy.scenario import ScenarioSpec, scenario_inflow, seasonal_profile
+from mpp.spec import load_scenario_spec
 from occupancy_helpers import EXAMPLE_INFLOW
 
 

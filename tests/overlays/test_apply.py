@@ -11,7 +11,8 @@ import pytest
 
 from mpp.errors import ConfigError
 from mpp.forecast import write_forecast
-from mpp.overlays import apply_overlays, load_overlay, load_overlays, write_overlay_run
+from mpp.overlays import apply_overlays, write_overlay_run
+from mpp.spec import load_overlay, load_overlays
 
 from overlayfixture import make_result
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from mpp.errors import ConfigError
-from mpp.overlays import apply_overlays, load_overlays, read_forecast_dir
+from mpp.overlays import apply_overlays, read_forecast_dir
+from mpp.spec import load_overlays
 from mpp.overlays.apply import summing_structure
 from mpp.provenance import atomic_write_parquet
 

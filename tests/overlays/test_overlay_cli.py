@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from mpp.cli.app import app
+from mpp.project import default_config_dir
 
-OVERLAYS = Path(__file__).resolve().parents[2] / "config" / "overlays"
+OVERLAYS = default_config_dir() / "overlays"
 
 
 @pytest.fixture()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from mpp.errors import ConfigError, DataError
-from mpp.occupancy.assumptions import load_assumptions
-from mpp.overlays import apply_to_assumptions, load_overlays, percentile_of, plausibility
+from mpp.spec import load_assumptions
+from mpp.overlays import apply_to_assumptions, percentile_of, plausibility
+from mpp.spec import load_overlays
+from mpp.project import default_config_dir
 
-ASSUMPTIONS = Path(__file__).resolve().parents[2] / "config" / "assumptions" / "kernprognose_2025.yaml"
+ASSUMPTIONS = default_config_dir() / "assumptions" / "kernprognose_2025.yaml"
 
 
 def test_percentile_counts_ties_half():
@@ -94,7 +95,7 @@ def test_inflow_run_ignores_occupancy_effects(result, overlay_file):
 
 def test_example_overlays_carry_the_published_figures(shared_dir):
     """The budget overlay's numbers are the budget's, as listed in the shared published figures."""
-    root = Path(__file__).resolve().parents[2] / "config" / "overlays"
+    root = default_config_dir() / "overlays"
     budget, pact = load_overlays([root / "budget_2025_inflow.yaml", root / "migration_pact_2026.yaml"])
     pub = pd.read_csv(shared_dir / "data" / "published_budget_and_capacity_figures.csv")
     pub = pub[(pub["vintage"] == "Begroting A&M 2025") & (pub["quantity"] == "total_asylum_inflow")]
@@ -109,9 +110,10 @@ def test_occupancy_projection_with_an_occupancy_overlay(result, overlay_file, tm
     from mpp.occupancy.run import project_from_forecast
 
     write_forecast(result, tmp_path / "fc")
-    base = project_from_forecast(tmp_path / "fc", ASSUMPTIONS, tmp_path / "occ")
+    base = project_from_forecast(tmp_path / "fc", load_assumptions(ASSUMPTIONS), tmp_path / "occ")
     p = overlay_file("grants", "- {quantity: grant_rate, start: 2026-03, change: multiplicative, size: 0.5}")
-    with_ov = project_from_forecast(tmp_path / "fc", ASSUMPTIONS, tmp_path / "occ_ov", overlays=load_overlays([p]))
+    with_ov = project_from_forecast(tmp_path / "fc", load_assumptions(ASSUMPTIONS), tmp_path / "occ_ov", overlays=load_overlays([p]),
+                                    overlay_effects=apply_to_assumptions)
     assert base["overlays"] == [] and with_ov["overlays"][0]["name"] == "grants"
     assert with_ov["overlay_effects"][0]["parameter"] == "procedure.grant_rate"
     b = pd.read_csv(tmp_path / "occ" / "occupancy_bands.csv")

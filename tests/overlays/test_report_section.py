@@ -17,7 +17,8 @@ from runfixture import stub_charts  # noqa: E402
 
 from mpp.forecast import write_forecast  # noqa: E402
 
-from mpp.overlays import apply_overlays, load_overlays, read_forecast_dir, write_overlay_run  # noqa: E402
+from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run  # noqa: E402
+from mpp.spec import load_overlays  # noqa: E402
 from mpp.overlays.run import write_waterfall  # noqa: E402
 from mpp.report import read_run, render_html  # noqa: E402
 from mpp.report.sections import ReportContext, build_sections  # noqa: E402

@@ -6,7 +6,9 @@ import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
-from mpp.overlays import apply_overlays, load_overlays, write_overlay_run
+from mpp.overlays import apply_overlays, write_overlay_run
+
+from mpp.spec import load_overlays
 from mpp.tracking.overlays import log_overlays
 
 

@@ -64,7 +64,7 @@ def test_overlay_stage_and_waterfall_files(overlay_file, tmp_path):
     from overlayfixture import make_result
 
     from mpp.forecast import write_forecast
-    from mpp.overlays import load_overlays
+    from mpp.spec import load_overlays
     from mpp.overlays.run import overlay_stage, write_waterfall
 
     prev, cur = make_result(seed=1), make_result(seed=2)

@@ -18,8 +18,8 @@ from mlflow.tracking import MlflowClient
 
 from mpp.errors import DataError, RunFailed, RunLocked
 from mpp.tracking import registry as reg
-from mpp.tracking.config import Locations
-from pipelines.monthly_reestimation import run_monthly
+from mpp.flows import run_monthly
+from mpp.project import Project
 
 pytestmark = pytest.mark.slow
 BANDS = ["minimum", "median", "medio", "maximum"]
@@ -36,7 +36,7 @@ def _configure(fast_config: Path, prefix: str) -> None:
 
 
 def _client(home: Path) -> MlflowClient:
-    uri = Locations.resolve(home).tracking_uri()
+    uri = Project.discover(home).tracking_uri()
     return MlflowClient(tracking_uri=uri, registry_uri=uri)
 
 
@@ -133,7 +133,7 @@ def test_failure_after_registration_leaves_registry_and_aliases(tracking, fast_c
 
 def test_second_run_is_refused_while_the_lock_is_held(fast_config, tmp_path, cbs_monthly_path):
     home = tmp_path / "home"
-    lock = Locations.resolve(home).lock_file
+    lock = Project.discover(home).lock_file
     lock.parent.mkdir(parents=True)
     with FileLock(str(lock)):
         with pytest.raises(RunLocked):
@@ -225,3 +225,28 @@ def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path
     exp = client.get_experiment_by_name("mpp-monthly").experiment_id
     runs = client.search_runs([exp], filter_string="tags.`mpp.kind` = 'monthly' and tags.cutoff = '2025-06'")
     assert [r.info.status for r in runs] == ["FAILED"]
+
+
+def test_editing_one_variant_recomputes_only_that_variant_and_the_log_says_why(fast_config, tmp_path,
+                                                                               cbs_monthly_path):
+    home = tmp_path / "home"
+    first_log: list[str] = []
+    first = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=first_log.append)
+    assert "backtest baseline: 1 of 1 origin(s) recomputed (not computed yet)" in first_log
+    again_log: list[str] = []
+    again = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=again_log.append)
+    assert again.reused and any("reused from finished MLflow run" in x and "same data hash" in x for x in again_log)
+
+    text = (fast_config / "variants.yaml").read_text()
+    (fast_config / "variants.yaml").write_text(text.replace("drift: {family: drift}", "drift: {family: drift, window: 60}"))
+    log: list[str] = []
+    edited = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=log.append)
+    assert not edited.reused
+    assert any(x.startswith("cut-off 2025-06: no finished run with data hash") for x in log)
+    # the gating backtest: baseline's part reused, drift's recomputed, and why
+    assert "backtest baseline: 1 of 1 origin(s) reused (same spec, data and code)" in log
+    assert "backtest drift: 1 of 1 origin(s) recomputed (changed: variant spec or forecast settings)" in log
+    # the registry: baseline's version (same run key) reused, a new version for drift only
+    assert not edited.outcomes["baseline"].new_version
+    assert edited.outcomes["baseline"].version == first.outcomes["baseline"].version
+    assert edited.outcomes["drift"].new_version and edited.outcomes["drift"].version != first.outcomes["drift"].version

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from conftest import PIPELINE_YAML
-from pipelines.monthly_reestimation import run_monthly
-
-ROOT = Path(__file__).resolve().parents[2]
+from mpp.flows import run_monthly
+from mpp.project import default_config_dir
 
 
 @pytest.mark.slow
@@ -24,7 +23,7 @@ def test_monthly_run_writes_the_reception_chain_and_the_track_record_note(make_f
     d = make_fast_config(horizon=18, n_samples=60, extra={"pipeline.yaml": yaml})
     (d / "assumptions").mkdir()
     for f in ("kernprognose_2025.yaml", "replay_2015_2020.yaml"):
-        shutil.copy(ROOT / "config" / "assumptions" / f, d / "assumptions" / f)
+        shutil.copy(default_config_dir() / "assumptions" / f, d / "assumptions" / f)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     res = run_monthly(home=tmp_path / "home", echo=lambda s: None)
     occ = res.outcomes[res.candidate].out_dir / "occupancy"

@@ -21,12 +21,13 @@ from mpp.report.i18n import SCENARIOS
 @pytest.fixture(scope="module")
 def real_runs(cbs_monthly_path, tmp_path_factory):
     from mpp.data.io import read_realisations
-    from mpp.forecast import load_forecast_config, run_forecast, write_forecast
+    from mpp.forecast import run_forecast, write_forecast
+    from mpp.spec import load_forecast_config, load_variants
 
     history = read_realisations(cbs_monthly_path)[0]
     config = load_forecast_config().model_copy(update={"n_samples": 100})
     out = tmp_path_factory.mktemp("real")
-    return {v: write_forecast(run_forecast(history, "2025-06", variant=v, seed=0, config=config, workers=1),
+    return {v: write_forecast(run_forecast(history, "2025-06", variant=load_variants().get(v), seed=0, config=config, workers=1),
                               out / v) for v in ("anchored", "baseline")}
 
 

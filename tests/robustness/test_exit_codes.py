@@ -84,7 +84,7 @@ def _offline(monkeypatch, home):
 
 
 def _stage_failed(monkeypatch, home):
-    import pipelines.monthly_reestimation as pipeline
+    import mpp.flows as pipeline
 
     def broken(*a, **k):
         raise RuntimeError("a stage broke")

@@ -11,6 +11,7 @@ import mpp.skill.run as run_mod
 from mpp.backtest.protocol import OriginSplit
 from mpp.skill.panels import ExternalPanels
 from mpp.skill.run import ProtocolSettings, run_protocol
+from mpp.spec import load_variants
 
 
 def _wide(seed=0) -> pd.DataFrame:
@@ -38,7 +39,8 @@ def test_runner_makes_every_choice_on_tuning_origins_only(monkeypatch, tmp_path)
     settings = ProtocolSettings(first_origin="2017-06", first_scored="2018-06", last_origin="2020-06", step=6,
                                 n_samples=60, registry_samples=40,
                                 split=OriginSplit(tuning_end="2019-06", locked_start="2019-12"))
-    res = run_protocol(settings, cache_dir=tmp_path, wide=_wide(), panels=empty, progress=False, n_boot=20)
+    res = run_protocol(settings, cache_dir=tmp_path, wide=_wide(), panels=empty, progress=False, n_boot=20,
+                       catalog=load_variants())
     assert seen and max(pd.Period(o, freq="M") for o in seen) <= pd.Period("2019-06", freq="M")
     assert set(res.table["origins_role"]) == {"tuning", "locked"}
     locked = res.table.loc[res.table["origins_role"] == "locked"]

@@ -7,7 +7,8 @@ import pytest
 
 from mpp.errors import ConfigError
 from mpp.revision import revision_markdown, revision_sentences, revision_table
-from mpp.tracking import decide, load_pipeline_config, run_key
+from mpp.spec import load_pipeline_config
+from mpp.tracking import decide, run_key
 
 METRIC = "stream_nationality.crps_scaled"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mpp.bands import window_sums
 from mpp.backtest.scores import (
     BAND_QUANTILES,
     coverage,
@@ -33,23 +34,6 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     "maximum", "crps", "crps_scaled", "pinball_minimum", "pinball_median", "pinball_medio", "pinball_maximum", "abs_error",
     "ase", "sse", "smape", "covered", "exceed_medio", "exceed_median", "width", "snaive",
 )
-
-
-def window_sums(paths: np.ndarray, periods: pd.PeriodIndex, months: pd.PeriodIndex,
-                realised: pd.DataFrame) -> np.ndarray | None:
-    """Per-path totals over `months`: realised months (<= cut-off) from `realised`, later ones from `paths`.
-
-    `paths[series, horizon, sample]` over `periods`; `realised` is period x series (same column order as the
-    paths' series). Returns `sums[series, sample]`, or None when a month is neither realised nor forecast.
-    """
-    fc = [periods.get_loc(m) for m in months if m in periods]
-    past = [m for m in months if m not in periods]
-    if any(m not in realised.index for m in past):
-        return None
-    sums = paths[:, fc, :].sum(axis=1) if fc else np.zeros((paths.shape[0], paths.shape[2]))
-    if past:
-        sums = sums + realised.loc[past].to_numpy(dtype=float).sum(axis=0)[:, None]
-    return sums
 
 
 def _score_block(samples: np.ndarray, actual: np.ndarray, probs: dict[str, float],

@@ -3,12 +3,12 @@ scored against the realised figure of the quantity it forecast. Pure: tables in,
 
 Honesty rules (see docs/backtest.md):
 - The official MPP forecasts *total asylum inflow* (first + repeat requests + nareizigers + resettlement),
-  nationally. Our real monthly panel holds 7 nationalities' first requests and nareizigers only (27-82% of the
-  national first requests), so we never compare our panel forecast with the official national number directly.
+  nationally. A panel that covers only some nationalities or streams is never compared with the official
+  national number directly.
   Both are scored on their OWN realised quantity and compared by relative error and band coverage.
 - One national figure of ours is shown, clearly marked as resting on an assumption: national first requests =
-  our 7-nationality first-request forecast divided by the share those nationalities had of national first
-  requests in the four quarters before the cut-off (CBS quarterly national series). The share is held fixed,
+  the panel's first-request forecast divided by the share the panel had of national first requests in the four
+  quarters before the cut-off (a quarterly national series). The share is held fixed,
   so this band is too narrow by the share's own uncertainty.
 - Realised national totals come from files that name their source; approximate ones keep `approx = yes`.
 """
@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SCENARIOS = ("minimum", "median", "medio", "maximum")
+from mpp.bands import BAND_NAMES
+
+SCENARIOS = BAND_NAMES
 
 
 def official_scenarios(published: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +71,7 @@ def ours_at_cutoff(year_rows: pd.DataFrame, variant: str, cutoff: str, quantitie
     """Our annual bands at one cut-off in the peer table's shape.
 
     `year_rows`: detail rows (target == 'year') of the forecast made at `cutoff`; `quantities` maps a
-    series id to the name of the quantity it is (e.g. 'TOTAL/TOTAL' -> 'panel_7nat_first_and_nareizigers').
+    series id to the name of the quantity it is (e.g. 'TOTAL/TOTAL' -> 'panel_first_requests_and_nareizigers').
     The realised value is the panel's own realised figure.
     """
     y = year_rows.loc[(year_rows["variant"] == variant) & (year_rows["origin"] == cutoff)
@@ -79,7 +81,7 @@ def ours_at_cutoff(year_rows: pd.DataFrame, variant: str, cutoff: str, quantitie
         "quantity": y["series_id"].map(quantities), "target_year": y["period"].astype(int),
         **{s: y[s].to_numpy() for s in SCENARIOS},
         "realised": y["actual"].to_numpy(), "approx": "no",
-        "realised_source": "the same monthly panel, summed (CBS 83102NED, 7 nationalities)",
+        "realised_source": "the same monthly panel, summed",
     })
     return out.reset_index(drop=True)
 

@@ -14,7 +14,6 @@ from mpp.backtest import official
 from mpp.backtest.plots import annual_error_by_origin_year, coverage_by_level, error_by_horizon
 from mpp.backtest.report import summary_html, summary_markdown
 from mpp.backtest.runner import (
-    BacktestError,
     DataSource,
     FrameSource,
     VintageSource,
@@ -23,12 +22,13 @@ from mpp.backtest.runner import (
     with_baseline,
 )
 from mpp.backtest.summary import annual_errors, headline, ranking, scores_table, summary_metrics
+from mpp.forecast.config import ForecastConfig
+from mpp.models.variants import VariantsConfig
 from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, atomic_write_text, code_version
 
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-PANEL_QUANTITIES = {  # series of our panel -> the quantity name used in the peer table
-    "TOTAL/TOTAL": "panel_7nat_first_requests_and_nareizigers",
-    "first_asylum_request/TOTAL": "panel_7nat_first_asylum_request",
+PANEL_QUANTITIES = {  # series of the input panel -> the quantity name used in the peer table
+    "TOTAL/TOTAL": "panel_first_requests_and_nareizigers",
+    "first_asylum_request/TOTAL": "panel_first_asylum_request",
 }
 
 
@@ -107,7 +107,8 @@ def _national_quarterly(shared_data: Path) -> pd.Series | None:
 
 
 def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data: Path, seed: int,
-                    workers: int, progress: bool) -> pd.DataFrame | None:
+                    workers: int, progress: bool, catalog: VariantsConfig,
+                    config: ForecastConfig) -> pd.DataFrame | None:
     """Official scenarios beside ours made at the same data cut-off (forecasting to December of next year)."""
     pub_file = shared_data / "mpp_published.csv"
     if not pub_file.exists():
@@ -123,7 +124,7 @@ def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data
     for c in cutoffs:
         horizon = 12 - c.month + 12  # to December of the year after the cut-off, as the MPP publishes
         detail = run_backtest(source, [variant], [c], horizon, out_dir / "peer" / f"h{horizon}", seed=seed,
-                              workers=workers, progress=progress)
+                              workers=workers, progress=progress, catalog=catalog, config=config)
         years = detail.loc[detail["target"] == "year"]
         rows = official.ours_at_cutoff(years, variant, str(c), PANEL_QUANTITIES)
         ours.append(rows)
@@ -138,23 +139,27 @@ def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data
             if share == share and not first_rows.empty:
                 ours.append(official.scaled_national(
                     first_rows, share, "first_asylum_request", realised,
-                    "7-nationality share of national first requests in the 4 quarters to the cut-off, CBS"))
+                    "the panel's share of national first requests in the 4 quarters to the cut-off"))
     return official.peer_table(published, realised, ours)
 
 
 def run_backtest_pipeline(data: str | Path | DataSource, variants: list[str], origins: list[pd.Period],
                           horizon: int, out_dir: str | Path, seed: int = 0, workers: int = 1,
                           backend: str = "processes", progress: bool = True, default_variant: str | None = None,
-                          shared_data: Path | None = SHARED_DATA, n_boot: int = 1000) -> BacktestOutputs:
-    """Run or resume the backtest and write every output of DIR (see docs/backtest.md)."""
+                          shared_data: Path | None = None, n_boot: int = 1000, *, catalog: VariantsConfig,
+                          config: ForecastConfig, log=None) -> BacktestOutputs:
+    """Run or resume the backtest and write every output of DIR (see docs/backtest.md).
+
+    `catalog` and `config` come from the run spec; `shared_data` is the folder with the official forecasts and
+    realised national figures for the peer comparison (None: no peer comparison)."""
     out = Path(out_dir)
     source = data if not isinstance(data, (str, Path)) else open_source(data)
     variants = with_baseline(variants)
-    default_variant = default_variant or _default_variant(variants)
+    default_variant = default_variant or catalog.default
     t0 = time.perf_counter()
     detail = run_backtest(source, variants, origins, horizon, out, seed=seed, workers=workers, backend=backend,
-                          progress=progress)
-    peer = (peer_comparison(source, default_variant, out, shared_data, seed, workers, progress)
+                          progress=progress, catalog=catalog, config=config, log=log)
+    peer = (peer_comparison(source, default_variant, out, shared_data, seed, workers, progress, catalog, config)
             if shared_data is not None else None)
     wall = time.perf_counter() - t0
 
@@ -182,15 +187,6 @@ def run_backtest_pipeline(data: str | Path | DataSource, variants: list[str], or
     return BacktestOutputs(out, detail, scores, rank, heads, peer, metrics, wall, files)
 
 
-def _default_variant(variants: list[str]) -> str:
-    try:
-        from mpp.models.variants import load_variants
-
-        return load_variants().default
-    except Exception:  # no variants file: the first variant asked for that is not the baseline
-        return next((v for v in variants if v != "baseline"), "baseline")
-
-
 def _notes(heads: pd.DataFrame, default_variant: str) -> list[str]:
     notes = []
     h = heads.loc[(heads["variant"] == default_variant) & (heads["level"] == "stream_nationality")]
@@ -199,8 +195,8 @@ def _notes(heads: pd.DataFrame, default_variant: str) -> list[str]:
         notes.append(f"default variant {default_variant}: next-12 wape {r['wape_next12']:.3f} "
                      f"({'beats' if r['beats_baseline_wape'] else 'does NOT beat'} seasonal naive), 90% band "
                      f"coverage {r['coverage90_next12']:.1%} ({'within' if r['coverage_ok'] else 'OUTSIDE'} 85-95%)")
-    notes.append("Our real panel covers 7 nationalities (27-82% of national first requests); national figures "
-                 "of ours in the peer table rest on the stated coverage-share assumption.")
+    notes.append("National figures of ours in the peer table scale the panel's forecast by its share of national "
+                 "first requests before each cut-off (an assumption: the share stays as it was).")
     return notes
 
 

@@ -4,10 +4,16 @@ Each finished (origin, variant) is written atomically to `DIR/parts/<variant>/<o
 detail rows) with a sidecar `.json` (what the forecast used, how long it took); a rerun skips parts that
 exist, so an interrupted backtest continues where it stopped. Seeds per series come from the run seed, so
 the same seed gives the same numbers whatever the number of workers.
+
+A part is reused only when its key matches: the variant's spec, the forecast settings, horizon and seed, the hash
+of the data known at the origin and of the data scored against, and the code version. Otherwise it is
+recomputed, and the log says which of these changed (`mpp.backtest` logger, or the `log` callable).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -20,9 +26,13 @@ import pandas as pd
 from mpp.backtest.evaluate import score_forecast
 from mpp.backtest.realised import realisations_by_series
 from mpp.errors import MppError
+from mpp.forecast.config import ForecastConfig
+from mpp.models.variants import VariantsConfig, VariantSpec
+from mpp.provenance import atomic_write_json, atomic_write_parquet, code_version, hash_frame, hash_json
 from mpp.strict import parse_month
-from mpp.provenance import atomic_write_json, atomic_write_parquet, hash_frame
 
+logger = logging.getLogger("mpp.backtest")
+VALUE_COLS = ["period", "stream", "nationality", "value"]
 BASELINE = "baseline"  # seasonal naive, always scored as the reference
 _ORIGINS = re.compile(r"^(\d{4}-\d{2}):(\d{4}-\d{2})(?::(\d+))?$")
 
@@ -94,6 +104,9 @@ class VintageSource:
 class PartTask:
     origin: pd.Period
     variant: str
+    spec: VariantSpec
+    config: ForecastConfig
+    key: dict[str, str]  # what the part depends on (see part_key)
     horizon: int
     seed: int
     history: pd.DataFrame  # canonical rows known at the origin, none after it
@@ -109,12 +122,12 @@ def part_path(out_dir: Path, variant: str, origin: pd.Period) -> Path:
 
 def run_part(task: PartTask) -> dict:
     """Forecast at one origin with one variant, score it, write the part atomically. Returns its metadata."""
-    fn = task.forecast_fn
-    if fn is None:
-        from mpp.forecast import run_forecast as fn
+    from mpp.forecast import run_forecast
+
+    fn = task.forecast_fn or run_forecast
     t0 = time.perf_counter()
-    res = fn(task.history, task.origin, variant=task.variant, horizon=task.horizon, seed=task.seed,
-             workers=1, progress=False, **task.forecast_kwargs)
+    res = fn(task.history, task.origin, variant=task.spec, horizon=task.horizon, seed=task.seed,
+             workers=1, progress=False, config=task.config, **task.forecast_kwargs)
     seconds = time.perf_counter() - t0
     actual = realisations_by_series(task.realised, list(res.series_ids))
     after = actual.loc[actual.index > task.origin]
@@ -128,15 +141,40 @@ def run_part(task: PartTask) -> dict:
         "n_series": len(res.series_ids), "n_samples": int(res.paths.shape[2]),
         "fallbacks": len(res.manifest.get("fallbacks", {}) or {}),
         **{k: res.manifest.get(k) for k in ("data_hash", "data_vintage", "code_version", "config_hash")},
+        "key": task.key,
     }
     atomic_write_json(path.with_suffix(".json"), meta)
     atomic_write_parquet(path, detail)  # last: its existence marks the part finished
     return meta
 
 
+def part_key(spec: VariantSpec, config: ForecastConfig, horizon: int, seed: int, known: pd.DataFrame,
+             realised_hash: str, code: str) -> dict[str, str]:
+    """What one (origin, variant) part depends on, each part hashed separately so a change can be named."""
+    return {"spec": hash_json({"variant": spec.model_dump(mode="json"), "forecast": config.model_dump(mode="json"),
+                               "horizon": int(horizon), "seed": int(seed)}),
+            "data": hash_frame(known[VALUE_COLS]), "realised": realised_hash, "code": code}
+
+
+KEY_MEANING = {"spec": "variant spec or forecast settings", "data": "data known at the origin",
+               "realised": "data scored against", "code": "code version"}
+
+
+def reuse_reason(part: Path, key: dict[str, str]) -> str | None:
+    """None when the finished part at `part` was made with `key`; else why it must be recomputed."""
+    if not part.exists():
+        return "not computed yet"
+    meta = part.with_suffix(".json")
+    try:
+        old = json.loads(meta.read_text()).get("key") or {}
+    except (OSError, ValueError):
+        return "its metadata is missing or unreadable"
+    changed = [KEY_MEANING[k] for k in key if old.get(k) != key[k]]
+    return f"changed: {', '.join(changed)}" if changed else None
+
+
 def _check_settings(out_dir: Path, settings: dict) -> None:
     """A results folder belongs to one (horizon, seed, data); reusing it with others would mix numbers."""
-    import json
 
     f = out_dir / "backtest.json"
     if f.exists():
@@ -153,11 +191,14 @@ def _check_settings(out_dir: Path, settings: dict) -> None:
 def run_backtest(source: DataSource, variants: Sequence[str], origins: Sequence[pd.Period], horizon: int,
                  out_dir: str | Path, seed: int = 0, workers: int = 1, backend: str = "processes",
                  progress: bool = True, forecast_fn: Callable[..., Any] | None = None,
-                 forecast_kwargs: dict | None = None) -> pd.DataFrame:
+                 forecast_kwargs: dict | None = None, *, catalog: VariantsConfig, config: ForecastConfig,
+                 log: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Run (or resume) the backtest; returns the detail scores of every requested (origin, variant).
 
-    Parts already in `out_dir/parts/` are read, not recomputed. Tasks run in parallel across origins with
-    the forecast engine's own task map (`workers`, `backend`), each forecast itself single-process.
+    `catalog` names the variants' specs and `config` the forecast settings (both from the run spec). Parts in
+    `out_dir/parts/` with a matching key are read, not recomputed; `log` (default: the `mpp.backtest` logger)
+    gets one line per variant saying what was reused and what was recomputed, and why. Tasks run in parallel
+    across origins with the forecast engine's own task map (`workers`, `backend`), each forecast single-process.
     """
     from mpp.forecast.parallel import map_tasks
 
@@ -170,14 +211,29 @@ def run_backtest(source: DataSource, variants: Sequence[str], origins: Sequence[
     if bad:
         raise BacktestError(f"origins {', '.join(bad)} leave no realised month to score (data end {last})")
     variants = with_baseline(variants)
-    settings = {"horizon": int(horizon), "seed": int(seed), "data": source.name,
-                "data_hash": hash_frame(latest[["period", "stream", "nationality", "value"]])}
+    realised_hash = hash_frame(latest[VALUE_COLS])
+    settings = {"horizon": int(horizon), "seed": int(seed), "data": source.name, "data_hash": realised_hash}
     out_dir.mkdir(parents=True, exist_ok=True)
     _check_settings(out_dir, settings)
 
-    todo = [PartTask(o, v, int(horizon), int(seed), source.known_at(o), latest, out_dir, forecast_fn,
-                     dict(forecast_kwargs or {}))
-            for o in origins for v in variants if not part_path(out_dir, v, o).exists()]
+    log = log or logger.info
+    specs = {v: catalog.get(v) for v in variants}  # ConfigError for an unknown name
+    code = code_version()
+    known = {o: source.known_at(o) for o in origins}
+    todo = []
+    for v in variants:
+        reasons: dict[str, list[str]] = {}
+        for o in origins:
+            key = part_key(specs[v], config, horizon, seed, known[o], realised_hash, code)
+            why = reuse_reason(part_path(out_dir, v, o), key)
+            if why is None:
+                reasons.setdefault("reused (same spec, data and code)", []).append(str(o))
+                continue
+            reasons.setdefault(f"recomputed ({why})", []).append(str(o))
+            todo.append(PartTask(o, v, specs[v], config, key, int(horizon), int(seed), known[o], latest, out_dir,
+                                 forecast_fn, dict(forecast_kwargs or {})))
+        for what, which in reasons.items():
+            log(f"backtest {v}: {len(which)} of {len(origins)} origin(s) {what}")
     if todo:
         map_tasks(run_part, todo, workers=workers, backend=backend, progress=progress,
                   description=f"backtest ({len(todo)} of {len(origins) * len(variants)} to run)")
@@ -197,12 +253,11 @@ def read_parts(out_dir: str | Path, variants: Sequence[str], origins: Sequence[p
 
 def read_part_meta(out_dir: str | Path) -> pd.DataFrame:
     """Metadata of every finished part (seconds per forecast, fallbacks, data hash)."""
-    import json
 
     rows = [json.loads(p.read_text()) for p in sorted((Path(out_dir) / "parts").glob("*/*.json"))]
     return pd.DataFrame(rows)
 
 
 __all__ = ["BASELINE", "BacktestError", "DataSource", "FrameSource", "PartTask", "VintageSource",
-           "parse_origins", "part_path", "read_part_meta", "read_parts", "run_backtest", "run_part",
-           "with_baseline"]
+           "parse_origins", "part_key", "part_path", "read_part_meta", "read_parts", "reuse_reason", "run_backtest",
+           "run_part", "with_baseline"]

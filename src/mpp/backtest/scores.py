@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Probability levels of the four scenario bands: minimum ~P5, median P50, medio = 33% chance of being
-#: exceeded (P67), maximum ~P95. Shared with the band tables of the forecast engine.
-BAND_QUANTILES: dict[str, float] = {"minimum": 0.05, "median": 0.50, "medio": 0.67, "maximum": 0.95}
+from mpp.bands import DEFAULT_QUANTILES as BAND_QUANTILES  # the one definition of the four scenario bands
 
 
 def crps_samples(paths: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -25,26 +25,22 @@ def backtest_command(
     seed: int = typer.Option(0, "--seed", help="Random seed: same data, settings and seed give the same numbers."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel processes across origins."),
     backend: str = typer.Option("processes", "--backend", help="processes or dask."),
-    no_peer: bool = typer.Option(False, "--no-peer", help="Skip the comparison with official MPP forecasts."),
+    no_peer: bool = typer.Option(False, "--no-peer", help="Skip the comparison with official MPP forecasts "
+                                 "(made only when the project names its reference_data folder)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     track: bool = typer.Option(True, "--track/--no-track", help="Log to MLflow: a parent run, a child per variant."),
-    home: Path = typer.Option(None, "--home", help="Folder holding mlruns/ (default: $MPP_HOME or the repository)."),
+    home: Path = typer.Option(None, "--home", help="Project folder (default: $MPP_HOME or the project around the "
+                              "working directory)."),
     as_json: bool = typer.Option(False, "--json", help="Print the headline and summary metrics as JSON."),
 ) -> None:
     """Refit every variant at every origin on data known then, score the forecasts, write tables and plots."""
-    from mpp.backtest.pipeline import SHARED_DATA, run_backtest_pipeline
     from mpp.backtest.runner import parse_origins
+    from mpp.flows import backtest
 
     names = [v.strip() for v in variants.split(",") if v.strip()]
-    res = run_backtest_pipeline(data, names, parse_origins(origins), horizon, out, seed=seed, workers=workers,
-                                backend=backend, progress=not (quiet or as_json),
-                                shared_data=None if no_peer else SHARED_DATA)
-    run_id = None
-    if track:
-        from mpp.tracking.backtest_log import log_backtest
-
-        run_id = log_backtest(res, {"data": str(data), "variants": ",".join(names), "origins": origins,
-                                    "horizon": horizon, "seed": seed}, home=home)
+    res, run_id = backtest(data, names, parse_origins(origins), horizon, out, seed=seed, workers=workers,
+                           backend=backend, progress=not (quiet or as_json), peer=not no_peer, track=track,
+                           home=home)
     if as_json:
         print(json.dumps({"out_dir": str(out), "wall_seconds": res.wall_seconds, "mlflow_run_id": run_id,
                           "headline": res.headline.to_dict(orient="records"), "metrics": res.metrics},

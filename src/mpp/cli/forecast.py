@@ -21,7 +21,7 @@ def forecast_command(
     data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "
                               "(with --national: the folder of the national source files, e.g. ../shared/data/real)."),
     cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
-    variant: str = typer.Option(None, "--variant", help="Model variant from config/variants.yaml (default: its default)."),
+    variant: str = typer.Option(None, "--variant", help="Model variant from the project's variants.yaml (default: its default)."),
     horizon: int = typer.Option(None, "--horizon", min=1, help="Months ahead (default: to December of next year + 1)."),
     out: Path = typer.Option(..., "--out", help="Output folder."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same numbers."),
@@ -50,25 +50,11 @@ def forecast_command(
             if not (quiet or as_json):
                 print_overlay_run(console, run, out / "overlays")
         return
-    from mpp.data.io import read_realisations
-    from mpp.forecast import load_forecast_config, run_forecast, write_forecast
+    from mpp.flows import forecast_to_dir
 
-    overlays = _load_overlays(overlay)
-    history, vintage = read_realisations(data)
-    config = load_forecast_config()
-    if samples:
-        config = config.model_copy(update={"n_samples": samples})
-    result = run_forecast(history, cutoff or history["period"].max(), variant=variant, horizon=horizon, seed=seed,
-                          workers=workers, backend=backend, scheduler=scheduler, config=config,
-                          progress=not (quiet or as_json), data_vintage=vintage)
-    run = None
-    if overlays:  # applied before anything is written: a refused overlay leaves no half-written output
-        from mpp.overlays import apply_overlays, write_overlay_run
-
-        run = apply_overlays(result, overlays, seed=seed)
-    write_forecast(result, out)
-    if run is not None:
-        write_overlay_run(run, out)
+    result, run = forecast_to_dir(data, out, cutoff=cutoff, variant=variant, horizon=horizon, seed=seed,
+                                  workers=workers, backend=backend, scheduler=scheduler, n_samples=samples,
+                                  progress=not (quiet or as_json), overlays=_load_overlays(overlay))
     if as_json:
         print(json.dumps(result.manifest if run is None else {**result.manifest, "overlays": run.total.manifest[
             "overlays"], "overlay_notes": run.notes}, indent=2, default=str))
@@ -87,6 +73,6 @@ def forecast_command(
 def _load_overlays(paths):
     if not paths:
         return []
-    from mpp.overlays import load_overlays
+    from mpp.spec import load_overlays
 
     return load_overlays(paths)

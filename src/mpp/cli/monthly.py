@@ -15,7 +15,8 @@ from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
 
-HOME_HELP = "Folder holding mlruns/, data/store/ and out/ (default: $MPP_HOME or the repository)."
+HOME_HELP = ("Project folder holding config/, mlruns/, data/store/ and out/ (default: $MPP_HOME, else the project "
+             "around the working directory (mpp.toml or [tool.mpp]), else the working directory).")
 
 
 @app.command(
@@ -31,7 +32,7 @@ def monthly_command(
     vintage: str = typer.Option(None, "--vintage", callback=past_month_option,
                                 help="Publication month of this data, YYYY-MM (default: cut-off + 1)."),
     home: Path = typer.Option(None, "--home", "--mlruns-home", help=HOME_HELP),
-    config: Path = typer.Option(None, "--config", help="Pipeline configuration (default config/pipeline.yaml)."),
+    config: Path = typer.Option(None, "--config", help="Pipeline configuration (default: the project's pipeline.yaml)."),
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
@@ -41,7 +42,7 @@ def monthly_command(
 ) -> None:
     """Monthly re-estimation: ingest, validate, forecast every variant, occupancy, backtest gating, MLflow
     tracking and registry, revision report; ends with the annual bands and the champion decision."""
-    from pipelines.monthly_reestimation import run_monthly
+    from mpp.flows import run_monthly
 
     silent = quiet or as_json
     res = run_monthly(data=data, cutoff=cutoff, vintage=vintage, home=home, config=config, n_samples=samples,
@@ -101,6 +102,19 @@ def monthly_summary(res) -> dict:
     }
 
 
+@app.command("init", epilog="Example: mpp init myproject && cd myproject && mpp monthly")
+def init_command(
+    folder: Path = typer.Argument(..., help="Folder to make a project (created when missing)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite configuration files that exist."),
+) -> None:
+    """Scaffold a project: mpp.toml, config/ (copies of the packaged defaults), data/, mlruns/, models/."""
+    from mpp.project import init_project
+
+    written = init_project(folder, force=force)
+    console.print(f"project {folder.resolve()}: {len(written)} file(s) written; run mpp commands inside it",
+                  highlight=False)
+
+
 @app.command("compare", epilog="Example (after `mpp monthly` on the bundled sample): mpp compare --cutoff 2025-06 "
              "--variants anchored,baseline --lang nl   (writes out/2025-06/compare_nl.html)")
 def compare_command(
@@ -119,18 +133,18 @@ def compare_command(
     from mpp.report.compare import VariantRun, compare_data, render_compare
     from mpp.report.i18n import check_lang
     from mpp.tracking.compare import compare_runs
-    from mpp.tracking.config import Locations, load_pipeline_config
+    from mpp.project import Project
+    from mpp.spec import load_spec
 
     check_lang(lang)
-    loc = Locations.resolve(home)
+    loc = Project.discover(home)
+    spec = load_spec(loc)
     names = [v.strip() for v in variants.split(",") if v.strip()]
     if not names:
         raise MppError("--variants: give at least one variant name")
-    cfg = load_pipeline_config()[0]
+    cfg = spec.pipeline
     if champion is None:
-        from mpp.models.variants import load_variants
-
-        published = cfg.candidate or load_variants().default
+        published = spec.candidate
         champion = published if published in names else names[0]
     elif champion not in names:
         names.insert(0, champion)
@@ -170,9 +184,9 @@ def ui_command(
     import subprocess
     import sys
 
-    from mpp.tracking.config import Locations
+    from mpp.project import Project
 
-    loc = Locations.resolve(home)
+    loc = Project.discover(home)
     uri = loc.tracking_uri()
     if not uri.startswith("sqlite:"):
         raise MppError(f"MLFLOW_TRACKING_URI points at a server ({mask_secrets(uri)}): open it in the browser "

@@ -18,12 +18,15 @@ NAMES = {"first_asylum_request/TOTAL": "first asylum requests", "repeat_asylum_r
 def national_forecast(data: Path | None, cutoff: str | None, out: Path, seed: int, samples: int | None,
                       quiet: bool, as_json: bool) -> dict:
     from mpp.cli.app import console
+    from mpp.errors import ConfigError
     from mpp.national.run import annual_table, run_national, write_national
+    from mpp.spec import load_national_config
 
     if not cutoff:
-        from mpp.errors import ConfigError
         raise ConfigError("--national needs --cutoff YYYY-MM (the last month of data to use)")
-    run = run_national(cutoff, data_dir=data, seed=seed, n_samples=samples)
+    if data is None:
+        raise ConfigError("--national needs --data: the folder of the national source files")
+    run = run_national(cutoff, data_dir=data, cfg=load_national_config(), seed=seed, n_samples=samples)
     write_national(run, out)
     if as_json:
         print(json.dumps(run.manifest, indent=2, default=str))

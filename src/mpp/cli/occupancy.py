@@ -15,8 +15,9 @@ from mpp.cli.app import app, console
 from mpp.errors import DataError
 from mpp.occupancy.inputs import write_stream_paths
 from mpp.occupancy.run import long_replay_to_dir, project_from_forecast, replay_to_dir
-from mpp.occupancy.scenario import load_scenario_spec, scenario_inflow, seasonal_profile
+from mpp.occupancy.scenario import scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
+from mpp.spec import load_assumptions, load_scenario_spec
 from mpp.strict import date_option, month_or_quarter_option
 
 
@@ -37,10 +38,14 @@ def occupancy_cmd(
     """Project COA reception occupancy and write occupancy_bands.csv and manifest.json."""
     overlays = None
     if overlay:
-        from mpp.overlays import load_overlays
+        from mpp.spec import load_overlays
 
         overlays = load_overlays(overlay)
-    manifest = project_from_forecast(forecast, assumptions, out, sensitivity=sensitivity, overlays=overlays)
+    from mpp.overlays import apply_to_assumptions
+
+    manifest = project_from_forecast(forecast, load_assumptions(assumptions), out, sensitivity=sensitivity,
+                                     overlays=overlays, assumptions_file=assumptions,
+                                     overlay_effects=apply_to_assumptions)
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
     if quiet or as_json:
@@ -142,7 +147,8 @@ def occupancy_replay_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Replay history on realised inflow and compare the model with COA's occupancy figures."""
-    manifest = replay_to_dir(inflow, start, end, assumptions, observations, out, calibrate, fit_until)
+    manifest = replay_to_dir(inflow, start, end, load_assumptions(assumptions), observations, out, calibrate,
+                             fit_until, assumptions_file=assumptions)
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
         return
@@ -187,8 +193,8 @@ def occupancy_replay_long_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Long replay driven by realised inflow, IND decisions, grant rates and backlog, against COA's figures."""
-    manifest = long_replay_to_dir(real, start, end, assumptions, observations, out, fit_until, nareizigers_profile,
-                                  calibrate)
+    manifest = long_replay_to_dir(real, start, end, load_assumptions(assumptions), observations, out, fit_until,
+                                  nareizigers_profile, calibrate, assumptions_file=assumptions)
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from rich.table import Table
 
-BANDS = ("minimum", "median", "medio", "maximum")
+from mpp.bands import BAND_NAMES as BANDS
 
 
 def annual_bands_table(bands_annual: pd.DataFrame, title: str, levels=("total", "stream")) -> Table:

@@ -1,8 +1,8 @@
 """Forecast engine: fit every series, keep dependence, reconcile, and turn paths into bands."""
 
-from mpp.forecast.config import ForecastConfig, load_forecast_config
+from mpp.forecast.config import ForecastConfig
 from mpp.forecast.engine import ForecastResult, run_forecast, series_seed
 from mpp.forecast.io import read_forecast, read_paths, write_forecast
 
-__all__ = ["ForecastConfig", "ForecastResult", "load_forecast_config", "read_forecast", "read_paths",
+__all__ = ["ForecastConfig", "ForecastResult", "read_forecast", "read_paths",
            "run_forecast", "series_seed", "write_forecast"]

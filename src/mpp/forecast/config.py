@@ -1,25 +1,15 @@
-"""Forecast run configuration (config/forecast.yaml), validated on load."""
+"""Forecast settings (`forecast.yaml` of a project): the schema. `mpp.spec` reads and validates the file."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mpp.bands import DEFAULT_QUANTILES, validate_quantiles
 from mpp.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
 RECONCILIATION_METHODS = ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
-
-
-def config_dir() -> Path:
-    """Folder with forecast.yaml, variants.yaml and assumptions/ (override with MPP_CONFIG_DIR)."""
-    return Path(os.environ.get("MPP_CONFIG_DIR", REPO_ROOT / "config"))
 
 
 class Pooling(BaseModel):
@@ -66,17 +56,3 @@ class ForecastConfig(BaseModel):
             return int(self.horizon)
         return 24 + 12 - cutoff.month
 
-
-def load_forecast_config(path: str | os.PathLike | None = None) -> ForecastConfig:
-    path = Path(path) if path else config_dir() / "forecast.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: forecast configuration not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    try:
-        return ForecastConfig.model_validate(raw)
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {msgs}") from None

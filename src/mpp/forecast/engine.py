@@ -19,7 +19,7 @@ from mpp.bands import annual_bands, monthly_bands
 from mpp.data.scope import data_scope
 from mpp.data.schema import OTHER, TOTAL, series_level, split_series_id
 from mpp.errors import DataError
-from mpp.forecast.config import ForecastConfig, load_forecast_config
+from mpp.forecast.config import ForecastConfig
 from mpp.forecast.parallel import map_tasks
 from mpp.hierarchy import (
     aggregate_history,
@@ -31,7 +31,7 @@ from mpp.hierarchy import (
 )
 from mpp.models import forecast_series
 from mpp.models.base import Transform
-from mpp.models.variants import load_variants
+from mpp.models.variants import VariantSpec
 from mpp.provenance import code_version, hash_frame, hash_json
 
 
@@ -103,7 +103,7 @@ def _fit_task(task: tuple) -> Any:
 def run_forecast(
     history: pd.DataFrame,
     cutoff: pd.Period | str,
-    variant: str | None = None,
+    variant: VariantSpec,
     horizon: int | None = None,
     seed: int = 0,
     workers: int | None = None,
@@ -116,11 +116,11 @@ def run_forecast(
     """Forecast every series of `history` (canonical realisations) after `cutoff`.
 
     Only rows at or before the cut-off are used. Returns reconciled paths for every level and their bands.
+    `variant` and `config` come validated from the run spec (`mpp.spec`); this stage reads no configuration.
     """
-    config = config or load_forecast_config()
-    variants = load_variants()
-    variant = variant or variants.default
-    spec = variants.get(variant)
+    if not isinstance(variant, VariantSpec) or not isinstance(config, ForecastConfig):
+        raise TypeError("run_forecast needs a VariantSpec and a ForecastConfig (see mpp.spec.load_spec)")
+    spec = variant
     cutoff = pd.Period(cutoff, freq="M")
     last = history["period"].max()
     if cutoff > last:
@@ -141,7 +141,7 @@ def run_forecast(
     tasks = [(sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid))
              for sid in hierarchy.series_ids]
     fits = map_tasks(_fit_task, tasks, workers=workers, backend=backend, scheduler=scheduler,
-                     progress=progress, description=f"fitting {variant}")
+                     progress=progress, description=f"fitting {spec.name}")
 
     base = np.stack([f.paths for f in fits])  # [series, horizon, sample]
     residuals = pd.DataFrame({sid: f.residuals for sid, f in zip(hierarchy.series_ids, fits)})
@@ -173,7 +173,7 @@ def run_forecast(
     spec_dict = spec.model_dump()
     manifest = {
         "cutoff": str(cutoff),
-        "variant": variant,
+        "variant": spec.name,
         "variant_spec": spec_dict,
         "horizon": horizon,
         "first_period": str(periods[0]),

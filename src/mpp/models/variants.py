@@ -1,24 +1,19 @@
 """Named model variants: `config/variants.yaml`, validated with pydantic.
 
 A *variant* is a family plus its settings (training window, transform, damping, ensemble members, calibration).
-The file lives at `config/variants.yaml` in the repository; set `MPP_CONFIG_DIR` to read `variants.yaml` from
-another folder. Mistakes raise `ConfigError` naming the file, the variant and the field.
+The file is `variants.yaml` of a project's configuration (`mpp.project`); `mpp.spec` reads it and
+`parse_variants` validates it. Mistakes raise `ConfigError` naming the file, the variant and the field.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
 from mpp.strict import name_problem
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-CONFIG_ENV = "MPP_CONFIG_DIR"
 
 SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust")
 FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
@@ -109,13 +104,6 @@ class VariantsConfig(BaseModel):
         return self.variants[key]
 
 
-def variants_path(path: str | os.PathLike | None = None) -> Path:
-    if path is not None:
-        return Path(path)
-    env = os.environ.get(CONFIG_ENV)
-    return Path(env) / "variants.yaml" if env else REPO_ROOT / "config" / "variants.yaml"
-
-
 def _describe(err: dict, file: Path) -> str:
     loc = [str(part) for part in err["loc"]]
     where = f"{file}"
@@ -145,21 +133,3 @@ def parse_variants(raw: object, file: Path | str = "<variants>") -> VariantsConf
     except ValidationError as exc:
         raise ConfigError("; ".join(_describe(e, file) for e in exc.errors())) from None
 
-
-def load_variants(path: str | os.PathLike | None = None) -> VariantsConfig:
-    """Read and validate the variants file (default: config/variants.yaml, or $MPP_CONFIG_DIR/variants.yaml)."""
-    file = variants_path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read variants file ({exc.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    return parse_variants(raw, file)
-
-
-def get_variant(name: str | None = None, path: str | os.PathLike | None = None) -> VariantSpec:
-    """The named variant (the configured default when name is None)."""
-    return load_variants(path).get(name)

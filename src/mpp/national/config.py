@@ -1,16 +1,12 @@
-"""config/national.yaml, validated on load with clear messages."""
+"""The national forecast settings (`national.yaml` of a project): the schema. `mpp.spec` reads the file."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mpp.bands import validate_quantiles
-from mpp.errors import ConfigError
-from mpp.forecast.config import config_dir
 
 FREQS = ("M", "Q", "Y")
 
@@ -89,23 +85,3 @@ class NationalConfig(BaseModel):
                     raise ValueError(f"precedence.{stream}.{freq} names unknown source(s) {', '.join(unknown)}")
         validate_quantiles(self.model.quantiles)
         return self
-
-
-def load_national_config(path: str | Path | None = None) -> NationalConfig:
-    if path is None:  # the config folder's file, else the one shipped with the repository
-        path = config_dir() / "national.yaml"
-        if not path.exists():
-            path = Path(__file__).resolve().parents[3] / "config" / "national.yaml"
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    try:
-        return NationalConfig.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise ConfigError(f"{path}: {where}: {err['msg']}") from None

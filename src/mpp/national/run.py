@@ -17,9 +17,9 @@ import pandas as pd
 from mpp.bands import BAND_NAMES, validate_quantiles
 from mpp.data.observations import before, resolve, stored_table, validate_observations
 from mpp.data.schema import series_level, split_series_id
-from mpp.national.config import NationalConfig, load_national_config
+from mpp.national.config import NationalConfig
 from mpp.national.model import NationalForecast, forecast_national
-from mpp.national.sources import default_data_dir, load_observations
+from mpp.national.sources import load_observations
 from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, code_version, hash_file, hash_json
 
 FILES = ("bands_monthly.csv", "bands_quarterly.csv", "bands_annual.csv", "paths.parquet", "observations.csv",
@@ -78,10 +78,10 @@ def sources_manifest(res: pd.DataFrame) -> dict:
     return out
 
 
-def run_national(cutoff, data_dir: str | Path | None = None, cfg: NationalConfig | None = None, seed: int = 0,
+def run_national(cutoff, data_dir: str | Path, cfg: NationalConfig, seed: int = 0,
                  n_samples: int | None = None) -> NationalRun:
-    cfg = cfg or load_national_config()
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    """The national forecast at `cutoff` from the sources in `data_dir`, with the settings `cfg` (`mpp.spec`)."""
+    data_dir = Path(data_dir)
     cutoff = pd.Period(str(cutoff), freq="M")
     obs = load_observations(cfg, data_dir)
     known = before(obs, cutoff)

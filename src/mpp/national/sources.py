@@ -16,14 +16,6 @@ from mpp.national.config import NationalConfig
 PANEL = "PANEL7"  # nationality code of the 7-nationality CBS panel summed (a partial national figure)
 
 
-def default_data_dir() -> Path:
-    """../shared/data/real beside the checkout (the nearest folder above the checkout that has one)."""
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data" / "real").is_dir():
-            return parent / "shared" / "data" / "real"
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real"
-
-
 @guarded("CBS panel")
 def read_panel_sum(path: str | Path, source: str, rounding: float = 5) -> pd.DataFrame:
     """The CBS 7-nationality monthly panel (period, nationality, stream, value): per month and stream, the sum
@@ -45,9 +37,10 @@ def read_panel_sum(path: str | Path, source: str, rounding: float = 5) -> pd.Dat
     return make_observations(rows)
 
 
-def load_observations(cfg: NationalConfig, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """All configured sources, one observation table. A missing file is a DataError naming it."""
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
+def load_observations(cfg: NationalConfig, data_dir: str | Path) -> pd.DataFrame:
+    """All configured sources (files named relative to `data_dir`), one observation table. A missing file is a
+    DataError naming it."""
+    data_dir = Path(data_dir)
     frames = []
     for key, src in cfg.sources.items():
         path = (data_dir / src.file).resolve()

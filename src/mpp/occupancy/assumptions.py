@@ -15,12 +15,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
@@ -384,18 +382,6 @@ def _replace(model: BaseModel, parts: list[str], new: Any) -> BaseModel:
         child = cur[key] if not rest2 else _replace(cur[key], rest2, new)
         return model.model_copy(update={head: {**cur, key: child}})
     return model.model_copy(update={head: _replace(cur, rest, new)})
-
-
-def load_assumptions(path: str | Path) -> Assumptions:
-    """Read and validate an assumptions YAML file; any problem raises ConfigError naming the field."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"assumptions file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    return parse_assumptions(raw, origin=str(path))
 
 
 def parse_assumptions(raw: Any, origin: str = "assumptions") -> Assumptions:

@@ -3,38 +3,52 @@ the monthly pipeline share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from mpp.data.loaders import guarded_read
+from mpp.bands import manifest_quantiles, validate_quantiles
 from mpp.errors import DataError
-from mpp.occupancy.assumptions import load_assumptions
+from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
-from mpp.occupancy.replay import Knob, calibrate as fit_knobs, error_summary, run_replay, with_values
+from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary, run_replay, with_values
+from mpp.occupancy.replay import calibrate as fit_knobs
 from mpp.provenance import (atomic_write_bytes, atomic_write_csv, atomic_write_json, atomic_write_text, code_version,
                             hash_file, hash_json)
+from mpp.strict import dump_yaml
+
+
+def with_quantity(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with the model quantity each observation measures (what the replay chart draws)."""
+    return comparison.assign(quantity=comparison["measure"].map(MEASURE_TO_QUANTITY))
 
 
 class ForecastMissesStart(DataError):
     """The forecast does not cover the month the assumptions' initial stocks start from."""
 
 
-def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitivity: bool = False,
-                          overlays: list | None = None, replay: dict | None = None) -> dict:
+def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, sensitivity: bool = False,
+                          overlays: list | None = None, replay: dict | None = None,
+                          assumptions_file: Path | None = None, quantiles: dict[str, float] | None = None,
+                          overlay_effects: Callable[..., tuple[Assumptions, list[dict]]] | None = None) -> dict:
     """Project from the assumptions' initial-stock month on (the forecast must reach it); write
     occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest.
 
-    `overlays` (loaded overlay files, `mpp.overlays.load_overlays`): their occupancy effects change the
-    assumption schedules over the projected months (their inflow effects belong to the forecast directory:
-    pass the "model + overlays" forecast, `<forecast>/overlays`, for those)."""
-    forecast, assumptions, out = Path(forecast), Path(assumptions), Path(out)
-    a = load_assumptions(assumptions)
+    `assumptions` come validated from `mpp.spec.load_assumptions` (`assumptions_file` is recorded in the
+    manifest, and the assumptions themselves too); the bands use `quantiles` (default: the forecast's own).
+
+    `overlays` (loaded overlay files, `mpp.spec.load_overlays`): their occupancy effects change the
+    assumption schedules over the projected months through `overlay_effects` (`mpp.overlays.apply_to_assumptions`,
+    passed in so that occupancy does not depend on overlays); their inflow effects belong to the forecast
+    directory: pass the "model + overlays" forecast, `<forecast>/overlays`, for those."""
+    forecast, out = Path(forecast), Path(out)
+    a = assumptions
     streams, periods, paths, fmanifest = read_stream_paths(forecast)
     start = pd.Period(a.initial_stocks.date[:7], freq="M")
     if start not in periods:
@@ -44,22 +58,25 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
     paths, periods = paths[:, i:], periods[i:]
     overlay_records: list[dict] = []
     if overlays:
-        from mpp.overlays import apply_to_assumptions
-
-        a, overlay_records = apply_to_assumptions(a, overlays, periods)
+        if overlay_effects is None:
+            raise TypeError("overlays need overlay_effects (mpp.overlays.apply_to_assumptions)")
+        a, overlay_records = overlay_effects(a, overlays, periods)
     result = project_occupancy(Stocks.from_assumptions(a), paths, periods, a, streams)
-    atomic_write_csv(out / "occupancy_bands.csv", occupancy_bands(result))
-    atomic_write_csv(out / "ind_flow_bands.csv", flow_bands(result))
+    quantiles = validate_quantiles(quantiles) if quantiles else manifest_quantiles(fmanifest)
+    atomic_write_csv(out / "occupancy_bands.csv", occupancy_bands(result, quantiles))
+    atomic_write_csv(out / "ind_flow_bands.csv", flow_bands(result, quantiles))
     eoy = end_of_year_median(result)
     manifest = {
         "stage": "occupancy",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "code_version": code_version(),
-        "assumptions_file": str(assumptions),
-        "assumptions_hash": hash_file(assumptions),
+        "assumptions_file": str(assumptions_file) if assumptions_file else None,
+        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
         "assumptions_name": a.name,
         "assumptions_version": a.version,
         "assumptions_content_hash": hash_json(a.model_dump(mode="json")),
+        "assumptions": a.model_dump(mode="json", exclude_none=True),
+        "quantiles": quantiles,
         "forecast_dir": str(forecast),
         "forecast_manifest_hash": hash_file(forecast / "manifest.json"),
         "forecast_paths_hash": hash_file(forecast / "paths.parquet"),
@@ -95,14 +112,17 @@ def project_from_forecast(forecast: Path, assumptions: Path, out: Path, sensitiv
 def track_record(replay: dict, out: Path) -> dict:
     """The long replay as the projection's track record: `replay_track_record.csv` (date, measure, observed,
     model, pct_error, window fit/check) in `out`; a note instead when the real series are absent.
-    `replay`: real (folder), assumptions (file), start, end, fit_until."""
+    `replay`: real (folder, or None), assumptions (validated `Assumptions`), assumptions_file, start, end,
+    fit_until."""
     from mpp.occupancy.history import long_replay_inputs, run_long_replay
 
+    if replay.get("real") is None:
+        return {"note": "no track record: the project names no reference data (reference_data in mpp.toml)"}
     real = Path(replay["real"])
     obs_path = real / "coa_occupancy_observations.csv"
     if not obs_path.is_file():
         return {"note": f"no track record: the real series are not at {real}"}
-    a = load_assumptions(replay["assumptions"])
+    a = replay["assumptions"]
     obs = guarded_read(pd.read_csv, obs_path, "COA observations CSV")
     inp = long_replay_inputs(real, replay["start"], replay["end"])
     r, _ = run_long_replay(a, inp, obs)
@@ -113,8 +133,8 @@ def track_record(replay: dict, out: Path) -> dict:
     atomic_write_csv(out / "replay_track_record.csv", c[cols])
     check = c[c["window"] == "check"]
     return {"file": "replay_track_record.csv", "periods": [replay["start"], replay["end"]],
-            "fit_until": replay["fit_until"], "assumptions_file": str(replay["assumptions"]),
-            "assumptions_hash": hash_file(Path(replay["assumptions"])),
+            "fit_until": replay["fit_until"], "assumptions_file": str(replay["assumptions_file"]),
+            "assumptions_hash": hash_file(Path(replay["assumptions_file"])),
             "inputs": {str(f): hash_file(f) for f in input_files(real) if f.is_file()},
             "check_mean_abs_pct_error": round(float(check["pct_error"].abs().mean()), 2) if len(check) else None}
 
@@ -140,8 +160,9 @@ def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tu
     return pd.concat(frames, ignore_index=True)
 
 
-def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, observations: Path, out: Path,
-                  calibrate: list[str] | None = None, fit_until: str | None = None) -> dict:
+def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumptions, observations: Path, out: Path,
+                  calibrate: list[str] | None = None, fit_until: str | None = None,
+                  assumptions_file: Path | None = None) -> dict:
     """Replay start..end on realised inflow (files in order of preference) and write replay_monthly.csv,
     replay_vs_observations.csv, replay_errors.csv, replay.png and manifest.json into `out`; return the manifest.
 
@@ -150,7 +171,7 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     the comparison marks each observation `fit` or `check`, and calibrated_assumptions.yaml is written."""
     from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
-    a = load_assumptions(assumptions)
+    a = assumptions
     sources = []
     for f in map(Path, inflow):
         sources.append((f.name, guarded_read(pd.read_csv, f, "realised inflow CSV")))
@@ -171,13 +192,12 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     monthly = r.monthly()
     out = Path(out)
     if calibration is not None:
-        atomic_write_text(out / "calibrated_assumptions.yaml", yaml.safe_dump(
-            a.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True, width=110))
+        atomic_write_text(out / "calibrated_assumptions.yaml", dump_yaml(a.model_dump(mode="json", exclude_none=True)))
     atomic_write_csv(out / "replay_monthly.csv", monthly)
     atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
     atomic_write_csv(out / "replay_errors.csv", r.summary)
     atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
-        monthly, r.comparison, f"Replay {start}..{end} on realised inflow vs COA figures")))
+        monthly, with_quantity(r.comparison), f"Replay {start}..{end} on realised inflow vs COA figures")))
     manifest = {
         "stage": "occupancy_replay",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -186,8 +206,8 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
         "inflow_files": {str(f): hash_file(f) for f in inflow},
         "observations_file": str(observations),
         "observations_hash": hash_file(observations),
-        "assumptions_file": str(assumptions),
-        "assumptions_hash": hash_file(assumptions),
+        "assumptions_file": str(assumptions_file) if assumptions_file else None,
+        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
         "assumptions_name": a.name,
         "assumptions_version": a.version,
         "notes": r.notes,
@@ -202,9 +222,9 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Path, o
     return manifest
 
 
-def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, observations: Path, out: Path,
+def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assumptions, observations: Path, out: Path,
                        fit_until: str, nareizigers_profile: str = "panel", calibrate: list[str] | None = None,
-                       chart: bool = True) -> dict:
+                       chart: bool = True, assumptions_file: Path | None = None) -> dict:
     """The long replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
     replay_monthly.csv, replay_inputs.csv (every input per month with its source), replay_vs_observations.csv
     (each observation marked start / fit / check), replay_errors.csv (check window only),
@@ -212,7 +232,7 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
     manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only."""
     from mpp.occupancy.history import NAREIZIGERS_PROFILES, calibrate_long, long_replay_inputs, run_long_replay
 
-    a = load_assumptions(assumptions)
+    a = assumptions
     obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
     inp = long_replay_inputs(real_dir, start, end, nareizigers_profile)
     calibration = None
@@ -248,7 +268,7 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
         from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
         atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
-            monthly, r.comparison, f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA")))
+            monthly, with_quantity(r.comparison), f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA")))
         outputs.append("replay.png")
     manifest = {
         "stage": "occupancy_replay_long",
@@ -259,8 +279,8 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Path, 
         "input_hashes": {str(f): hash_file(f) for f in input_files(Path(real_dir)) if f.is_file()},
         "observations_file": str(observations),
         "observations_hash": hash_file(observations),
-        "assumptions_file": str(assumptions),
-        "assumptions_hash": hash_file(assumptions),
+        "assumptions_file": str(assumptions_file) if assumptions_file else None,
+        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
         "nareizigers_profile": nareizigers_profile,
         "fit_until": fit_until,
         "values": values or {k: getattr(used.housing if k.startswith("housing") else used.departure,

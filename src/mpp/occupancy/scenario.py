@@ -16,16 +16,14 @@ seven nationalities), or flat.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mpp.data.schema import STREAMS
 from mpp.errors import ConfigError
-from mpp.occupancy.assumptions import Param, validation_message
+from mpp.occupancy.assumptions import Param
 
 
 class StreamScenario(BaseModel):
@@ -79,19 +77,6 @@ class ScenarioSpec(BaseModel):
         if self.common_factor_share.unit != "fraction":
             raise ValueError("common_factor_share: unit must be 'fraction'")
         return self
-
-
-def load_scenario_spec(path: str | Path) -> ScenarioSpec:
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return ScenarioSpec.model_validate(raw)
-    except FileNotFoundError:
-        raise ConfigError(f"scenario file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {validation_message(exc)}") from None
 
 
 def seasonal_profile(panel: pd.DataFrame, stream: str) -> np.ndarray:

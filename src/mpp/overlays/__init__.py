@@ -1,7 +1,8 @@
 """Policy overlays: quantified measures and published figures as versioned, visible adjustments of the model's
 sample paths (see docs/overlays.md).
 
-    from mpp.overlays import load_overlays, apply_overlays, write_overlay_run
+    from mpp.overlays import apply_overlays, write_overlay_run
+    from mpp.spec import load_overlays   # the files are read (strictly) by the spec loader
     run = apply_overlays(result, load_overlays(["config/overlays/budget_2025_inflow.yaml"]))
     write_overlay_run(run, "out/fc")      # out/fc/overlays/: model + overlays, summary, contributions, ...
 """
@@ -10,9 +11,9 @@ from mpp.overlays.apply import OverlayRun, apply_overlays, phase_weights, summar
 from mpp.overlays.io import SUBDIR, read_forecast_dir, plausibility_of_targets, summary_wide, write_overlay_run
 from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.overlays.plausibility import percentile_of, plausibility, plausibility_table
-from mpp.overlays.schema import LoadedOverlay, Overlay, load_overlay, load_overlays, parse_overlay
+from mpp.overlays.schema import LoadedOverlay, Overlay, parse_overlay
 
-__all__ = ["Overlay", "LoadedOverlay", "load_overlay", "load_overlays", "parse_overlay", "apply_overlays",
+__all__ = ["Overlay", "LoadedOverlay", "parse_overlay", "apply_overlays",
            "OverlayRun", "phase_weights", "summary_table", "write_overlay_run", "summary_wide",
            "plausibility_of_targets", "plausibility", "plausibility_table", "percentile_of",
            "apply_to_assumptions", "SUBDIR", "read_forecast_dir"]

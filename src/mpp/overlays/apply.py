@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mpp.bands import BAND_NAMES, annual_bands, annual_paths, monthly_bands, validate_quantiles
+from mpp.bands import annual_bands, annual_paths, manifest_quantiles, monthly_bands
 from mpp.data.schema import TOTAL, split_series_id
 from mpp.errors import ConfigError
 from mpp.forecast.engine import ForecastResult
@@ -57,10 +57,7 @@ class OverlayRun:
 
 def run_quantiles(manifest: dict) -> dict[str, float]:
     """The band quantiles of a forecast's manifest in band order (a JSON round trip may sort the keys)."""
-    q = manifest.get("quantiles")
-    if isinstance(q, dict) and set(q) == set(BAND_NAMES):
-        q = {k: q[k] for k in BAND_NAMES}
-    return validate_quantiles(q)
+    return manifest_quantiles(manifest)
 
 
 def effect_seed(seed: int, overlay: str, index: int) -> np.random.SeedSequence:

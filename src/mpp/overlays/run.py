@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.occupancy.assumptions import Assumptions
 from mpp.overlays.apply import OverlayRun, apply_overlays
+from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.overlays.io import SUBDIR, read_forecast_dir, write_overlay_run
 from mpp.provenance import atomic_write_csv, atomic_write_text
 from mpp.revision import revision_waterfall, waterfall_markdown
@@ -22,7 +24,7 @@ class OverlayStage:
 
 
 def overlay_stage(forecast_dir: str | Path, overlays: list, seed: int | None = None,
-                  assumptions: str | Path | None = None) -> OverlayStage | None:
+                  assumptions: Assumptions | None = None) -> OverlayStage | None:
     """Apply `overlays` to the forecast in `forecast_dir`, write `<forecast_dir>/overlays/` and, with
     `assumptions`, the occupancy of model + overlays (inflow and occupancy effects) in `overlays/occupancy/`.
     None without overlays."""
@@ -36,7 +38,8 @@ def overlay_stage(forecast_dir: str | Path, overlays: list, seed: int | None = N
         from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 
         try:
-            project_from_forecast(out, Path(assumptions), out / "occupancy", overlays=overlays)
+            project_from_forecast(out, assumptions, out / "occupancy", overlays=overlays,
+                                  overlay_effects=apply_to_assumptions)
             occ = out / "occupancy"
         except ForecastMissesStart:
             occ = None

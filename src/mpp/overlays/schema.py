@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.data.schema import STREAMS, TOTAL
 from mpp.errors import ConfigError
-from mpp.provenance import hash_bytes
-from mpp.strict import month_problem, parse_yaml
+from mpp.strict import month_problem
 
 STATUSES = ("adopted", "scenario", "illustrative")
 INFLOW = "inflow"
@@ -255,30 +253,3 @@ def parse_overlay(raw: Any, origin: str = "overlay") -> Overlay:
         return Overlay.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{origin}: {_message(exc)}") from None
-
-
-def load_overlay(path: str | Path) -> LoadedOverlay:
-    """Read and validate one overlay file; any problem is a one-line ConfigError naming the file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"overlay file not found: {path}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"overlay path is a folder, not a file: {path}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: cannot read: not UTF-8 text") from None
-    raw = parse_yaml(text, str(path))  # strict: duplicate keys refused with file:line
-    return LoadedOverlay(overlay=parse_overlay(raw, str(path)), path=str(path), sha256=hash_bytes(data), text=text)
-
-
-def load_overlays(paths) -> list[LoadedOverlay]:
-    """Several overlay files; two with the same name are refused (names key every output)."""
-    loaded = [load_overlay(p) for p in paths]
-    names = [o.name for o in loaded]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ConfigError(f"overlay name(s) used by more than one file: {', '.join(dup)}")
-    return loaded

@@ -18,7 +18,6 @@ from matplotlib.dates import YearLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from mpp.occupancy.replay import MEASURE_TO_QUANTITY
 from mpp.report.i18n import SCENARIOS, check_lang, format_number, format_pct, format_rounded, t
 
 @dataclass
@@ -223,14 +222,17 @@ def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
 
 def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str) -> Figure:
     """A replay against COA's figures: model totals and status holders as lines (end of month), observations
-    as markers (filled: COA/NJI figures; hollow: rounded news figures), one colour per quantity."""
+    as markers (filled: COA/NJI figures; hollow: rounded news figures), one colour per quantity.
+
+    `monthly` has period, occupancy_total, status_holders; `comparison` has date, quantity (the model quantity
+    an observation measures), kind and observed."""
     fig, ax = _new_figure((8.0, 3.8))
     x = pd.PeriodIndex(monthly["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
     lines = {"occupancy_total": ("persons in COA", COLORS["median"]),
              "status_holders": ("status holders in COA", "#d95f02")}
     for q, (label, colour) in lines.items():
         ax.plot(x, monthly[q].to_numpy(float), color=colour, linewidth=1.8, label=f"model: {label}")
-    c = comparison.assign(_q=comparison["measure"].map(MEASURE_TO_QUANTITY), _d=pd.to_datetime(comparison["date"]))
+    c = comparison.assign(_q=comparison["quantity"], _d=pd.to_datetime(comparison["date"]))
     for q, (label, colour) in lines.items():
         g = c[c["_q"] == q]
         for approx, marker_face in ((False, colour), (True, "white")):

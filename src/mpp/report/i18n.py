@@ -15,10 +15,11 @@ from __future__ import annotations
 import gettext
 from functools import lru_cache
 
+from mpp.bands import BAND_NAMES
 from mpp.errors import MppError
 
 LANGUAGES: tuple[str, ...] = ("en", "nl")
-SCENARIOS: tuple[str, ...] = ("minimum", "median", "medio", "maximum")
+SCENARIOS: tuple[str, ...] = BAND_NAMES
 
 # key -> (English, Dutch)
 _LABELS: dict[str, tuple[str, str]] = {

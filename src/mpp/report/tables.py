@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mpp.bands import compare_bands
 from mpp.report.i18n import SCENARIOS
 from mpp.report.inputs import RunData
 
@@ -87,12 +88,7 @@ def headline_table(run: RunData, n_years: int = 3) -> pd.DataFrame:
 def revision_against(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Compare two headline tables (quantity, year, scenarios): long table quantity, year, scenario, current,
     previous, change, change_pct; only quantity-years present in both."""
-    cur = current.melt(id_vars=["quantity", "year"], value_vars=list(SCENARIOS), var_name="scenario",
-                       value_name="current")
-    prev = previous.melt(id_vars=["quantity", "year"], value_vars=list(SCENARIOS), var_name="scenario",
-                         value_name="previous")
-    out = cur.merge(prev, on=["quantity", "year", "scenario"], how="inner")
-    return add_change(out)
+    return add_change(compare_bands(current, previous, keys=("quantity", "year")))
 
 
 def add_change(rev: pd.DataFrame) -> pd.DataFrame:

@@ -47,11 +47,11 @@ def naive_point(ctx: Context) -> np.ndarray:
     return ctx.history.iloc[-12:].to_numpy(float).sum(axis=0)
 
 
-def registry_sums(ctx: Context, variant: str, n_samples: int = 200) -> np.ndarray:
-    """Sample 12-month sums [series, sample] of a model-registry variant, one series at a time."""
-    from mpp.models import forecast_series, get_variant
+def registry_sums(ctx: Context, spec, n_samples: int = 200) -> np.ndarray:
+    """Sample 12-month sums [series, sample] of a model-registry variant (a `VariantSpec` from the run spec), one
+    series at a time."""
+    from mpp.models import forecast_series
 
-    spec = get_variant(variant)
     out = np.empty((ctx.history.shape[1], n_samples))
     for i, col in enumerate(ctx.history.columns):
         y = ctx.history[col].astype(float)

@@ -23,7 +23,6 @@ import pandas as pd
 
 from mpp.errors import DataError
 
-REAL = Path(os.environ.get("MPP_REAL_DATA", Path(__file__).resolve().parents[4] / "shared" / "data" / "real"))
 CBS_PANEL = "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
 UNHCR = "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv"
 EUROSTAT_TSV = "eurostat_migr_asyappctzm_all_countries_totals_2008_2020-08.tsv"
@@ -36,7 +35,15 @@ BAMF_CODES = {"Syria": 475, "Eritrea": 224, "Turkey": 163, "Iraq": 438, "Afghani
 
 
 def real_dir(path: str | os.PathLike | None = None) -> Path:
-    d = Path(path) if path is not None else REAL
+    """The folder of the real panels: `path`, else $MPP_REAL_DATA, else `real/` of the project's reference data."""
+    if path is None and not os.environ.get("MPP_REAL_DATA"):
+        from mpp.project import Project
+
+        ref = Project.discover().reference_data
+        if ref is None:
+            raise DataError("no real data folder: pass it, set $MPP_REAL_DATA, or set reference_data in mpp.toml")
+        path = ref / "real"
+    d = Path(path if path is not None else os.environ["MPP_REAL_DATA"])
     if not (d / CBS_PANEL).exists():
         raise DataError(f"{d}: the real data folder lacks {CBS_PANEL}")
     return d

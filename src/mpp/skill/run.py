@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from mpp.backtest.protocol import OriginSplit, choose_on_tuning, score_cases, summarise
+from mpp.models.variants import VariantsConfig
+from mpp.provenance import hash_json
 from mpp.skill.calibrate import CALIBRATION_NAMES, aggregate_matrix, calibrated_sums, options_from_name
 from mpp.skill.methods import Context, GlobalModel, naive_point, registry_sums
 from mpp.skill.panels import ExternalPanels, load_cbs_panel
@@ -60,6 +62,9 @@ class ProtocolSettings:
         return hashlib.sha256(json.dumps([d, data_hash], sort_keys=True).encode()).hexdigest()[:12]
 
 
+REGISTRY_VARIANTS = ("anchored", "baseline")
+
+
 def data_hash(wide: pd.DataFrame, panels: ExternalPanels | None) -> str:
     h = hashlib.sha256(pd.util.hash_pandas_object(wide.reset_index(), index=False).to_numpy().tobytes())
     if panels is not None:
@@ -68,9 +73,13 @@ def data_hash(wide: pd.DataFrame, panels: ExternalPanels | None) -> str:
 
 
 def compute_points(wide: pd.DataFrame, panels: ExternalPanels | None, settings: ProtocolSettings,
-                   cache_dir: str | Path | None = None, progress: bool = True) -> dict:
-    """Points and registry sums at every origin: {origin: {...}}; cached per origin in `cache_dir`."""
-    cache = Path(cache_dir) / f"points-{settings.key(data_hash(wide, panels))}" if cache_dir else None
+                   cache_dir: str | Path | None = None, progress: bool = True, *,
+                   catalog: VariantsConfig) -> dict:
+    """Points and registry sums at every origin: {origin: {...}}; cached per origin in `cache_dir`, keyed on the
+    settings, the data and the specs of the registry variants used (`catalog`, from the run spec)."""
+    specs = {v: catalog.get(v) for v in REGISTRY_VARIANTS}
+    key = settings.key(data_hash(wide, panels) + hash_json({v: s.model_dump(mode="json") for v, s in specs.items()}))
+    cache = Path(cache_dir) / f"points-{key}" if cache_dir else None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
     out = {}
@@ -85,9 +94,9 @@ def compute_points(wide: pd.DataFrame, panels: ExternalPanels | None, settings: 
         ctx = Context(o, wide.loc[:o], panels.known_at(o) if panels is not None else None, settings.seed)
         rec: dict = {"naive": naive_point(ctx)}
         info: dict = {}
-        for v in ("anchored", "baseline"):
+        for v in REGISTRY_VARIANTS:
             t = time.perf_counter()
-            rec[f"sums_{v}"] = registry_sums(ctx, v, settings.registry_samples)
+            rec[f"sums_{v}"] = registry_sums(ctx, specs[v], settings.registry_samples)
             info[f"seconds_{v}"] = time.perf_counter() - t
         rec["anchored"] = np.median(rec["sums_anchored"], axis=1)
         for name, model in (("global", GlobalModel()), ("indicator", GlobalModel(indicators=("bamf", "euplus")))):
@@ -178,13 +187,13 @@ class ProtocolResult:
 
 def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path | None = None,
                  wide: pd.DataFrame | None = None, panels: ExternalPanels | None = None,
-                 progress: bool = True, n_boot: int = 1000) -> ProtocolResult:
+                 progress: bool = True, n_boot: int = 1000, *, catalog: VariantsConfig) -> ProtocolResult:
     settings = settings or ProtocolSettings()
     split = settings.split
     wide = load_cbs_panel() if wide is None else wide
     panels = ExternalPanels.load() if panels is None else panels
     t0 = time.perf_counter()
-    points = compute_points(wide, panels, settings, cache_dir, progress)
+    points = compute_points(wide, panels, settings, cache_dir, progress, catalog=catalog)
     seconds = {"points": time.perf_counter() - t0}
     for k in ("anchored", "baseline", "global", "indicator"):
         seconds[f"model_{k}"] = float(sum(p["info"].get(f"seconds_{k}", 0.0) for p in points.values()))

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from mpp.provenance import code_version
-from mpp.tracking.config import Locations
+from mpp.project import Project
 from mpp.tracking.registry import connect, quiet_mlflow
 
 EXPERIMENT = "mpp-backtest"
@@ -21,7 +21,7 @@ def _metric_name(name: str) -> str:
 def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
     """-> the parent run id. `outputs` is a `mpp.backtest.pipeline.BacktestOutputs`."""
     quiet_mlflow()
-    client, exp_id = connect(Locations.resolve(home), EXPERIMENT)
+    client, exp_id = connect(Project.discover(home), EXPERIMENT)
     parent = client.create_run(exp_id, run_name=f"backtest {params.get('origins', '')}",
                                tags={"mpp.kind": "backtest", "mpp.code_version": code_version()})
     pid = parent.info.run_id

@@ -12,7 +12,7 @@ import pandas as pd
 from mpp.errors import MppError
 from mpp.redact import mask_secrets
 from mpp.tracking import registry as reg
-from mpp.tracking.config import Locations
+from mpp.project import Project
 
 
 @dataclass
@@ -24,7 +24,7 @@ class TrackedRun:
     manifest: dict
 
 
-def compare_runs(loc: Locations, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT
+def compare_runs(loc: Project, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT
                  ) -> dict[str, TrackedRun]:
     """The newest finished variant run at `cutoff` for each variant, with its logged bands and metrics."""
     reg.quiet_mlflow()  # no "Downloading artifacts" progress bars

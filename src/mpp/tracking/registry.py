@@ -21,8 +21,8 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from mpp.errors import OfflineError, RunLocked
+from mpp.project import Project
 from mpp.redact import mask_secrets
-from mpp.tracking.config import Locations
 
 EXPERIMENT = "mpp-monthly"
 TAG_KEY = "mpp.run_key"
@@ -78,7 +78,7 @@ def check_reachable(uri: str, timeout: float = 5.0) -> None:
                            f"({mask_secrets(str(reason))}); nothing was run or registered") from None
 
 
-def connect(loc: Locations, experiment: str = EXPERIMENT) -> tuple[MlflowClient, str]:
+def connect(loc: Project, experiment: str = EXPERIMENT) -> tuple[MlflowClient, str]:
     """Point MLflow at the installation's tracking URI; -> (client, experiment id), creating the experiment.
     An unreachable server is OfflineError (exit 5) before anything is logged."""
     uri = loc.tracking_uri()
@@ -171,13 +171,12 @@ def snapshot_aliases(client: MlflowClient, names: list[str]) -> dict[tuple[str, 
             for n in names for a in (CHAMPION, CHALLENGER)}
 
 
-def restore_aliases(client: MlflowClient, snapshot: dict[tuple[str, str], str | None]) -> None:
-    for (name, alias), version in snapshot.items():
-        with contextlib.suppress(MlflowException):
-            if version is None:
-                client.delete_registered_model_alias(name, alias)
-            else:
-                client.set_registered_model_alias(name, alias, version)
+def restore_alias(client: MlflowClient, name: str, alias: str, version: str | None) -> None:
+    """Point `alias` of `name` at `version` again (None: the alias did not exist, so it is removed if present)."""
+    if version is not None:
+        client.set_registered_model_alias(name, alias, version)
+    elif alias_version(client, name, alias) is not None:
+        client.delete_registered_model_alias(name, alias)
 
 
 def move_aliases(client: MlflowClient, name: str, version: str, promote: bool) -> None:

@@ -309,23 +309,22 @@ def forecast_settings(ctx: ReportContext) -> list[tuple[str, str]]:
 
 
 def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
-    """Name, value(s), unit and source of every occupancy assumption: from the assumptions file named in the
-    occupancy manifest when it is readable, else from the manifest's own `assumptions` block."""
-    om = ctx.run.occupancy_manifest
-    rows = []
-    path = om.get("assumptions_file")
-    if path:
-        try:
-            from mpp.occupancy.assumptions import load_assumptions
+    """Name, value(s), unit and source of every occupancy assumption, from the assumptions the occupancy manifest
+    records (the validated content the projection used; older manifests without it: their raw `assumptions`
+    block is shown as it is)."""
+    from mpp.occupancy.assumptions import parse_assumptions
 
-            for name, p in load_assumptions(path).params():
-                value = (_fmt_param(p.value, p.unit, ctx.lang) if p.value is not None else
-                         "; ".join(f"{s.start}: {_fmt_param(s.value, p.unit, ctx.lang)}" for s in p.schedule or ()))
-                rows.append({"name": readable_name(name), "value": value, "unit": p.unit, "source": " ".join(p.source.split())})
-            return rows
-        except Exception:  # noqa: BLE001 - an unreadable or moved file: fall back to what the manifest holds
-            rows = []
-    for name, v in _walk_assumptions(om.get("assumptions") or {}):
+    om = ctx.run.occupancy_manifest
+    block = om.get("assumptions") or {}
+    rows = []
+    if block.get("initial_stocks") is not None:
+        for name, p in parse_assumptions(block, origin="occupancy manifest").params():
+            value = (_fmt_param(p.value, p.unit, ctx.lang) if p.value is not None else
+                     "; ".join(f"{s.start}: {_fmt_param(s.value, p.unit, ctx.lang)}" for s in p.schedule or ()))
+            rows.append({"name": readable_name(name), "value": value, "unit": p.unit,
+                         "source": " ".join(p.source.split())})
+        return rows
+    for name, v in _walk_assumptions(block):
         rows.append({"name": readable_name(name), "value": _fmt_param(v.get("value"), v.get("unit", ""), ctx.lang),
                      "unit": str(v.get("unit", "")), "source": str(v.get("source", ""))})
     return rows
