@@ -310,23 +310,15 @@ def forecast_settings(ctx: ReportContext) -> list[tuple[str, str]]:
 
 def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
     """Name, value(s), unit and source of every occupancy assumption, from the assumptions the occupancy manifest
-    records (the validated content the projection used; older manifests without it: their raw `assumptions`
-    block is shown as it is)."""
-    from mpp.occupancy.assumptions import parse_assumptions
-
-    om = ctx.run.occupancy_manifest
-    block = om.get("assumptions") or {}
+    records (the validated content the projection used, as plain data: the report reads no configuration)."""
     rows = []
-    if block.get("initial_stocks") is not None:
-        for name, p in parse_assumptions(block, origin="occupancy manifest").params():
-            value = (_fmt_param(p.value, p.unit, ctx.lang) if p.value is not None else
-                     "; ".join(f"{s.start}: {_fmt_param(s.value, p.unit, ctx.lang)}" for s in p.schedule or ()))
-            rows.append({"name": readable_name(name), "value": value, "unit": p.unit,
-                         "source": " ".join(p.source.split())})
-        return rows
-    for name, v in _walk_assumptions(block):
-        rows.append({"name": readable_name(name), "value": _fmt_param(v.get("value"), v.get("unit", ""), ctx.lang),
-                     "unit": str(v.get("unit", "")), "source": str(v.get("source", ""))})
+    for name, v in _walk_assumptions(ctx.run.occupancy_manifest.get("assumptions") or {}):
+        unit = str(v.get("unit", ""))
+        value = (_fmt_param(v["value"], unit, ctx.lang) if v.get("value") is not None else
+                 "; ".join(f"{s.get('start')}: {_fmt_param(s.get('value'), unit, ctx.lang)}"
+                           for s in v.get("schedule") or ()))
+        rows.append({"name": readable_name(name), "value": value, "unit": unit,
+                     "source": " ".join(str(v.get("source", "")).split())})
     return rows
 
 
@@ -338,7 +330,7 @@ def readable_name(path: str) -> str:
 
 def _walk_assumptions(obj: dict[str, Any], prefix: str = ""):
     for k, v in obj.items():
-        if isinstance(v, dict) and "value" in v:
+        if isinstance(v, dict) and ("value" in v or "schedule" in v) and "unit" in v:  # one assumption (Param)
             yield f"{prefix}{k}", v
         elif isinstance(v, dict):
             yield from _walk_assumptions(v, f"{prefix}{k}.")
