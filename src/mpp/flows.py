@@ -211,7 +211,10 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                                               assumptions=assumptions_hash) for v in cfg.variants}
         keys = {v: run_key(cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None)
                 for v in cfg.variants}
-        parent_key = hash_json({"keys": keys, "candidate": candidate, "report": cfg.report})[:32]
+        # overlays change no registered model (model-only) but do change this month's outputs: part of the run's key
+        parent_key = hash_json({"keys": keys, "candidate": candidate, "report": cfg.report,
+                                **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]}
+                                   if spec.overlays else {})})[:32]
         out = loc.out / cutoff_s
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
         track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo)
@@ -251,7 +254,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                     o.version, o.new_version = track.register(v, o.model_uri, o.run_id, o.model_id, o.run_key, {
                         "cutoff": cutoff_s, "data_hash": data_hash, "config_hash": config_hashes[v]})
                 for v in cfg.variants:
-                    _decide_and_revise(track, outcomes[v], cfg, cutoff_s)
+                    _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
                 if cfg.report:
                     for v in cfg.variants:
                         _report(track, outcomes[v])
@@ -303,12 +306,20 @@ def _variant_run(track, o: VariantOutcome, history, cut, vintage_id, spec: RunSp
             occ = occupancy_stage(o.out_dir, spec, o.out_dir / "occupancy")
             if occ is not None:
                 track.log(folder=occ.parent, subdir="occupancy")
+        if spec.overlays:  # after the model-only files are written and logged; gating never sees overlays
+            from mpp.overlays.run import overlay_stage
+            from mpp.tracking.overlays import overlay_params
+
+            stage = overlay_stage(o.out_dir, spec.overlays, cfg.seed, spec.assumptions)
+            track.log(params=overlay_params(spec.overlays), folder=stage.directory if stage else None,
+                      subdir="overlays")
         png = fan_chart_png(o.out_dir, f"{o.variant}: total asylum inflow, cut-off {cut}")
         track.log(files=[png], subdir="plots")
         o.model_uri, o.model_id = track.log_model(o.out_dir)
 
 
-def _decide_and_revise(track, o: VariantOutcome, cfg: PipelineConfig, cutoff: str) -> None:
+def _decide_and_revise(track, o: VariantOutcome, cfg: PipelineConfig, cutoff: str, history=None,
+                       spec: RunSpec | None = None, loc: Project | None = None) -> None:
     """Gate a new version against the champion; the revision against the previous cut-off's version."""
     if o.new_version and o.version is not None:
         champ_version, champ_metrics = track.champion(o.variant)
@@ -326,9 +337,42 @@ def _decide_and_revise(track, o: VariantOutcome, cfg: PipelineConfig, cutoff: st
     md = revision_markdown(table, cutoff, prev.tags.get("cutoff", "?"), o.variant,
                            f"registered version {prev.version} of {track.model_name(o.variant)}")
     atomic_write_text(o.out_dir / "revision.md", md)
+    waterfall = (_waterfall(o, prev, prev_bands, cutoff, history, spec, cfg, loc)
+                 if history is not None and spec is not None and loc is not None else [])
     assert o.run_id is not None
     with track.reopen(o.run_id):
-        track.log(files=[o.out_dir / "revision.csv", o.out_dir / "revision.md"])
+        track.log(files=[o.out_dir / "revision.csv", o.out_dir / "revision.md", *waterfall])
+
+
+def _waterfall(o: VariantOutcome, prev, prev_bands: pd.DataFrame, cutoff: str, history, spec: RunSpec,
+               cfg: PipelineConfig, loc: Project) -> list[Path]:
+    """revision_waterfall.csv/.md: new data / model change / overlays since the previous version. When the
+    previous forecast's model settings (its manifest's config hash) differ from this one's, the previous variant
+    spec and forecast settings are re-run on this month's data (the bridge) to separate the model change."""
+    from mpp.forecast import run_forecast
+    from mpp.forecast.config import ForecastConfig
+    from mpp.models.variants import VariantSpec
+    from mpp.overlays.run import write_waterfall
+
+    prev_cutoff = prev.tags.get("cutoff", "?")
+    prev_dir = loc.out / prev_cutoff / o.variant
+    current = json.loads((o.out_dir / "manifest.json").read_text())
+    bridge = None
+    pfile = prev_dir / "manifest.json"
+    previous = json.loads(pfile.read_text()) if pfile.is_file() else None
+    if previous is not None and previous.get("config_hash") != current.get("config_hash"):
+        from mpp.bands import manifest_quantiles
+
+        keep = {k: previous[k] for k in ("n_samples", "reconciliation", "dependence", "pooling") if k in previous}
+        keep["quantiles"] = manifest_quantiles(previous)
+        fcfg = ForecastConfig.model_validate({**spec.forecast.model_dump(), **keep})
+        res = run_forecast(history, pd.Period(cutoff, "M"), variant=VariantSpec.model_validate(previous["variant_spec"]),
+                           seed=int(previous.get("seed", cfg.seed)), config=fcfg,
+                           horizon=int(current["horizon"]))
+        bridge = res.bands_annual
+    write_waterfall(o.out_dir, prev_dir if prev_dir.is_dir() else None, prev_bands, cutoff, prev_cutoff, o.variant,
+                    bridge_model=bridge)
+    return [o.out_dir / "revision_waterfall.csv", o.out_dir / "revision_waterfall.md"]
 
 
 def _report(track, o: VariantOutcome) -> None:

@@ -139,12 +139,15 @@ class RunSpec(BaseModel):
     pipeline: PipelineConfig = PipelineConfig()
     assumptions: Assumptions | None = None
     replay_assumptions: Assumptions | None = None
+    overlays: list[LoadedOverlay] = Field(default_factory=list)  # pipeline.overlays, loaded and hashed
     data: str | None = None
     cutoff: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
 
     def _hashed(self) -> dict:
-        return self.model_dump(mode="json", exclude={"files"})
+        d = self.model_dump(mode="json", exclude={"files", "overlays"})
+        d["overlays"] = [[lo.name, lo.sha256] for lo in self.overlays]  # content, not where the file lies
+        return d
 
     @property
     def hash(self) -> str:
@@ -213,8 +216,11 @@ def load_spec(project: Project | None = None, pipeline_file: str | os.PathLike |
                 project.reference_data / "real" if project.reference_data else None)
         if real is not None:
             files["replay_real"] = str(real)
+    overlay_files = [project.resolve_config_path(o, pfile.parent) for o in pipeline.overlays]
+    overlays = load_overlays(overlay_files)
+    files.update({f"overlay:{lo.name}": lo.path for lo in overlays})
     spec = RunSpec(forecast=forecast, variants=variants, pipeline=pipeline, assumptions=assumptions,
-                   replay_assumptions=replay_assumptions, files=files)
+                   replay_assumptions=replay_assumptions, overlays=overlays, files=files)
     for v in spec.run_variants:
         spec.variant(v)  # ConfigError naming the unknown variant
     return spec.with_samples(n_samples).with_run(data, cutoff)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from mpp.cli.app import app, console
-from mpp.cli.render import annual_bands_table
+from mpp.cli.render import annual_bands_table, overlay_summary_table
 from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
@@ -72,10 +72,19 @@ def monthly_command(
         console.print(annual_bands_table(pd.read_csv(cand.out_dir / "bands_annual.csv"),
                                          f"Annual bands, {res.candidate}, cut-off {res.cutoff} "
                                          f"(data vintage {res.vintage})"))
+    if (cand.out_dir / "overlays" / "summary.csv").is_file():
+        console.print(overlay_summary_table(pd.read_csv(cand.out_dir / "overlays" / "summary.csv"),
+                                            f"Model / overlays / total (medians), {res.candidate}, cut-off "
+                                            f"{res.cutoff}; files in {cand.out_dir / 'overlays'}"))
     if cand.revision_lines:
         console.print(f"[bold]Revisions against version {cand.previous_version or 'previous'}[/]")
         for line in cand.revision_lines:
             console.print(f"  {line}", highlight=False)
+    if (cand.out_dir / "revision_waterfall.md").is_file():
+        lines = (cand.out_dir / "revision_waterfall.md").read_text().splitlines()
+        console.print("[bold]Revision waterfall (median; new data / model change / overlays)[/]")
+        for line in (x for x in lines if x.startswith("- ") and "TOTAL" not in x[:3]):
+            console.print(f"  {line[2:]}", highlight=False)
     t = Table(title="Champion decision" + (" (reused finished run)" if res.reused else ""), title_justify="left")
     for col in ("model", "version", "alias", "reasons"):
         t.add_column(col)
