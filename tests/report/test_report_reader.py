@@ -214,3 +214,29 @@ def test_pages_render_in_chromium_with_a_screenshot(run_dir, previous_run_dir, p
         encoding="utf-8")
     bottom = int(re.search(r'data-bottom="(\d+)"', dump_dom(probe, tmp_path / "profile")).group(1))
     assert 0 < bottom < 800
+
+
+def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
+    """Every occupancy assumption of the shipped Kernprognose file with value, unit and source; setting names
+    inside source notes in words, shares as percentages."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from mpp.report.sections.core import assumptions, humanize_keys
+
+    example = Path(__file__).resolve().parents[2] / "config" / "assumptions" / "kernprognose_2025.yaml"
+    if not example.is_file():
+        pytest.skip(f"{example} moved")
+    d = tmp_path / "run"
+    shutil.copytree(run_dir, d)
+    manifest = json.loads((d / "occupancy" / "manifest.json").read_text())
+    (d / "occupancy" / "manifest.json").write_text(json.dumps({**manifest, "assumptions_file": str(example)}))
+    for lang in ("en", "nl"):
+        s = assumptions(ReportContext(read_run(d), lang))
+        rows = {r["name"]: r for r in s.data["occupancy"]}
+        assert len(rows) > 15 and all(r["unit"] and r["source"] for r in rows.values())
+        assert rows["procedure: grant rate"]["value"] == ("38.0%" if lang == "en" else "38,0%")
+        assert not any(RAW_KEY.search(r["source"]) for r in rows.values())
+    assert humanize_keys("see intake_share.first_asylum_request and data.csv, www.coa.nl") == \
+        "see intake share: first asylum request and data.csv, www.coa.nl"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from mpp.report.charts import Chart, chart_name, figure_png, overlay_fan_chart
 from mpp.report.i18n import SCENARIOS, check_lang, format_number, format_rounded, series_label, t, tf
-from mpp.report.scope import RunScope
+from mpp.report.scope import RunScope, scope_of
 from mpp.report.scorecard import SCORE_ITEMS, score_value
 from mpp.report.tables import TOTAL_ID
 
@@ -101,13 +101,8 @@ def compare_data(runs: dict[str, VariantRun], cutoff: str, champion: str | None 
     }
 
 
-def _scope(runs: dict[str, VariantRun], champion: str):
-    from mpp.report.inputs import RunData
-    from mpp.report.scope import run_scope
-
-    r = runs[champion]
-    return run_scope(RunData(directory=None, manifest=r.manifest, bands_monthly=r.bands_monthly,  # type: ignore[arg-type]
-                             bands_annual=r.bands_annual, history=pd.DataFrame(columns=["series_id", "period", "value"])))
+def _scope(runs: dict[str, VariantRun], champion: str) -> RunScope:
+    return scope_of(runs[champion].manifest, runs[champion].bands_monthly)
 
 
 def overlay_charts(runs: dict[str, VariantRun], series: list[str], lang: str, national: bool | None) -> list[Chart]:
@@ -116,7 +111,8 @@ def overlay_charts(runs: dict[str, VariantRun], series: list[str], lang: str, na
         history = pd.Series(dtype=float)
         for r in runs.values():
             if r.history is not None and len(h := r.history[r.history["series_id"] == sid]):
-                history = pd.Series(h["value"].to_numpy(float), index=pd.PeriodIndex(h["period"].astype(str), freq="M"))
+                history = pd.Series(h["value"].to_numpy(float),
+                                    index=pd.PeriodIndex(h["period"].astype(str), freq="M"))
                 break
         bands = {v: r.bands_monthly[r.bands_monthly["series_id"] == sid] for v, r in runs.items()}
         title = _label(sid, lang, national)
@@ -153,8 +149,8 @@ def compare_context(runs: dict[str, VariantRun], cutoff: str, champion: str | No
             sign = "+" if r["median_difference"] > 0 else ""
             pct = "" if pd.isna(r["median_difference_pct"]) else \
                 f" ({sign}{format_number(r['median_difference_pct'], lang, 1)}%)"
-            cells += [f"{sign}{format_rounded(r['median_difference'], lang)}{pct}",
-                      "" if pd.isna(r["width_ratio"]) else tf("times", lang, x=format_number(r["width_ratio"], lang, 2))]
+            ratio = "" if pd.isna(r["width_ratio"]) else tf("times", lang, x=format_number(r["width_ratio"], lang, 2))
+            cells += [f"{sign}{format_rounded(r['median_difference'], lang)}{pct}", ratio]
         diff_rows.append({"variant": v, "label": _label(sid, lang, scope.national), "cells": cells})
     score_keys = [k for k in SCORE_ITEMS if any(score_value(r.metrics, k, lang) for r in runs.values())]
     i = 0 if lang == "en" else 1

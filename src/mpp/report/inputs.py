@@ -158,5 +158,6 @@ def read_coa_observations(source: str | Path | pd.DataFrame | None) -> pd.DataFr
     bad = pd.to_datetime(df["date"], errors="coerce").isna() | pd.to_numeric(df["value"], errors="coerce").isna()
     if bad.any():
         i = int(bad.to_numpy().argmax())
-        raise DataError(f"{path}: row {i + 2}: date or value unreadable ({df['date'].iloc[i]!r}, {df['value'].iloc[i]!r})")
+        raise DataError(f"{path}: row {i + 2}: date or value unreadable "
+                        f"({df['date'].iloc[i]!r}, {df['value'].iloc[i]!r})")
     return df

@@ -51,9 +51,14 @@ class RunScope:
 
 
 def run_scope(run: RunData) -> RunScope:
-    scope: dict[str, Any] | None = run.manifest.get("data_scope")
+    return scope_of(run.manifest, run.bands_monthly)
+
+
+def scope_of(manifest: dict[str, Any], bands_monthly) -> RunScope:
+    """The scope a forecast manifest records (streams from the bands when it records none)."""
+    scope: dict[str, Any] | None = manifest.get("data_scope")
     if not isinstance(scope, dict):
-        streams = sorted({s for s in run.bands_monthly["stream"].astype(str) if s != "TOTAL"})
+        streams = sorted({s for s in bands_monthly["stream"].astype(str) if s != "TOTAL"})
         return RunScope(known=False, national=None, sample=False, streams=streams)
     return RunScope(
         known=True, national=bool(scope.get("national_total")), sample=bool(scope.get("sample")),

@@ -318,8 +318,21 @@ def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
                  "; ".join(f"{s.get('start')}: {_fmt_param(s.get('value'), unit, ctx.lang)}"
                            for s in v.get("schedule") or ()))
         rows.append({"name": readable_name(name), "value": value, "unit": unit,
-                     "source": " ".join(str(v.get("source", "")).split())})
+                     "source": humanize_keys(" ".join(str(v.get("source", "")).split()))})
     return rows
+
+
+_DOTTED_KEY = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)\b")
+
+
+def humanize_keys(text: str) -> str:
+    """Dotted setting names inside free text ('see procedure.grant_rate') in readable form; file names kept."""
+    def repl(m: re.Match) -> str:
+        key = m.group(1)
+        if re.search(r"\.(csv|tsv|yaml|yml|json|md|parquet|xlsx|html|py)$", key) or "_" not in key.split(".", 1)[1]:
+            return key
+        return readable_name(key)
+    return _DOTTED_KEY.sub(repl, text)
 
 
 def readable_name(path: str) -> str:
