@@ -85,7 +85,7 @@ def test_metadata_and_assumptions(workbook):
     assert meta["soort data"] == "echte data" and "Syrië" in meta["nationaliteiten"]
     rows = {r[1]: r for r in workbook["Aannames"].iter_rows(min_row=3, values_only=True)}
     assert rows["scenario's (percentielen)"][2] == "minimum P5, mediaan P50, medio P67, maximum P95"
-    assert rows["procedure: grant rate"][2:5] == ("38,0%", "fraction", "IND 2025")
+    assert rows["procedure: inwilligingspercentage"][2:5] == ("38,0%", "aandeel", "IND 2025")
 
 
 def test_sheet_titles_are_valid_and_unique():

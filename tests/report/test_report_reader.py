@@ -236,7 +236,10 @@ def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
         s = assumptions(ReportContext(read_run(d), lang))
         rows = {r["name"]: r for r in s.data["occupancy"]}
         assert len(rows) > 15 and all(r["unit"] and r["source"] for r in rows.values())
-        assert rows["procedure: grant rate"]["value"] == ("38.0%" if lang == "en" else "38,0%")
+        grant = rows["procedure: grant rate" if lang == "en" else "procedure: inwilligingspercentage"]
+        assert grant["value"] == ("38.0%" if lang == "en" else "38,0%") and grant["unit"] in ("share", "aandeel")
+        assert ("initial stocks: status holders in COA" if lang == "en" else "beginstanden: statushouders in COA") \
+            in rows
         assert not any(RAW_KEY.search(r["source"]) for r in rows.values())
     assert humanize_keys("see intake_share.first_asylum_request and data.csv, www.coa.nl") == \
-        "see intake share: first asylum request and data.csv, www.coa.nl"
+        "see intake share: first asylum requests and data.csv, www.coa.nl"

@@ -317,7 +317,7 @@ def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
         value = (_fmt_param(v["value"], unit, ctx.lang) if v.get("value") is not None else
                  "; ".join(f"{s.get('start')}: {_fmt_param(s.get('value'), unit, ctx.lang)}"
                            for s in v.get("schedule") or ()))
-        rows.append({"name": readable_name(name), "value": value, "unit": unit,
+        rows.append({"name": readable_name(name, ctx.lang), "value": value, "unit": unit_label(unit, ctx.lang),
                      "source": humanize_keys(" ".join(str(v.get("source", "")).split()))})
     return rows
 
@@ -335,10 +335,21 @@ def humanize_keys(text: str) -> str:
     return _DOTTED_KEY.sub(repl, text)
 
 
-def readable_name(path: str) -> str:
-    """'procedure.grant_rate' -> 'procedure: grant rate' (dotted keys never reach the page)."""
-    parts = [p.replace("_", " ") for p in path.split(".")]
+def readable_name(path: str, lang: str = "en") -> str:
+    """'procedure.grant_rate' -> 'procedure: grant rate' (dotted keys never reach the page); the group in `lang`,
+    a stream or occupancy quantity by its label."""
+    head, *rest = path.split(".")
+    group = t(f"group_{head}", lang)
+    parts = [group if not group.startswith("group_") else head.replace("_", " ")]
+    for p in rest:
+        label = t(p, lang)
+        parts.append(label if label != p else p.replace("_", " "))
     return parts[0] + (": " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def unit_label(unit: str, lang: str) -> str:
+    label = t(f"unit_{unit}", lang)
+    return unit if label.startswith("unit_") else label
 
 
 def _walk_assumptions(obj: dict[str, Any], prefix: str = ""):
