@@ -217,21 +217,22 @@ def test_pages_render_in_chromium_with_a_screenshot(run_dir, previous_run_dir, p
 
 
 def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
-    """Every occupancy assumption of the shipped Kernprognose file with value, unit and source; setting names
-    inside source notes in words, shares as percentages."""
+    """Every occupancy assumption of the shipped Kernprognose file (as the occupancy manifest records it) with
+    value, unit and source; setting names inside source notes in words, shares as percentages."""
     import json
     import shutil
     from pathlib import Path
 
     from mpp.report.sections.core import assumptions, humanize_keys
+    from mpp.spec import load_assumptions
 
-    example = Path(__file__).resolve().parents[2] / "config" / "assumptions" / "kernprognose_2025.yaml"
-    if not example.is_file():
-        pytest.skip(f"{example} moved")
+    example = Path(__file__).resolve().parents[2] / "src" / "mpp" / "resources" / "config" / "assumptions" / \
+        "kernprognose_2025.yaml"
     d = tmp_path / "run"
     shutil.copytree(run_dir, d)
     manifest = json.loads((d / "occupancy" / "manifest.json").read_text())
-    (d / "occupancy" / "manifest.json").write_text(json.dumps({**manifest, "assumptions_file": str(example)}))
+    recorded = load_assumptions(example).model_dump(mode="json", exclude_none=True)  # as mpp.occupancy.run does
+    (d / "occupancy" / "manifest.json").write_text(json.dumps({**manifest, "assumptions": recorded}))
     for lang in ("en", "nl"):
         s = assumptions(ReportContext(read_run(d), lang))
         rows = {r["name"]: r for r in s.data["occupancy"]}
