@@ -115,3 +115,10 @@ def test_annual_table_at_2025_06_is_ordered_and_nonnegative(written):
     assert set(m["sources_used"]["first_asylum_request/TOTAL"]) == {"M", "Q", "Y"}
     assert "cbs_quarterly" in m["sources_used"]["first_asylum_request/TOTAL"]["Q"]
     assert m["models"]["resettlement"]["method"] == "stated assumption"
+
+
+def test_a_cutoff_before_the_panel_is_a_clear_data_error(national_obs, national_cfg):
+    from mpp.errors import DataError
+
+    with pytest.raises(DataError, match="7-nationality panel"):
+        forecast_national(national_obs, "2015-03", national_cfg, seed=0, n_samples=50)

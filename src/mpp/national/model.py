@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.data.observations import before, resolve, series
+from mpp.errors import DataError
 from mpp.national.config import NationalConfig
 from mpp.national.sources import PANEL
 
@@ -248,7 +249,6 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     fq = fq[(fq.index >= pd.Period(m.first_asylum_request.start, freq="Q")) & (fq.index <= last_full_q)]
     fq = _contiguous_tail(fq)
     if len(fq) < 8:
-        from mpp.errors import DataError
         raise DataError(f"national first requests: fewer than 8 consecutive quarters up to {cutoff}")
     fm = series(res, "first_asylum_request", "M")
     q_first, qb_first, p_first = _quarter_stream(fq, quarters, n, rng, methods["first"], methods["first_scale"])
@@ -266,15 +266,21 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         pm = series(res, "nareizigers", "M", nationality=PANEL)
         pq = _contiguous_tail(series(res, "nareizigers", "Q", nationality=PANEL))
         pq = pq[pq.index <= last_full_q]
+        if len(pq) < 4:
+            raise DataError(f"nareizigers (panel share): fewer than 4 complete quarters of the 7-nationality panel up "
+                            f"to {cutoff} (it starts 2015-01); use nareizigers method annual_rw or a later cut-off")
         q_panel, qb_panel, p_panel = _quarter_stream(pq, quarters, n, rng, methods["nar_base"], methods["nar_scale"])
         panel_m = split_quarters(q_panel, quarters, month_profiles(pm), rng, m.monthly_profile,
                                  fixed=_fixed_shares(pm, [k for k, b in zip(quarters, qb_panel) if b == "observed"]))
         py = series(res, "nareizigers", "Y", nationality=PANEL)
         shares = (py.reindex(nat_y.index) / nat_y).dropna()
+        if shares.empty:
+            raise DataError(f"nareizigers (panel share): no year up to {cutoff} with both the national total and "
+                            "the 7-nationality panel complete, so the panel's share is unknown")
         ls = np.log(shares.to_numpy())
         recent = ls[-m.nareizigers.share_years:]
         sd = float(np.std(ls, ddof=1)) if len(ls) >= 3 else 0.10
-        share = np.minimum(np.exp(rng.normal(recent.mean() if len(recent) else np.log(0.85), sd, n)), 1.0)
+        share = np.minimum(np.exp(rng.normal(recent.mean(), sd, n)), 1.0)
         nar_m = panel_m / share[None, :]
         # national months observed at the cut-off replace the panel-based estimate quarter by quarter
         nm = series(res, "nareizigers", "M")
@@ -295,6 +301,8 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
                                   "base_sources": _sources(res, "nareizigers", "Y", nat_y.index)}
     else:
         years_all = sorted(set(months.year))
+        if nat_y.empty:
+            raise DataError(f"nareizigers (annual_rw): no complete national year up to {cutoff}")
         last_y = nat_y.index[-1]
         h = int(years_all[-1] - last_y.year)
         fc, p_ann = level_paths(nat_y, h, n, rng, method="level_rw", scale=methods["nar_scale"])
@@ -320,11 +328,15 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     k_years = m.repeat_asylum_request.ratio_years
     sd_r = float(np.std(lr[-3 * k_years:], ddof=1)) if len(lr) >= 3 else 0.3
     pairs = pd.concat([series(res, "repeat_asylum_request", "M"), fm], axis=1, keys=["r", "f"]).dropna().tail(12)
-    centre = float(np.log(pairs["r"].sum() / pairs["f"].sum())) if len(pairs) >= 6 else float(lr[-k_years:].mean())
+    if len(pairs) < 6 and len(lr) == 0 and methods["repeat"] == "ratio_to_first":
+        raise DataError(f"repeat requests (ratio_to_first): no year or 6 months with both streams up to {cutoff}")
+    centre = float(np.log(pairs["r"].sum() / pairs["f"].sum())) if len(pairs) >= 6 else float(lr[-k_years:].mean() if len(lr) else 0.0)
     if methods["repeat"] == "annual_level":
         # random walk of the log annual level from the last complete year observed (years may be missing
         # between it and the cut-off: their steps are part of the horizon); months follow first requests
         ry_done = ry[ry.index.year < cutoff.year + (1 if cutoff.month == 12 else 0)]
+        if ry_done.empty:
+            raise DataError(f"repeat requests: no complete national year up to {cutoff}")
         lvl = np.log(ry_done.to_numpy(float))
         sd_l = float(np.std(np.diff(lvl[-3 * k_years:]), ddof=1)) if len(lvl) >= 4 else 0.3
         last = ry_done.index[-1].year
