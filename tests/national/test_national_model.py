@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpp.national.model import FIRST, NAR, NAR_OTHER, NAR_PANEL, REPEAT, RESETTLE, TOTAL_ID, forecast_national
+from mpp.national.model import (FIRST, FIRST_OTHER, FIRST_PANEL, NAR, NAR_OTHER, NAR_PANEL, REPEAT, RESETTLE, TOTAL_ID,
+                                forecast_national)
 from mpp.national.run import annual_table, run_national, write_national
 
 N = 200
@@ -26,6 +27,12 @@ def written(national_dir, national_cfg, tmp_path_factory):
     return run, out
 
 
+def _panel_file():
+    from mpp.national.sources import default_data_dir
+
+    return default_data_dir() / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+
+
 def _i(fc, sid):
     return fc.index(sid)
 
@@ -33,11 +40,14 @@ def _i(fc, sid):
 def test_paths_coherent_across_months_quarters_years_and_streams(fc):
     p = fc.paths
     assert p.shape == (len(fc.series_ids), 36, N)
+    assert len(fc.series_ids) == 9
     # streams add up to the total on every path and month
     streams = p[_i(fc, FIRST)] + p[_i(fc, REPEAT)] + p[_i(fc, NAR)] + p[_i(fc, RESETTLE)]
     np.testing.assert_allclose(p[_i(fc, TOTAL_ID)], streams, rtol=0, atol=1e-6)
     # nationalities add up to their stream
     np.testing.assert_allclose(p[_i(fc, NAR)], p[_i(fc, NAR_PANEL)] + p[_i(fc, NAR_OTHER)], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(p[_i(fc, FIRST)], p[_i(fc, FIRST_PANEL)] + p[_i(fc, FIRST_OTHER)], rtol=0, atol=1e-6)
+    assert (p[_i(fc, FIRST_OTHER)] >= 0).all() and (p[_i(fc, NAR_OTHER)] >= -1e-9).all()
     # months -> quarters -> years, for every series
     quarters, q = fc.quarterly()
     years, y = fc.annual()
@@ -48,6 +58,10 @@ def test_paths_coherent_across_months_quarters_years_and_streams(fc):
     # observed quarters are exact: 2025-Q1 and Q2 of national first requests (CBS 4,530 and 5,330)
     np.testing.assert_allclose(q[_i(fc, FIRST), 0], 4530, atol=1e-6)
     np.testing.assert_allclose(q[_i(fc, FIRST), 1], 5330, atol=1e-6)
+    # the panel's observed quarter is exact too: 7 nationalities' first requests 2025-Q2 (CBS 83102NED)
+    panel = pd.read_csv(_panel_file())
+    q2 = panel[(panel["stream"] == "first_asylum_request") & panel["period"].isin(["2025-04", "2025-05", "2025-06"])]
+    np.testing.assert_allclose(q[_i(fc, FIRST_PANEL), 1], q2["value"].sum(), atol=1e-6)
     assert (p >= -1e-9).all()
 
 
@@ -88,13 +102,17 @@ def test_poisoning_after_the_cutoff_changes_nothing(national_obs, national_cfg, 
 def test_quarterly_only_stretch_is_never_stored_as_months(written):
     run, tmp_path = written
     obs = pd.read_csv(tmp_path / "observations.csv", dtype=str)
-    first_months = obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "M")]
-    # every stored month was published by a source: its file and row hold that period
+    months = obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "M")]
+    first_months = months[months["nationality"] == "TOTAL"]
+    # every stored national month was published by a source: its file and row hold that period
     assert (first_months["derived"].fillna("") == "").all()
+    # the panel's months are sums of its 7 published cells, never national estimates
+    assert (months.loc[months["nationality"] != "TOTAL", "derived"] == "sum of 7 nationalities").all()
     # 2023-07..2025-06: national first requests exist only per quarter; no month of it is stored
     stretch = pd.period_range("2023-07", "2025-06", freq="M").astype(str)
     assert not first_months["period"].isin(stretch).any()
-    assert obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "Q")]["period"].isin(
+    assert obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "Q")
+               & (obs["nationality"] == "TOTAL")]["period"].isin(
         ["2024-Q1", "2025-Q2"]).sum() == 2
     # monthly bands and paths start after the cut-off; no earlier month is stored anywhere
     bm = pd.read_csv(tmp_path / "bands_monthly.csv", dtype=str)

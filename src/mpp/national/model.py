@@ -38,7 +38,8 @@ from mpp.national.sources import PANEL
 FIRST, REPEAT, NAR, RESETTLE, TOTAL_ID = ("first_asylum_request/TOTAL", "repeat_asylum_request/TOTAL",
                                           "nareizigers/TOTAL", "resettlement/TOTAL", "TOTAL/TOTAL")
 NAR_PANEL, NAR_OTHER = f"nareizigers/{PANEL}", "nareizigers/OTHER"
-SERIES = (FIRST, REPEAT, NAR, NAR_PANEL, NAR_OTHER, RESETTLE, TOTAL_ID)
+FIRST_PANEL, FIRST_OTHER = f"first_asylum_request/{PANEL}", "first_asylum_request/OTHER"
+SERIES = (FIRST, FIRST_PANEL, FIRST_OTHER, REPEAT, NAR, NAR_PANEL, NAR_OTHER, RESETTLE, TOTAL_ID)
 MIN_SIGMA = 0.02
 
 
@@ -367,10 +368,48 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     details["resettlement"] = {"method": "stated assumption", **cfg.resettlement.model_dump()}
     basis_rows += [dict(series_id=RESETTLE, period=str(k), freq="Q", basis="assumption") for k in quarters]
 
+    # first requests by nationality (drawn last, so nothing above depends on it): the 7-nationality panel's
+    # share of each national quarter, observed where both are known, else a random walk of its logit from the
+    # share of the last 4 quarters (it ranged 0.27-0.82 since 2015); PANEL7 + OTHER = national on every path
+    panel_first_m, p_split = _panel_split(res, fq, first_m, quarters, last_full_q, n, rng)
+    details["first_asylum_request"]["nationality_split"] = p_split
+
     total_m = first_m + repeat_m + nar_m + resettle_m
-    paths = np.stack([first_m, repeat_m, nar_m, nar_panel_m, nar_m - nar_panel_m, resettle_m, total_m])
+    paths = np.stack([first_m, panel_first_m, first_m - panel_first_m, repeat_m, nar_m, nar_panel_m,
+                      nar_m - nar_panel_m, resettle_m, total_m])
     return NationalForecast(cutoff=cutoff, months=months, series_ids=list(SERIES), paths=paths,
                             basis=pd.DataFrame(basis_rows), details=details)
+
+
+def _panel_split(res: pd.DataFrame, national_q: pd.Series, national_m: np.ndarray, quarters: pd.PeriodIndex,
+                 last_full_q: pd.Period, n: int, rng) -> tuple[np.ndarray, dict]:
+    """Monthly paths of the panel's part of national first requests, [month, sample]."""
+    pq = series(res, "first_asylum_request", "Q", nationality=PANEL)
+    share = (pq / national_q.reindex(pq.index)).dropna()
+    share = share[share.index <= last_full_q].clip(1e-3, 1 - 1e-3)
+    if len(share) < 4:
+        raise DataError(f"first requests by nationality: fewer than 4 quarters with both the 7-nationality panel "
+                        f"and the national total up to {last_full_q}")
+    logit = np.log(share / (1 - share)).to_numpy()
+    d = np.diff(logit)
+    sd = float(np.std(d, ddof=1)) if len(d) >= 3 else 0.2
+    last4 = share.index[-4:]
+    start = float(np.log(pq[last4].sum() / (national_q[last4].sum() - pq[last4].sum())))
+    later = [k for k in quarters if k > last_full_q]
+    steps = np.cumsum(rng.normal(0.0, sd, (len(later), n)), axis=0)
+    out = np.empty_like(national_m)
+    for i, k in enumerate(quarters):
+        rows = slice(3 * i, 3 * i + 3)
+        if k <= last_full_q:
+            s = np.full(n, share.get(k, np.nan))
+            if np.isnan(s).any():  # a past quarter the panel does not cover: its share as the last 4 quarters
+                s = np.full(n, 1 / (1 + np.exp(-start)))
+        else:
+            s = 1 / (1 + np.exp(-(start + steps[later.index(k)])))
+        out[rows] = national_m[rows] * s[None, :]
+    return out, {"method": "panel share of the national quarter, logit random walk", "logit_sd": round(sd, 4),
+                 "share_last_4_quarters": round(float(1 / (1 + np.exp(-start))), 4),
+                 "shares": f"{share.index[0]}..{share.index[-1]}: {share.min():.2f}-{share.max():.2f}"}
 
 
 def _sources(res: pd.DataFrame, stream: str, freq: str, index) -> dict[str, str]:
