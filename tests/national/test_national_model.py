@@ -27,17 +27,11 @@ def written(national_dir, national_cfg, tmp_path_factory):
     return run, out
 
 
-def _panel_file():
-    from mpp.national.sources import default_data_dir
-
-    return default_data_dir() / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
-
-
 def _i(fc, sid):
     return fc.index(sid)
 
 
-def test_paths_coherent_across_months_quarters_years_and_streams(fc):
+def test_paths_coherent_across_months_quarters_years_and_streams(fc, national_dir):
     p = fc.paths
     assert p.shape == (len(fc.series_ids), 36, N)
     assert len(fc.series_ids) == 9
@@ -59,7 +53,7 @@ def test_paths_coherent_across_months_quarters_years_and_streams(fc):
     np.testing.assert_allclose(q[_i(fc, FIRST), 0], 4530, atol=1e-6)
     np.testing.assert_allclose(q[_i(fc, FIRST), 1], 5330, atol=1e-6)
     # the panel's observed quarter is exact too: 7 nationalities' first requests 2025-Q2 (CBS 83102NED)
-    panel = pd.read_csv(_panel_file())
+    panel = pd.read_csv(national_dir / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv")
     q2 = panel[(panel["stream"] == "first_asylum_request") & panel["period"].isin(["2025-04", "2025-05", "2025-06"])]
     np.testing.assert_allclose(q[_i(fc, FIRST_PANEL), 1], q2["value"].sum(), atol=1e-6)
     assert (p >= -1e-9).all()
