@@ -152,7 +152,8 @@ def _pooled_draws(z: np.ndarray, n_samples: int, opts: CalibrationOptions,
         ranks = z.argsort(axis=0).argsort(axis=0)  # rank of each origin's error within its series
         pick = rng.integers(0, n_orig, size=n_samples)
         u = (ranks[pick] + rng.uniform(size=(n_samples, n_series))) / n_orig
-    draw = np.quantile(pooled, np.clip(u, 0.0, 1.0))
+    # The pooled quantiles at u (numpy's default 'linear' rule: position u * (n - 1) in the sorted pool).
+    draw = np.interp(np.clip(u, 0.0, 1.0) * (pooled.size - 1), np.arange(pooled.size), pooled)
     return draw + opts.jitter * np.std(pooled) * rng.standard_normal(draw.shape) if pooled.size > 1 else draw
 
 
