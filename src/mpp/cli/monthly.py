@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from mpp.cli.app import app, console
-from mpp.cli.render import annual_bands_table, overlay_summary_table
+from mpp.cli.render import annual_bands_table, overlay_summary_table, plausibility_lines
 from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
@@ -76,6 +76,10 @@ def monthly_command(
         console.print(overlay_summary_table(pd.read_csv(cand.out_dir / "overlays" / "summary.csv"),
                                             f"Model / overlays / total (medians), {res.candidate}, cut-off "
                                             f"{res.cutoff}; files in {cand.out_dir / 'overlays'}"))
+        pfile = cand.out_dir / "overlays" / "plausibility.csv"
+        if pfile.stat().st_size > 1 and len(plaus := pd.read_csv(pfile)):
+            for line in plausibility_lines(plaus):
+                console.print(f"  {line}", highlight=False)
     if cand.revision_lines:
         console.print(f"[bold]Revisions against version {cand.previous_version or 'previous'}[/]")
         for line in cand.revision_lines:
