@@ -29,6 +29,7 @@ def compare_runs(loc: Project, cutoff: str, variants: list[str], experiment: str
     """The newest finished variant run at `cutoff` for each variant, with its logged bands and metrics."""
     reg.quiet_mlflow()  # no "Downloading artifacts" progress bars
     import mlflow.artifacts
+    from mlflow.exceptions import MlflowException
 
     client, exp_id = reg.connect(loc, experiment)
     out = {}
@@ -50,7 +51,7 @@ def compare_runs(loc: Project, cutoff: str, variants: list[str], experiment: str
                 p = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="manifest.json",
                                                         dst_path=tmp)
                 manifest = json.loads(Path(p).read_text())
-            except Exception:  # noqa: BLE001 - runs logged before the manifest was an artifact
+            except (MlflowException, OSError):  # runs logged before the manifest was an artifact
                 manifest = {}
         out[v] = TrackedRun(run.info.run_id, dict(run.data.metrics), read["bands_annual.csv"],
                             read["bands_monthly.csv"], manifest)
