@@ -178,3 +178,13 @@ def test_example_file_has_the_chain_sections_and_they_load():
     assert a.amv is not None and a.uncertainty is not None and a.ukraine is not None
     assert a.ukraine.enabled is False
     assert all("scenario" in s.label.lower() for s in a.ukraine.scenarios.values())
+
+
+def test_parameter_draws_are_stratified_so_their_median_is_the_stated_value_with_few_paths():
+    from mpp.occupancy.segments import sample_draws
+
+    a = parse_assumptions({**assumptions_dict(), "uncertainty": _uncertainty(seed=11)})
+    d = sample_draws(a, 200)
+    assert abs(np.median(np.log(d["capacity_mult"]))) < 0.3 * 0.02
+    assert abs(np.std(np.log(d["capacity_mult"])) - 0.3) < 0.3 * 0.03
+    assert abs(np.median(d["grant_logit_shift"])) < 0.6 * 0.02

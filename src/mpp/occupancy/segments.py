@@ -26,8 +26,13 @@ def sample_draws(a: Assumptions, n: int) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {"capacity_mult": np.ones(n), "amv_share_mult": np.ones(n)}
     if u is None:
         return out
+    from scipy.stats import norm
+
     rng = np.random.default_rng(u.seed)
-    z = rng.standard_normal((3, n))  # always three rows, so one draw does not depend on which others are set
+    # stratified standard normals (one draw per 1/n quantile slice, in random order; always three rows, so one
+    # draw does not depend on which others are set): the drawn parameters' quantiles match the stated
+    # distribution even with a few hundred paths (plain draws put the median grant rate 0.35 instead of 0.38)
+    z = norm.ppf(np.clip((np.argsort(rng.random((3, n)), axis=1) + rng.random((3, n))) / n, 1e-12, 1 - 1e-12))
     if u.capacity_log_sd is not None:
         out["capacity_mult"] = np.exp(u.capacity_log_sd.values()[0] * z[0])
     if u.grant_rate_logit_sd is not None:
