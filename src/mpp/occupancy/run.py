@@ -268,7 +268,8 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assump
         from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
         atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
-            monthly, with_quantity(r.comparison), f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA")))
+            monthly, with_quantity(r.comparison), f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA",
+            fit_until=fit_until)))
         outputs.append("replay.png")
     manifest = {
         "stage": "occupancy_replay_long",

@@ -220,7 +220,7 @@ def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
     return fig
 
 
-def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str) -> Figure:
+def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str, fit_until: str | None = None) -> Figure:
     """A replay against COA's figures: model totals and status holders as lines (end of month), observations
     as markers (filled: COA/NJI figures; hollow: rounded news figures), one colour per quantity.
 
@@ -241,6 +241,10 @@ def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str) ->
                 kind = "news, rounded" if approx else "COA/NJI"
                 ax.scatter(h["_d"], h["observed"], s=36, marker="o", facecolors=marker_face, edgecolors=colour,
                            linewidths=1.4, zorder=3, label=f"observed {label} ({kind})")
+    if fit_until:  # the estimation window ends here; observations after it check the estimates
+        ax.axvline(pd.Timestamp(fit_until), color="#777777", linestyle="--", linewidth=1.0)
+        ax.text(pd.Timestamp(fit_until), ax.get_ylim()[1] * 0.02, "  estimation | check", color="#555555", fontsize=8,
+                va="bottom")
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     _style_axes(ax, "en", "persons")
     ax.xaxis.set_major_locator(YearLocator())
