@@ -441,6 +441,10 @@ def backtest(data: str | Path, variants: list[str], origins: list[pd.Period], ho
 
     project = Project.discover(home)
     spec = spec or load_spec(project)
+    if track:  # an unreachable tracking server is exit 5 now, not after the whole backtest
+        from mpp.tracking.registry import check_reachable
+
+        check_reachable(project.tracking_uri())
     res = run_backtest_pipeline(data, variants, origins, horizon, out, seed=seed, workers=workers, backend=backend,
                                 progress=progress, shared_data=project.reference_data if peer else None,
                                 catalog=spec.variants, config=spec.forecast, log=echo)
