@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import signal
-from contextlib import contextmanager
+import shutil
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,12 @@ from mpp.provenance import (
     hash_file,
     hash_frame,
     hash_json,
+    staged_dir,
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
 from mpp.project import Project
 from mpp.spec import RunSpec, load_spec
+from mpp.strict import current_month
 from mpp.tracking.config import PipelineConfig
 from mpp.tracking.gating import Decision, decide, run_key
 
@@ -99,7 +102,7 @@ def ingest(loc: Project, data: Path, cutoff: str | None, vintage: str | None):
         raise DataError(f"the cut-off {cut} is after the last month of {data} ({last})")
     known = df.loc[df["period"] <= cut].reset_index(drop=True)
     store = VintageStore(loc.store)
-    entry = store.ingest(known.drop(columns=["vintage"], errors="ignore"), vintage or str(cut + 1),
+    entry = store.ingest(known.drop(columns=["vintage"], errors="ignore"), vintage or str(min(cut + 1, current_month())),
                          source=str(data), file=str(data))
     return store.read(entry.id), cut, entry
 
@@ -191,13 +194,14 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
     The run spec is read once here (from the project found from `home` or the working directory; `config`
     replaces its pipeline.yaml) unless given."""
     from mpp.tracking.monthly import MonthlyTracking
-    from mpp.tracking.registry import run_lock
+    from mpp.tracking.registry import check_reachable, run_lock
 
     loc = Project.discover(home)
     spec = spec or load_spec(loc, pipeline_file=config)
     spec = spec.with_samples(n_samples or spec.pipeline.n_samples).with_run(data, cutoff)
     cfg = spec.pipeline.model_copy(update={"variants": spec.run_variants})
     candidate = spec.candidate
+    check_reachable(loc.tracking_uri())  # exit 5 before anything is stored
 
     with run_lock(loc.lock_file):
         data_path = Path(data) if data else sample_path(loc)
@@ -231,6 +235,14 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
 
         for line in track.drop_orphans(cfg.variants):
             echo(line)
+        # Outputs are built in a hidden folder beside out/<cut-off> and put in place only when the run succeeds:
+        # a failed run leaves no finished-looking report, and earlier outputs stay as they were until then.
+        final_out, staging = out, ExitStack()
+        out = staging.enter_context(staged_dir(final_out))
+        if (final_out / "_backtest").is_dir():  # the gating backtest resumes from earlier parts
+            shutil.copytree(final_out / "_backtest", out / "_backtest")
+        for o in outcomes.values():
+            o.out_dir = out / o.variant
         parent_id = track.start(f"monthly {cutoff_s}", parent_key, cfg.variants, tags={
             "cutoff": cutoff_s, "candidate": candidate, "data_vintage": entry.id, "spec_hash": spec.hash},
             params={"cutoff": cutoff_s, "data_vintage": entry.id, "data_hash": data_hash,
@@ -270,6 +282,7 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                 track.commit([(o.variant, o.version, o.decision.promote) for o in outcomes.values()
                               if o.new_version and o.decision is not None and o.version is not None])
         except BaseException as exc:
+            staging.__exit__(type(exc), exc, exc.__traceback__)  # removes the staging folder
             failures = track.rollback()
             left = ("registry and aliases left as they were" if not failures else
                     f"ROLLBACK INCOMPLETE ({len(failures)} step(s) failed, see the log)")
@@ -277,6 +290,9 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
                 raise
             raise RunFailed(f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); {left}, MLflow run "
                             f"{parent_id} marked FAILED") from exc
+        staging.close()  # out/<cut-off> replaced by the finished outputs
+        for o in outcomes.values():
+            o.out_dir = final_out / o.variant
         return MonthlyResult(cutoff_s, entry.id, data_hash, parent_id, False, candidate, outcomes,
                              loc.tracking_uri(), cfg.model_prefix)
 

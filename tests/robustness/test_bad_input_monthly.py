@@ -88,3 +88,69 @@ def test_rejected_input_leaves_store_registry_and_outputs_byte_identical(case, f
     assert "Traceback" not in res.err
     assert_unchanged(before, root / "home")
     assert _all_files(root) == files_before, "something was written"
+
+
+def test_unreachable_tracking_server_exits_5_before_anything_is_stored(finished_home, capsys, monkeypatch):
+    import socket
+
+    root = finished_home
+    monkeypatch.setenv("MPP_CONFIG_DIR", str(write_config(root / "config-offline")))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://mpp:hunter2@127.0.0.1:{port}")
+    other = write_panel(root / "other.csv", panel_rows(seed=5))
+    before, files_before = snapshot(root / "home"), _all_files(root)
+    res = run_main(capsys, "monthly", "--data", str(other), "--home", str(root / "home"), "-q")
+    assert res.code == 5, res
+    assert "MLFLOW_TRACKING_URI=http://***@127.0.0.1" in res.err and "hunter2" not in res.err + res.out
+    assert_unchanged(before, root / "home")
+    assert _all_files(root) == files_before
+
+
+def test_failed_run_leaves_no_finished_looking_output_and_keeps_the_earlier_one(finished_home, capsys, monkeypatch):
+    """A run that fails at its very last step (after the reports were written) exits 6; out/<cut-off> is the
+    earlier run's, byte for byte, and no half-finished report or staging folder is left."""
+    from mpp.tracking.monthly import MonthlyTracking
+
+    root = finished_home
+    monkeypatch.setenv("MPP_CONFIG_DIR", str(write_config(root / "config-fail")))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+    def broken(*a, **k):
+        raise RuntimeError("alias store gone")
+
+    monkeypatch.setattr(MonthlyTracking, "commit", broken)
+    before = snapshot(root / "home" / "out")
+    res = run_main(capsys, "monthly", "--data", str(root / "good.csv"), "--home", str(root / "home"), "--samples", "30",
+                   "-q")
+    assert res.code == 6, res
+    assert_unchanged(before, root / "home" / "out")
+    assert sorted(p.name for p in (root / "home" / "out").iterdir()) == ["2024-12"]
+
+
+def test_revision_reads_the_previous_forecast_without_unpickling(finished_home, capsys, monkeypatch):
+    """The next month's revision report compares with the previous registered version through its logged bands
+    CSV; loading a pickled model would fail here."""
+    import mlflow.pyfunc
+
+    root = finished_home
+    monkeypatch.setenv("MPP_CONFIG_DIR", str(write_config(root / "config-next")))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+    def no_unpickling(*a, **k):
+        raise AssertionError("the scheduled run must not unpickle a registered model")
+
+    monkeypatch.setattr(mlflow.pyfunc, "load_model", no_unpickling)
+    later = write_panel(root / "later.csv", panel_rows(end_year=2025))
+    res = run_main(capsys, "monthly", "--data", str(later), "--cutoff", "2025-03", "--home", str(root / "home"), "-q")
+    assert res.code == 0, res
+    revision = root / "home" / "out" / "2025-03" / "drift" / "revision.csv"
+    assert revision.is_file()
+    import pandas as pd
+
+    previous = pd.read_csv(root / "home" / "out" / "2024-12" / "drift" / "bands_annual.csv")
+    expected = previous.melt(id_vars=["series_id", "year"], value_vars=["minimum", "median", "medio", "maximum"],
+                             var_name="scenario", value_name="expected")
+    table = pd.read_csv(revision).merge(expected, on=["series_id", "year", "scenario"])
+    assert len(table) > 0 and (table["previous"] - table["expected"]).abs().max() < 1e-6

@@ -70,14 +70,14 @@ class MonthlyTracking:
         return (str(champ.version) if champ else None), reg.run_metrics(self.client, champ)
 
     def previous_bands(self, variant: str, cutoff: str) -> tuple[VersionInfo | None, pd.DataFrame | None]:
-        """The newest committed version made at an earlier cut-off and its annual bands (from its pyfunc)."""
+        """The newest committed version made at an earlier cut-off and the annual bands its run logged, read as a
+        CSV table: no model is unpickled, so whoever can write the artifact store cannot run code here."""
         name = self.model_name(variant)
         prev = reg.previous_version(self.client, name, cutoff)
         if prev is None:
             return None, None
-        model = reg.load_version(name, prev.version)
-        return (VersionInfo(str(prev.version), prev.run_id, dict(prev.tags)),
-                model.predict(pd.DataFrame({"kind": ["annual"]})))
+        bands = reg.logged_bands(self.client, prev, "annual")
+        return VersionInfo(str(prev.version), prev.run_id, dict(prev.tags)), bands
 
     def drop_orphans(self, variants: list[str]) -> list[str]:
         """Delete versions a killed run left uncommitted; -> one line per model that had some."""
