@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from mpp.errors import ConfigError, MppError
 
@@ -205,3 +206,62 @@ def inside(root: str | Path, *parts: str) -> Path:
 def dump_yaml(obj: Any) -> str:
     """A document as YAML text (keys in the given order), e.g. calibrated assumptions."""
     return yaml.safe_dump(obj, sort_keys=False, allow_unicode=True, width=110)
+
+
+# ------------------------------------------------------------------------------------------ config models
+def _shape(value: Any, annotation: Any) -> Any:
+    """YAML has lists, not tuples, and unquoted dates become `date` objects: give a value the container shape
+    and text form its annotation asks for, so strict validation judges the values, not YAML's spelling."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None) and (shaped := _shape(value, arg)) is not value:
+                return shaped
+        return value
+    if origin is typing.Annotated:
+        return _shape(value, args[0])
+    if isinstance(value, (list, tuple)) and origin in (tuple, list):
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            inner = [args[0]] * len(value)
+        elif origin is tuple and args:
+            inner = list(args) + [Any] * max(0, len(value) - len(args))
+        else:
+            inner = [args[0] if args else Any] * len(value)
+        items = [_shape(v, a) for v, a in zip(value, inner)]
+        return tuple(items) if origin is tuple else items
+    if annotation is str and isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class StrictModel(BaseModel):
+    """Base of configuration models: unknown keys are refused and values typed strictly: `true` is not a
+    number, "12" is not an integer, 1.5 is not a count (YAML's lists still fill tuples, dates fill text fields)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_shapes(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {k: _shape(v, fields[k].annotation) if k in fields else v for k, v in data.items()}
+
+
+def month_field(value: Any, what: str = "month") -> str:
+    """For a pydantic validator: `YYYY-MM` text, else ValueError with the expected form."""
+    if (problem := month_problem(value)) is not None:
+        raise ValueError(f"{what}: {problem}")
+    return str(value).strip()
+
+
+def date_field(value: Any, what: str = "date") -> str:
+    """For a pydantic validator: a calendar date as `YYYY-MM-DD` text, else ValueError with the expected form."""
+    try:
+        return parse_date(value, what).isoformat()
+    except MppError as exc:
+        raise ValueError(str(exc)) from None

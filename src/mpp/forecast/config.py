@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from mpp.bands import DEFAULT_QUANTILES, validate_quantiles
 from mpp.errors import ConfigError
+from mpp.strict import StrictModel
 
+MAX_HORIZON = 240  # months (20 years): far beyond any MPP horizon, and paths stay a few hundred MB at most
 RECONCILIATION_METHODS = ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
 
 
-class Pooling(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Pooling(StrictModel):
     top_n: int = Field(15, ge=1)
     window_months: int = Field(24, ge=1)
 
 
-class Parallel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Parallel(StrictModel):
     workers: int = Field(1, ge=1)
     backend: Literal["processes", "dask"] = "processes"
     dask_scheduler: str | None = None
 
 
-class ForecastConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ForecastConfig(StrictModel):
     horizon: int | Literal["auto"] = "auto"
     n_samples: int = Field(1000, ge=20, le=100_000)
     quantiles: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_QUANTILES))
@@ -38,8 +37,8 @@ class ForecastConfig(BaseModel):
     @field_validator("horizon")
     @classmethod
     def _horizon_positive(cls, v):
-        if v != "auto" and v < 1:
-            raise ValueError("horizon must be a positive number of months or 'auto'")
+        if v != "auto" and not 1 <= v <= MAX_HORIZON:
+            raise ValueError(f"horizon must be 'auto' or a number of months from 1 to {MAX_HORIZON}, got {v}")
         return v
 
     @field_validator("quantiles")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
-from mpp.strict import name_problem
+from mpp.strict import StrictModel, name_problem
 
 SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust")
 FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
@@ -21,10 +21,10 @@ Family = Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "
                  "auto"]
 
 
-class VariantSpec(BaseModel):
+class VariantSpec(StrictModel):
     """One named variant. Fields a family does not use are ignored by it (documented per family)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = "unnamed"
     family: Family
@@ -76,8 +76,7 @@ class VariantSpec(BaseModel):
         return self.model_copy(update={"family": family, "members": [], "name": f"{self.name}:{family}"})
 
 
-class VariantsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class VariantsConfig(StrictModel):
 
     default: str
     variants: dict[str, VariantSpec]

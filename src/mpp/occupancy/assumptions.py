@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.errors import ConfigError
+from mpp.strict import StrictModel, date_field
 
 # Unit vocabulary: what a unit string means and which values it allows.
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -38,8 +39,8 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(StrictModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Step(_Strict):
@@ -118,6 +119,11 @@ class InitialStocks(_Section):
     """Stocks at the start of the first projected month (the day after the cut-off)."""
 
     date: str = Field(description="reference date, YYYY-MM-DD")
+
+    @field_validator("date")
+    @classmethod
+    def _calendar_date(cls, v: str) -> str:
+        return date_field(v, "initial_stocks.date")
     asylum_seekers: Param  # in COA reception, awaiting an IND first-instance decision
     pending_outside_coa: Param  # awaiting a decision but not in COA reception (part of the IND backlog only)
     status_holders: Param  # in COA with a permit, waiting for municipal housing

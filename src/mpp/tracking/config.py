@@ -4,13 +4,14 @@ where a run writes is `mpp.project.Project`."""
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from mpp.strict import StrictModel, date_field, month_field
 
 
-class Gating(BaseModel):
+class Gating(StrictModel):
     """How a new registered version is judged against the current champion of its registered model."""
 
-    model_config = ConfigDict(extra="forbid")
     metric: str = "stream_nationality.crps_scaled"
     higher_is_better: bool = False
     margin: float = Field(0.05, ge=0, le=1, description="relative slack: worse by at most this share passes")
@@ -26,27 +27,34 @@ class Gating(BaseModel):
         return sorted(latest - i * self.step for i in range(self.origins))
 
 
-class ReplayTrackRecord(BaseModel):
+class ReplayTrackRecord(StrictModel):
     """The long replay run beside each occupancy projection as its track record (paths relative to the config
     folder; `real` None = `real/` of the project's reference data; when the series are absent the run notes it
     and goes on without)."""
 
-    model_config = ConfigDict(extra="forbid")
     real: str | None = None
     assumptions: str = "assumptions/replay_2015_2020.yaml"
     start: str = "2015-01"
     end: str = "2020-06"
     fit_until: str = "2016-12-31"
 
+    @field_validator("start", "end")
+    @classmethod
+    def _months(cls, v: str, info) -> str:
+        return month_field(v, info.field_name)
 
-class Occupancy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    @field_validator("fit_until")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        return date_field(v, "fit_until")
+
+
+class Occupancy(StrictModel):
     assumptions: str | None = "assumptions/kernprognose_2025.yaml"
     replay: ReplayTrackRecord | None = None
 
 
-class PipelineConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PipelineConfig(StrictModel):
     variants: list[str] = Field(default_factory=lambda: ["baseline"], min_length=1)
     candidate: str | None = None
     seed: int = 0
