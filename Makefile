@@ -27,6 +27,7 @@ demo: install
 # Linters and the type checker (configured in pyproject.toml), then the suite.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: install system-deps lint

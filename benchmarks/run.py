@@ -53,12 +53,16 @@ def synthetic_panel(n_nationalities: int = 500, seed: int = 1):
         values = np.exp(level[:, None] + season[None, :] + ar)
         values = 5 * np.round(rng.poisson(values) / 5)
         codes = [f"N{i:03d}" for i in range(n_nationalities)]
-        frames.append(pd.DataFrame({
-            "period": np.tile(periods, n_nationalities),
-            "stream": stream,
-            "nationality": np.repeat(codes, len(periods)),
-            "value": values.reshape(-1).astype("int64"),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "period": np.tile(periods, n_nationalities),
+                    "stream": stream,
+                    "nationality": np.repeat(codes, len(periods)),
+                    "value": values.reshape(-1).astype("int64"),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -118,8 +122,16 @@ def run_national_case(samples: int) -> dict:
         t0 = time.perf_counter()
         run = run_national("2025-06", real_path().parent, cfg, n_samples=samples)
         wall = time.perf_counter() - t0
-    return {"variant": "national", "panel": "national", "workers": 1, "series": len(run.forecast.series_ids),
-            "samples": samples, "wall_s": round(wall, 1), "peak_mib": round(mem.peak / 2**20), "fallbacks": 0}
+    return {
+        "variant": "national",
+        "panel": "national",
+        "workers": 1,
+        "series": len(run.forecast.series_ids),
+        "samples": samples,
+        "wall_s": round(wall, 1),
+        "peak_mib": round(mem.peak / 2**20),
+        "fallbacks": 0,
+    }
 
 
 def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
@@ -139,19 +151,28 @@ def run_case(variant: str, panel: str, workers: int, samples: int) -> dict:
     history = synthetic_panel() if panel == "synthetic" else real_panel()
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        res = run_forecast(history, "2025-06", variant=spec.variant(variant), horizon=18, seed=0, workers=workers, config=config)
+        res = run_forecast(
+            history, "2025-06", variant=spec.variant(variant), horizon=18, seed=0, workers=workers, config=config
+        )
         wall = time.perf_counter() - t0
-    return {"variant": variant, "panel": panel, "workers": workers, "series": len(res.series_ids),
-            "samples": samples, "wall_s": round(wall, 1),
-            "peak_mib": round(mem.peak / 2**20),
-            "fallbacks": len(res.manifest["fallbacks"])}
+    return {
+        "variant": variant,
+        "panel": panel,
+        "workers": workers,
+        "series": len(res.series_ids),
+        "samples": samples,
+        "wall_s": round(wall, 1),
+        "peak_mib": round(mem.peak / 2**20),
+        "fallbacks": len(res.manifest["fallbacks"]),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default=None, help="comma-separated (default: every variant in config)")
-    ap.add_argument("--panels", default="real,synthetic,national",
-                    help="real, synthetic, national (the national model, one case)")
+    ap.add_argument(
+        "--panels", default="real,synthetic,national", help="real, synthetic, national (the national model, one case)"
+    )
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--samples", type=int, default=500)
     ap.add_argument("--case", help=argparse.SUPPRESS)
@@ -168,16 +189,27 @@ def main() -> None:
     from mpp.project import Project
     from mpp.spec import load_variants
 
-    variants = args.variants.split(",") if args.variants else list(load_variants(project=Project.discover(REPO)).variants)
+    variants = (
+        args.variants.split(",") if args.variants else list(load_variants(project=Project.discover(REPO)).variants)
+    )
     rows = []
     for panel in args.panels.split(","):
-        for variant in (["national"] if panel == "national" else variants):
-            for w in (["1"] if panel == "national" else args.workers.split(",")):
-                proc = subprocess.run([sys.executable, __file__, "--case", f"{variant}:{panel}:{w}",
-                                       "--samples", str(args.samples)], capture_output=True, text=True)
+        for variant in ["national"] if panel == "national" else variants:
+            for w in ["1"] if panel == "national" else args.workers.split(","):
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--case", f"{variant}:{panel}:{w}", "--samples", str(args.samples)],
+                    capture_output=True,
+                    text=True,
+                )
                 if proc.returncode != 0:
-                    rows.append({"variant": variant, "panel": panel, "workers": int(w), "error":
-                                 proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"})
+                    rows.append(
+                        {
+                            "variant": variant,
+                            "panel": panel,
+                            "workers": int(w),
+                            "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed",
+                        }
+                    )
                 else:
                     rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 print(json.dumps(rows[-1]), file=sys.stderr)
@@ -188,8 +220,15 @@ def main() -> None:
         if "error" in r:
             table.add_row(r["panel"], r["variant"], str(r["workers"]), "-", "error", "-", r["error"][:40])
         else:
-            table.add_row(r["panel"], r["variant"], str(r["workers"]), str(r["series"]), f"{r['wall_s']:.1f}",
-                          f"{r['peak_mib']:.0f}", str(r["fallbacks"]))
+            table.add_row(
+                r["panel"],
+                r["variant"],
+                str(r["workers"]),
+                str(r["series"]),
+                f"{r['wall_s']:.1f}",
+                f"{r['peak_mib']:.0f}",
+                str(r["fallbacks"]),
+            )
     Console().print(table)
     out = Path(args.json_out)
     out.parent.mkdir(parents=True, exist_ok=True)

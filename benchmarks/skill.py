@@ -46,9 +46,7 @@ def wide_panel(panel: str):
 
 
 def run_case(candidate: str, panel: str, workers: int) -> dict:
-    import numpy as np
     import pandas as pd
-
     from run import PeakMemory
 
     from mpp.skill.calibrate import calibrated_sums, options_from_name
@@ -69,14 +67,21 @@ def run_case(candidate: str, panel: str, workers: int) -> dict:
         else:
             origins = list(pd.period_range("2018-06", ORIGIN, freq="M")[::3])
             pts = {o: wide.loc[:o].iloc[-12:].sum().to_numpy() for o in origins}
-            act = {o: (wide.loc[o + 1:o + 12].sum().to_numpy() if o + 12 <= wide.index[-1] else None)
-                   for o in origins}
+            act = {
+                o: (wide.loc[o + 1 : o + 12].sum().to_numpy() if o + 12 <= wide.index[-1] else None) for o in origins
+            }
             hist = {o: wide.loc[:o] for o in origins}
             res = calibrated_sums(origins, pts, act, hist, options_from_name("count/independent/raw"), 400)
             n = res[origin][0].shape[0] + res[origin][1].shape[0]
         seconds = time.perf_counter() - t0
-    return {"candidate": candidate, "panel": panel, "workers": workers, "series": int(n),
-            "wall_s": round(seconds, 2), "peak_mib": round(mem.peak / 2**20, 1)}
+    return {
+        "candidate": candidate,
+        "panel": panel,
+        "workers": workers,
+        "series": int(n),
+        "wall_s": round(seconds, 2),
+        "peak_mib": round(mem.peak / 2**20, 1),
+    }
 
 
 def main() -> None:
@@ -94,11 +99,18 @@ def main() -> None:
     for panel in args.panels.split(","):
         for cand in args.candidates.split(","):
             for w in args.workers.split(","):
-                proc = subprocess.run([sys.executable, __file__, "--case", f"{cand}:{panel}:{w}"],
-                                      capture_output=True, text=True)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--case", f"{cand}:{panel}:{w}"], capture_output=True, text=True
+                )
                 if proc.returncode != 0:
-                    rows.append({"candidate": cand, "panel": panel, "workers": int(w),
-                                 "error": proc.stderr.strip().splitlines()[-1:]})
+                    rows.append(
+                        {
+                            "candidate": cand,
+                            "panel": panel,
+                            "workers": int(w),
+                            "error": proc.stderr.strip().splitlines()[-1:],
+                        }
+                    )
                 else:
                     rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 print(rows[-1], flush=True)
@@ -107,8 +119,10 @@ def main() -> None:
         if "error" in r:
             print(f"| {r['panel']} | {r['candidate']} | {r['workers']} | - | error | {r['error']} |")
         else:
-            print(f"| {r['panel']} | {r['candidate']} | {r['workers']} | {r['series']} | {r['wall_s']} | "
-                  f"{r['peak_mib']} |")
+            print(
+                f"| {r['panel']} | {r['candidate']} | {r['workers']} | {r['series']} | {r['wall_s']} | "
+                f"{r['peak_mib']} |"
+            )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,16 @@ def main() -> None:
     project = Project.discover(Path(__file__).resolve().parent)
     if project.reference_data is None:
         raise ConfigError("no reference_data: set it in [tool.mpp] of pyproject.toml or $MPP_REFERENCE_DATA")
-    res, _ = backtest(project.reference_data / PANEL, args.variants.split(","), parse_origins(ORIGINS), HORIZON,
-                      args.out, workers=args.workers, track=False, home=project.home)
+    res, _ = backtest(
+        project.reference_data / PANEL,
+        args.variants.split(","),
+        parse_origins(ORIGINS),
+        HORIZON,
+        args.out,
+        workers=args.workers,
+        track=False,
+        home=project.home,
+    )
     print(res.headline.to_string(index=False))
     print(res.ranking.to_string(index=False))
     print(f"wall time {res.wall_seconds:.1f} s; summary in {args.out / 'summary.md'}")

@@ -27,19 +27,35 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from mpp.backtest.protocol import choose_on_tuning  # noqa: E402
-from mpp.national.backtest import (SPLIT, backtest_cases, official_comparison, quarter_origins,  # noqa: E402
-                                   realised_annual, score, summary_table, tuning_criterion)
+from mpp.national.backtest import (  # noqa: E402
+    SPLIT,
+    backtest_cases,
+    official_comparison,
+    quarter_origins,
+    realised_annual,
+    score,
+    summary_table,
+    tuning_criterion,
+)
 from mpp.national.model import FIRST, NAR, REPEAT, forecast_national  # noqa: E402
 from mpp.national.run import band_table  # noqa: E402
 from mpp.national.sources import load_observations  # noqa: E402
 from mpp.project import Project  # noqa: E402
 from mpp.spec import load_national_config  # noqa: E402
 
-NAMES = {"first_asylum_request/TOTAL": "first requests", "repeat_asylum_request/TOTAL": "repeat requests",
-         "nareizigers/TOTAL": "nareizigers", "TOTAL/TOTAL": "total asylum inflow"}
+NAMES = {
+    "first_asylum_request/TOTAL": "first requests",
+    "repeat_asylum_request/TOTAL": "repeat requests",
+    "nareizigers/TOTAL": "nareizigers",
+    "TOTAL/TOTAL": "total asylum inflow",
+}
 # Official vintages without a stated cut-off: the latest month the letter could have had (see docs/national.md).
-OFFICIAL_CUTOFFS = {"MPP 2024-I": "2024-03", "MPP 2024-II": "2024-06", "MPP 2025": "2025-06",
-                    "Kernprognose 2025": "2025-06"}
+OFFICIAL_CUTOFFS = {
+    "MPP 2024-I": "2024-03",
+    "MPP 2024-II": "2024-06",
+    "MPP 2025": "2025-06",
+    "Kernprognose 2025": "2025-06",
+}
 
 
 def log(msg: str) -> None:
@@ -73,10 +89,19 @@ def run_candidates(obs, cfg, candidates: dict, series_id: str, origins, n, cache
     best, scores = choose_on_tuning(SPLIT, frames, tuning_criterion, what=f"the {series_id} model")
     rows = []
     for name, f in frames.items():
-        rows.append(dict(candidate=name, series=NAMES[series_id], origins=f"{f['origin'].min()}..{f['origin'].max()}",
-                         cases=len(f), crps_rel=scores[name], wape=f["abs_error"].sum() / f["actual"].sum(),
-                         coverage=f["covered"].mean(), medio_exceeded=f["medio_exceeded"].mean(),
-                         chosen="yes" if name == best else ""))
+        rows.append(
+            dict(
+                candidate=name,
+                series=NAMES[series_id],
+                origins=f"{f['origin'].min()}..{f['origin'].max()}",
+                cases=len(f),
+                crps_rel=scores[name],
+                wape=f["abs_error"].sum() / f["actual"].sum(),
+                coverage=f["covered"].mean(),
+                medio_exceeded=f["medio_exceeded"].mean(),
+                chosen="yes" if name == best else "",
+            )
+        )
     return best, candidates[best], pd.DataFrame(rows)
 
 
@@ -100,27 +125,64 @@ def main() -> None:
 
     log("stage 1: first-request method")
     # every setting explicit, so the stages do not depend on what config/national.yaml says today
-    base = {"first_scale": 1.0, "nareizigers": "panel_share", "nar_base": "level_rw", "nar_scale": 1.0,
-            "repeat": "ratio_to_first"}
-    first_best, m1, sel1 = run_candidates(obs, cfg, {
-        name: {**base, "first": name} for name in ("level_rw", "level_ar", "ets")}, FIRST, tuning, n, args.cache)
+    base = {
+        "first_scale": 1.0,
+        "nareizigers": "panel_share",
+        "nar_base": "level_rw",
+        "nar_scale": 1.0,
+        "repeat": "ratio_to_first",
+    }
+    first_best, m1, sel1 = run_candidates(
+        obs,
+        cfg,
+        {name: {**base, "first": name} for name in ("level_rw", "level_ar", "ets")},
+        FIRST,
+        tuning,
+        n,
+        args.cache,
+    )
     log("stage 2: calibration scale")
-    scale_best, m2, sel2 = run_candidates(obs, cfg, {
-        f"{first_best} x{s}": {**m1, "first_scale": s} for s in (0.75, 1.0, 1.5)}, FIRST, tuning, n, args.cache)
+    scale_best, m2, sel2 = run_candidates(
+        obs,
+        cfg,
+        {f"{first_best} x{s}": {**m1, "first_scale": s} for s in (0.75, 1.0, 1.5)},
+        FIRST,
+        tuning,
+        n,
+        args.cache,
+    )
     log("stage 3: nareizigers method")
-    nar_best, m3, sel3 = run_candidates(obs, cfg, {
-        "panel_share (panel level_rw)": {**m2, "nareizigers": "panel_share", "nar_base": "level_rw"},
-        "panel_share (panel ets)": {**m2, "nareizigers": "panel_share", "nar_base": "ets"},
-        "annual_rw": {**m2, "nareizigers": "annual_rw", "nar_base": "level_rw"}},
-        NAR, tuning, n, args.cache)
+    nar_best, m3, sel3 = run_candidates(
+        obs,
+        cfg,
+        {
+            "panel_share (panel level_rw)": {**m2, "nareizigers": "panel_share", "nar_base": "level_rw"},
+            "panel_share (panel ets)": {**m2, "nareizigers": "panel_share", "nar_base": "ets"},
+            "annual_rw": {**m2, "nareizigers": "annual_rw", "nar_base": "level_rw"},
+        },
+        NAR,
+        tuning,
+        n,
+        args.cache,
+    )
     log("stage 4: repeat requests")
-    rep_best, m4, sel4 = run_candidates(obs, cfg, {
-        "ratio_to_first": {**m3, "repeat": "ratio_to_first"}, "annual_level": {**m3, "repeat": "annual_level"}},
-        REPEAT, tuning, n, args.cache)
+    rep_best, m4, sel4 = run_candidates(
+        obs,
+        cfg,
+        {"ratio_to_first": {**m3, "repeat": "ratio_to_first"}, "annual_level": {**m3, "repeat": "annual_level"}},
+        REPEAT,
+        tuning,
+        n,
+        args.cache,
+    )
     chosen = m4
-    configured = {"first": cfg.model.first_asylum_request.method, "first_scale": cfg.model.first_asylum_request.scale,
-                  "nareizigers": cfg.model.nareizigers.method, "nar_base": cfg.model.nareizigers.base,
-                  "repeat": cfg.model.repeat_asylum_request.method}
+    configured = {
+        "first": cfg.model.first_asylum_request.method,
+        "first_scale": cfg.model.first_asylum_request.scale,
+        "nareizigers": cfg.model.nareizigers.method,
+        "nar_base": cfg.model.nareizigers.base,
+        "repeat": cfg.model.repeat_asylum_request.method,
+    }
     agree = all(chosen.get(k, configured[k]) == v for k, v in configured.items())
     log(f"chosen on tuning origins: {chosen}; config/national.yaml: {configured} ({'agree' if agree else 'DIFFER'})")
 
@@ -138,16 +200,46 @@ def main() -> None:
     for origin in sorted(set(OFFICIAL_CUTOFFS.values())):
         fc = forecast_national(obs, origin, cfg, seed=0, n_samples=1000, methods=chosen)
         years, annual = fc.annual()
-        ours[origin] = band_table(annual, fc.series_ids, "year", years,
-                                  {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95})
+        ours[origin] = band_table(
+            annual, fc.series_ids, "year", years, {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95}
+        )
     published = pd.read_csv(data.parent / "mpp_published.csv", dtype={"data_cutoff": str})
     official = official_comparison(published, realised, ours, OFFICIAL_CUTOFFS)
 
-    fmt = {c: "{:.1%}" for c in ("wape", "wape_naive", "wape_diff", "wape_diff_se", "coverage", "medio_exceeded",
-                                 "crps_rel", "official_error", "ours_error_same_scenario", "ours_error_median")}
-    fmt.update({c: "{:,.0f}" for c in ("crps", "crps_naive", "crps_diff", "crps_diff_se", "official_min",
-                                       "official_central", "official_max", "realised", "ours_min", "ours_median",
-                                       "ours_medio", "ours_max")})
+    fmt = {
+        c: "{:.1%}"
+        for c in (
+            "wape",
+            "wape_naive",
+            "wape_diff",
+            "wape_diff_se",
+            "coverage",
+            "medio_exceeded",
+            "crps_rel",
+            "official_error",
+            "ours_error_same_scenario",
+            "ours_error_median",
+        )
+    }
+    fmt.update(
+        {
+            c: "{:,.0f}"
+            for c in (
+                "crps",
+                "crps_naive",
+                "crps_diff",
+                "crps_diff_se",
+                "official_min",
+                "official_central",
+                "official_max",
+                "realised",
+                "ours_min",
+                "ours_median",
+                "ours_medio",
+                "ours_max",
+            )
+        }
+    )
     fmt["wape_ratio"] = "{:.2f}"
     parts = [
         "# National track record (generated by scripts/national_backtest.py; do not edit by hand)\n",
@@ -172,8 +264,10 @@ def main() -> None:
         "same scenario, and our median).\n",
         md(official, fmt),
         "\n## Realised national figures used\n",
-        md(realised.sort_values(["series_id", "year"]).assign(series_id=lambda d: d["series_id"].map(NAMES)),
-           {"value": "{:,.0f}"}),
+        md(
+            realised.sort_values(["series_id", "year"]).assign(series_id=lambda d: d["series_id"].map(NAMES)),
+            {"value": "{:,.0f}"},
+        ),
     ]
     args.out.write_text("\n".join(parts) + "\n")
     log(f"written {args.out}")

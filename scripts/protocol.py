@@ -28,11 +28,16 @@ def table_markdown(table, roles=("locked", "tuning")) -> str:
         sub = table.loc[table["origins_role"] == role]
         if sub.empty:
             continue
-        lines.append(f"\n**{role} origins** ({sub['first'].iloc[0]}..{sub['last'].iloc[0]}, "
-                     f"{int(sub['origins'].iloc[0])} origins, {int(sub['cases'].iloc[0])} cases)\n")
-        lines.append("| method | pooled WAPE (naive {n}) | diff to naive ± SE | bottom WAPE | aggregate WAPE (naive {na}) "
-                     "| agg. diff ± SE | cov90 | cov90 agg. | median (P95-P5)/outcome | agg. bias | CRPS skill ± SE |"
-                     .format(n=fmt(sub["wape_naive"].iloc[0]), na=fmt(sub["wape_aggregate_naive"].iloc[0])))
+        lines.append(
+            f"\n**{role} origins** ({sub['first'].iloc[0]}..{sub['last'].iloc[0]}, "
+            f"{int(sub['origins'].iloc[0])} origins, {int(sub['cases'].iloc[0])} cases)\n"
+        )
+        lines.append(
+            "| method | pooled WAPE (naive {n}) | diff to naive ± SE | bottom WAPE | aggregate WAPE (naive {na}) "
+            "| agg. diff ± SE | cov90 | cov90 agg. | median (P95-P5)/outcome | agg. bias | CRPS skill ± SE |".format(
+                n=fmt(sub["wape_naive"].iloc[0]), na=fmt(sub["wape_aggregate_naive"].iloc[0])
+            )
+        )
         lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
         for _, r in sub.iterrows():
             point_only = r["method"].startswith("naive total")
@@ -42,7 +47,8 @@ def table_markdown(table, roles=("locked", "tuning")) -> str:
                 f"{r['d_wape_aggregate']:+.3f} ± {r['se_d_wape_aggregate']:.3f} | "
                 f"{'-' if point_only else fmt(r['cov90'], True)} | {'-' if point_only else fmt(r['cov90_aggregate'], True)} | "
                 f"{'-' if point_only else fmt(r['median_rel_width'], digits=2)} | {r['bias_aggregate']:+.3f} | "
-                f"{r['crps_skill']:+.3f} ± {r['se_crps_skill']:.3f} |")
+                f"{r['crps_skill']:+.3f} ± {r['se_crps_skill']:.3f} |"
+            )
     return "\n".join(lines)
 
 
@@ -53,8 +59,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="also write the table and choices as JSON here")
     ap.add_argument("--real", default=None, help="folder of the real data (default ../shared/data/real)")
     ap.add_argument("--boot", type=int, default=1000)
-    ap.add_argument("--tuning-only", action="store_true",
-                    help="print tuning origins only (for development: keeps the locked figures unseen)")
+    ap.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="print tuning origins only (for development: keeps the locked figures unseen)",
+    )
     args = ap.parse_args(argv)
     if args.real:
         os.environ["MPP_REAL_DATA"] = args.real
@@ -96,26 +105,43 @@ def main(argv=None) -> int:
             continue
         out.append(f"| {c['choice']} | `{c['chosen']}` | {c['criterion']} (tuning) | {c['origins']} |")
     fb = [c for c in res.choices if c["choice"].startswith("indicator fallbacks")][0]
-    out += ["", "## Leading indicators: lags and fallbacks", "",
-            "Correlation of year-on-year log changes of 3-month sums, indicator `lag` months earlier than the "
-            f"Dutch series, on months up to {settings.split.tuning_end} that both cover:", "",
-            "| series | indicator | best lag | corr at best lag | corr at lag 0 | months |", "|---|---|---|---|---|---|",
-            *[f"| {r.series_id} | {r.indicator} | {r.best_lag} | {r.corr_best:.2f} | {r.corr_lag0:.2f} | {r.months} |"
-              for r in lags.itertuples()], "",
-            "Fallbacks recorded by the `indicator` variant (BAMF ends 2021-11, Eurostat EU+ 2020-08; never "
-            "extrapolated):", ""]
+    out += [
+        "",
+        "## Leading indicators: lags and fallbacks",
+        "",
+        "Correlation of year-on-year log changes of 3-month sums, indicator `lag` months earlier than the "
+        f"Dutch series, on months up to {settings.split.tuning_end} that both cover:",
+        "",
+        "| series | indicator | best lag | corr at best lag | corr at lag 0 | months |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {r.series_id} | {r.indicator} | {r.best_lag} | {r.corr_best:.2f} | {r.corr_lag0:.2f} | {r.months} |"
+            for r in lags.itertuples()
+        ],
+        "",
+        "Fallbacks recorded by the `indicator` variant (BAMF ends 2021-11, Eurostat EU+ 2020-08; never extrapolated):",
+        "",
+    ]
     for o, why in fb["scores"].items():
         if why:
             out.append(f"- {o}: {why}")
-    out += ["", "## Wall times (seconds, this machine, shared cores)", "",
-            "| step | seconds |", "|---|---|"]
+    out += ["", "## Wall times (seconds, this machine, shared cores)", "", "| step | seconds |", "|---|---|"]
     out += [f"| {k} | {v:.1f} |" for k, v in res.seconds.items()]
     out += [f"| whole script (with cached points if present) | {wall:.1f} |", ""]
     Path(args.out).write_text("\n".join(out), encoding="utf-8")
     if args.json:
-        Path(args.json).write_text(json.dumps({"table": res.table.to_dict(orient="records"),
-                                               "choices": res.choices, "default": res.default,
-                                               "seconds": res.seconds}, default=str, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "table": res.table.to_dict(orient="records"),
+                    "choices": res.choices,
+                    "default": res.default,
+                    "seconds": res.seconds,
+                },
+                default=str,
+                indent=1,
+            )
+        )
     print("\n".join(out))
     return 0
 

@@ -58,7 +58,8 @@ def make_fast_config(tmp_path, monkeypatch):
             f"horizon: {horizon}\nn_samples: {n_samples}\n"
             "quantiles: {minimum: 0.05, median: 0.5, medio: 0.67, maximum: 0.95}\n"
             "reconciliation: bottom_up\ndependence: false\npooling: {top_n: 15, window_months: 24}\n"
-            "parallel: {workers: 1, backend: processes}\n")
+            "parallel: {workers: 1, backend: processes}\n"
+        )
         (d / "variants.yaml").write_text(FAST_VARIANTS_YAML)
         for name, text in (extra or {}).items():
             (d / name).write_text(text)

@@ -27,13 +27,16 @@ def test_default_quantiles_are_the_four_mpp_scenarios():
     assert validate_quantiles(None) == {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95}
 
 
-@pytest.mark.parametrize("bad", [
-    {"minimum": 0.05, "median": 0.5, "maximum": 0.95},
-    {"median": 0.5, "minimum": 0.05, "medio": 0.67, "maximum": 0.95},
-    {"minimum": 0.05, "median": 0.5, "medio": 0.5, "maximum": 0.95},
-    {"minimum": 0.0, "median": 0.5, "medio": 0.67, "maximum": 0.95},
-    {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 1.0},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"minimum": 0.05, "median": 0.5, "maximum": 0.95},
+        {"median": 0.5, "minimum": 0.05, "medio": 0.67, "maximum": 0.95},
+        {"minimum": 0.05, "median": 0.5, "medio": 0.5, "maximum": 0.95},
+        {"minimum": 0.0, "median": 0.5, "medio": 0.67, "maximum": 0.95},
+        {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 1.0},
+    ],
+)
 def test_validate_quantiles_rejects_bad_sets(bad):
     with pytest.raises(ConfigError):
         validate_quantiles(bad)
@@ -88,8 +91,10 @@ def test_annual_band_is_a_quantile_of_summed_paths_not_a_sum_of_monthly_quantile
 def test_annual_bands_add_realised_months_and_skip_incomplete_years():
     periods = pd.period_range("2025-10", periods=6, freq="M")  # Oct 2025 .. Mar 2026
     paths = np.arange(2 * 6 * 3, dtype=float).reshape(2, 6, 3)
-    realised = pd.DataFrame({"TOTAL/TOTAL": np.full(12, 100.0), "s/TOTAL": np.full(12, 1.0)},
-                            index=pd.period_range("2024-12", periods=12, freq="M"))  # Dec 2024 .. Nov 2025
+    realised = pd.DataFrame(
+        {"TOTAL/TOTAL": np.full(12, 100.0), "s/TOTAL": np.full(12, 1.0)},
+        index=pd.period_range("2024-12", periods=12, freq="M"),
+    )  # Dec 2024 .. Nov 2025
     years, annual = annual_paths(paths, IDS[:2], periods, realised)
     assert years == [2025]  # 2026 runs past the horizon
     # Jan..Sep 2025 realised (9 months); Oct..Nov realised values are ignored: the forecast covers them
@@ -105,8 +110,10 @@ def test_annual_bands_add_realised_months_and_skip_incomplete_years():
 def test_annual_bands_skip_a_series_whose_realised_year_is_incomplete():
     periods = pd.period_range("2025-07", periods=6, freq="M")
     paths = np.ones((2, 6, 5))
-    realised = pd.DataFrame({"TOTAL/TOTAL": np.ones(6), "s/TOTAL": [1, 1, np.nan, 1, 1, 1]},
-                            index=pd.period_range("2025-01", periods=6, freq="M"))
+    realised = pd.DataFrame(
+        {"TOTAL/TOTAL": np.ones(6), "s/TOTAL": [1, 1, np.nan, 1, 1, 1]},
+        index=pd.period_range("2025-01", periods=6, freq="M"),
+    )
     bands = annual_bands(paths, IDS[:2], periods, realised=realised)
     assert bands["series_id"].tolist() == ["TOTAL/TOTAL"]
     assert bands.loc[0, "median"] == 12.0

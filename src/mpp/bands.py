@@ -62,19 +62,22 @@ def _monthly_periods(periods) -> pd.PeriodIndex:
     return idx
 
 
-def _band_table(values: np.ndarray, series_ids: Sequence[str], time_col: str, times: Sequence,
-                quantiles: dict[str, float]) -> pd.DataFrame:
+def _band_table(
+    values: np.ndarray, series_ids: Sequence[str], time_col: str, times: Sequence, quantiles: dict[str, float]
+) -> pd.DataFrame:
     """values[series, time, sample] -> tidy table, one row per (series, time)."""
     q = np.quantile(values, list(quantiles.values()), axis=-1)  # [band, series, time]
     n_series, n_times = values.shape[:2]
     parts = [split_series_id(s) for s in series_ids]
-    table = pd.DataFrame({
-        "series_id": np.repeat(list(series_ids), n_times),
-        "level": np.repeat([series_level(*p) for p in parts], n_times),
-        "stream": np.repeat([p[0] for p in parts], n_times),
-        "nationality": np.repeat([p[1] for p in parts], n_times),
-        time_col: np.tile(np.asarray(list(times), dtype=object), n_series),
-    })
+    table = pd.DataFrame(
+        {
+            "series_id": np.repeat(list(series_ids), n_times),
+            "level": np.repeat([series_level(*p) for p in parts], n_times),
+            "stream": np.repeat([p[0] for p in parts], n_times),
+            "nationality": np.repeat([p[1] for p in parts], n_times),
+            time_col: np.tile(np.asarray(list(times), dtype=object), n_series),
+        }
+    )
     for k, name in enumerate(quantiles):
         table[name] = q[k].reshape(-1)
     return table
@@ -94,8 +97,9 @@ def monthly_bands(
     return _band_table(paths, series_ids, "period", [str(p) for p in idx], quantiles)
 
 
-def window_sums(paths: np.ndarray, periods: pd.PeriodIndex, months: pd.PeriodIndex,
-                realised: pd.DataFrame | None) -> np.ndarray | None:
+def window_sums(
+    paths: np.ndarray, periods: pd.PeriodIndex, months: pd.PeriodIndex, realised: pd.DataFrame | None
+) -> np.ndarray | None:
     """Per-path totals over `months` (a year, the next 12 months): the one definition of a sum over a partly
     realised window. Months in `periods` come from `paths[series, horizon, sample]`, earlier ones from
     `realised` (monthly period index x series, same column order as the paths), added to every path. Returns
@@ -165,16 +169,17 @@ def annual_bands(
     return table.dropna(subset=list(quantiles)).reset_index(drop=True)
 
 
-def compare_bands(current: pd.DataFrame, previous: pd.DataFrame, keys: Sequence[str] = ("series_id", "year")
-                  ) -> pd.DataFrame:
+def compare_bands(
+    current: pd.DataFrame, previous: pd.DataFrame, keys: Sequence[str] = ("series_id", "year")
+) -> pd.DataFrame:
     """Two band tables -> one long table: `keys`, scenario, current, previous; only key rows present in both.
     The one definition of a revision (how a forecast's bands moved since the previous one)."""
     long = []
     for df, name in ((current, "current"), (previous, "previous")):
-        m = df[[*keys, *BAND_NAMES]].melt(id_vars=list(keys), value_vars=list(BAND_NAMES), var_name="scenario",
-                                          value_name=name)
+        m = df[[*keys, *BAND_NAMES]].melt(
+            id_vars=list(keys), value_vars=list(BAND_NAMES), var_name="scenario", value_name=name
+        )
         if "year" in keys:
             m["year"] = m["year"].astype(int)
         long.append(m)
     return long[0].merge(long[1], on=[*keys, "scenario"], how="inner")
-

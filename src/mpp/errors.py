@@ -13,7 +13,7 @@ EXIT_CODES: dict[int, str] = {
     0: "ok (or the month was already done)",
     1: "internal error: a bug in mpp (one line on stderr; MPP_DEBUG=1 shows the traceback)",
     2: "usage error: unknown command or option, a missing, malformed or conflicting option value (e.g. a month "
-       "not YYYY-MM), or a request that cannot be served as asked (e.g. no tracked run at that cut-off)",
+    "not YYYY-MM), or a request that cannot be served as asked (e.g. no tracked run at that cut-off)",
     3: "data invalid: file, row and problem named on stderr; nothing stored",
     4: "configuration invalid: file and field named; nothing stored",
     5: "a network service is unreachable (tracking server, download); nothing stored",

@@ -12,8 +12,8 @@ runs FAILED and raises RunFailed (exit 6); data and config mistakes keep their o
 from __future__ import annotations
 
 import json
-import signal
 import shutil
+import signal
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.errors import ConfigError, DataError, RunFailed
+from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,
     atomic_write_json,
@@ -32,7 +33,6 @@ from mpp.provenance import (
     staged_dir,
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
-from mpp.project import Project
 from mpp.spec import RunSpec, load_spec
 from mpp.strict import current_month
 from mpp.tracking.config import PipelineConfig
@@ -102,14 +102,26 @@ def ingest(loc: Project, data: Path, cutoff: str | None, vintage: str | None):
         raise DataError(f"the cut-off {cut} is after the last month of {data} ({last})")
     known = df.loc[df["period"] <= cut].reset_index(drop=True)
     store = VintageStore(loc.store)
-    entry = store.ingest(known.drop(columns=["vintage"], errors="ignore"), vintage or str(min(cut + 1, current_month())),
-                         source=str(data), file=str(data))
+    entry = store.ingest(
+        known.drop(columns=["vintage"], errors="ignore"),
+        vintage or str(min(cut + 1, current_month())),
+        source=str(data),
+        file=str(data),
+    )
     return store.read(entry.id), cut, entry
 
 
 # -------------------------------------------------------------------------------------------- compute stages
-def gating_scores(history: pd.DataFrame, spec: RunSpec, cfg: PipelineConfig, fcfg, cutoff: pd.Period, out: Path,
-                  data_hash: str, echo=print) -> dict[str, dict[str, float]]:
+def gating_scores(
+    history: pd.DataFrame,
+    spec: RunSpec,
+    cfg: PipelineConfig,
+    fcfg,
+    cutoff: pd.Period,
+    out: Path,
+    data_hash: str,
+    echo=print,
+) -> dict[str, dict[str, float]]:
     """Backtest metrics per variant at the configured origins ({} when the history is too short)."""
     from mpp.backtest import FrameSource, run_backtest, summary_metrics
 
@@ -118,9 +130,18 @@ def gating_scores(history: pd.DataFrame, spec: RunSpec, cfg: PipelineConfig, fcf
     if not origins:
         return {}
     bcfg = fcfg.model_copy(update={"n_samples": cfg.gating.n_samples})
-    detail = run_backtest(FrameSource(history, name="vintage"), cfg.variants, origins, cfg.gating.horizon,
-                          out / "_backtest" / data_hash[:12], seed=cfg.seed, progress=False,
-                          catalog=spec.variants, config=bcfg, log=echo)
+    detail = run_backtest(
+        FrameSource(history, name="vintage"),
+        cfg.variants,
+        origins,
+        cfg.gating.horizon,
+        out / "_backtest" / data_hash[:12],
+        seed=cfg.seed,
+        progress=False,
+        catalog=spec.variants,
+        config=bcfg,
+        log=echo,
+    )
     return summary_metrics(detail, n_boot=200, seed=cfg.seed)
 
 
@@ -143,12 +164,23 @@ def occupancy_stage(forecast_dir: Path, spec: RunSpec, out_dir: Path) -> Path | 
     replay = None
     if (r := spec.pipeline.occupancy.replay) is not None:  # the long replay as the projection's track record
         real = spec.files.get("replay_real")
-        replay = {"real": Path(real) if real else None, "assumptions": spec.replay_assumptions,
-                  "assumptions_file": spec.files["replay_assumptions"], "start": r.start, "end": r.end,
-                  "fit_until": r.fit_until}
+        replay = {
+            "real": Path(real) if real else None,
+            "assumptions": spec.replay_assumptions,
+            "assumptions_file": spec.files["replay_assumptions"],
+            "start": r.start,
+            "end": r.end,
+            "fit_until": r.fit_until,
+        }
     try:
-        project_from_forecast(forecast_dir, spec.assumptions, out_dir, assumptions_file=Path(afile) if afile else None,
-                              quantiles=spec.forecast.quantiles, replay=replay)
+        project_from_forecast(
+            forecast_dir,
+            spec.assumptions,
+            out_dir,
+            assumptions_file=Path(afile) if afile else None,
+            quantiles=spec.forecast.quantiles,
+            replay=replay,
+        )
     except ForecastMissesStart:
         return None
     return out_dir / "occupancy_bands.csv"
@@ -161,8 +193,11 @@ def fan_chart_png(forecast_dir: Path, title: str) -> Path:
     monthly = pd.read_csv(forecast_dir / "bands_monthly.csv", dtype={"period": str})
     hist = pd.read_csv(forecast_dir / "history.csv", dtype={"period": str})
     h = hist[hist["series_id"] == "TOTAL/TOTAL"]
-    fig = fan_chart(pd.Series(h["value"].to_numpy(float), index=pd.PeriodIndex(h["period"], freq="M")),
-                    monthly[monthly["series_id"] == "TOTAL/TOTAL"], title)
+    fig = fan_chart(
+        pd.Series(h["value"].to_numpy(float), index=pd.PeriodIndex(h["period"], freq="M")),
+        monthly[monthly["series_id"] == "TOTAL/TOTAL"],
+        title,
+    )
     path = forecast_dir / "fan_total.png"
     path.write_bytes(figure_png(fig))
     return path
@@ -172,6 +207,7 @@ def fan_chart_png(forecast_dir: Path, title: str) -> Path:
 @contextmanager
 def sigterm_raises():
     """A scheduler's SIGTERM becomes an exception, so the failure handling below still runs."""
+
     def handler(signum, frame):
         raise RunFailed(f"terminated by signal {signum}")
 
@@ -186,9 +222,16 @@ def sigterm_raises():
         signal.signal(signal.SIGTERM, old)
 
 
-def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vintage: str | None = None,
-                home: str | Path | None = None, config: str | Path | None = None,
-                n_samples: int | None = None, echo=print, spec: RunSpec | None = None) -> MonthlyResult:
+def run_monthly(
+    data: str | Path | None = None,
+    cutoff: str | None = None,
+    vintage: str | None = None,
+    home: str | Path | None = None,
+    config: str | Path | None = None,
+    n_samples: int | None = None,
+    echo=print,
+    spec: RunSpec | None = None,
+) -> MonthlyResult:
     """The whole monthly run; see the module docstring. `echo` receives progress lines.
 
     The run spec is read once here (from the project found from `home` or the working directory; `config`
@@ -209,27 +252,39 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
         cutoff_s = str(cut)
         data_hash = hash_frame(history[VALUE_COLS])
         code = code_version()
-        assumptions_hash = (hash_json(spec.assumptions.model_dump(mode="json"))
-                            if spec.assumptions is not None else None)
-        config_hashes = {v: spec.variant_hash(v, gating=cfg.gating.model_dump(mode="json"),
-                                              assumptions=assumptions_hash) for v in cfg.variants}
-        keys = {v: run_key(cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None)
-                for v in cfg.variants}
+        assumptions_hash = hash_json(spec.assumptions.model_dump(mode="json")) if spec.assumptions is not None else None
+        config_hashes = {
+            v: spec.variant_hash(v, gating=cfg.gating.model_dump(mode="json"), assumptions=assumptions_hash)
+            for v in cfg.variants
+        }
+        keys = {
+            v: run_key(cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None)
+            for v in cfg.variants
+        }
         # overlays change no registered model (model-only) but do change this month's outputs: part of the run's key
-        parent_key = hash_json({"keys": keys, "candidate": candidate, "report": cfg.report,
-                                **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]}
-                                   if spec.overlays else {})})[:32]
+        parent_key = hash_json(
+            {
+                "keys": keys,
+                "candidate": candidate,
+                "report": cfg.report,
+                **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]} if spec.overlays else {}),
+            }
+        )[:32]
         out = loc.out / cutoff_s
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
         track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo)
 
-        what = (f"data hash {data_hash[:12]}, spec hash {spec.hash[:12]}"
-                + (f", code {code}" if cfg.run_key_includes_code else
-                   " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"))
+        what = f"data hash {data_hash[:12]}, spec hash {spec.hash[:12]}" + (
+            f", code {code}"
+            if cfg.run_key_includes_code
+            else " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"
+        )
         done = track.finished_run(parent_key)
         if done is not None:
-            echo(f"cut-off {cutoff_s} reused from finished MLflow run {done[0]}: same {what}; nothing recomputed, "
-                 "nothing registered")
+            echo(
+                f"cut-off {cutoff_s} reused from finished MLflow run {done[0]}: same {what}; nothing recomputed, "
+                "nothing registered"
+            )
             return _reused(track, done, cfg, candidate, cutoff_s, data_hash, outcomes, loc)
         echo(f"cut-off {cutoff_s}: no finished run with {what}; computing")
 
@@ -243,81 +298,150 @@ def run_monthly(data: str | Path | None = None, cutoff: str | None = None, vinta
             shutil.copytree(final_out / "_backtest", out / "_backtest")
         for o in outcomes.values():
             o.out_dir = out / o.variant
-        parent_id = track.start(f"monthly {cutoff_s}", parent_key, cfg.variants, tags={
-            "cutoff": cutoff_s, "candidate": candidate, "data_vintage": entry.id, "spec_hash": spec.hash},
-            params={"cutoff": cutoff_s, "data_vintage": entry.id, "data_hash": data_hash,
-                    "data_file": str(data_path), "code_version": code, "seed": cfg.seed, "spec_hash": spec.hash,
-                    "variants": ",".join(cfg.variants), "candidate": candidate,
-                    "pipeline_config": json.dumps(cfg.model_dump(), sort_keys=True)})
+        parent_id = track.start(
+            f"monthly {cutoff_s}",
+            parent_key,
+            cfg.variants,
+            tags={"cutoff": cutoff_s, "candidate": candidate, "data_vintage": entry.id, "spec_hash": spec.hash},
+            params={
+                "cutoff": cutoff_s,
+                "data_vintage": entry.id,
+                "data_hash": data_hash,
+                "data_file": str(data_path),
+                "code_version": code,
+                "seed": cfg.seed,
+                "spec_hash": spec.hash,
+                "variants": ",".join(cfg.variants),
+                "candidate": candidate,
+                "pipeline_config": json.dumps(cfg.model_dump(), sort_keys=True),
+            },
+        )
         try:
             with sigterm_raises():
-                echo(f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
-                     f"cut-off {cutoff_s}; backtest for gating ...")
+                echo(
+                    f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
+                    f"cut-off {cutoff_s}; backtest for gating ..."
+                )
                 scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo)
                 for v in cfg.variants:
                     echo(f"forecasting {v} ...")
-                    _variant_run(track, outcomes[v], history, cut, entry.id, spec, cfg, config_hashes[v], data_hash,
-                                 code, scores.get(v, {}))
+                    _variant_run(
+                        track,
+                        outcomes[v],
+                        history,
+                        cut,
+                        entry.id,
+                        spec,
+                        cfg,
+                        config_hashes[v],
+                        data_hash,
+                        code,
+                        scores.get(v, {}),
+                    )
                 for v in cfg.variants:
                     write_gating_scores(outcomes[v].out_dir, scores)
                 for v in cfg.variants:
                     o = outcomes[v]
                     assert o.model_uri is not None and o.run_id is not None
-                    o.version, o.new_version = track.register(v, o.model_uri, o.run_id, o.model_id, o.run_key, {
-                        "cutoff": cutoff_s, "data_hash": data_hash, "config_hash": config_hashes[v]})
+                    o.version, o.new_version = track.register(
+                        v,
+                        o.model_uri,
+                        o.run_id,
+                        o.model_id,
+                        o.run_key,
+                        {"cutoff": cutoff_s, "data_hash": data_hash, "config_hash": config_hashes[v]},
+                    )
                 for v in cfg.variants:
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
                 if cfg.report:
                     for v in cfg.variants:
                         _report(track, outcomes[v])
-                decisions = {v: {"version": o.version, "new_version": o.new_version,
-                                 "alias": o.decision.alias if o.decision else None,
-                                 "reasons": o.decision.reasons if o.decision else [], "metrics": o.metrics}
-                             for v, o in outcomes.items()}
+                decisions = {
+                    v: {
+                        "version": o.version,
+                        "new_version": o.new_version,
+                        "alias": o.decision.alias if o.decision else None,
+                        "reasons": o.decision.reasons if o.decision else [],
+                        "metrics": o.metrics,
+                    }
+                    for v, o in outcomes.items()
+                }
                 atomic_write_json(out / "champion_decision.json", decisions)
                 track.log_dict(decisions, "champion_decision.json")
-                track.set_tag("champion_decision", "; ".join(
-                    f"{v}: v{d['version']} {d['alias'] or 'reused'}" for v, d in decisions.items()))
+                track.set_tag(
+                    "champion_decision",
+                    "; ".join(f"{v}: v{d['version']} {d['alias'] or 'reused'}" for v, d in decisions.items()),
+                )
                 # The very last step: commit the new versions, then move the aliases.
-                track.commit([(o.variant, o.version, o.decision.promote) for o in outcomes.values()
-                              if o.new_version and o.decision is not None and o.version is not None])
+                track.commit(
+                    [
+                        (o.variant, o.version, o.decision.promote)
+                        for o in outcomes.values()
+                        if o.new_version and o.decision is not None and o.version is not None
+                    ]
+                )
         except BaseException as exc:
             staging.__exit__(type(exc), exc, exc.__traceback__)  # removes the staging folder
             failures = track.rollback()
-            left = ("registry and aliases left as they were" if not failures else
-                    f"ROLLBACK INCOMPLETE ({len(failures)} step(s) failed, see the log)")
+            left = (
+                "registry and aliases left as they were"
+                if not failures
+                else f"ROLLBACK INCOMPLETE ({len(failures)} step(s) failed, see the log)"
+            )
             if isinstance(exc, (DataError, ConfigError, RunFailed)) and not failures:
                 raise
-            raise RunFailed(f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); {left}, MLflow run "
-                            f"{parent_id} marked FAILED") from exc
+            raise RunFailed(
+                f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); {left}, MLflow run "
+                f"{parent_id} marked FAILED"
+            ) from exc
         staging.close()  # out/<cut-off> replaced by the finished outputs
         for o in outcomes.values():
             o.out_dir = final_out / o.variant
-        return MonthlyResult(cutoff_s, entry.id, data_hash, parent_id, False, candidate, outcomes,
-                             loc.tracking_uri(), cfg.model_prefix)
+        return MonthlyResult(
+            cutoff_s, entry.id, data_hash, parent_id, False, candidate, outcomes, loc.tracking_uri(), cfg.model_prefix
+        )
 
 
-def _variant_run(track, o: VariantOutcome, history, cut, vintage_id, spec: RunSpec, cfg: PipelineConfig,
-                 config_hash: str, data_hash: str, code: str, metrics: dict[str, float]) -> None:
+def _variant_run(
+    track,
+    o: VariantOutcome,
+    history,
+    cut,
+    vintage_id,
+    spec: RunSpec,
+    cfg: PipelineConfig,
+    config_hash: str,
+    data_hash: str,
+    code: str,
+    metrics: dict[str, float],
+) -> None:
     """One variant: forecast, occupancy, fan chart, logged in its own child run with its pyfunc model."""
     from mpp.forecast import run_forecast, write_forecast
 
     vspec = spec.variant(o.variant)
     with track.variant_run(o.variant, o.run_key, {"cutoff": str(cut)}) as run_id:
         o.run_id = run_id
-        result = run_forecast(history, cut, variant=vspec, seed=cfg.seed, config=spec.forecast,
-                              data_vintage=vintage_id)
+        result = run_forecast(history, cut, variant=vspec, seed=cfg.seed, config=spec.forecast, data_vintage=vintage_id)
         write_forecast(result, o.out_dir)
         o.metrics = {k: v for k, v in metrics.items() if v == v}
-        track.log(params={"variant": o.variant, "variant_config": json.dumps(vspec.model_dump(), sort_keys=True),
-                          "cutoff": str(cut), "data_vintage": vintage_id, "data_hash": data_hash,
-                          "config_hash": config_hash, "code_version": code, "seed": cfg.seed,
-                          "n_samples": spec.forecast.n_samples, "horizon": result.manifest["horizon"],
-                          "reconciliation": spec.forecast.reconciliation,
-                          "assumptions_hash": hash_file(spec.files["assumptions"])
-                          if spec.assumptions is not None else "none"},
-                  metrics=o.metrics,
-                  files=[o.out_dir / f for f in ("bands_monthly.csv", "bands_annual.csv", "manifest.json", "fits.csv")])
+        track.log(
+            params={
+                "variant": o.variant,
+                "variant_config": json.dumps(vspec.model_dump(), sort_keys=True),
+                "cutoff": str(cut),
+                "data_vintage": vintage_id,
+                "data_hash": data_hash,
+                "config_hash": config_hash,
+                "code_version": code,
+                "seed": cfg.seed,
+                "n_samples": spec.forecast.n_samples,
+                "horizon": result.manifest["horizon"],
+                "reconciliation": spec.forecast.reconciliation,
+                "assumptions_hash": hash_file(spec.files["assumptions"]) if spec.assumptions is not None else "none",
+            },
+            metrics=o.metrics,
+            files=[o.out_dir / f for f in ("bands_monthly.csv", "bands_annual.csv", "manifest.json", "fits.csv")],
+        )
         if spec.assumptions is not None:
             occ = occupancy_stage(o.out_dir, spec, o.out_dir / "occupancy")
             if occ is not None:
@@ -327,20 +451,29 @@ def _variant_run(track, o: VariantOutcome, history, cut, vintage_id, spec: RunSp
             from mpp.tracking.overlays import overlay_params
 
             stage = overlay_stage(o.out_dir, spec.overlays, cfg.seed, spec.assumptions)
-            track.log(params=overlay_params(spec.overlays), folder=stage.directory if stage else None,
-                      subdir="overlays")
+            track.log(
+                params=overlay_params(spec.overlays), folder=stage.directory if stage else None, subdir="overlays"
+            )
         png = fan_chart_png(o.out_dir, f"{o.variant}: total asylum inflow, cut-off {cut}")
         track.log(files=[png], subdir="plots")
         o.model_uri, o.model_id = track.log_model(o.out_dir)
 
 
-def _decide_and_revise(track, o: VariantOutcome, cfg: PipelineConfig, cutoff: str, history=None,
-                       spec: RunSpec | None = None, loc: Project | None = None) -> None:
+def _decide_and_revise(
+    track,
+    o: VariantOutcome,
+    cfg: PipelineConfig,
+    cutoff: str,
+    history=None,
+    spec: RunSpec | None = None,
+    loc: Project | None = None,
+) -> None:
     """Gate a new version against the champion; the revision against the previous cut-off's version."""
     if o.new_version and o.version is not None:
         champ_version, champ_metrics = track.champion(o.variant)
-        o.decision = decide(o.metrics, champ_metrics, cfg.gating.metric, cfg.gating.margin,
-                            cfg.gating.higher_is_better, champ_version)
+        o.decision = decide(
+            o.metrics, champ_metrics, cfg.gating.metric, cfg.gating.margin, cfg.gating.higher_is_better, champ_version
+        )
         track.tag_version(o.variant, o.version, "gating", o.decision.summary())
     prev, prev_bands = track.previous_bands(o.variant, cutoff)
     if prev is None:
@@ -350,18 +483,34 @@ def _decide_and_revise(track, o: VariantOutcome, cfg: PipelineConfig, cutoff: st
     o.previous_version = prev.version
     o.revision, o.revision_lines = table, revision_sentences(table)
     atomic_write_csv(o.out_dir / "revision.csv", table)
-    md = revision_markdown(table, cutoff, prev.tags.get("cutoff", "?"), o.variant,
-                           f"registered version {prev.version} of {track.model_name(o.variant)}")
+    md = revision_markdown(
+        table,
+        cutoff,
+        prev.tags.get("cutoff", "?"),
+        o.variant,
+        f"registered version {prev.version} of {track.model_name(o.variant)}",
+    )
     atomic_write_text(o.out_dir / "revision.md", md)
-    waterfall = (_waterfall(o, prev, prev_bands, cutoff, history, spec, cfg, loc)
-                 if history is not None and spec is not None and loc is not None else [])
+    waterfall = (
+        _waterfall(o, prev, prev_bands, cutoff, history, spec, cfg, loc)
+        if history is not None and spec is not None and loc is not None
+        else []
+    )
     assert o.run_id is not None
     with track.reopen(o.run_id):
         track.log(files=[o.out_dir / "revision.csv", o.out_dir / "revision.md", *waterfall])
 
 
-def _waterfall(o: VariantOutcome, prev, prev_bands: pd.DataFrame, cutoff: str, history, spec: RunSpec,
-               cfg: PipelineConfig, loc: Project) -> list[Path]:
+def _waterfall(
+    o: VariantOutcome,
+    prev,
+    prev_bands: pd.DataFrame,
+    cutoff: str,
+    history,
+    spec: RunSpec,
+    cfg: PipelineConfig,
+    loc: Project,
+) -> list[Path]:
     """revision_waterfall.csv/.md: new data / model change / overlays since the previous version. When the
     previous forecast's model settings (its manifest's config hash) differ from this one's, the previous variant
     spec and forecast settings are re-run on this month's data (the bridge) to separate the model change."""
@@ -382,12 +531,24 @@ def _waterfall(o: VariantOutcome, prev, prev_bands: pd.DataFrame, cutoff: str, h
         keep = {k: previous[k] for k in ("n_samples", "reconciliation", "dependence", "pooling") if k in previous}
         keep["quantiles"] = manifest_quantiles(previous)
         fcfg = ForecastConfig.model_validate({**spec.forecast.model_dump(), **keep})
-        res = run_forecast(history, pd.Period(cutoff, "M"), variant=VariantSpec.model_validate(previous["variant_spec"]),
-                           seed=int(previous.get("seed", cfg.seed)), config=fcfg,
-                           horizon=int(current["horizon"]))
+        res = run_forecast(
+            history,
+            pd.Period(cutoff, "M"),
+            variant=VariantSpec.model_validate(previous["variant_spec"]),
+            seed=int(previous.get("seed", cfg.seed)),
+            config=fcfg,
+            horizon=int(current["horizon"]),
+        )
         bridge = res.bands_annual
-    write_waterfall(o.out_dir, prev_dir if prev_dir.is_dir() else None, prev_bands, cutoff, prev_cutoff, o.variant,
-                    bridge_model=bridge)
+    write_waterfall(
+        o.out_dir,
+        prev_dir if prev_dir.is_dir() else None,
+        prev_bands,
+        cutoff,
+        prev_cutoff,
+        o.variant,
+        bridge_model=bridge,
+    )
     return [o.out_dir / "revision_waterfall.csv", o.out_dir / "revision_waterfall.md"]
 
 
@@ -412,16 +573,36 @@ def _reused(track, done, cfg, candidate, cutoff, data_hash, outcomes, loc) -> Mo
         if (o.out_dir / "revision.csv").is_file():
             o.revision = pd.read_csv(o.out_dir / "revision.csv")
             o.revision_lines = revision_sentences(o.revision)
-    return MonthlyResult(cutoff, params.get("data_vintage", ""), data_hash, run_id, True,
-                         candidate, outcomes, loc.tracking_uri(), cfg.model_prefix)
+    return MonthlyResult(
+        cutoff,
+        params.get("data_vintage", ""),
+        data_hash,
+        run_id,
+        True,
+        candidate,
+        outcomes,
+        loc.tracking_uri(),
+        cfg.model_prefix,
+    )
 
 
 # ------------------------------------------------------------------------------------- mpp forecast / backtest
-def forecast_to_dir(data: str | Path, out: str | Path, cutoff: str | None = None, variant: str | None = None,
-                    horizon: int | None = None, seed: int = 0, workers: int | None = None,
-                    backend: str | None = None, scheduler: str | None = None, n_samples: int | None = None,
-                    progress: bool = False, spec: RunSpec | None = None, home: str | Path | None = None,
-                    overlays: list | None = None):
+def forecast_to_dir(
+    data: str | Path,
+    out: str | Path,
+    cutoff: str | None = None,
+    variant: str | None = None,
+    horizon: int | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+    n_samples: int | None = None,
+    progress: bool = False,
+    spec: RunSpec | None = None,
+    home: str | Path | None = None,
+    overlays: list | None = None,
+):
     """`mpp forecast`: read and validate `data`, forecast one variant, apply `overlays` (model + overlays beside
     the unchanged model-only forecast), then write -> (result, overlay run or None). Overlays are applied before
     anything is written: a refused overlay leaves no half-written output."""
@@ -430,9 +611,19 @@ def forecast_to_dir(data: str | Path, out: str | Path, cutoff: str | None = None
 
     spec = (spec or load_spec(Project.discover(home))).with_samples(n_samples)
     history, vintage = read_realisations(Path(data))
-    result = run_forecast(history, cutoff or history["period"].max(), variant=spec.variant(variant),
-                          horizon=horizon, seed=seed, workers=workers, backend=backend, scheduler=scheduler,
-                          config=spec.forecast, progress=progress, data_vintage=vintage)
+    result = run_forecast(
+        history,
+        cutoff or history["period"].max(),
+        variant=spec.variant(variant),
+        horizon=horizon,
+        seed=seed,
+        workers=workers,
+        backend=backend,
+        scheduler=scheduler,
+        config=spec.forecast,
+        progress=progress,
+        data_vintage=vintage,
+    )
     run = None
     if overlays:
         from mpp.overlays import apply_overlays
@@ -446,10 +637,22 @@ def forecast_to_dir(data: str | Path, out: str | Path, cutoff: str | None = None
     return result, run
 
 
-def backtest(data: str | Path, variants: list[str], origins: list[pd.Period], horizon: int, out: str | Path,
-             seed: int = 0, workers: int = 1, backend: str = "processes", progress: bool = True,
-             peer: bool = True, track: bool = True, home: str | Path | None = None, spec: RunSpec | None = None,
-             echo=None):
+def backtest(
+    data: str | Path,
+    variants: list[str],
+    origins: list[pd.Period],
+    horizon: int,
+    out: str | Path,
+    seed: int = 0,
+    workers: int = 1,
+    backend: str = "processes",
+    progress: bool = True,
+    peer: bool = True,
+    track: bool = True,
+    home: str | Path | None = None,
+    spec: RunSpec | None = None,
+    echo=None,
+):
     """`mpp backtest`: the rolling-origin backtest into `out`, the peer comparison with the official forecasts
     when the project names its reference data (`reference_data` in mpp.toml) and `peer`, logged to MLflow
     when `track` -> (outputs, MLflow run id or None)."""
@@ -461,14 +664,35 @@ def backtest(data: str | Path, variants: list[str], origins: list[pd.Period], ho
         from mpp.tracking.registry import check_reachable
 
         check_reachable(project.tracking_uri())
-    res = run_backtest_pipeline(data, variants, origins, horizon, out, seed=seed, workers=workers, backend=backend,
-                                progress=progress, shared_data=project.reference_data if peer else None,
-                                catalog=spec.variants, config=spec.forecast, log=echo)
+    res = run_backtest_pipeline(
+        data,
+        variants,
+        origins,
+        horizon,
+        out,
+        seed=seed,
+        workers=workers,
+        backend=backend,
+        progress=progress,
+        shared_data=project.reference_data if peer else None,
+        catalog=spec.variants,
+        config=spec.forecast,
+        log=echo,
+    )
     run_id = None
     if track:
         from mpp.tracking.backtest_log import log_backtest
 
-        run_id = log_backtest(res, {"data": str(data), "variants": ",".join(variants),
-                                    "origins": f"{origins[0]}:{origins[-1]}" if origins else "", "horizon": horizon,
-                                    "seed": seed, "spec_hash": spec.hash}, home=project.home)
+        run_id = log_backtest(
+            res,
+            {
+                "data": str(data),
+                "variants": ",".join(variants),
+                "origins": f"{origins[0]}:{origins[-1]}" if origins else "",
+                "horizon": horizon,
+                "seed": seed,
+                "spec_hash": spec.hash,
+            },
+            home=project.home,
+        )
     return res, run_id

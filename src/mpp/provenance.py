@@ -26,8 +26,9 @@ def code_version() -> str:
     here = Path(__file__).resolve()
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(here.parent), *args], capture_output=True, text=True, check=True,
-                              timeout=5).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(here.parent), *args], capture_output=True, text=True, check=True, timeout=5
+        ).stdout.strip()
 
     try:
         git("ls-files", "--error-unmatch", here.name)  # fails outside a checkout that tracks this very file

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/@\s'\"]+)@")
-_SECRET_PARAM = re.compile(r"(?i)(?P<key>[?&;](?:password|passwd|pwd|token|access_token|secret|api_key|apikey|key|"
-                           r"sig|signature|x-amz-signature|x-amz-credential|sas)=)(?P<value>[^&\s'\"),;]+)")
+_SECRET_PARAM = re.compile(
+    r"(?i)(?P<key>[?&;](?:password|passwd|pwd|token|access_token|secret|api_key|apikey|key|"
+    r"sig|signature|x-amz-signature|x-amz-credential|sas)=)(?P<value>[^&\s'\"),;]+)"
+)
 
 
 def mask_secrets(text: str) -> str:

@@ -46,24 +46,33 @@ def revision_sentences(table: pd.DataFrame, unit: int = 100) -> list[str]:
         prev_lo, prev_hi = v.at["minimum", "previous"], v.at["maximum", "previous"]
         width_now, width_then = cur_hi - cur_lo, prev_hi - prev_lo
         if round(width_now / unit) == round(width_then / unit):
-            how = "same width, moved" if (round(cur_lo / unit), round(cur_hi / unit)) != (
-                round(prev_lo / unit), round(prev_hi / unit)) else "unchanged at"
+            how = (
+                "same width, moved"
+                if (round(cur_lo / unit), round(cur_hi / unit)) != (round(prev_lo / unit), round(prev_hi / unit))
+                else "unchanged at"
+            )
         else:
             how = "narrowed" if width_now < width_then else "widened"
-        band = (f"band {how} {_n(cur_lo, unit)}-{_n(cur_hi, unit)}" if how == "unchanged at" else
-                f"band {how} from {_n(prev_lo, unit)}-{_n(prev_hi, unit)} to {_n(cur_lo, unit)}-{_n(cur_hi, unit)}")
-        lines.append(f"median {quantity} {year}: {_n(v.at['median', 'current'], unit)}; previous forecast "
-                     f"{_n(v.at['median', 'previous'], unit)}; medio {_n(v.at['medio', 'current'], unit)} (was "
-                     f"{_n(v.at['medio', 'previous'], unit)}); {band}")
+        band = (
+            f"band {how} {_n(cur_lo, unit)}-{_n(cur_hi, unit)}"
+            if how == "unchanged at"
+            else f"band {how} from {_n(prev_lo, unit)}-{_n(prev_hi, unit)} to {_n(cur_lo, unit)}-{_n(cur_hi, unit)}"
+        )
+        lines.append(
+            f"median {quantity} {year}: {_n(v.at['median', 'current'], unit)}; previous forecast "
+            f"{_n(v.at['median', 'previous'], unit)}; medio {_n(v.at['medio', 'current'], unit)} (was "
+            f"{_n(v.at['medio', 'previous'], unit)}); {band}"
+        )
     return lines
 
 
-def revision_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, variant: str,
-                      previous_label: str) -> str:
+def revision_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, variant: str, previous_label: str) -> str:
     """The revision report as Markdown: heading, what is compared, one bullet per quantity and year."""
-    head = (f"# Revisions (bijstellingen): {variant}, cut-off {cutoff} against {previous_cutoff}\n\n"
-            f"Compared with {previous_label}. Annual totals; band = minimum-maximum (P5-P95); "
-            f"medio = the level with a 33% chance of being exceeded. Figures rounded to hundreds.\n\n")
+    head = (
+        f"# Revisions (bijstellingen): {variant}, cut-off {cutoff} against {previous_cutoff}\n\n"
+        f"Compared with {previous_label}. Annual totals; band = minimum-maximum (P5-P95); "
+        f"medio = the level with a 33% chance of being exceeded. Figures rounded to hundreds.\n\n"
+    )
     lines = revision_sentences(table)
     return head + ("\n".join(f"- {s}" for s in lines) if lines else "- no year is covered by both forecasts") + "\n"
 
@@ -71,10 +80,15 @@ def revision_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, va
 WATERFALL_STEPS = ("new data", "model change", "overlays")
 
 
-def revision_waterfall(previous_model: pd.DataFrame, current_model: pd.DataFrame,
-                       previous_total: pd.DataFrame | None = None, current_total: pd.DataFrame | None = None,
-                       bridge_model: pd.DataFrame | None = None, band: str = "median",
-                       levels=LEVELS) -> pd.DataFrame:
+def revision_waterfall(
+    previous_model: pd.DataFrame,
+    current_model: pd.DataFrame,
+    previous_total: pd.DataFrame | None = None,
+    current_total: pd.DataFrame | None = None,
+    bridge_model: pd.DataFrame | None = None,
+    band: str = "median",
+    levels=LEVELS,
+) -> pd.DataFrame:
     """Split the change of a band since the previous forecast into new data, model change and overlays.
 
     Inputs are annual band tables (`bands_annual.csv`). `*_model` are model-only forecasts, `*_total` the
@@ -88,6 +102,7 @@ def revision_waterfall(previous_model: pd.DataFrame, current_model: pd.DataFrame
     steps are integers and add up exactly (no floating-point remainder). One row per series and year present
     in both forecasts: series_id, year, previous, new data, model change, overlays, current.
     """
+
     def values(df: pd.DataFrame | None, fallback: pd.DataFrame) -> pd.Series:
         d = fallback if df is None else df
         d = d.loc[d["level"].isin(levels)]
@@ -99,8 +114,16 @@ def revision_waterfall(previous_model: pd.DataFrame, current_model: pd.DataFrame
     keys = pm.index.intersection(cm.index).intersection(pt.index).intersection(ct.index).intersection(bm.index)
     keys = keys.sort_values()
     pm, cm, pt, ct, bm = (s.reindex(keys) for s in (pm, cm, pt, ct, bm))
-    out = pd.DataFrame({"previous": pt, "new data": bm - pm, "model change": cm - bm,
-                        "overlays": (ct - cm) - (pt - pm), "current": ct}, index=keys).reset_index()
+    out = pd.DataFrame(
+        {
+            "previous": pt,
+            "new data": bm - pm,
+            "model change": cm - bm,
+            "overlays": (ct - cm) - (pt - pm),
+            "current": ct,
+        },
+        index=keys,
+    ).reset_index()
     out.insert(2, "band", band)
     out["_t"] = out["series_id"] != "TOTAL/TOTAL"
     return out.sort_values(["_t", "series_id", "year"], kind="stable").drop(columns="_t").reset_index(drop=True)
@@ -108,11 +131,16 @@ def revision_waterfall(previous_model: pd.DataFrame, current_model: pd.DataFrame
 
 def waterfall_markdown(table: pd.DataFrame, cutoff: str, previous_cutoff: str, variant: str) -> str:
     """The waterfall as Markdown: one line per series and year, previous -> steps -> current."""
-    head = (f"# Revision waterfall: {variant}, cut-off {cutoff} against {previous_cutoff}\n\n"
-            "Change of the median annual total (model + overlays) split into new data (the previous model on "
-            "the new data), model change (the current model against that) and overlays (the change in what "
-            "overlays add). Whole persons; the steps add up exactly.\n\n")
-    lines = [f"- {_label(r['series_id'])} {r['year']}: {r['previous']:,} "
-             + " ".join(f"{'+' if r[s] >= 0 else '-'} {abs(r[s]):,} ({s})" for s in WATERFALL_STEPS)
-             + f" = {r['current']:,}" for _, r in table.iterrows()]
+    head = (
+        f"# Revision waterfall: {variant}, cut-off {cutoff} against {previous_cutoff}\n\n"
+        "Change of the median annual total (model + overlays) split into new data (the previous model on "
+        "the new data), model change (the current model against that) and overlays (the change in what "
+        "overlays add). Whole persons; the steps add up exactly.\n\n"
+    )
+    lines = [
+        f"- {_label(r['series_id'])} {r['year']}: {r['previous']:,} "
+        + " ".join(f"{'+' if r[s] >= 0 else '-'} {abs(r[s]):,} ({s})" for s in WATERFALL_STEPS)
+        + f" = {r['current']:,}"
+        for _, r in table.iterrows()
+    ]
     return head + ("\n".join(lines) if lines else "- no year is covered by both forecasts") + "\n"

@@ -64,8 +64,9 @@ def get_variant(name: str | None = None, path: str | os.PathLike | None = None) 
     return load_variants(path).get(name)
 
 
-def load_pipeline_config(path: str | os.PathLike | None = None,
-                         project: Project | None = None) -> tuple[PipelineConfig, Path]:
+def load_pipeline_config(
+    path: str | os.PathLike | None = None, project: Project | None = None
+) -> tuple[PipelineConfig, Path]:
     """-> (validated pipeline config, the file it came from)."""
     path = Path(path) if path else (project or Project.discover()).config_file("pipeline.yaml")
     raw = load_yaml(path) or {}
@@ -168,9 +169,14 @@ class RunSpec(BaseModel):
 
     def variant_hash(self, name: str, **extra: Any) -> str:
         """Hash of what one variant's forecasts depend on: forecast settings, its spec, the seed (+ `extra`)."""
-        return hash_json({"forecast": self.forecast.model_dump(mode="json"),
-                          "variant": self.variant(name).model_dump(mode="json"),
-                          "seed": self.pipeline.seed, **extra})
+        return hash_json(
+            {
+                "forecast": self.forecast.model_dump(mode="json"),
+                "variant": self.variant(name).model_dump(mode="json"),
+                "seed": self.pipeline.seed,
+                **extra,
+            }
+        )
 
     def with_samples(self, n_samples: int | None) -> RunSpec:
         """The spec with another number of sample paths (None: unchanged)."""
@@ -182,9 +188,13 @@ class RunSpec(BaseModel):
         return self.model_copy(update={"data": str(data) if data else None, "cutoff": str(cutoff) if cutoff else None})
 
 
-def load_spec(project: Project | None = None, pipeline_file: str | os.PathLike | None = None,
-              data: str | os.PathLike | None = None, cutoff: str | None = None,
-              n_samples: int | None = None) -> RunSpec:
+def load_spec(
+    project: Project | None = None,
+    pipeline_file: str | os.PathLike | None = None,
+    data: str | os.PathLike | None = None,
+    cutoff: str | None = None,
+    n_samples: int | None = None,
+) -> RunSpec:
     """Read forecast.yaml, variants.yaml, pipeline.yaml and the occupancy assumptions of `project` (default:
     the discovered one), validate them together and return the run spec.
 
@@ -212,19 +222,45 @@ def load_spec(project: Project | None = None, pipeline_file: str | os.PathLike |
             raise ConfigError(f"{pfile}: occupancy.replay assumptions file not found: {rfile}")
         replay_assumptions = load_assumptions(rfile)
         files["replay_assumptions"] = str(rfile)
-        real = ((pfile.parent / replay.real).resolve() if replay.real else
-                project.reference_data / "real" if project.reference_data else None)
+        real = (
+            (pfile.parent / replay.real).resolve()
+            if replay.real
+            else project.reference_data / "real"
+            if project.reference_data
+            else None
+        )
         if real is not None:
             files["replay_real"] = str(real)
     overlay_files = [project.resolve_config_path(o, pfile.parent) for o in pipeline.overlays]
     overlays = load_overlays(overlay_files)
     files.update({f"overlay:{lo.name}": lo.path for lo in overlays})
-    spec = RunSpec(forecast=forecast, variants=variants, pipeline=pipeline, assumptions=assumptions,
-                   replay_assumptions=replay_assumptions, overlays=overlays, files=files)
+    spec = RunSpec(
+        forecast=forecast,
+        variants=variants,
+        pipeline=pipeline,
+        assumptions=assumptions,
+        replay_assumptions=replay_assumptions,
+        overlays=overlays,
+        files=files,
+    )
     for v in spec.run_variants:
         spec.variant(v)  # ConfigError naming the unknown variant
     return spec.with_samples(n_samples).with_run(data, cutoff)
 
 
-__all__ = ["RunSpec", "dump_yaml", "get_variant", "load_assumptions", "load_forecast_config", "load_pipeline_config",
-           "load_national_config", "load_overlay", "load_overlays", "load_scenario_spec", "load_spec", "load_variants", "load_yaml", "parse_yaml"]
+__all__ = [
+    "RunSpec",
+    "dump_yaml",
+    "get_variant",
+    "load_assumptions",
+    "load_forecast_config",
+    "load_pipeline_config",
+    "load_national_config",
+    "load_overlay",
+    "load_overlays",
+    "load_scenario_spec",
+    "load_spec",
+    "load_variants",
+    "load_yaml",
+    "parse_yaml",
+]

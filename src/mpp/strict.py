@@ -38,8 +38,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
             first = None
         if first is not None:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
-                key_node.start_mark)
+                None,
+                None,
+                f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
+                key_node.start_mark,
+            )
         seen[key] = key_node
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -55,8 +58,9 @@ def parse_yaml(text: str, source: str = "<text>", error: type[MppError] = Config
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = str(exc.problem or exc.context)
-        raise error(f"{where}: {problem}" if problem.startswith("duplicate key")
-                    else f"{where}: not valid YAML ({problem})") from None
+        raise error(
+            f"{where}: {problem}" if problem.startswith("duplicate key") else f"{where}: not valid YAML ({problem})"
+        ) from None
     except yaml.YAMLError as exc:
         raise error(f"{source}: not valid YAML ({exc})") from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an unquoted date 2026-02-30
@@ -96,8 +100,9 @@ def month_problem(value: Any, *, not_after: pd.Period | None = None) -> str | No
     return None
 
 
-def parse_month(value: Any, what: str = "month", *, error: type[MppError] = ConfigError,
-                not_after: pd.Period | None = None) -> pd.Period:
+def parse_month(
+    value: Any, what: str = "month", *, error: type[MppError] = ConfigError, not_after: pd.Period | None = None
+) -> pd.Period:
     """`YYYY-MM` as a monthly Period; anything else raises `error` with "<what>: ... expected YYYY-MM"."""
     problem = month_problem(value, not_after=not_after)
     if problem is not None:
@@ -154,8 +159,11 @@ def month_or_quarter_option(ctx, param, value):
     if month_problem(value) is not None:
         from typer import BadParameter
 
-        raise BadParameter(f"{value!r} is neither a month nor a quarter: expected YYYY-MM or YYYYQn, e.g. 2018-01 "
-                           "or 2018Q1", ctx=ctx, param=param)
+        raise BadParameter(
+            f"{value!r} is neither a month nor a quarter: expected YYYY-MM or YYYYQn, e.g. 2018-01 or 2018Q1",
+            ctx=ctx,
+            param=param,
+        )
     return value.strip()
 
 
@@ -179,8 +187,10 @@ def name_problem(name: Any) -> str | None:
     """Why `name` cannot be a file or folder name inside an output folder, or None. Letters, digits, `_`, `.`,
     `-`; starting with a letter or digit; at most 64 characters; no `..` (so never a path outside the folder)."""
     if not isinstance(name, str) or not SAFE_NAME_RE.fullmatch(name) or ".." in name:
-        return (f"{name!r} cannot be used as a name: use letters, digits, '_', '.' and '-' (starting with a letter "
-                "or digit, at most 64 characters, no '..'), e.g. robust_v2")
+        return (
+            f"{name!r} cannot be used as a name: use letters, digits, '_', '.' and '-' (starting with a letter "
+            "or digit, at most 64 characters, no '..'), e.g. robust_v2"
+        )
     return None
 
 

@@ -76,7 +76,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(n)
         for m in sorted(graph.get(n, ())):
             if state.get(m) == 1:
-                return stack[stack.index(m):] + [m]
+                return stack[stack.index(m) :] + [m]
             if m not in state and (c := visit(m)):
                 return c
         stack.pop()
@@ -110,6 +110,9 @@ def test_only_strict_imports_yaml_and_only_spec_reads_configuration_files():
 
 
 def test_no_library_module_finds_files_from_its_own_location():
-    offenders = [name for name, path in modules().items()
-                 if "parents[" in path.read_text(encoding="utf-8") or "shared/data\"" in path.read_text(encoding="utf-8")]
+    offenders = [
+        name
+        for name, path in modules().items()
+        if "parents[" in path.read_text(encoding="utf-8") or 'shared/data"' in path.read_text(encoding="utf-8")
+    ]
     assert offenders == []

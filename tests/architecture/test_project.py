@@ -77,8 +77,9 @@ def test_spec_hash_changes_with_any_setting_and_a_variant_hash_only_with_its_var
     p = Project.discover(start=proj)
     before = load_spec(p)
     text = (proj / "config" / "variants.yaml").read_text()
-    (proj / "config" / "variants.yaml").write_text(text.replace("changepoint_prior_scale: 0.05",
-                                                                "changepoint_prior_scale: 0.07"))
+    (proj / "config" / "variants.yaml").write_text(
+        text.replace("changepoint_prior_scale: 0.05", "changepoint_prior_scale: 0.07")
+    )
     after = load_spec(p)
     assert after.hash != before.hash
     assert after.variant_hash("prophet") != before.variant_hash("prophet")

@@ -33,8 +33,7 @@ def run(cmd, cwd: Path, env: dict, timeout: int = 600) -> subprocess.CompletedPr
 
 @pytest.mark.slow
 def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the_project(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MPP_", "MLFLOW_", "PYTHON", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MPP_", "MLFLOW_", "PYTHON", "VIRTUAL_ENV"))}
     env["HOME"] = str(tmp_path / "home")
     (tmp_path / "home").mkdir()
     dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
@@ -48,12 +47,14 @@ def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the
     # The dependencies come from this environment's site-packages through a .pth line (no network, and no
     # second copy of mlflow & co.); its .pth files (an editable mpp, if any) are NOT run from there, so the
     # only mpp the venv sees is the installed wheel.
-    venv_site = Path(run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path,
-                         env).stdout.strip())
+    venv_site = Path(
+        run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path, env).stdout.strip()
+    )
     ours = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
     (venv_site / "zz_mpp_test_deps.pth").write_text("\n".join(ours) + "\n")
-    where = run([py, "-c", "import mpp, mpp.project as p; print(mpp.__file__); print(p.default_config_dir())"],
-                work, env).stdout.split()
+    where = run(
+        [py, "-c", "import mpp, mpp.project as p; print(mpp.__file__); print(p.default_config_dir())"], work, env
+    ).stdout.split()
     assert all(str(venv_site) in w for w in where), where  # the wheel's package and its packaged config
     run([py, "-m", "pip", "check"], tmp_path, env)  # every declared dependency is satisfied
 
@@ -75,9 +76,13 @@ def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the
     assert bands, "no forecast written under proj/out"
     assert files_under(tmp_path, skip=(proj, venv, dist, tmp_path / "home")) == outside_before
     assert files_under(venv_site / "mpp") == installed_before  # nothing written into site-packages
-    assert run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all"], tmp_path,
-               env).stdout == repo_before  # nor into the source tree
+    assert (
+        run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all"], tmp_path, env).stdout == repo_before
+    )  # nor into the source tree
     # HOME only gets per-user caches of libraries (matplotlib's font list), never outputs of the run
-    stray = [p for p in set(files_under(tmp_path / "home")) - set(home_before)
-             if not p.startswith((".cache/", ".config/matplotlib/"))]
+    stray = [
+        p
+        for p in set(files_under(tmp_path / "home")) - set(home_before)
+        if not p.startswith((".cache/", ".config/matplotlib/"))
+    ]
     assert stray == []

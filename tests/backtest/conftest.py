@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+
 @pytest.fixture()
 def fast_config(make_fast_config):
     """MPP_CONFIG_DIR with a 200-sample bottom-up forecast config and two cheap variants."""

@@ -67,9 +67,14 @@ def test_window_sums_mix_realised_and_forecast_months():
 
 
 def test_realisations_by_series_pools_and_aggregates():
-    data = pd.DataFrame({
-        "period": pd.PeriodIndex(["2020-01"] * 4, freq="M"),
-        "stream": ["a", "a", "a", "b"], "nationality": ["SYR", "ERI", "TOTAL", "SYR"], "value": [5, 3, 10, 7]})
+    data = pd.DataFrame(
+        {
+            "period": pd.PeriodIndex(["2020-01"] * 4, freq="M"),
+            "stream": ["a", "a", "a", "b"],
+            "nationality": ["SYR", "ERI", "TOTAL", "SYR"],
+            "value": [5, 3, 10, 7],
+        }
+    )
     ids = ["TOTAL/TOTAL", "a/TOTAL", "b/TOTAL", "TOTAL/SYR", "TOTAL/OTHER", "a/OTHER", "a/SYR", "b/SYR"]
     r = realisations_by_series(data, ids).iloc[0]
     # ERI is not a bottom series -> a/OTHER; the stated a/TOTAL 10 leaves 10-5-3 = 2 more for a/OTHER
@@ -80,8 +85,17 @@ def _detail(crps_a, crps_b, origins):
     rows = []
     for o, a, b in zip(origins, crps_a, crps_b):
         for v, c in (("x", a), ("baseline", b)):
-            rows.append({"origin": o, "variant": v, "series_id": "s/N", "level": "stream_nationality",
-                         "target": "month", "horizon": 1, "crps": c})
+            rows.append(
+                {
+                    "origin": o,
+                    "variant": v,
+                    "series_id": "s/N",
+                    "level": "stream_nationality",
+                    "target": "month",
+                    "horizon": 1,
+                    "crps": c,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -95,12 +109,33 @@ def test_crps_skill_and_bootstrap_by_hand():
 
 def test_headline_by_hand():
     def row(v, o, actual, median, lo, hi):
-        return {"origin": o, "variant": v, "series_id": "s/N", "level": "stream_nationality", "target": "next12",
-                "horizon": 12, "actual": actual, "median": median, "minimum": lo, "maximum": hi,
-                "covered": float(lo <= actual <= hi), "width": hi - lo, "crps": 1.0,
-                "exceed_medio": np.nan, "exceed_median": np.nan, "ase": np.nan}
-    d = pd.DataFrame([row("x", "2020-01", 100, 90, 80, 120), row("x", "2021-01", 50, 70, 60, 80),
-                      row("baseline", "2020-01", 100, 60, 50, 70), row("baseline", "2021-01", 50, 50, 40, 60)])
+        return {
+            "origin": o,
+            "variant": v,
+            "series_id": "s/N",
+            "level": "stream_nationality",
+            "target": "next12",
+            "horizon": 12,
+            "actual": actual,
+            "median": median,
+            "minimum": lo,
+            "maximum": hi,
+            "covered": float(lo <= actual <= hi),
+            "width": hi - lo,
+            "crps": 1.0,
+            "exceed_medio": np.nan,
+            "exceed_median": np.nan,
+            "ase": np.nan,
+        }
+
+    d = pd.DataFrame(
+        [
+            row("x", "2020-01", 100, 90, 80, 120),
+            row("x", "2021-01", 50, 70, 60, 80),
+            row("baseline", "2020-01", 100, 60, 50, 70),
+            row("baseline", "2021-01", 50, 50, 40, 60),
+        ]
+    )
     h = headline(d, n_boot=10).set_index("variant")
     assert h.loc["x", "wape_next12"] == pytest.approx(30 / 150)
     assert h.loc["baseline", "wape_next12"] == pytest.approx(40 / 150)
@@ -109,11 +144,20 @@ def test_headline_by_hand():
 
 
 def test_official_scores_against_realised_with_source():
-    pub = pd.DataFrame({"vintage": ["V"] * 3, "published": ["2024-11"] * 3, "data_cutoff": ["2024-06"] * 3,
-                        "quantity": ["total_asylum_inflow"] * 3, "target_year": [2024] * 3,
-                        "scenario": ["minimum", "medio", "maximum"], "value": [37600, 57600, 66700]})
-    realised = pd.DataFrame({"quantity": ["total_asylum_inflow"], "year": [2024], "value": [45600],
-                             "approx": ["yes"], "source": ["rd.nl"]})
+    pub = pd.DataFrame(
+        {
+            "vintage": ["V"] * 3,
+            "published": ["2024-11"] * 3,
+            "data_cutoff": ["2024-06"] * 3,
+            "quantity": ["total_asylum_inflow"] * 3,
+            "target_year": [2024] * 3,
+            "scenario": ["minimum", "medio", "maximum"],
+            "value": [37600, 57600, 66700],
+        }
+    )
+    realised = pd.DataFrame(
+        {"quantity": ["total_asylum_inflow"], "year": [2024], "value": [45600], "approx": ["yes"], "source": ["rd.nl"]}
+    )
     t = official.peer_table(pub, realised, []).iloc[0]
     assert t["central_scenario"] == "medio" and t["rel_error"] == pytest.approx((57600 - 45600) / 45600)
     assert bool(t["inside"]) and t["approx"] == "yes" and t["realised_source"] == "rd.nl"

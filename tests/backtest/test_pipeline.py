@@ -13,15 +13,35 @@ from mpp.backtest.runner import FrameSource, parse_origins
 from mpp.cli.app import app
 from mpp.spec import load_spec
 
-OUTPUTS = ("scores.csv", "scores.parquet", "scores_detail.parquet", "ranking.csv", "headline.csv",
-           "annual_errors.csv", "summary_metrics.json", "summary.md", "summary.html", "error_by_horizon.png",
-           "coverage_by_level.png", "annual_error_by_origin_year.png")
+OUTPUTS = (
+    "scores.csv",
+    "scores.parquet",
+    "scores_detail.parquet",
+    "ranking.csv",
+    "headline.csv",
+    "annual_errors.csv",
+    "summary_metrics.json",
+    "summary.md",
+    "summary.html",
+    "error_by_horizon.png",
+    "coverage_by_level.png",
+    "annual_error_by_origin_year.png",
+)
 
 
 def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
-    res = run_backtest_pipeline(FrameSource(panel, "synthetic"), ["drift"], parse_origins("2018-12:2019-12:6"),
-                                13, tmp_path, progress=False, shared_data=None, n_boot=50,
-                                catalog=load_spec().variants, config=load_spec().forecast)
+    res = run_backtest_pipeline(
+        FrameSource(panel, "synthetic"),
+        ["drift"],
+        parse_origins("2018-12:2019-12:6"),
+        13,
+        tmp_path,
+        progress=False,
+        shared_data=None,
+        n_boot=50,
+        catalog=load_spec().variants,
+        config=load_spec().forecast,
+    )
     for f in OUTPUTS:
         assert (tmp_path / f).stat().st_size > 0, f
     scores = pd.read_csv(tmp_path / "scores.csv")
@@ -40,8 +60,22 @@ def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
 def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fast_config, tmp_path, monkeypatch):
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     out, home = tmp_path / "bt", tmp_path / "home"
-    args = ["backtest", "--data", str(cbs_monthly_path), "--variants", "drift", "--origins", "2023-06:2024-06:12",
-            "--horizon", "12", "--out", str(out), "--quiet", "--home", str(home)]
+    args = [
+        "backtest",
+        "--data",
+        str(cbs_monthly_path),
+        "--variants",
+        "drift",
+        "--origins",
+        "2023-06:2024-06:12",
+        "--horizon",
+        "12",
+        "--out",
+        str(out),
+        "--quiet",
+        "--home",
+        str(home),
+    ]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "Headline" in r.output and "wall time" in r.output
@@ -59,8 +93,9 @@ def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fas
     assert children["drift"].data.metrics  # the summary metrics of the variant
     assert "summary.md" in {a.path for a in client.list_artifacts(parents[0].info.run_id)}
     peer = pd.read_csv(out / "official_peer.csv")
-    official = peer.loc[(peer["forecaster"] == "official MPP") & (peer["vintage"] == "MPP 2024-II")
-                        & (peer["target_year"] == 2024)].iloc[0]
+    official = peer.loc[
+        (peer["forecaster"] == "official MPP") & (peer["vintage"] == "MPP 2024-II") & (peer["target_year"] == 2024)
+    ].iloc[0]
     assert official["realised"] == 45600 and official["approx"] == "yes"
     ours = peer.loc[(peer["forecaster"] != "official MPP") & (peer["data_cutoff"] == "2024-06")]
     assert {"panel_first_requests_and_nareizigers", "first_asylum_request"} <= set(ours["quantity"])
@@ -72,8 +107,22 @@ def test_cli_backtest_on_the_real_panel_with_official_peer(cbs_monthly_path, fas
 
 
 def test_cli_backtest_json_prints_headline_and_metrics(cbs_monthly_path, fast_config, tmp_path):
-    args = ["backtest", "--data", str(cbs_monthly_path), "--variants", "drift", "--origins", "2024-06:2024-06",
-            "--horizon", "12", "--out", str(tmp_path / "bt"), "--no-peer", "--no-track", "--json"]
+    args = [
+        "backtest",
+        "--data",
+        str(cbs_monthly_path),
+        "--variants",
+        "drift",
+        "--origins",
+        "2024-06:2024-06",
+        "--horizon",
+        "12",
+        "--out",
+        str(tmp_path / "bt"),
+        "--no-peer",
+        "--no-track",
+        "--json",
+    ]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)

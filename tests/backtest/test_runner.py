@@ -31,8 +31,14 @@ class Recorder:
 
     def __call__(self, history, cutoff, **kw):
         res = run_forecast(history, cutoff, **kw)
-        self.calls.append({"cutoff": str(cutoff), "variant": kw["variant"].name, "last": history["period"].max(),
-                           "paths": res.paths.copy()})
+        self.calls.append(
+            {
+                "cutoff": str(cutoff),
+                "variant": kw["variant"].name,
+                "last": history["period"].max(),
+                "paths": res.paths.copy(),
+            }
+        )
         return res
 
 
@@ -47,14 +53,16 @@ def test_parse_origins():
 def test_no_look_ahead_poisoning_the_future_changes_no_forecast(panel, fast_config, tmp_path):
     origins = [pd.Period("2019-06", freq="M"), pd.Period("2019-12", freq="M")]
     clean, poisoned = Recorder(), Recorder()
-    a = run_backtest(FrameSource(panel), ["drift"], origins, 6, tmp_path / "a", **spec_kw(), progress=False,
-                     forecast_fn=clean)
+    a = run_backtest(
+        FrameSource(panel), ["drift"], origins, 6, tmp_path / "a", **spec_kw(), progress=False, forecast_fn=clean
+    )
     # Poison every value after the first origin: if any forecast at 2019-06 saw it, its paths would change.
     bad = panel.copy()
     after = bad["period"] > origins[0]
     bad.loc[after, "value"] = bad.loc[after, "value"] * 100 + 7
-    b = run_backtest(FrameSource(bad), ["drift"], origins[:1], 6, tmp_path / "b", **spec_kw(), progress=False,
-                     forecast_fn=poisoned)
+    b = run_backtest(
+        FrameSource(bad), ["drift"], origins[:1], 6, tmp_path / "b", **spec_kw(), progress=False, forecast_fn=poisoned
+    )
     assert all(c["last"] <= pd.Period(c["cutoff"], freq="M") for c in clean.calls + poisoned.calls)
     first = [c for c in clean.calls if c["cutoff"] == "2019-06"]
     assert len(first) == 2 and len(poisoned.calls) == 2  # baseline + drift
@@ -63,7 +71,8 @@ def test_no_look_ahead_poisoning_the_future_changes_no_forecast(panel, fast_conf
         assert (c["paths"] == p["paths"]).all()
     fc_cols = ["series_id", "target", "horizon", "minimum", "median", "medio", "maximum", "mean"]
     pd.testing.assert_frame_equal(
-        a.loc[a["origin"] == "2019-06", fc_cols].reset_index(drop=True), b[fc_cols].reset_index(drop=True))
+        a.loc[a["origin"] == "2019-06", fc_cols].reset_index(drop=True), b[fc_cols].reset_index(drop=True)
+    )
     # ... while the realised values it is judged on are the poisoned ones.
     assert (b["actual"].to_numpy() != a.loc[a["origin"] == "2019-06", "actual"].to_numpy()).any()
 
@@ -90,8 +99,9 @@ def test_vintage_source_uses_the_vintage_published_at_each_origin(panel, fast_co
     run_backtest(VintageSource(store), ["drift"], origins, 3, tmp_path, **spec_kw(), progress=False, forecast_fn=rec)
     assert set(store.asked) == set(origins)
     s = load_spec()
-    direct = run_forecast(panel.loc[panel["period"] <= origins[0]], origins[0], variant=s.variant("drift"), horizon=3,
-                          config=s.forecast)
+    direct = run_forecast(
+        panel.loc[panel["period"] <= origins[0]], origins[0], variant=s.variant("drift"), horizon=3, config=s.forecast
+    )
     june = next(c for c in rec.calls if c["cutoff"] == "2019-06" and c["variant"] == "drift")
     assert (june["paths"] == direct.paths).all()  # the first vintage, not the later revision
 
@@ -99,19 +109,23 @@ def test_vintage_source_uses_the_vintage_published_at_each_origin(panel, fast_co
 def test_resume_recomputes_only_missing_parts_and_reproduces_numbers(panel, fast_config, tmp_path):
     origins = parse_origins("2019-03:2019-09:6")
     rec = Recorder()
-    first = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False,
-                         forecast_fn=rec)
+    first = run_backtest(
+        FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False, forecast_fn=rec
+    )
     assert len(rec.calls) == 4  # 2 origins x (baseline, drift)
     # Simulate an interruption: one finished part lost (and a half-written temporary file left behind).
     part_path(tmp_path, "drift", origins[1]).unlink()
     (part_path(tmp_path, "drift", origins[1]).parent / ".2019-09.parquet.tmp").write_bytes(b"half")
     rec2 = Recorder()
-    again = run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False,
-                         forecast_fn=rec2)
+    again = run_backtest(
+        FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False, forecast_fn=rec2
+    )
     assert [(c["cutoff"], c["variant"]) for c in rec2.calls] == [("2019-09", "drift")]
     pd.testing.assert_frame_equal(first, again)
     rec3 = Recorder()
-    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False, forecast_fn=rec3)
+    run_backtest(
+        FrameSource(panel), ["drift"], origins, 4, tmp_path, seed=11, **spec_kw(), progress=False, forecast_fn=rec3
+    )
     assert rec3.calls == []
 
 
@@ -130,21 +144,53 @@ def test_origins_without_any_realised_month_are_refused(panel, fast_config, tmp_
 def test_a_changed_variant_is_recomputed_and_the_others_reused_and_the_log_says_why(panel, fast_config, tmp_path):
     origins = parse_origins("2019-03:2019-09:6")
     first, rec, lines = load_spec(), Recorder(), []
-    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=rec,
-                 catalog=first.variants, config=first.forecast, log=lines.append)
+    run_backtest(
+        FrameSource(panel),
+        ["drift"],
+        origins,
+        4,
+        tmp_path,
+        progress=False,
+        forecast_fn=rec,
+        catalog=first.variants,
+        config=first.forecast,
+        log=lines.append,
+    )
     assert len(rec.calls) == 4 and all("not computed yet" in x for x in lines)
     # one parameter of one variant changes: only that variant's parts are recomputed
     text = (fast_config / "variants.yaml").read_text()
-    (fast_config / "variants.yaml").write_text(text.replace("drift: {family: drift}", "drift: {family: drift, window: 36}"))
+    (fast_config / "variants.yaml").write_text(
+        text.replace("drift: {family: drift}", "drift: {family: drift, window: 36}")
+    )
     edited, rec2, lines2 = load_spec(), Recorder(), []
-    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=rec2,
-                 catalog=edited.variants, config=edited.forecast, log=lines2.append)
+    run_backtest(
+        FrameSource(panel),
+        ["drift"],
+        origins,
+        4,
+        tmp_path,
+        progress=False,
+        forecast_fn=rec2,
+        catalog=edited.variants,
+        config=edited.forecast,
+        log=lines2.append,
+    )
     assert sorted((c["cutoff"], c["variant"]) for c in rec2.calls) == [("2019-03", "drift"), ("2019-09", "drift")]
     assert "backtest baseline: 2 of 2 origin(s) reused (same spec, data and code)" in lines2
     assert "backtest drift: 2 of 2 origin(s) recomputed (changed: variant spec or forecast settings)" in lines2
     # a change of the forecast settings recomputes every variant
     config = edited.forecast.model_copy(update={"n_samples": 150})
     lines3: list[str] = []
-    run_backtest(FrameSource(panel), ["drift"], origins, 4, tmp_path, progress=False, forecast_fn=Recorder(),
-                 catalog=edited.variants, config=config, log=lines3.append)
+    run_backtest(
+        FrameSource(panel),
+        ["drift"],
+        origins,
+        4,
+        tmp_path,
+        progress=False,
+        forecast_fn=Recorder(),
+        catalog=edited.variants,
+        config=config,
+        log=lines3.append,
+    )
     assert all("recomputed (changed: variant spec or forecast settings)" in x for x in lines3) and len(lines3) == 2

@@ -16,8 +16,9 @@ def test_crps_matches_hand_computation_and_brute_force():
     rng = np.random.default_rng(1)
     paths = rng.gamma(2.0, 10.0, size=(4, 3, 57))  # [series, horizon, sample]
     ys = rng.gamma(2.0, 10.0, size=(4, 3))
-    brute = (np.abs(paths - ys[..., None]).mean(-1)
-             - 0.5 * np.abs(paths[..., :, None] - paths[..., None, :]).mean((-1, -2)))
+    brute = np.abs(paths - ys[..., None]).mean(-1) - 0.5 * np.abs(paths[..., :, None] - paths[..., None, :]).mean(
+        (-1, -2)
+    )
     np.testing.assert_allclose(sc.crps_samples(paths, ys), brute, rtol=1e-12)
 
 
@@ -46,8 +47,9 @@ def test_scale_falls_back_to_lag_one_and_is_nan_for_constant_series():
 
 
 def test_smape_by_hand():
-    np.testing.assert_allclose(sc.smape(np.array([100.0, 0.0, 0.0]), np.array([50.0, 0.0, 10.0])),
-                               [200 * 50 / 150, 0.0, 200.0])
+    np.testing.assert_allclose(
+        sc.smape(np.array([100.0, 0.0, 0.0]), np.array([50.0, 0.0, 10.0])), [200 * 50 / 150, 0.0, 200.0]
+    )
 
 
 def test_coverage_and_exceedance_by_hand():

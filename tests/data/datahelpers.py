@@ -22,8 +22,11 @@ def tree_hash(root: Path) -> dict[str, str]:
     """Every file under root (names and bytes): equal before and after means byte-for-byte unchanged."""
     if not root.exists():
         return {}
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(*args: str):

@@ -22,7 +22,10 @@ def test_sample_ingest_list_summary(tmp_path):
     facts = json.loads(run("summary", "--store", str(store), "--json").output)
     assert (facts["series"], facts["nationalities"], facts["first"], facts["last"]) == (160, 40, "2015-01", "2025-06")
     raw = pd.read_csv(out)
-    assert sum(facts["annual"]["2016"][s] for s in raw["stream"].unique()) == raw[raw.period.str.startswith("2016")].value.sum()
+    assert (
+        sum(facts["annual"]["2016"][s] for s in raw["stream"].unique())
+        == raw[raw.period.str.startswith("2016")].value.sum()
+    )
     assert facts["annual"]["2016"]["months"] == 12
 
 

@@ -65,6 +65,7 @@ def test_real_ind_revision_history_as_two_vintages(real_dir, tmp_path):
         df = part[part["period"].isin(run)][["period", "stream", "nationality", "value"]]
         df = df.assign(period=pd.PeriodIndex(df["period"], freq="M"), source=f"IND {label}")
         from mpp.data.schema import canonical
+
         frames[label] = canonical(df)
         assert store.ingest(frames[label], vintage, f"IND {label}").created
     a, b = store.read("2020-06"), store.read("2020-07")

@@ -34,8 +34,11 @@ CORRUPTIONS = {
     "unknown_stream": (lambda ls: _set(ls, 10, "stream", "asylum_total"), 10, "unknown stream"),
     "bad_period": (lambda ls: _set(ls, 10, "period", "2015-13"), 10, "unparseable period"),
     "unknown_nationality": (lambda ls: _set(ls, 10, "nationality", "Atlantis"), 10, "unknown nationality"),
-    "parts_above_total": (lambda ls: ls + ["2015-09,Total,Totaal,first_asylum_request,100"], 1766,
-                          "nationalities sum to"),
+    "parts_above_total": (
+        lambda ls: ls + ["2015-09,Total,Totaal,first_asylum_request,100"],
+        1766,
+        "nationalities sum to",
+    ),
     "future_period": (lambda ls: ls, 127, "period after the vintage 2025-05"),  # Afghanistan 2025-06
 }
 
@@ -66,13 +69,19 @@ def test_every_problem_is_listed_at_once(real_dir, tmp_path):
 
 
 def test_check_reports_ok_for_gap_free_real_monthly_files_and_rejects_gap_files(real_dir):
-    ok = [REAL_NAME, "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv",
-          "eurostat_migr_asyappctzm_NL_2015_by_citizenship.csv"]
+    ok = [
+        REAL_NAME,
+        "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv",
+        "eurostat_migr_asyappctzm_NL_2015_by_citizenship.csv",
+    ]
     result = run("check", *[str(real_dir / n) for n in ok])
     assert result.exit_code == 0, result.output
     assert result.output.count("OK ") == 3
-    gaps = run("check", str(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv"),
-               str(real_dir / "ind_monthly_national_2018_2023_with_gaps.csv"))
+    gaps = run(
+        "check",
+        str(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv"),
+        str(real_dir / "ind_monthly_national_2018_2023_with_gaps.csv"),
+    )
     assert gaps.exception is not None and gaps.exception.exit_code == 3
     assert "2020-04..2021-01" in gaps.output and gaps.output.count("REJECTED") == 2
 
@@ -88,4 +97,5 @@ def test_eurostat_country_panel_stated_total_inconsistency_is_reported(real_dir)
     with pytest.raises(DataProblems) as err:
         check_file(real_dir / "eurostat_asylum_applicants_monthly_by_country_2012_2019.csv")
     assert [p.reason for p in err.value.problems] == [
-        "nationalities sum to 58315 (32 parts) above the stated TOTAL 56820 for 2019-02 first_asylum_request"]
+        "nationalities sum to 58315 (32 parts) above the stated TOTAL 56820 for 2019-02 first_asylum_request"
+    ]

@@ -6,8 +6,11 @@ from mpp.data.validation import DataProblems
 
 
 def _value(df, period, stream, nat):
-    return int(df.query("period == @pd.Period(@period, freq='M') and stream == @stream "
-                        "and nationality == @nat")["value"].iloc[0])
+    return int(
+        df.query("period == @pd.Period(@period, freq='M') and stream == @stream and nationality == @nat")["value"].iloc[
+            0
+        ]
+    )
 
 
 def test_tidy_csv_ignores_extra_columns_and_empty_values(fixtures):
@@ -29,8 +32,10 @@ def test_cbs_keys_json_drops_quarters_years_other_sexes_and_ages(fixtures):
     assert _value(df, "2024-05", "repeat_asylum_request", "TOTAL") == 175
     assert _value(df, "2024-05", "nareizigers", "TOTAL") == 1040
     # null measures give no row
-    assert df.query("nationality == 'TUR' and stream == 'first_asylum_request'")["period"].astype(str).tolist() \
-        == ["2024-04", "2024-05"]
+    assert df.query("nationality == 'TUR' and stream == 'first_asylum_request'")["period"].astype(str).tolist() == [
+        "2024-04",
+        "2024-05",
+    ]
     # the row number names the JSON record
     assert raw.frame.query("stream == 'first_asylum_request' and nationality == 'TOTAL'")["row"].tolist() == [1, 6, 11]
 
@@ -64,20 +69,28 @@ def test_eurostat_sdmx_matches_tsv(fixtures):
 
 
 def test_cbs_parts_disagreeing_with_stated_total_are_reported(fixtures, tmp_path):
-    text = (fixtures / "cbs_83102NED_titles.csv").read_text().replace("1,Totaal mannen en vrouwen,Totaal,Totaal,"
-                                                                        "2024 mei,3165", "1,Totaal mannen en vrouwen,"
-                                                                        "Totaal,Totaal,2024 mei,3365")
+    text = (
+        (fixtures / "cbs_83102NED_titles.csv")
+        .read_text()
+        .replace(
+            "1,Totaal mannen en vrouwen,Totaal,Totaal,2024 mei,3165",
+            "1,Totaal mannen en vrouwen,Totaal,Totaal,2024 mei,3365",
+        )
+    )
     bad = tmp_path / "cbs.csv"
     bad.write_text(text)
     with pytest.raises(DataProblems, match=r"cbs\.csv:3: value='3365'.*disagrees with the stated total 3365"):
         load_file(bad)
 
 
-@pytest.mark.parametrize("name,fmt,rows,keys", [
-    ("cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv", "tidy", 1764, 7),
-    ("unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv", "unhcr_panel", None, None),
-    ("eurostat_migr_asyappctzm_NL_2015_by_citizenship.csv", "eurostat_citizenship_panel", 1470, 147),
-])
+@pytest.mark.parametrize(
+    "name,fmt,rows,keys",
+    [
+        ("cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv", "tidy", 1764, 7),
+        ("unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv", "unhcr_panel", None, None),
+        ("eurostat_migr_asyappctzm_NL_2015_by_citizenship.csv", "eurostat_citizenship_panel", 1470, 147),
+    ],
+)
 def test_real_monthly_panels_load(real_dir, name, fmt, rows, keys):
     assert detect_format(real_dir / name) == fmt
     df = load_file(real_dir / name)
@@ -101,6 +114,7 @@ def test_unrecognised_file_is_a_clear_error(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("a,b\n1,2\n")
     from mpp.errors import DataError
+
     with pytest.raises(DataError, match="unrecognised format"):
         load_file(p)
 
@@ -108,13 +122,16 @@ def test_unrecognised_file_is_a_clear_error(tmp_path):
 def test_eurostat_stateless_and_recognised_non_citizens_are_summed_into_one_xxa_row(fixtures, tmp_path):
     """Regression: RNC and STLS both map to XXA; a file with both was rejected as duplicates."""
     text = (fixtures / "eurostat_migr_asyappctzm.tsv").read_text()
-    extra = ("M,PER,STLS,T,NASY_APP,TOTAL,NL\t30 \t35 \t: \n"
-             "M,PER,RNC,T,NASY_APP,TOTAL,NL\t5 \t0 \t10 \n")
+    extra = "M,PER,STLS,T,NASY_APP,TOTAL,NL\t30 \t35 \t: \nM,PER,RNC,T,NASY_APP,TOTAL,NL\t5 \t0 \t10 \n"
     f = tmp_path / "with_stateless.tsv"
     f.write_text(text + extra)
     df = load_file(f)
     xxa = df[df["nationality"] == "XXA"]
-    assert dict(zip(xxa["period"].astype(str), xxa["value"])) == {"2024-04": 35, "2024-05": 35, "2024-06": 10}  # RNC alone where STLS is ':'
+    assert dict(zip(xxa["period"].astype(str), xxa["value"])) == {
+        "2024-04": 35,
+        "2024-05": 35,
+        "2024-06": 10,
+    }  # RNC alone where STLS is ':'
     from mpp.data.loaders import read_file
 
     assert any("summed RNC" in n and "2 month(s)" in n for n in read_file(f).notes)

@@ -3,14 +3,36 @@ import pytest
 from mpp.data.nationalities import UnknownNationalityError, display_name, is_code, lookup
 
 
-@pytest.mark.parametrize("name,code", [
-    ("Syrië", "SYR"), ("Turkije", "TUR"), ("Eritrea", "ERI"), ("Irak", "IRQ"), ("Jemen", "YEM"),
-    ("Somalië", "SOM"), ("Afghanistan", "AFG"), ("Stateloos", "XXA"), ("Onbekend", "UNKNOWN"),
-    ("Syria", "SYR"), ("Turkey", "TUR"), ("Syrian Arab Rep.", "SYR"), ("Iran (Islamic Rep. of)", "IRN"),
-    ("Serbia and Kosovo (S/RES/1244 (1999))", "SRB"), ("EL", "GRC"), ("UK", "GBR"), ("XK", "XKX"),
-    ("SY", "SYR"), ("syr", "SYR"), ("  Syrië ", "SYR"), ("Stateless", "XXA"), ("TOTAL", "TOTAL"),
-    ("OTHER", "OTHER"), ("UNKNOWN", "UNKNOWN"), ("Various/unknown", "UNKNOWN"),
-])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Syrië", "SYR"),
+        ("Turkije", "TUR"),
+        ("Eritrea", "ERI"),
+        ("Irak", "IRQ"),
+        ("Jemen", "YEM"),
+        ("Somalië", "SOM"),
+        ("Afghanistan", "AFG"),
+        ("Stateloos", "XXA"),
+        ("Onbekend", "UNKNOWN"),
+        ("Syria", "SYR"),
+        ("Turkey", "TUR"),
+        ("Syrian Arab Rep.", "SYR"),
+        ("Iran (Islamic Rep. of)", "IRN"),
+        ("Serbia and Kosovo (S/RES/1244 (1999))", "SRB"),
+        ("EL", "GRC"),
+        ("UK", "GBR"),
+        ("XK", "XKX"),
+        ("SY", "SYR"),
+        ("syr", "SYR"),
+        ("  Syrië ", "SYR"),
+        ("Stateless", "XXA"),
+        ("TOTAL", "TOTAL"),
+        ("OTHER", "OTHER"),
+        ("UNKNOWN", "UNKNOWN"),
+        ("Various/unknown", "UNKNOWN"),
+    ],
+)
 def test_lookup_maps_source_names_to_stable_codes(name, code):
     assert lookup(name) == code
 

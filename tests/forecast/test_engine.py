@@ -52,12 +52,14 @@ def assert_bands_ordered(res):
 
 
 def test_bottom_table_turns_a_stated_total_into_other():
-    df = pd.DataFrame({
-        "period": pd.PeriodIndex(["2024-01"] * 3 + ["2024-02"] * 3, freq="M"),
-        "stream": "first_asylum_request",
-        "nationality": ["SYR", "ERI", "TOTAL"] * 2,
-        "value": [10, 5, 40, 20, 5, 25],
-    })
+    df = pd.DataFrame(
+        {
+            "period": pd.PeriodIndex(["2024-01"] * 3 + ["2024-02"] * 3, freq="M"),
+            "stream": "first_asylum_request",
+            "nationality": ["SYR", "ERI", "TOTAL"] * 2,
+            "value": [10, 5, 40, 20, 5, 25],
+        }
+    )
     out = bottom_table(df, pd.Period("2024-02", "M"), top_n=10, window_months=12)
     other = out[out["nationality"] == "OTHER"].set_index("period")["value"]
     assert other.to_dict() == {pd.Period("2024-01", "M"): 25, pd.Period("2024-02", "M"): 0}
@@ -120,8 +122,11 @@ def _wide_panel(name: str) -> pd.DataFrame:
         return read_realisations(REAL / "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv")[0]
     # Eurostat countries -> our own total: the file's "Total" row disagrees with its countries in 2019-02
     # (58,315 vs 56,820), so the hierarchy is built from the countries alone.
-    return load_panel_csv(REAL / "eurostat_asylum_applicants_monthly_by_country_2012_2019.csv", "geo",
-                          drop_keys=("European Union", "Total"))
+    return load_panel_csv(
+        REAL / "eurostat_asylum_applicants_monthly_by_country_2012_2019.csv",
+        "geo",
+        drop_keys=("European Union", "Total"),
+    )
 
 
 # The UNHCR panel ends 2017-05 and the Eurostat one 2019-04, so the 2019-06/2025-06 cut-offs of the CBS panel

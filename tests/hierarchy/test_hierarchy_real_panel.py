@@ -96,7 +96,8 @@ def test_mint_shrink_matches_hierarchicalforecast_when_installed(panel):
     h, y = panel
     resid, base = textbook_inputs(y)
     mint = methods.MinTrace(method="mint_shrink")
-    theirs = mint.fit_predict(S=h.S, y_hat=base, y_insample=y.iloc[12:].to_numpy().T,
-                              y_hat_insample=y.shift(12).iloc[12:].to_numpy().T)["mean"]
+    theirs = mint.fit_predict(
+        S=h.S, y_hat=base, y_insample=y.iloc[12:].to_numpy().T, y_hat_insample=y.shift(12).iloc[12:].to_numpy().T
+    )["mean"]
     P = projection_matrix("mint_shrink", h, residuals=resid)
     np.testing.assert_allclose(h.S @ P @ base, theirs, rtol=0, atol=1e-8)

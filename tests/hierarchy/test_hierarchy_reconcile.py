@@ -36,8 +36,9 @@ def test_wls_struct_projection_by_hand():
 
 
 def test_top_down_uses_average_historical_proportions_not_proportion_of_averages():
-    hist = pd.DataFrame({"a/X": [1.0, 1.0, 0.0], "a/Y": [3.0, 1.0, 0.0]},
-                        index=pd.period_range("2024-01", periods=3, freq="M"))
+    hist = pd.DataFrame(
+        {"a/X": [1.0, 1.0, 0.0], "a/Y": [3.0, 1.0, 0.0]}, index=pd.period_range("2024-01", periods=3, freq="M")
+    )
     P = projection_matrix("top_down", TWO, history=hist)
     # month 3 has total 0 and carries no proportion: mean(1/4, 1/2) = 3/8 (proportion of averages would be 1/3)
     expected = np.zeros((2, 6))
@@ -55,8 +56,9 @@ def test_mint_shrink_with_uncorrelated_residuals_of_structural_variance_equals_w
     variances = TWO.S.sum(axis=1)
     residuals = H8 * np.sqrt(variances * 7 / 8)
     np.testing.assert_allclose(np.cov(residuals, rowvar=False), np.diag(variances), atol=1e-12)
-    np.testing.assert_allclose(projection_matrix("mint_shrink", TWO, residuals=residuals),
-                               projection_matrix("wls_struct", TWO), atol=1e-12)
+    np.testing.assert_allclose(
+        projection_matrix("mint_shrink", TWO, residuals=residuals), projection_matrix("wls_struct", TWO), atol=1e-12
+    )
 
 
 def test_mint_shrink_uses_complete_rows_and_accepts_a_dataframe_in_any_column_order():
@@ -110,7 +112,7 @@ def test_every_method_gives_coherent_nonnegative_paths(h, seed):
     for method in METHODS:
         P = projection_matrix(method, h, residuals=residuals, history=history)
         out = reconcile_paths(base, h, P)
-        bottom = out[-h.n_bottom:]
+        bottom = out[-h.n_bottom :]
         np.testing.assert_allclose(out, np.einsum("sb,bhn->shn", h.S, bottom), atol=1e-6)
         assert out.min() >= 0.0
         if method in ("ols", "wls_struct", "mint_shrink", "bottom_up"):

@@ -55,7 +55,7 @@ def test_stage_on_the_real_panel_is_coherent_nonnegative_and_ordered(cbs_panel, 
     P = projection_matrix(method, h, residuals=residuals, history=y)
     paths = reconcile_paths(joint, h, P)
     assert paths.min() >= 0
-    np.testing.assert_allclose(paths, np.einsum("sb,bhn->shn", h.S, paths[-h.n_bottom:]), atol=1e-6)
+    np.testing.assert_allclose(paths, np.einsum("sb,bhn->shn", h.S, paths[-h.n_bottom :]), atol=1e-6)
 
     periods = pd.period_range(CUTOFF + 1, periods=HORIZON, freq="M")
     monthly = monthly_bands(paths, h.series_ids, periods)
@@ -65,5 +65,5 @@ def test_stage_on_the_real_panel_is_coherent_nonnegative_and_ordered(cbs_panel, 
     assert len(monthly) == h.n_all * HORIZON
     assert sorted(annual["year"].unique()) == [2024, 2025]
     total_2024 = annual.query("series_id == 'TOTAL/TOTAL' and year == 2024").iloc[0]
-    realised_h1 = y.loc[pd.Period("2024-01", "M"):CUTOFF, "TOTAL/TOTAL"].sum()
+    realised_h1 = y.loc[pd.Period("2024-01", "M") : CUTOFF, "TOTAL/TOTAL"].sum()
     assert total_2024["minimum"] > realised_h1  # realised January-June are in every path's 2024 sum

@@ -14,34 +14,43 @@ from mpp.hierarchy import aggregate_history, build_hierarchy, pool_small_nationa
 
 def canonical_rows(records: list[tuple[str, str, str, int]]) -> pd.DataFrame:
     period, stream, nat, value = zip(*records)
-    return pd.DataFrame({
-        "period": pd.PeriodIndex(list(period), freq="M"),
-        "stream": list(stream),
-        "nationality": list(nat),
-        "value": np.array(value, dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "period": pd.PeriodIndex(list(period), freq="M"),
+            "stream": list(stream),
+            "nationality": list(nat),
+            "value": np.array(value, dtype="int64"),
+        }
+    )
 
 
 def test_build_hierarchy_orders_levels_and_sums_along_both_groupings():
     h = build_hierarchy(["nareizigers/SYR", "first_asylum_request/SYR", "first_asylum_request/ERI"])
     assert h.series_ids == [
         "TOTAL/TOTAL",
-        "first_asylum_request/TOTAL", "nareizigers/TOTAL",
-        "TOTAL/ERI", "TOTAL/SYR",
-        "first_asylum_request/ERI", "first_asylum_request/SYR", "nareizigers/SYR",
+        "first_asylum_request/TOTAL",
+        "nareizigers/TOTAL",
+        "TOTAL/ERI",
+        "TOTAL/SYR",
+        "first_asylum_request/ERI",
+        "first_asylum_request/SYR",
+        "nareizigers/SYR",
     ]
     assert h.bottom_ids == h.series_ids[-3:]
     assert h.levels == ["total", "stream", "stream", "nationality", "nationality"] + ["stream_nationality"] * 3
-    expected = np.array([
-        [1, 1, 1],
-        [1, 1, 0],
-        [0, 0, 1],
-        [1, 0, 0],
-        [0, 1, 1],
-        [1, 0, 0],
-        [0, 1, 0],
-        [0, 0, 1],
-    ], dtype=float)
+    expected = np.array(
+        [
+            [1, 1, 1],
+            [1, 1, 0],
+            [0, 0, 1],
+            [1, 0, 0],
+            [0, 1, 1],
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+        ],
+        dtype=float,
+    )
     np.testing.assert_array_equal(h.S, expected)
 
 
@@ -59,21 +68,36 @@ def test_build_hierarchy_rejects_ids_that_are_not_bottom_series(bad):
 
 
 def test_pool_keeps_top_n_per_stream_over_the_window_and_sums_the_rest():
-    rows = canonical_rows([
-        # old month: AFG is large here but outside a 2-month window
-        ("2024-01", "s", "AFG", 1000), ("2024-01", "s", "SYR", 1), ("2024-01", "s", "ERI", 1),
-        ("2024-02", "s", "AFG", 1), ("2024-02", "s", "SYR", 50), ("2024-02", "s", "ERI", 20),
-        ("2024-03", "s", "AFG", 2), ("2024-03", "s", "SYR", 60), ("2024-03", "s", "ERI", 25),
-        ("2024-03", "s", "TOTAL", 87),  # aggregate row: dropped
-        ("2024-03", "t", "AFG", 9), ("2024-03", "t", "SYR", 1),
-    ])
+    rows = canonical_rows(
+        [
+            # old month: AFG is large here but outside a 2-month window
+            ("2024-01", "s", "AFG", 1000),
+            ("2024-01", "s", "SYR", 1),
+            ("2024-01", "s", "ERI", 1),
+            ("2024-02", "s", "AFG", 1),
+            ("2024-02", "s", "SYR", 50),
+            ("2024-02", "s", "ERI", 20),
+            ("2024-03", "s", "AFG", 2),
+            ("2024-03", "s", "SYR", 60),
+            ("2024-03", "s", "ERI", 25),
+            ("2024-03", "s", "TOTAL", 87),  # aggregate row: dropped
+            ("2024-03", "t", "AFG", 9),
+            ("2024-03", "t", "SYR", 1),
+        ]
+    )
     out = pool_small_nationalities(rows, top_n=1, window_months=2)
-    got = {(str(p), s, n): v for p, s, n, v in out[["period", "stream", "nationality", "value"]].itertuples(index=False)}
+    got = {
+        (str(p), s, n): v for p, s, n, v in out[["period", "stream", "nationality", "value"]].itertuples(index=False)
+    }
     assert got == {
-        ("2024-01", "s", "SYR"): 1, ("2024-01", "s", "OTHER"): 1001,
-        ("2024-02", "s", "SYR"): 50, ("2024-02", "s", "OTHER"): 21,
-        ("2024-03", "s", "SYR"): 60, ("2024-03", "s", "OTHER"): 27,
-        ("2024-03", "t", "AFG"): 9, ("2024-03", "t", "OTHER"): 1,
+        ("2024-01", "s", "SYR"): 1,
+        ("2024-01", "s", "OTHER"): 1001,
+        ("2024-02", "s", "SYR"): 50,
+        ("2024-02", "s", "OTHER"): 21,
+        ("2024-03", "s", "SYR"): 60,
+        ("2024-03", "s", "OTHER"): 27,
+        ("2024-03", "t", "AFG"): 9,
+        ("2024-03", "t", "OTHER"): 1,
     }
     assert out["value"].dtype == "int64"
 
@@ -93,11 +117,16 @@ def test_pool_min_share_pools_small_members_of_the_top_n():
 
 
 def test_aggregate_history_sums_bottom_through_S_and_ignores_total_rows():
-    rows = canonical_rows([
-        ("2024-01", "a", "X", 1), ("2024-01", "a", "Y", 2), ("2024-01", "b", "X", 4),
-        ("2024-02", "a", "X", 3), ("2024-02", "b", "X", 5),  # a/Y has no row in February: 0
-        ("2024-02", "a", "TOTAL", 999),
-    ])
+    rows = canonical_rows(
+        [
+            ("2024-01", "a", "X", 1),
+            ("2024-01", "a", "Y", 2),
+            ("2024-01", "b", "X", 4),
+            ("2024-02", "a", "X", 3),
+            ("2024-02", "b", "X", 5),  # a/Y has no row in February: 0
+            ("2024-02", "a", "TOTAL", 999),
+        ]
+    )
     h = build_hierarchy(["a/X", "a/Y", "b/X"])
     wide = aggregate_history(rows, h)
     assert list(wide.columns) == h.series_ids
@@ -108,8 +137,12 @@ def test_aggregate_history_sums_bottom_through_S_and_ignores_total_rows():
 @settings(max_examples=40, deadline=None)
 @given(
     cells=st.dictionaries(
-        st.tuples(st.integers(0, 5), st.sampled_from(["s", "t"]), st.sampled_from(["AFG", "ERI", "IRQ", "SYR", "OTHER"])),
-        st.integers(0, 500), min_size=1),
+        st.tuples(
+            st.integers(0, 5), st.sampled_from(["s", "t"]), st.sampled_from(["AFG", "ERI", "IRQ", "SYR", "OTHER"])
+        ),
+        st.integers(0, 500),
+        min_size=1,
+    ),
     top_n=st.integers(0, 4),
     window=st.integers(1, 6),
 )

@@ -42,7 +42,6 @@ def test_later_years_are_anchored_on_the_last_12_months():
 
 def test_mean_centred_later_years_keep_the_mean_total_level():
     y = _series()
-    last = y.iloc[-12:].sum()
     spec = VariantSpec(family="robust", later_years="last_year", later_center="mean")
     median_spec = VariantSpec(family="robust", later_years="last_year")
     a = forecast_series(y, 36, 8000, spec, seed=2)

@@ -29,9 +29,15 @@ def backtest(wide: pd.DataFrame, variant: str) -> pd.DataFrame:
         for col in wide.columns:
             series = wide[col].astype(float)
             sums = forecast_series(series.loc[:origin], H, N, spec, seed=11).paths.sum(axis=0)
-            rows.append(dict(A=series.loc[origin + 1:origin + H].sum(), F=np.median(sums),
-                             naive=series.loc[origin - 11:origin].sum(),
-                             lo=np.quantile(sums, 0.05), hi=np.quantile(sums, 0.95)))
+            rows.append(
+                dict(
+                    A=series.loc[origin + 1 : origin + H].sum(),
+                    F=np.median(sums),
+                    naive=series.loc[origin - 11 : origin].sum(),
+                    lo=np.quantile(sums, 0.05),
+                    hi=np.quantile(sums, 0.95),
+                )
+            )
     return pd.DataFrame(rows)
 
 

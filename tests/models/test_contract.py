@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from mpp.models import ForecastArgumentError, VariantSpec, forecast_series
-from mpp.spec import load_variants
 from mpp.models.variants import SIMPLE_FAMILIES
+from mpp.spec import load_variants
 
 H, N = 8, 20
 
@@ -30,15 +30,22 @@ SERIES = {
     "all_zero": monthly(np.zeros(48)),
     "one_five": monthly(np.r_[np.zeros(30), 5.0, np.zeros(17)]),
     "short_13": monthly(5 * np.round(np.linspace(40, 80, 13) / 5)),
-    "spike_2015": monthly(np.r_[[300, 200, 250, 400, 900, 2500, 5000, 8000, 9000, 4000, 1500, 800],
-                                5 * np.round(np.random.default_rng(1).poisson(60, 60) / 5)]),
+    "spike_2015": monthly(
+        np.r_[
+            [300, 200, 250, 400, 900, 2500, 5000, 8000, 9000, 4000, 1500, 800],
+            5 * np.round(np.random.default_rng(1).poisson(60, 60) / 5),
+        ]
+    ),
 }
 
 FAMILY_SPECS = [VariantSpec(name=f, family=f) for f in SIMPLE_FAMILIES]
-FAMILY_SPECS += [VariantSpec(name="ensemble", family="ensemble", members=["seasonal_naive", "theta", "robust"]),
-                 VariantSpec(name="ensemble_median", family="ensemble", members=["naive", "theta"],
-                             combine="median", weights="inverse_error"),
-                 VariantSpec(name="auto", family="auto", members=["seasonal_naive", "theta", "robust"])]
+FAMILY_SPECS += [
+    VariantSpec(name="ensemble", family="ensemble", members=["seasonal_naive", "theta", "robust"]),
+    VariantSpec(
+        name="ensemble_median", family="ensemble", members=["naive", "theta"], combine="median", weights="inverse_error"
+    ),
+    VariantSpec(name="auto", family="auto", members=["seasonal_naive", "theta", "robust"]),
+]
 CONFIGURED = list(load_variants().variants.values())
 
 

@@ -76,8 +76,11 @@ def test_ets_mean_path_matches_statsmodels_forecast_for_fixed_form():
     spec = VariantSpec(family="ets", damped=True, seasonal=False, transform="none")
     fc = forecast_series(y, 6, 4000, spec, seed=5)
     form = fc.params["form"]
-    ref = ETSModel(y.to_numpy(), error="add", trend=form["trend"], damped_trend=form["damped_trend"],
-                   seasonal=None).fit(disp=False).forecast(6)
+    ref = (
+        ETSModel(y.to_numpy(), error="add", trend=form["trend"], damped_trend=form["damped_trend"], seasonal=None)
+        .fit(disp=False)
+        .forecast(6)
+    )
     # additive-error ETS on the raw scale: the simulation mean converges to the point forecast
     np.testing.assert_allclose(fc.paths.mean(axis=1), ref, rtol=0.05)
 

@@ -21,10 +21,10 @@ def test_seasonal_naive_median_annual_sum_is_last_years_total():
     fc = forecast_series(y, 36, 4000, VariantSpec(family="seasonal_naive"), seed=3)
     last = y.iloc[-12:].sum()
     for year in range(3):
-        sums = fc.paths[12 * year:12 * (year + 1)].sum(axis=0)
+        sums = fc.paths[12 * year : 12 * (year + 1)].sum(axis=0)
         assert abs(np.median(sums) / last - 1) < 0.03
     # uncertainty grows with the years
-    widths = [np.subtract(*np.quantile(fc.paths[12 * k:12 * (k + 1)].sum(axis=0), [0.95, 0.05])) for k in range(3)]
+    widths = [np.subtract(*np.quantile(fc.paths[12 * k : 12 * (k + 1)].sum(axis=0), [0.95, 0.05])) for k in range(3)]
     assert widths[0] < widths[1] < widths[2]
 
 

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from mpp.errors import ConfigError
-from mpp.spec import get_variant, load_variants
 from mpp.models.variants import FAMILIES
+from mpp.spec import get_variant, load_variants
 
 REQUIRED = {"baseline", "ets", "sarima", "theta", "prophet", "ensemble", "auto"}
 
@@ -27,13 +27,16 @@ def write(tmp_path, body):
     return path
 
 
-@pytest.mark.parametrize("variant, message", [
-    ({"family": "lstm"}, "variant 'bad', field 'family'"),
-    ({"family": "ets", "window": -6}, "variant 'bad', field 'window'"),
-    ({"family": "ensemble"}, "needs a non-empty 'members' list"),
-    ({"family": "ensemble", "members": ["ets", "gpt"]}, "field 'members.1'"),
-    ({"family": "ets", "windw": 24}, "field 'windw'"),
-])
+@pytest.mark.parametrize(
+    "variant, message",
+    [
+        ({"family": "lstm"}, "variant 'bad', field 'family'"),
+        ({"family": "ets", "window": -6}, "variant 'bad', field 'window'"),
+        ({"family": "ensemble"}, "needs a non-empty 'members' list"),
+        ({"family": "ensemble", "members": ["ets", "gpt"]}, "field 'members.1'"),
+        ({"family": "ets", "windw": 24}, "field 'windw'"),
+    ],
+)
 def test_mistakes_are_named(tmp_path, variant, message):
     path = write(tmp_path, {"default": "bad", "variants": {"bad": variant}})
     with pytest.raises(ConfigError) as err:

@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from mpp.backtest.protocol import LockedOriginError, choose_on_tuning
-from mpp.national.backtest import (SPLIT, naive_annual, official_comparison, realised_annual, score,
-                                   target_years, tuning_criterion)
+from mpp.national.backtest import (
+    SPLIT,
+    naive_annual,
+    official_comparison,
+    realised_annual,
+    score,
+    target_years,
+    tuning_criterion,
+)
 from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID
 
 
@@ -23,8 +30,9 @@ def test_naive_last_four_quarters(national_obs, national_cfg):
     assert naive[(FIRST, 2019)] == pytest.approx(q["2019Q1"] + q["2019Q2"] + q["2018Q3"] + q["2018Q4"], abs=1e-9)
     assert naive[(FIRST, 2020)] == pytest.approx(sum(q.values()), abs=1e-9)
     assert naive[(NAR, 2019)] == 6460  # the last complete year known at 2019-06: CBS 2018
-    assert naive[(TOTAL_ID, 2020)] == pytest.approx(naive[(FIRST, 2020)] + naive[(NAR, 2020)]
-                                                    + naive[(REPEAT, 2020)] + national_cfg.resettlement.median)
+    assert naive[(TOTAL_ID, 2020)] == pytest.approx(
+        naive[(FIRST, 2020)] + naive[(NAR, 2020)] + naive[(REPEAT, 2020)] + national_cfg.resettlement.median
+    )
 
 
 def test_realised_annual_keeps_sources(national_obs, national_cfg):
@@ -35,9 +43,17 @@ def test_realised_annual_keeps_sources(national_obs, national_cfg):
 
 
 def test_scores_and_the_locked_guard():
-    cases = pd.DataFrame({"origin": ["2019-06", "2019-09"], "role": ["tuning", "tuning"],
-                          "series_id": [FIRST, FIRST], "year": [2019, 2019], "horizon": ["current"] * 2,
-                          "actual": [100.0, 100.0], "naive": [90.0, 130.0]})
+    cases = pd.DataFrame(
+        {
+            "origin": ["2019-06", "2019-09"],
+            "role": ["tuning", "tuning"],
+            "series_id": [FIRST, FIRST],
+            "year": [2019, 2019],
+            "horizon": ["current"] * 2,
+            "actual": [100.0, 100.0],
+            "naive": [90.0, 130.0],
+        }
+    )
     sums = np.stack([np.linspace(80, 120, 101), np.linspace(101, 141, 101)])
     s = score(cases, sums)
     assert s["median"].tolist() == pytest.approx([100.0, 121.0])
@@ -51,12 +67,28 @@ def test_scores_and_the_locked_guard():
 
 
 def test_official_comparison_scores_the_central_scenario():
-    published = pd.DataFrame({"vintage": ["V"] * 3, "quantity": ["total_asylum_inflow"] * 3,
-                              "target_year": [2024] * 3, "scenario": ["minimum", "medio", "maximum"],
-                              "value": [40000, 60000, 70000]})
+    published = pd.DataFrame(
+        {
+            "vintage": ["V"] * 3,
+            "quantity": ["total_asylum_inflow"] * 3,
+            "target_year": [2024] * 3,
+            "scenario": ["minimum", "medio", "maximum"],
+            "value": [40000, 60000, 70000],
+        }
+    )
     realised = pd.DataFrame({"series_id": [TOTAL_ID], "year": [2024], "value": [50000.0], "source": ["x"]})
-    ours = {"2024-06": pd.DataFrame({"series_id": [TOTAL_ID], "year": [2024], "minimum": [45000.0],
-                                     "median": [48000.0], "medio": [51000.0], "maximum": [56000.0]})}
+    ours = {
+        "2024-06": pd.DataFrame(
+            {
+                "series_id": [TOTAL_ID],
+                "year": [2024],
+                "minimum": [45000.0],
+                "median": [48000.0],
+                "medio": [51000.0],
+                "maximum": [56000.0],
+            }
+        )
+    }
     t = official_comparison(published, realised, ours, {"V": "2024-06"}).iloc[0]
     assert t["official_central_is"] == "medio"
     assert t["official_error"] == pytest.approx(0.2)

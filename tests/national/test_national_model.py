@@ -7,8 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpp.national.model import (FIRST, FIRST_OTHER, FIRST_PANEL, NAR, NAR_OTHER, NAR_PANEL, REPEAT, RESETTLE, TOTAL_ID,
-                                forecast_national)
+from mpp.national.model import (
+    FIRST,
+    FIRST_OTHER,
+    FIRST_PANEL,
+    NAR,
+    NAR_OTHER,
+    NAR_PANEL,
+    REPEAT,
+    RESETTLE,
+    TOTAL_ID,
+    forecast_national,
+)
 from mpp.national.run import annual_table, run_national, write_national
 
 N = 200
@@ -85,9 +95,11 @@ def test_poisoning_after_the_cutoff_changes_nothing(national_obs, national_cfg, 
     months["start"] = months["end"] = [pd.Period("2025-07", "M") + i for i in range(12)]
     months["period"] = months["start"].astype(str)
     months["value"] = 1e6
-    annual = poisoned[poisoned["source"] == "cbs_annual"].tail(1).assign(period="2025", value=1e6,
-                                                                         start=pd.Period("2025-01", "M"),
-                                                                         end=pd.Period("2025-12", "M"))
+    annual = (
+        poisoned[poisoned["source"] == "cbs_annual"]
+        .tail(1)
+        .assign(period="2025", value=1e6, start=pd.Period("2025-01", "M"), end=pd.Period("2025-12", "M"))
+    )
     poisoned = pd.concat([poisoned, poison, months, annual], ignore_index=True)
     again = forecast_national(poisoned, "2025-06", national_cfg, seed=3, n_samples=N)
     np.testing.assert_array_equal(again.paths, fc.paths)
@@ -105,9 +117,14 @@ def test_quarterly_only_stretch_is_never_stored_as_months(written):
     # 2023-07..2025-06: national first requests exist only per quarter; no month of it is stored
     stretch = pd.period_range("2023-07", "2025-06", freq="M").astype(str)
     assert not first_months["period"].isin(stretch).any()
-    assert obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "Q")
-               & (obs["nationality"] == "TOTAL")]["period"].isin(
-        ["2024-Q1", "2025-Q2"]).sum() == 2
+    assert (
+        obs[(obs["stream"] == "first_asylum_request") & (obs["freq"] == "Q") & (obs["nationality"] == "TOTAL")][
+            "period"
+        ]
+        .isin(["2024-Q1", "2025-Q2"])
+        .sum()
+        == 2
+    )
     # monthly bands and paths start after the cut-off; no earlier month is stored anywhere
     bm = pd.read_csv(tmp_path / "bands_monthly.csv", dtype=str)
     assert pd.PeriodIndex(bm["period"], freq="M").min() == pd.Period("2025-07", "M")

@@ -5,17 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mpp.data.observations import (make_observations, parse_period, read_eurostat_tsv_national, resolve,
-                                   validate_observations)
+from mpp.data.observations import (
+    make_observations,
+    parse_period,
+    read_eurostat_tsv_national,
+    resolve,
+    validate_observations,
+)
 
 
-@pytest.mark.parametrize("text, label, freq, start, end", [
-    ("2024-07", "2024-07", "M", "2024-07", "2024-07"),
-    ("2024Q3", "2024-Q3", "Q", "2024-07", "2024-09"),
-    ("2024-Q4", "2024-Q4", "Q", "2024-10", "2024-12"),
-    ("2022-H2", "2022-H2", "H", "2022-07", "2022-12"),
-    ("2024", "2024", "Y", "2024-01", "2024-12"),
-])
+@pytest.mark.parametrize(
+    "text, label, freq, start, end",
+    [
+        ("2024-07", "2024-07", "M", "2024-07", "2024-07"),
+        ("2024Q3", "2024-Q3", "Q", "2024-07", "2024-09"),
+        ("2024-Q4", "2024-Q4", "Q", "2024-10", "2024-12"),
+        ("2022-H2", "2022-H2", "H", "2022-07", "2022-12"),
+        ("2024", "2024", "Y", "2024-01", "2024-12"),
+    ],
+)
 def test_parse_period(text, label, freq, start, end):
     got = parse_period(text)
     assert got == (label, freq, pd.Period(start, "M"), pd.Period(end, "M"))
@@ -32,7 +40,8 @@ def test_eurostat_tsv_flags_and_missing(tmp_path):
         "freq,unit,citizen,sex,age,asyl_app,geo\\TIME_PERIOD\t2020-01 \t2020-02 \t2020-03 \n"
         "M,PER,TOTAL,T,TOTAL,ASY_APP,NL\t1000 \t: \t900 p\n"
         "M,PER,TOTAL,T,TOTAL,NASY_APP,NL\t800 \t700 \t750 p\n"
-        "M,PER,TOTAL,T,TOTAL,NASY_APP,BE\t5 \t5 \t5 \n")
+        "M,PER,TOTAL,T,TOTAL,NASY_APP,BE\t5 \t5 \t5 \n"
+    )
     obs = read_eurostat_tsv_national(tsv)
     first = obs[obs["stream"] == "first_asylum_request"].set_index("period")
     assert first["value"].to_dict() == {"2020-01": 800, "2020-02": 700, "2020-03": 750}
@@ -58,13 +67,15 @@ def _obs(rows):
 
 
 def test_month_set_contradicting_its_quarter_is_reported_with_file_row_and_both_sources():
-    obs = _obs([
-        dict(period="2019-01", value=1500, source="eurostat_monthly", file="es.tsv", row=7),
-        dict(period="2019-02", value=1400, source="eurostat_monthly", file="es.tsv", row=8),
-        dict(period="2019-03", value=1300, source="eurostat_monthly", file="es.tsv", row=9),
-        dict(period="2019-Q1", value=5400, source="cbs_quarterly", file="cbs_q.csv", row=25),
-        dict(period="2019-Q2", value=4000, source="cbs_quarterly", file="cbs_q.csv", row=26),
-    ])
+    obs = _obs(
+        [
+            dict(period="2019-01", value=1500, source="eurostat_monthly", file="es.tsv", row=7),
+            dict(period="2019-02", value=1400, source="eurostat_monthly", file="es.tsv", row=8),
+            dict(period="2019-03", value=1300, source="eurostat_monthly", file="es.tsv", row=9),
+            dict(period="2019-Q1", value=5400, source="cbs_quarterly", file="cbs_q.csv", row=25),
+            dict(period="2019-Q2", value=4000, source="cbs_quarterly", file="cbs_q.csv", row=26),
+        ]
+    )
     findings = validate_observations(obs, rel_tol=0.01)
     assert len(findings) == 1
     f = findings[0]
@@ -75,23 +86,27 @@ def test_month_set_contradicting_its_quarter_is_reported_with_file_row_and_both_
 
 
 def test_rounded_sources_within_tolerance_are_not_findings():
-    obs = _obs([
-        dict(period="2019-01", value=1500, source="a", file="a.csv", row=2),
-        dict(period="2019-02", value=1405, source="a", file="a.csv", row=3),
-        dict(period="2019-03", value=1300, source="a", file="a.csv", row=4),
-        dict(period="2019-Q1", value=4200, source="b", file="b.csv", row=2, rounding=10),
-    ])
+    obs = _obs(
+        [
+            dict(period="2019-01", value=1500, source="a", file="a.csv", row=2),
+            dict(period="2019-02", value=1405, source="a", file="a.csv", row=3),
+            dict(period="2019-03", value=1300, source="a", file="a.csv", row=4),
+            dict(period="2019-Q1", value=4200, source="b", file="b.csv", row=2, rounding=10),
+        ]
+    )
     assert validate_observations(obs, rel_tol=0.0) == []
 
 
 def test_resolve_follows_precedence_and_never_disaggregates():
-    obs = _obs([
-        dict(period="2019-01", value=1500, source="a", file="a.csv", row=2),
-        dict(period="2019-01", value=1490, source="c", file="c.csv", row=2),
-        dict(period="2019-02", value=1400, source="a", file="a.csv", row=3),
-        dict(period="2019-03", value=1300, source="a", file="a.csv", row=4),
-        dict(period="2019-Q3", value=4000, source="b", file="b.csv", row=9),
-    ])
+    obs = _obs(
+        [
+            dict(period="2019-01", value=1500, source="a", file="a.csv", row=2),
+            dict(period="2019-01", value=1490, source="c", file="c.csv", row=2),
+            dict(period="2019-02", value=1400, source="a", file="a.csv", row=3),
+            dict(period="2019-03", value=1300, source="a", file="a.csv", row=4),
+            dict(period="2019-Q3", value=4000, source="b", file="b.csv", row=9),
+        ]
+    )
     res = resolve(obs, {"first_asylum_request": {"M": ["a", "c"], "Q": ["b"]}})
     months = res[res["freq"] == "M"]
     assert list(months["period"]) == ["2019-01", "2019-02", "2019-03"]

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_occupancy_model import assert_identity_exact
 
 from mpp.errors import DataError
-from mpp.spec import load_assumptions
-from mpp.occupancy.history import (EUROSTAT_MONTHLY, EUROSTAT_PENDING, long_replay_inputs, run_long_replay)
+from mpp.occupancy.history import EUROSTAT_MONTHLY, EUROSTAT_PENDING, long_replay_inputs, run_long_replay
 from mpp.project import default_config_dir
-from test_occupancy_model import assert_identity_exact
+from mpp.spec import load_assumptions
 
 BASE = default_config_dir() / "assumptions" / "replay_2015_2020.yaml"
 MONTHS = pd.period_range("2017-01", "2018-06", freq="M")
@@ -28,36 +28,75 @@ def _write_synthetic(tmp: Path, drop_month: str | None = None, drop_pending: str
         if str(p) == drop_month:
             continue
         first = float(rng.integers(1000, 2000))
-        rows += [{"period": str(p), "citizen": "TOTAL", "asyl_app": "NASY_APP", "value": first, "flag": ""},
-                 {"period": str(p), "citizen": "TOTAL", "asyl_app": "ASY_APP", "value": first + 100, "flag": ""}]
+        rows += [
+            {"period": str(p), "citizen": "TOTAL", "asyl_app": "NASY_APP", "value": first, "flag": ""},
+            {"period": str(p), "citizen": "TOTAL", "asyl_app": "ASY_APP", "value": first + 100, "flag": ""},
+        ]
     pd.DataFrame(rows).to_csv(real / EUROSTAT_MONTHLY, index=False)
-    proc = [{"measure": "eurostat_migr_asypenctzm_pending_end_of_month", "period": str(p), "value": 8000 + 50 * i}
-            for i, p in enumerate(pd.period_range("2016-12", "2018-06", freq="M")) if str(p) != drop_pending]
+    proc = [
+        {"measure": "eurostat_migr_asypenctzm_pending_end_of_month", "period": str(p), "value": 8000 + 50 * i}
+        for i, p in enumerate(pd.period_range("2016-12", "2018-06", freq="M"))
+        if str(p) != drop_pending
+    ]
     for q in pd.period_range("2017Q1", "2018Q2", freq="Q"):
-        proc += [{"measure": "eurostat_migr_asydcfstq_first_instance_decisions_total",
-                  "period": f"{q.year}-Q{q.quarter}", "value": 3600},
-                 {"measure": "eurostat_migr_asydcfstq_first_instance_decisions_positive",
-                  "period": f"{q.year}-Q{q.quarter}", "value": 1500}]
+        proc += [
+            {
+                "measure": "eurostat_migr_asydcfstq_first_instance_decisions_total",
+                "period": f"{q.year}-Q{q.quarter}",
+                "value": 3600,
+            },
+            {
+                "measure": "eurostat_migr_asydcfstq_first_instance_decisions_positive",
+                "period": f"{q.year}-Q{q.quarter}",
+                "value": 1500,
+            },
+        ]
     pd.DataFrame(proc).to_csv(real / EUROSTAT_PENDING, index=False)
-    cbs = [{"period": str(p), "stream": "nareizigers", "nationality": "TOTAL", "value": 400, "source": "x"}
-           for p in MONTHS if p.year == 2018]
+    cbs = [
+        {"period": str(p), "stream": "nareizigers", "nationality": "TOTAL", "value": 400, "source": "x"}
+        for p in MONTHS
+        if p.year == 2018
+    ]
     pd.DataFrame(cbs).to_csv(real / "cbs_monthly_national_2018_2022_with_gaps.csv", index=False)
     pd.DataFrame(columns=["period", "stream", "nationality", "value", "source"]).to_csv(
-        real / "ind_monthly_national_2018_2023_with_gaps.csv", index=False)
-    panel = [{"period": f"2017-{m:02d}", "nationality": "Syria", "nationality_nl": "Syrie", "stream": "nareizigers",
-              "value": 10 * m} for m in range(1, 13)]
+        real / "ind_monthly_national_2018_2023_with_gaps.csv", index=False
+    )
+    panel = [
+        {
+            "period": f"2017-{m:02d}",
+            "nationality": "Syria",
+            "nationality_nl": "Syrie",
+            "stream": "nareizigers",
+            "value": 10 * m,
+        }
+        for m in range(1, 13)
+    ]
     pd.DataFrame(panel).to_csv(real / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv", index=False)
     (tmp / "realised_totals.csv").write_text(
-        "quantity,year,value,approx,source\nnareizigers,2017,7800,no,a report, with a comma\n", encoding="utf-8")
+        "quantity,year,value,approx,source\nnareizigers,2017,7800,no,a report, with a comma\n", encoding="utf-8"
+    )
     return real
 
 
 def _obs() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"date": "2016-12-31", "measure": "persons_in_coa_reception_total", "value": 20000, "kind": "annual",
-         "source": "test"},
-        {"date": "2017-12-31", "measure": "persons_in_coa_reception_total", "value": 21000, "kind": "annual",
-         "source": "test"}])
+    return pd.DataFrame(
+        [
+            {
+                "date": "2016-12-31",
+                "measure": "persons_in_coa_reception_total",
+                "value": 20000,
+                "kind": "annual",
+                "source": "test",
+            },
+            {
+                "date": "2017-12-31",
+                "measure": "persons_in_coa_reception_total",
+                "value": 21000,
+                "kind": "annual",
+                "source": "test",
+            },
+        ]
+    )
 
 
 def test_inputs_have_a_source_per_month_and_the_annual_nareizigers_follow_the_stated_profile(tmp_path):
@@ -72,10 +111,14 @@ def test_inputs_have_a_source_per_month_and_the_annual_nareizigers_follow_the_st
     assert nar["value"].iloc[11] == pytest.approx(7800 * 120 / 780)  # the panel's December share
     assert nar["source"].str.contains("ASSUMPTION").all()
     flat = long_replay_inputs(real, "2017-01", "2018-06", "flat").sources
-    assert flat[(flat["input"] == "nareizigers") & flat["period"].str.startswith("2017")]["value"].round(6).nunique() == 1
+    assert (
+        flat[(flat["input"] == "nareizigers") & flat["period"].str.startswith("2017")]["value"].round(6).nunique() == 1
+    )
 
 
-@pytest.mark.parametrize("kw, month", [({"drop_month": "2017-05"}, "2017-05"), ({"drop_pending": "2017-09"}, "2017-09")])
+@pytest.mark.parametrize(
+    "kw, month", [({"drop_month": "2017-05"}, "2017-05"), ({"drop_pending": "2017-09"}, "2017-09")]
+)
 def test_a_missing_required_input_month_fails_loudly_naming_it(tmp_path, kw, month):
     real = _write_synthetic(tmp_path, **kw)
     with pytest.raises(DataError, match=month):
@@ -111,19 +154,28 @@ def test_real_long_replay_2015_2020_against_coa(real_dir):
 
 
 def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without_real_data(tmp_path):
-    from mpp.occupancy.run import project_from_forecast
     from test_occupancy_io_and_cli import EXAMPLE, _forecast_dir
+
+    from mpp.occupancy.run import project_from_forecast
 
     real = _write_synthetic(tmp_path)
     obs = _obs().assign(url="", notes="")
     obs.to_csv(real / "coa_occupancy_observations.csv", index=False)
     fdir = _forecast_dir(tmp_path / "f")
-    spec = {"real": real, "assumptions": load_assumptions(BASE), "assumptions_file": BASE, "start": "2017-01",
-            "end": "2018-06", "fit_until": "2017-06-30"}
+    spec = {
+        "real": real,
+        "assumptions": load_assumptions(BASE),
+        "assumptions_file": BASE,
+        "start": "2017-01",
+        "end": "2018-06",
+        "fit_until": "2017-06-30",
+    }
     m = project_from_forecast(fdir, load_assumptions(EXAMPLE), tmp_path / "occ", replay=spec)
     tr = pd.read_csv(tmp_path / "occ" / "replay_track_record.csv")
     assert list(tr["window"]) == ["start", "check"]
     assert tr["observed"].tolist() == [20000, 21000]
     assert m["replay"]["file"] == "replay_track_record.csv" and "replay_track_record.csv" in m["outputs"]
-    m2 = project_from_forecast(fdir, load_assumptions(EXAMPLE), tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"})
+    m2 = project_from_forecast(
+        fdir, load_assumptions(EXAMPLE), tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"}
+    )
     assert "not at" in m2["replay"]["note"] and not (tmp_path / "occ2" / "replay_track_record.csv").exists()

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from occupancy_helpers import EXAMPLE, make_assumptions
 from typer.testing import CliRunner
 
 from mpp.cli.app import app
@@ -17,7 +18,6 @@ from mpp.occupancy.inputs import read_stream_paths, write_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import BAND_COLUMNS, january_first, occupancy_bands, sensitivity_table
 from mpp.provenance import hash_file
-from occupancy_helpers import EXAMPLE, make_assumptions
 
 PERIODS = pd.period_range("2026-01", "2027-12", freq="M")
 
@@ -32,8 +32,9 @@ def _forecast_dir(path, streams=STREAMS, n=40, seed=1):
             rows.append({"series_id": f"{s}/TOTAL", "sample": k, **dict(zip(cols, rng.gamma(9, level / 9, len(cols))))})
     path.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_parquet(path / "paths.parquet", index=False)
-    (path / "manifest.json").write_text(json.dumps({"cutoff": "2025-12", "seed": seed, "data_hash": "d",
-                                                    "config_hash": "c", "code_version": "x"}))
+    (path / "manifest.json").write_text(
+        json.dumps({"cutoff": "2025-12", "seed": seed, "data_hash": "d", "config_hash": "c", "code_version": "x"})
+    )
     return path
 
 
@@ -64,13 +65,19 @@ def test_bands_are_ordered_and_january_first_is_the_end_of_december():
     res = project_occupancy(Stocks.from_assumptions(a), x, PERIODS, a)
     b = occupancy_bands(res)
     assert tuple(b.columns) == BAND_COLUMNS
-    assert (b["minimum"] <= b["median"]).all() and (b["median"] <= b["medio"]).all() \
-        and (b["medio"] <= b["maximum"]).all()
+    assert (
+        (b["minimum"] <= b["median"]).all() and (b["median"] <= b["medio"]).all() and (b["medio"] <= b["maximum"]).all()
+    )
     labels, jan = january_first(res)
     assert labels == ["2026-01-01", "2027-01-01", "2028-01-01"]
     np.testing.assert_array_equal(jan["occupancy_total"][1], res.occupancy()[11])
-    assert set(b["quantity"]) >= {"occupancy_total", "status_holders", "ind_backlog", "capacity_need",
-                                  "status_holder_share"}
+    assert set(b["quantity"]) >= {
+        "occupancy_total",
+        "status_holders",
+        "ind_backlog",
+        "capacity_need",
+        "status_holder_share",
+    }
     row = b[(b.quantity == "capacity_need") & (b.period == "2026-06")].iloc[0]
     occ = b[(b.quantity == "occupancy_total") & (b.period == "2026-06")].iloc[0]
     assert row["median"] == pytest.approx(occ["median"] * 1.05)
@@ -82,6 +89,7 @@ _CACHE = {}
 def _forecast_dir_cached():
     import tempfile
     from pathlib import Path
+
     if "d" not in _CACHE:
         _CACHE["d"] = _forecast_dir(Path(tempfile.mkdtemp()) / "f")
     return _CACHE["d"]
@@ -101,8 +109,11 @@ def test_sensitivity_signs_follow_the_mechanics():
 def test_cli_writes_bands_manifest_and_sensitivity(tmp_path):
     d = _forecast_dir(tmp_path / "f")
     out = tmp_path / "out"
-    r = CliRunner().invoke(app, ["occupancy", "--forecast", str(d), "--assumptions", str(EXAMPLE),
-                                 "--out", str(out), "--sensitivity"], env={"COLUMNS": "250"})
+    r = CliRunner().invoke(
+        app,
+        ["occupancy", "--forecast", str(d), "--assumptions", str(EXAMPLE), "--out", str(out), "--sensitivity"],
+        env={"COLUMNS": "250"},
+    )
     assert r.exit_code == 0, r.output
     bands = pd.read_csv(out / "occupancy_bands.csv")
     # the annual table it wrote: every stock quantity at each year end, rounded, shares in %, the start labelled
@@ -125,8 +136,9 @@ def test_cli_start_mismatch_is_a_user_error(tmp_path):
     d = _forecast_dir(tmp_path / "f")
     y = tmp_path / "a.yaml"
     y.write_text(EXAMPLE.read_text().replace('date: "2026-01-01"', 'date: "2025-07-01"'))
-    r = CliRunner().invoke(app, ["occupancy", "--forecast", str(d), "--assumptions", str(y), "--out",
-                                 str(tmp_path / "o")])
+    r = CliRunner().invoke(
+        app, ["occupancy", "--forecast", str(d), "--assumptions", str(y), "--out", str(tmp_path / "o")]
+    )
     assert r.exit_code != 0 and isinstance(r.exception, DataError)
 
 
@@ -147,11 +159,18 @@ def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(
         pytest.skip("real data not found")
     cli = [sys.executable, "-c", "from mpp.cli import main; main()"]
     scen, out = tmp_path / "scen", tmp_path / "out"
-    subprocess.run([*cli, "occupancy-scenario", "--spec", str(EXAMPLE_INFLOW),
-                    "--panel", str(panel), "--out", str(scen)], check=True, capture_output=True, timeout=300)
-    proc = subprocess.run([*cli, "occupancy", "--forecast", str(scen), "--assumptions",
-                           str(EXAMPLE), "--out", str(out), "--json"],
-                          capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [*cli, "occupancy-scenario", "--spec", str(EXAMPLE_INFLOW), "--panel", str(panel), "--out", str(scen)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    proc = subprocess.run(
+        [*cli, "occupancy", "--forecast", str(scen), "--assumptions", str(EXAMPLE), "--out", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads(proc.stdout)
     assert manifest == json.loads((out / "manifest.json").read_text())

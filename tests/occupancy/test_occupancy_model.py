@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from occupancy_helpers import make_assumptions
 
 from mpp.data.schema import STREAMS
 from mpp.occupancy.model import GROUPS, OCCUPANCY_GROUPS, Stocks, project_occupancy
-from occupancy_helpers import make_assumptions
 
 MONTHS = pd.period_range("2026-01", periods=36, freq="M")
 
@@ -47,11 +47,19 @@ def test_named_flows_add_up_to_group_totals():
     np.testing.assert_allclose(res.inflow[GROUPS.index("status_holders")], f["intake_status_direct"] + f["grants"])
     np.testing.assert_allclose(res.outflow[GROUPS.index("status_holders")], f["housed"])
     np.testing.assert_allclose(f["decisions_coa"], f["dublin_transfers"] + f["grants"] + f["rejections"])
-    np.testing.assert_allclose(res.outflow[GROUPS.index("rejected")],
-                               f["departure_voluntary"] + f["departure_forced"] + f["departure_unknown"])
+    np.testing.assert_allclose(
+        res.outflow[GROUPS.index("rejected")], f["departure_voluntary"] + f["departure_forced"] + f["departure_unknown"]
+    )
     # people are conserved: initial + arrivals = stocks + everyone who left the model
-    left = (f["other_outflow"] + f["decisions_outside"] + f["dublin_transfers"] + f["housed"]
-            + f["departure_voluntary"] + f["departure_forced"] + f["departure_unknown"]).sum(axis=0)
+    left = (
+        f["other_outflow"]
+        + f["decisions_outside"]
+        + f["dublin_transfers"]
+        + f["housed"]
+        + f["departure_voluntary"]
+        + f["departure_forced"]
+        + f["departure_unknown"]
+    ).sum(axis=0)
     arrived = (f["intake_procedure_coa"] + f["intake_procedure_outside"] + f["intake_status_direct"]).sum(axis=0)
     np.testing.assert_allclose(res.initial.sum(axis=0) + arrived, res.stocks[:, -1].sum(axis=0) + left, rtol=1e-10)
 
@@ -81,17 +89,19 @@ def test_housing_follows_taakstelling_times_realisation_and_share_from_coa():
 
 
 def test_housing_hazard_houses_that_share_of_waiting_status_holders_and_adds_to_the_targets():
+    from occupancy_helpers import assumptions_dict
+
     from mpp.errors import ConfigError
     from mpp.occupancy.assumptions import parse_assumptions
-    from occupancy_helpers import assumptions_dict
 
     d = assumptions_dict(stocks=(0.0, 0.0, 10_000.0, 0.0), housing_hazard=0.1)
     d["housing"] = {"hazard": d["housing"]["hazard"]}  # no targets at all (a replay of years without them)
     a = parse_assumptions(d)
     res = project_occupancy(Stocks.from_assumptions(a), np.zeros((4, 36, 2)), MONTHS, a)
     np.testing.assert_allclose(res.group("status_holders")[:, 0], 10_000.0 * 0.9 ** np.arange(1, 37))
-    both = make_assumptions(target=1200.0, realisation=0.5, from_coa=0.5, stocks=(0.0, 0.0, 10_000.0, 0.0),
-                            housing_hazard=0.1)
+    both = make_assumptions(
+        target=1200.0, realisation=0.5, from_coa=0.5, stocks=(0.0, 0.0, 10_000.0, 0.0), housing_hazard=0.1
+    )
     res = project_occupancy(Stocks.from_assumptions(both), np.zeros((4, 36, 2)), MONTHS, both)
     assert res.flows["housed"][0, 0] == pytest.approx(1200.0 / 6 * 0.25 + 0.1 * 10_000.0)
     with pytest.raises(ConfigError, match="taakstelling .* or a monthly hazard"):
@@ -154,17 +164,51 @@ rate = st.floats(0.0, 1.0)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     stocks=st.tuples(*[st.floats(0.0, 1e6)] * 4),
-    capacity=st.floats(0.0, 1e5), lead=st.floats(0.0, 12.0), grant=fraction, dublin=fraction, other=rate,
-    shares=st.tuples(*[fraction] * 4), target=st.floats(0.0, 1e5), realisation=fraction, from_coa=fraction,
-    hazard=rate, housing_hazard=st.none() | rate, quarterly=st.booleans(),
+    capacity=st.floats(0.0, 1e5),
+    lead=st.floats(0.0, 12.0),
+    grant=fraction,
+    dublin=fraction,
+    other=rate,
+    shares=st.tuples(*[fraction] * 4),
+    target=st.floats(0.0, 1e5),
+    realisation=fraction,
+    from_coa=fraction,
+    hazard=rate,
+    housing_hazard=st.none() | rate,
+    quarterly=st.booleans(),
     inflow=arrays(np.float64, (4, 12, 3), elements=st.floats(0.0, 1e5)),
 )
 def test_identity_and_non_negativity_hold_for_random_assumptions_and_inflows(
-        stocks, capacity, lead, grant, dublin, other, shares, target, realisation, from_coa, hazard, housing_hazard,
-        quarterly, inflow):
-    a = make_assumptions(stocks=stocks, capacity=capacity, lead=lead, grant=grant, dublin=dublin, other=other,
-                         shares=shares, target=target, realisation=realisation, from_coa=from_coa, hazard=hazard,
-                         years=(2026, 2027, 2028, 2029), housing_hazard=housing_hazard)
+    stocks,
+    capacity,
+    lead,
+    grant,
+    dublin,
+    other,
+    shares,
+    target,
+    realisation,
+    from_coa,
+    hazard,
+    housing_hazard,
+    quarterly,
+    inflow,
+):
+    a = make_assumptions(
+        stocks=stocks,
+        capacity=capacity,
+        lead=lead,
+        grant=grant,
+        dublin=dublin,
+        other=other,
+        shares=shares,
+        target=target,
+        realisation=realisation,
+        from_coa=from_coa,
+        hazard=hazard,
+        years=(2026, 2027, 2028, 2029),
+        housing_hazard=housing_hazard,
+    )
     periods = pd.period_range("2026Q1", periods=12, freq="Q") if quarterly else MONTHS[:12]
     res = project_occupancy(Stocks.from_assumptions(a), inflow, periods, a)
     assert_identity_exact(res)

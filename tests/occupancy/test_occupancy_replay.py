@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from occupancy_helpers import EXAMPLE, make_assumptions
 
 from mpp.errors import DataError
 from mpp.occupancy.replay import Knob, calibrate, realised_inflow, run_replay, with_values
 from mpp.spec import load_assumptions
-from occupancy_helpers import EXAMPLE, make_assumptions
 
 REPLAY = EXAMPLE.with_name("replay_2018_2020.yaml")
 
@@ -20,8 +20,10 @@ def test_replay_refuses_months_the_source_does_not_have(real_dir):
 
 
 def _real_sources(real_dir):
-    return [(f, pd.read_csv(real_dir / f)) for f in ("cbs_monthly_national_2018_2022_with_gaps.csv",
-                                                       "ind_monthly_national_2018_2023_with_gaps.csv")]
+    return [
+        (f, pd.read_csv(real_dir / f))
+        for f in ("cbs_monthly_national_2018_2022_with_gaps.csv", "ind_monthly_national_2018_2023_with_gaps.csv")
+    ]
 
 
 def test_replay_2018_2020_tracks_coa_where_the_data_allow_and_pins_the_documented_errors(real_dir):
@@ -46,9 +48,15 @@ def test_replay_file_holds_what_its_calibration_gives(real_dir):
     so the file's stated provenance can be re-run."""
     a = load_assumptions(REPLAY)
     obs = pd.read_csv(real_dir / "coa_occupancy_observations.csv")
-    cal = calibrate(_real_sources(real_dir), "2018-01", "2020-05", a, obs,
-                    [Knob.parse("procedure.other_outflow_rate=0:0.3"), Knob.parse("housing.hazard=0.01:0.5")],
-                    "2018-12-31")
+    cal = calibrate(
+        _real_sources(real_dir),
+        "2018-01",
+        "2020-05",
+        a,
+        obs,
+        [Knob.parse("procedure.other_outflow_rate=0:0.3"), Knob.parse("housing.hazard=0.01:0.5")],
+        "2018-12-31",
+    )
     assert cal.n_fit == 6 and cal.n_check == 6  # 2019-11-11, 2019-12-31 (x2), 2020-06-01 (vs 31 May), holders x2
     assert cal.values["procedure.other_outflow_rate"] == pytest.approx(a.procedure.other_outflow_rate.value, abs=1e-3)
     assert cal.values["housing.hazard"] == pytest.approx(a.housing.hazard.value, abs=1e-3)
@@ -59,10 +67,14 @@ def _tidy(rows):
 
 
 def test_realised_inflow_takes_missing_months_from_the_next_source_and_says_so():
-    first = _tidy([(p, s, "TOTAL", 100) for p in ("2020-01", "2020-02") for s in ("first_asylum_request", "nareizigers")]
-                  + [("2020-01", "first_asylum_request", "SYR", 60)])
-    second = _tidy([(p, s, "TOTAL", 7) for p in ("2020-02", "2020-03") for s in ("first_asylum_request", "nareizigers")]
-                   + [("2020-03", "repeat_asylum_request", "TOTAL", 5)])
+    first = _tidy(
+        [(p, s, "TOTAL", 100) for p in ("2020-01", "2020-02") for s in ("first_asylum_request", "nareizigers")]
+        + [("2020-01", "first_asylum_request", "SYR", 60)]
+    )
+    second = _tidy(
+        [(p, s, "TOTAL", 7) for p in ("2020-02", "2020-03") for s in ("first_asylum_request", "nareizigers")]
+        + [("2020-03", "repeat_asylum_request", "TOTAL", 5)]
+    )
     streams, periods, x, notes = realised_inflow([("cbs", first), ("ind", second)], "2020-01", "2020-03")
     fa = x[streams.index("first_asylum_request"), :, 0]
     assert fa.tolist() == [100, 100, 7]  # the first source wins where both have a month; nationality rows ignored
@@ -77,7 +89,9 @@ def test_realised_inflow_takes_missing_months_from_the_next_source_and_says_so()
 def test_replay_refuses_initial_stocks_for_another_date(real_dir):
     df = pd.read_csv(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv")
     with pytest.raises(DataError, match="initial stocks are for 2018-01-01"):
-        run_replay(df, "2018-02", "2018-06", load_assumptions(REPLAY), pd.DataFrame(columns=["date", "measure", "value"]))
+        run_replay(
+            df, "2018-02", "2018-06", load_assumptions(REPLAY), pd.DataFrame(columns=["date", "measure", "value"])
+        )
 
 
 def test_calibration_recovers_a_known_rate_from_synthetic_observations():
@@ -85,16 +99,33 @@ def test_calibration_recovers_a_known_rate_from_synthetic_observations():
     from the fit window, and the check window then has (almost) no error."""
 
     periods = pd.period_range("2026-01", "2027-12", freq="M")
-    inflow = _tidy([(str(p), s, "TOTAL", v) for p in periods
-                    for s, v in (("first_asylum_request", 1500 + 40 * p.month), ("nareizigers", 300))])
+    inflow = _tidy(
+        [
+            (str(p), s, "TOTAL", v)
+            for p in periods
+            for s, v in (("first_asylum_request", 1500 + 40 * p.month), ("nareizigers", 300))
+        ]
+    )
     truth = with_values(make_assumptions(), {"procedure.other_outflow_rate": 0.07})
     made = run_replay(inflow, "2026-01", "2027-12", truth, pd.DataFrame(columns=["date", "measure", "value"]))
     months = made.monthly().iloc[1:]
-    obs = pd.DataFrame({"date": [pd.Period(p, "M").end_time.date().isoformat() for p in months["period"]],
-                        "measure": "persons_in_coa_reception_total", "value": months["occupancy_total"].round(),
-                        "kind": "point"})[::3]
-    cal = calibrate(inflow, "2026-01", "2027-12", make_assumptions(), obs,
-                    [Knob.parse("procedure.other_outflow_rate=0:0.3")], "2026-12-31")
+    obs = pd.DataFrame(
+        {
+            "date": [pd.Period(p, "M").end_time.date().isoformat() for p in months["period"]],
+            "measure": "persons_in_coa_reception_total",
+            "value": months["occupancy_total"].round(),
+            "kind": "point",
+        }
+    )[::3]
+    cal = calibrate(
+        inflow,
+        "2026-01",
+        "2027-12",
+        make_assumptions(),
+        obs,
+        [Knob.parse("procedure.other_outflow_rate=0:0.3")],
+        "2026-12-31",
+    )
     assert cal.values["procedure.other_outflow_rate"] == pytest.approx(0.07, abs=2e-3)
     assert cal.n_fit == 4 and cal.n_check == 4
     check = run_replay(inflow, "2026-01", "2027-12", with_values(make_assumptions(), cal.values), obs)
@@ -116,16 +147,36 @@ def test_occupancy_replay_command_writes_outputs_and_marks_fit_and_check(real_di
     from mpp.cli.app import app
 
     out = tmp_path / "replay"
-    args = ["occupancy-replay", "--inflow", str(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv"),
-            "--inflow", str(real_dir / "ind_monthly_national_2018_2023_with_gaps.csv"), "--start", "2018-01",
-            "--end", "2020-05", "--assumptions", str(REPLAY), "--observations",
-            str(real_dir / "coa_occupancy_observations.csv"), "--out", str(out)]
-    r = CliRunner().invoke(app, args + ["--calibrate", "procedure.other_outflow_rate=0:0.3", "--fit-until",
-                                        "2018-12-31"])
+    args = [
+        "occupancy-replay",
+        "--inflow",
+        str(real_dir / "cbs_monthly_national_2018_2022_with_gaps.csv"),
+        "--inflow",
+        str(real_dir / "ind_monthly_national_2018_2023_with_gaps.csv"),
+        "--start",
+        "2018-01",
+        "--end",
+        "2020-05",
+        "--assumptions",
+        str(REPLAY),
+        "--observations",
+        str(real_dir / "coa_occupancy_observations.csv"),
+        "--out",
+        str(out),
+    ]
+    r = CliRunner().invoke(
+        app, args + ["--calibrate", "procedure.other_outflow_rate=0:0.3", "--fit-until", "2018-12-31"]
+    )
     assert r.exit_code == 0, r.output
     assert "2020-04..2020-05 from ind_monthly_national_2018_2023_with_gaps.csv" in r.output
-    for f in ("replay_monthly.csv", "replay_vs_observations.csv", "replay_errors.csv", "replay.png",
-              "manifest.json", "calibrated_assumptions.yaml"):
+    for f in (
+        "replay_monthly.csv",
+        "replay_vs_observations.csv",
+        "replay_errors.csv",
+        "replay.png",
+        "manifest.json",
+        "calibrated_assumptions.yaml",
+    ):
         assert (out / f).stat().st_size > 0, f
     cmp = pd.read_csv(out / "replay_vs_observations.csv")
     assert set(cmp["used_for"]) == {"start", "fit", "check"}

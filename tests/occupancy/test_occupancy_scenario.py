@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from occupancy_helpers import EXAMPLE_INFLOW
 from typer.testing import CliRunner
 
 from mpp.cli.app import app
@@ -13,13 +14,13 @@ from mpp.errors import ConfigError
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.scenario import ScenarioSpec, scenario_inflow, seasonal_profile
 from mpp.spec import load_scenario_spec
-from occupancy_helpers import EXAMPLE_INFLOW
 
 
 def test_seasonal_profile_uses_complete_years_only_and_sums_to_one():
     periods = pd.period_range("2020-01", "2021-03", freq="M").astype(str)
-    panel = pd.DataFrame({"period": periods, "stream": "nareizigers",
-                          "value": [1.0] * 11 + [12.0] + [100.0] * 3})  # 2021 is incomplete: ignored
+    panel = pd.DataFrame(
+        {"period": periods, "stream": "nareizigers", "value": [1.0] * 11 + [12.0] + [100.0] * 3}
+    )  # 2021 is incomplete: ignored
     prof = seasonal_profile(panel, "nareizigers")
     assert prof.sum() == pytest.approx(1.0) and prof[11] == pytest.approx(12 / 23)
     with pytest.raises(ConfigError):
@@ -49,8 +50,9 @@ def test_invalid_scenario_spec_is_a_config_error(tmp_path):
 
 def test_scenario_cli_writes_a_forecast_format_directory(tmp_path, cbs_monthly_path):
     out = tmp_path / "scen"
-    r = CliRunner().invoke(app, ["occupancy-scenario", "--spec", str(EXAMPLE_INFLOW), "--panel",
-                                 str(cbs_monthly_path), "--out", str(out)])
+    r = CliRunner().invoke(
+        app, ["occupancy-scenario", "--spec", str(EXAMPLE_INFLOW), "--panel", str(cbs_monthly_path), "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
     streams, periods, paths, manifest = read_stream_paths(out)
     assert str(periods[0]) == "2026-01" and paths.shape[2] == 1000

@@ -10,35 +10,54 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from occupancy_helpers import assumptions_dict, example_dict, q
+from test_occupancy_model import _inflow, assert_identity_exact
 
 from mpp.occupancy.assumptions import parse_assumptions
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import flow_bands, occupancy_bands
-from occupancy_helpers import assumptions_dict, example_dict, q
-from test_occupancy_model import _inflow, assert_identity_exact
 
 MONTHS = pd.period_range("2026-01", periods=36, freq="M")
 
 
 def _amv(share=0.15, dec=0.07, grant=0.6, rej=0.05, nid=0.04, stocks=(700.0, 50.0, 300.0)):
-    return {"share_of_first_requests": q(share, "fraction"), "decision_hazard": q(dec, "per month"),
-            "grant_rate": q(grant, "fraction"), "rejected_departure_hazard": q(rej, "per month"),
-            "nidos_exit_hazard": q(nid, "per month"), "initial_pending": q(stocks[0], "persons"),
-            "initial_rejected": q(stocks[1], "persons"), "initial_nidos": q(stocks[2], "persons")}
+    return {
+        "share_of_first_requests": q(share, "fraction"),
+        "decision_hazard": q(dec, "per month"),
+        "grant_rate": q(grant, "fraction"),
+        "rejected_departure_hazard": q(rej, "per month"),
+        "nidos_exit_hazard": q(nid, "per month"),
+        "initial_pending": q(stocks[0], "persons"),
+        "initial_rejected": q(stocks[1], "persons"),
+        "initial_nidos": q(stocks[2], "persons"),
+    }
 
 
 def _ukraine(enabled=True, share=0.25, spread=6, end="2027-03", stock=100_000.0):
-    sc = {"label": f"SCENARIO test: {share:.0%} file", "initial_stock": q(stock, "persons"),
-          "arrivals": q(500.0, "persons per month"), "departure_hazard": q(0.01, "per month"),
-          "share_filing_asylum": q(share, "fraction"), "spread_months": q(spread, "months")}
-    return {"enabled": enabled, "directive_end": end, "directive_end_source": "test", "active": "central",
-            "scenarios": {"central": sc}}
+    sc = {
+        "label": f"SCENARIO test: {share:.0%} file",
+        "initial_stock": q(stock, "persons"),
+        "arrivals": q(500.0, "persons per month"),
+        "departure_hazard": q(0.01, "per month"),
+        "share_filing_asylum": q(share, "fraction"),
+        "spread_months": q(spread, "months"),
+    }
+    return {
+        "enabled": enabled,
+        "directive_end": end,
+        "directive_end_source": "test",
+        "active": "central",
+        "scenarios": {"central": sc},
+    }
 
 
 def _uncertainty(seed=3):
-    return {"seed": seed, "capacity_log_sd": q(0.3, "log standard deviation"),
-            "grant_rate_logit_sd": q(0.6, "log standard deviation"),
-            "amv_share_log_sd": q(0.25, "log standard deviation")}
+    return {
+        "seed": seed,
+        "capacity_log_sd": q(0.3, "log standard deviation"),
+        "grant_rate_logit_sd": q(0.6, "log standard deviation"),
+        "amv_share_log_sd": q(0.25, "log standard deviation"),
+    }
 
 
 def _run(d, inflow=None):
@@ -64,16 +83,34 @@ def test_every_segment_keeps_the_exact_identity_on_every_path_and_month():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(share=st.floats(0, 1), dec=st.floats(0, 1), grant=st.floats(0, 1), rej=st.floats(0, 1), nid=st.floats(0, 1),
-       u_share=st.floats(0, 1), spread=st.integers(1, 12), seed=st.integers(0, 10**6),
-       exits=st.floats(0, 5000), reent=st.floats(0, 500), grant_rep=st.floats(0, 1))
-def test_identities_hold_exactly_for_random_segment_parameters(share, dec, grant, rej, nid, u_share, spread, seed,
-                                                               exits, reent, grant_rep):
+@given(
+    share=st.floats(0, 1),
+    dec=st.floats(0, 1),
+    grant=st.floats(0, 1),
+    rej=st.floats(0, 1),
+    nid=st.floats(0, 1),
+    u_share=st.floats(0, 1),
+    spread=st.integers(1, 12),
+    seed=st.integers(0, 10**6),
+    exits=st.floats(0, 5000),
+    reent=st.floats(0, 500),
+    grant_rep=st.floats(0, 1),
+)
+def test_identities_hold_exactly_for_random_segment_parameters(
+    share, dec, grant, rej, nid, u_share, spread, seed, exits, reent, grant_rep
+):
     d = assumptions_dict()
-    d["procedure"].update(other_exits=q(exits, "persons per month"), reentries=q(reent, "persons per month"),
-                          other_exits_to_rejected=q(0.3, "fraction"), grant_rate_repeat=q(grant_rep, "fraction"))
-    d.update(amv=_amv(share, dec, grant, rej, nid), ukraine=_ukraine(share=u_share, spread=spread, end="2026-06"),
-             uncertainty=_uncertainty(seed))
+    d["procedure"].update(
+        other_exits=q(exits, "persons per month"),
+        reentries=q(reent, "persons per month"),
+        other_exits_to_rejected=q(0.3, "fraction"),
+        grant_rate_repeat=q(grant_rep, "fraction"),
+    )
+    d.update(
+        amv=_amv(share, dec, grant, rej, nid),
+        ukraine=_ukraine(share=u_share, spread=spread, end="2026-06"),
+        uncertainty=_uncertainty(seed),
+    )
     res = _run(d, _inflow(h=36, n=20, seed=seed % 100))
     assert_identity_exact(res)
     assert_segment_identity_exact(res.amv)
@@ -107,13 +144,17 @@ def test_ukrainian_scenario_empties_municipal_reception_after_the_directive_and_
     stock = u.group("ukraine_municipal")[:, 0]
     end = list(MONTHS).index(pd.Period("2027-03", freq="M"))
     before = stock[end - 1]
-    assert stock[end + 5] == 0.0 and (stock[end + 5:] == 0).all()
+    assert stock[end + 5] == 0.0 and (stock[end + 5 :] == 0).all()
     filings = u.flows["asylum_filings"][:, 0]
     assert filings[:end].sum() == 0
     assert filings.sum() == pytest.approx(0.25 * before)
     base = _run(assumptions_dict())
-    added = (res.flows["intake_procedure_coa"] + res.flows["intake_procedure_outside"]
-             - base.flows["intake_procedure_coa"] - base.flows["intake_procedure_outside"])
+    added = (
+        res.flows["intake_procedure_coa"]
+        + res.flows["intake_procedure_outside"]
+        - base.flows["intake_procedure_coa"]
+        - base.flows["intake_procedure_outside"]
+    )
     np.testing.assert_allclose(added, np.broadcast_to(filings[:, None], added.shape), atol=1e-6)
     assert res.occupancy()[end + 6].mean() > base.occupancy()[end + 6].mean()
 
@@ -125,19 +166,23 @@ def test_amv_take_their_share_of_first_requests_into_coa_and_nidos_places():
     base = _run(assumptions_dict())
     x = _inflow()[0]
     np.testing.assert_allclose(res.amv.flows["amv_intake"], 0.2 * x)
-    np.testing.assert_allclose(res.flows["intake_procedure_coa"] + res.flows["intake_procedure_outside"]
-                               + res.amv.flows["amv_intake"],
-                               base.flows["intake_procedure_coa"] + base.flows["intake_procedure_outside"])
+    np.testing.assert_allclose(
+        res.flows["intake_procedure_coa"] + res.flows["intake_procedure_outside"] + res.amv.flows["amv_intake"],
+        base.flows["intake_procedure_coa"] + base.flows["intake_procedure_outside"],
+    )
     qn = res.quantities()
     np.testing.assert_allclose(qn["amv_coa_places"], res.amv.group("amv_pending") + res.amv.group("amv_rejected"))
-    np.testing.assert_allclose(qn["occupancy_total"], sum(res.group(g) for g in ("asylum_seekers", "status_holders",
-                                                                                 "rejected")) + qn["amv_coa_places"])
+    np.testing.assert_allclose(
+        qn["occupancy_total"],
+        sum(res.group(g) for g in ("asylum_seekers", "status_holders", "rejected")) + qn["amv_coa_places"],
+    )
     np.testing.assert_allclose(qn["capacity_need"], qn["occupancy_total"] * 1.05)
     np.testing.assert_allclose(qn["nidos_places"], res.amv.group("amv_nidos"))
     # amv grants move to Nidos, amv decisions count as IND decisions and grants
     f = res.decision_flows()
-    np.testing.assert_allclose(f["ind_decisions"], res.flows["decisions_coa"] + res.flows["decisions_outside"]
-                               + res.amv.flows["amv_decisions"])
+    np.testing.assert_allclose(
+        f["ind_decisions"], res.flows["decisions_coa"] + res.flows["decisions_outside"] + res.amv.flows["amv_decisions"]
+    )
 
 
 def test_parameter_uncertainty_is_seeded_and_widens_decisions_and_grant_rate():

@@ -11,6 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from overlayfixture import make_result  # noqa: E402
 
+
 @pytest.fixture()
 def result():
     return make_result()
@@ -23,10 +24,13 @@ def overlay_file(tmp_path):
 
     def write(name: str, effects: str, status: str = "scenario", order: int | None = None) -> str:
         counter["n"] += 1
-        text = (f"name: {name}\nversion: 1\ndescription: test overlay {name}\n"
-                f"source: {{document: test document, date: '2026-01'}}\nstatus: {status}\n"
-                + (f"order: {order}\n" if order is not None else "")
-                + "effects:\n" + textwrap.indent(textwrap.dedent(effects).strip() + "\n", "  "))
+        text = (
+            f"name: {name}\nversion: 1\ndescription: test overlay {name}\n"
+            f"source: {{document: test document, date: '2026-01'}}\nstatus: {status}\n"
+            + (f"order: {order}\n" if order is not None else "")
+            + "effects:\n"
+            + textwrap.indent(textwrap.dedent(effects).strip() + "\n", "  ")
+        )
         p = tmp_path / f"{counter['n']}_{name}.yaml"
         p.write_text(text)
         return str(p)

@@ -3,7 +3,6 @@ models, for the overlay tests."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
@@ -26,9 +25,14 @@ def make_result(seed: int = 1, n_samples: int = 400) -> ForecastResult:
     hist = pd.DataFrame(hist_bottom @ h.S.T, index=months, columns=h.series_ids)
     q = dict(DEFAULT_QUANTILES)
     manifest = {"cutoff": "2025-06", "seed": 7, "quantiles": q, "variant": "test", "series_order": h.series_ids}
-    return ForecastResult(series_ids=list(h.series_ids), levels=list(h.levels), periods=periods, paths=paths,
-                          bands_monthly=monthly_bands(paths, h.series_ids, periods, q),
-                          bands_annual=annual_bands(paths, h.series_ids, periods, q, realised=hist),
-                          history_wide=hist, manifest=manifest, fits=pd.DataFrame({"series_id": h.series_ids}))
-
-
+    return ForecastResult(
+        series_ids=list(h.series_ids),
+        levels=list(h.levels),
+        periods=periods,
+        paths=paths,
+        bands_monthly=monthly_bands(paths, h.series_ids, periods, q),
+        bands_annual=annual_bands(paths, h.series_ids, periods, q, realised=hist),
+        history_wide=hist,
+        manifest=manifest,
+        fits=pd.DataFrame({"series_id": h.series_ids}),
+    )

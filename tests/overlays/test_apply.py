@@ -8,13 +8,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from overlayfixture import make_result
 
 from mpp.errors import ConfigError
 from mpp.forecast import write_forecast
 from mpp.overlays import apply_overlays, write_overlay_run
 from mpp.spec import load_overlay, load_overlays
-
-from overlayfixture import make_result
 
 
 def assert_coherent(res, atol=1e-6):
@@ -28,11 +27,14 @@ def assert_coherent(res, atol=1e-6):
             np.testing.assert_allclose(p[ids.index(agg)], p[members].sum(axis=0), atol=atol, rtol=0)
 
 
-@pytest.mark.parametrize("effect", [
-    "- {start: 2026-01, change: additive, size: 0}",
-    "- {start: 2025-07, change: multiplicative, size: 1, phase_in_months: 4}",
-    "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.05: 1.0, 0.95: 1.0}}}",
-])
+@pytest.mark.parametrize(
+    "effect",
+    [
+        "- {start: 2026-01, change: additive, size: 0}",
+        "- {start: 2025-07, change: multiplicative, size: 1, phase_in_months: 4}",
+        "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.05: 1.0, 0.95: 1.0}}}",
+    ],
+)
 def test_size_zero_or_factor_one_leaves_every_output_byte_identical(result, overlay_file, tmp_path, effect):
     model_dir, total_dir = tmp_path / "model", tmp_path / "with"
     write_forecast(result, model_dir)
@@ -46,14 +48,17 @@ def test_size_zero_or_factor_one_leaves_every_output_byte_identical(result, over
 
 
 def test_deterministic_factor_scales_exactly_the_touched_series_and_months(result, overlay_file):
-    path = overlay_file("cut", """
+    path = overlay_file(
+        "cut",
+        """
         - streams: [first_asylum_request]
           nationalities: [SYR, ERI]
           start: 2026-03
           end: 2026-08
           change: multiplicative
           size: 0.8
-    """)
+    """,
+    )
     before = result.paths.copy()
     run = apply_overlays(result, load_overlays([path]))
     after = run.total.paths
@@ -84,18 +89,23 @@ def test_phase_in_ramps_linearly(result, overlay_file):
     i = result.series_ids.index("nareizigers/SYR")
     ratio = run.total.paths[i] / result.paths[i]
     first = list(result.periods).index(pd.Period("2026-01", "M"))
-    np.testing.assert_allclose(ratio[first - 1:first + 5, 0], [1.0, 0.875, 0.75, 0.625, 0.5, 0.5])
+    np.testing.assert_allclose(ratio[first - 1 : first + 5, 0], [1.0, 0.875, 0.75, 0.625, 0.5, 0.5])
 
 
 def test_coherent_after_uncertain_additive_and_multiplicative_overlays(result, overlay_file):
-    a = overlay_file("add", """
+    a = overlay_file(
+        "add",
+        """
         - streams: [nareizigers]
           start: 2025-09
           change: additive
           size: {quantiles: {0.05: -300, 0.5: -100, 0.95: 50}}
-    """, order=1)
-    b = overlay_file("mul", "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.1: 0.7, 0.9: 1.1}}}",
-                     order=2)
+    """,
+        order=1,
+    )
+    b = overlay_file(
+        "mul", "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.1: 0.7, 0.9: 1.1}}}", order=2
+    )
     run = apply_overlays(result, load_overlays([a, b]))
     assert_coherent(run.total)
     assert (run.total.paths >= -1e-9).all()
@@ -124,7 +134,9 @@ def test_uncertainty_drawn_per_path_from_the_run_seed(result, overlay_file):
 def test_overlapping_overlays_without_order_are_refused(result, overlay_file):
     a = overlay_file("one", "- {streams: [nareizigers], start: 2026-01, change: multiplicative, size: 0.9}")
     b = overlay_file("two", "- {nationalities: [SYR], start: 2026-06, change: additive, size: -10}")
-    with pytest.raises(ConfigError, match=r"overlays conflict: overlay 'one'.*overlay 'two'.*nareizigers/SYR in 2026-06"):
+    with pytest.raises(
+        ConfigError, match=r"overlays conflict: overlay 'one'.*overlay 'two'.*nareizigers/SYR in 2026-06"
+    ):
         apply_overlays(result, load_overlays([a, b]))
     # with a distinct order they are applied in that order, and the order matters
     a1 = overlay_file("one", "- {streams: [nareizigers], start: 2026-01, change: multiplicative, size: 0.9}", order=2)
@@ -137,22 +149,34 @@ def test_overlapping_overlays_without_order_are_refused(result, overlay_file):
 
 
 def test_two_effects_of_one_overlay_on_the_same_cells_are_refused(result, overlay_file):
-    p = overlay_file("twice", """
+    p = overlay_file(
+        "twice",
+        """
         - {start: 2026-01, change: multiplicative, size: 0.9}
         - {streams: [nareizigers], start: 2027-01, change: multiplicative, size: 0.9}
-    """)
+    """,
+    )
     with pytest.raises(ConfigError, match="two effects of one overlay"):
         apply_overlays(result, load_overlays([p]))
 
 
-@pytest.mark.parametrize("effect, message", [
-    ("- {streams: [resettlement], start: 2026-01, change: additive, size: 5}",
-     r"stream\(s\) resettlement not in this forecast \(its streams: first_asylum_request, nareizigers\)"),
-    ("- {nationalities: [AFG], start: 2026-01, change: additive, size: 5}",
-     r"nationality 'AFG' is not a series of this forecast.*known: ERI, OTHER, SYR"),
-    ("- {target: {series: resettlement/TOTAL, annual: {2026: 100}}}",
-     r"target series 'resettlement/TOTAL' is not in this forecast"),
-])
+@pytest.mark.parametrize(
+    "effect, message",
+    [
+        (
+            "- {streams: [resettlement], start: 2026-01, change: additive, size: 5}",
+            r"stream\(s\) resettlement not in this forecast \(its streams: first_asylum_request, nareizigers\)",
+        ),
+        (
+            "- {nationalities: [AFG], start: 2026-01, change: additive, size: 5}",
+            r"nationality 'AFG' is not a series of this forecast.*known: ERI, OTHER, SYR",
+        ),
+        (
+            "- {target: {series: resettlement/TOTAL, annual: {2026: 100}}}",
+            r"target series 'resettlement/TOTAL' is not in this forecast",
+        ),
+    ],
+)
 def test_unknown_series_are_refused_with_a_clear_message(result, overlay_file, effect, message):
     with pytest.raises(ConfigError, match=message):
         apply_overlays(result, load_overlays([overlay_file("unknown", effect)]))
@@ -160,11 +184,15 @@ def test_unknown_series_are_refused_with_a_clear_message(result, overlay_file, e
 
 def test_target_form_reaches_the_published_medians_and_reports_the_implied_change(result, overlay_file):
     model_2026 = float(result.bands_annual.query("series_id == 'TOTAL/TOTAL' and year == 2026")["median"].iloc[0])
-    p = overlay_file("budget", """
+    p = overlay_file(
+        "budget",
+        """
         - target:
             series: TOTAL/TOTAL
             annual: {2024: 50000, 2025: 1000, 2026: 4000, 2027: 9000}
-    """, status="adopted")
+    """,
+        status="adopted",
+    )
     run = apply_overlays(result, load_overlays([p]))
     ba = run.total.bands_annual.set_index(["series_id", "year"])
     assert ba.loc[("TOTAL/TOTAL", 2026), "median"] == pytest.approx(4000, rel=1e-9)
@@ -184,8 +212,9 @@ def test_stream_target_changes_only_that_stream(result, overlay_file):
     p = overlay_file("n", "- {target: {series: nareizigers/TOTAL, annual: {2027: 5000}}}")
     run = apply_overlays(result, load_overlays([p]))
     ids = result.series_ids
-    assert np.array_equal(run.total.paths[ids.index("first_asylum_request/TOTAL")],
-                          result.paths[ids.index("first_asylum_request/TOTAL")])
+    assert np.array_equal(
+        run.total.paths[ids.index("first_asylum_request/TOTAL")], result.paths[ids.index("first_asylum_request/TOTAL")]
+    )
     med = run.total.bands_annual.set_index(["series_id", "year"]).loc[("nareizigers/TOTAL", 2027), "median"]
     assert med == pytest.approx(5000)
 
@@ -201,20 +230,33 @@ def test_model_only_outputs_are_identical_with_and_without_overlays(tmp_path, ov
         assert filecmp.cmp(plain / f, with_ov / f, shallow=False), f
     assert json.loads((plain / "manifest.json").read_text()) == json.loads((with_ov / "manifest.json").read_text())
     written = {p.name for p in (with_ov / "overlays").iterdir()}
-    assert {"summary.csv", "contributions.csv", "implied.csv", "plausibility.csv", "bands_annual.csv",
-            "paths.parquet", "manifest.json", "files"} <= written
+    assert {
+        "summary.csv",
+        "contributions.csv",
+        "implied.csv",
+        "plausibility.csv",
+        "bands_annual.csv",
+        "paths.parquet",
+        "manifest.json",
+        "files",
+    } <= written
     m = json.loads((with_ov / "overlays" / "manifest.json").read_text())
     assert m["label"] == "model + overlays" and m["overlays"][0]["name"] == "x"
     assert len(m["overlays"][0]["sha256"]) == 64
     summary = pd.read_csv(with_ov / "overlays" / "summary.csv")
     assert list(summary.query("series_id == 'TOTAL/TOTAL' and year == 2026")["component"]) == [
-        "model", "overlay: x", "total"]
+        "model",
+        "overlay: x",
+        "total",
+    ]
 
 
 def test_load_errors_are_one_clear_line(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\nversion: 1\ndescription: xyz\nsource: {document: doc, date: '2024'}\n"
-                   "status: maybe\neffects:\n  - {start: 2026-13, change: additive, size: 1}\n")
+    bad.write_text(
+        "name: x\nversion: 1\ndescription: xyz\nsource: {document: doc, date: '2024'}\n"
+        "status: maybe\neffects:\n  - {start: 2026-13, change: additive, size: 1}\n"
+    )
     with pytest.raises(ConfigError) as e:
         load_overlay(bad)
     msg = str(e.value)
@@ -222,8 +264,10 @@ def test_load_errors_are_one_clear_line(tmp_path):
     with pytest.raises(ConfigError, match="overlay file not found"):
         load_overlay(tmp_path / "nope.yaml")
     neg = tmp_path / "neg.yaml"
-    neg.write_text("name: x\nversion: 1\ndescription: xyz\nsource: {document: doc, date: '2024'}\n"
-                   "status: scenario\neffects:\n  - {start: 2026-01, change: multiplicative, size: -1}\n")
+    neg.write_text(
+        "name: x\nversion: 1\ndescription: xyz\nsource: {document: doc, date: '2024'}\n"
+        "status: scenario\neffects:\n  - {start: 2026-01, change: multiplicative, size: -1}\n"
+    )
     with pytest.raises(ConfigError, match="must be >= 0"):
         load_overlay(neg)
     dup = tmp_path / "dup.yaml"
@@ -237,6 +281,8 @@ def test_overlays_on_a_forecast_read_back_from_its_directory(result, overlay_fil
     from mpp.overlays import read_forecast_dir
 
     write_forecast(result, tmp_path / "fc")
-    ov = load_overlays([overlay_file("x", "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.1: 0.5, 0.9: 1.2}}}")])
+    ov = load_overlays(
+        [overlay_file("x", "- {start: 2026-01, change: multiplicative, size: {quantiles: {0.1: 0.5, 0.9: 1.2}}}")]
+    )
     a, b = apply_overlays(result, ov), apply_overlays(read_forecast_dir(tmp_path / "fc"), ov)
     np.testing.assert_array_equal(a.total.paths, b.total.paths)

@@ -11,9 +11,9 @@ import pytest
 
 from mpp.errors import ConfigError
 from mpp.overlays import apply_overlays, read_forecast_dir
-from mpp.spec import load_overlays
 from mpp.overlays.apply import summing_structure
 from mpp.provenance import atomic_write_parquet
+from mpp.spec import load_overlays
 
 IDS = ["first_asylum_request/TOTAL", "nareizigers/TOTAL", "nareizigers/PANEL7", "nareizigers/OTHER", "TOTAL/TOTAL"]
 
@@ -39,15 +39,18 @@ def national_dir(tmp_path):
     df.insert(0, "series_id", np.repeat(IDS, s))
     atomic_write_parquet(tmp_path / "paths.parquet", df)
     q = {"maximum": 0.95, "median": 0.5, "medio": 0.67, "minimum": 0.05}  # sorted keys, as JSON files hold them
-    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "national", "cutoff": "2025-06", "seed": 0,
-                                                        "quantiles": q, "series_order": IDS}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"kind": "national", "cutoff": "2025-06", "seed": 0, "quantiles": q, "series_order": IDS})
+    )
     return tmp_path
 
 
 def test_target_overlay_on_a_national_forecast_dir(national_dir, overlay_file):
     model = read_forecast_dir(national_dir)
     assert sorted(model.bands_annual["year"].unique()) == [2026, 2027]  # no realised months: 2025 is incomplete
-    run = apply_overlays(model, load_overlays([overlay_file("b", "- {target: {series: TOTAL/TOTAL, annual: {2025: 1, 2027: 24730}}}")]))
+    run = apply_overlays(
+        model, load_overlays([overlay_file("b", "- {target: {series: TOTAL/TOTAL, annual: {2025: 1, 2027: 24730}}}")])
+    )
     ba = run.total.bands_annual.set_index(["series_id", "year"])
     assert ba.loc[("TOTAL/TOTAL", 2027), "median"] == pytest.approx(24730)
     p = run.total.paths
@@ -55,4 +58,7 @@ def test_target_overlay_on_a_national_forecast_dir(national_dir, overlay_file):
     np.testing.assert_allclose(p[IDS.index("nareizigers/TOTAL")], p[[2, 3]].sum(axis=0), atol=1e-6)
     assert any("realised months of 2025 missing" in n for n in run.notes)
     with pytest.raises(ConfigError, match="nationality 'SYR' is not a series"):
-        apply_overlays(model, load_overlays([overlay_file("n", "- {nationalities: [SYR], start: 2026-01, change: additive, size: 1}")]))
+        apply_overlays(
+            model,
+            load_overlays([overlay_file("n", "- {nationalities: [SYR], start: 2026-01, change: additive, size: 1}")]),
+        )

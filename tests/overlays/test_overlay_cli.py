@@ -49,7 +49,9 @@ def test_forecast_with_overlays_on_the_sample(make_fast_config, sample_csv, tmp_
     assert total.set_index("year").loc[2027, "median"] == pytest.approx(24730)
     assert 0 <= plaus.loc[2027, "percentile"] <= 100 and plaus.loc[2027, "figure"] == 24730
 
-    pact = _forecast([*common, "--out", str(tmp_path / "pact"), "--overlay", str(OVERLAYS / "migration_pact_2026.yaml")])
+    pact = _forecast(
+        [*common, "--out", str(tmp_path / "pact"), "--overlay", str(OVERLAYS / "migration_pact_2026.yaml")]
+    )
     assert "illustrative: its size is not an estimate" in " ".join(pact.split())
 
 
@@ -59,9 +61,24 @@ def test_conflicting_overlays_exit_4_with_one_line(make_fast_config, sample_csv,
     make_fast_config(horizon=30, n_samples=40)
     capsys.readouterr()
     with pytest.raises(SystemExit) as exc:
-        main(["forecast", "--data", str(sample_csv), "--cutoff", "2025-06", "--variant", "drift",
-                 "--out", str(tmp_path / "fc"), "--quiet", "--overlay", str(OVERLAYS / "budget_2025_inflow.yaml"),
-                 "--overlay", str(OVERLAYS / "migration_pact_2026.yaml")])
+        main(
+            [
+                "forecast",
+                "--data",
+                str(sample_csv),
+                "--cutoff",
+                "2025-06",
+                "--variant",
+                "drift",
+                "--out",
+                str(tmp_path / "fc"),
+                "--quiet",
+                "--overlay",
+                str(OVERLAYS / "budget_2025_inflow.yaml"),
+                "--overlay",
+                str(OVERLAYS / "migration_pact_2026.yaml"),
+            ]
+        )
     cap = capsys.readouterr()
     assert exc.value.code == 4
     assert "overlays conflict" in cap.err and "Traceback" not in cap.err + cap.out

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from mpp.errors import ConfigError, DataError
-from mpp.spec import load_assumptions
 from mpp.overlays import apply_to_assumptions, percentile_of, plausibility
-from mpp.spec import load_overlays
 from mpp.project import default_config_dir
+from mpp.spec import load_assumptions, load_overlays
 
 ASSUMPTIONS = default_config_dir() / "assumptions" / "kernprognose_2025.yaml"
 
@@ -46,7 +44,9 @@ def test_plausibility_matches_an_independent_count(result):
 def test_occupancy_overlay_changes_the_assumption_schedule_only_from_its_start(overlay_file):
     a = load_assumptions(ASSUMPTIONS)
     months = pd.period_range("2026-01", "2027-12", freq="M")
-    p = overlay_file("pact", """
+    p = overlay_file(
+        "pact",
+        """
         - quantity: grant_rate
           start: 2026-07
           phase_in_months: 2
@@ -56,7 +56,8 @@ def test_occupancy_overlay_changes_the_assumption_schedule_only_from_its_start(o
           start: 2027-01
           change: multiplicative
           size: {quantiles: {0.1: 1.1, 0.5: 1.2, 0.9: 1.5}}
-    """)
+    """,
+    )
     new, records = apply_to_assumptions(a, load_overlays([p]), months)
     g0, g1 = a.procedure.grant_rate.monthly(months), new.procedure.grant_rate.monthly(months)
     assert np.array_equal(g1[:6], g0[:6])
@@ -99,7 +100,9 @@ def test_example_overlays_carry_the_published_figures(shared_dir):
     budget, pact = load_overlays([root / "budget_2025_inflow.yaml", root / "migration_pact_2026.yaml"])
     pub = pd.read_csv(shared_dir / "data" / "published_budget_and_capacity_figures.csv")
     pub = pub[(pub["vintage"] == "Begroting A&M 2025") & (pub["quantity"] == "total_asylum_inflow")]
-    assert budget.overlay.effects[0].target.annual == dict(zip(pub["target_year"].astype(int), pub["value"].astype(float)))
+    assert budget.overlay.effects[0].target.annual == dict(
+        zip(pub["target_year"].astype(int), pub["value"].astype(float))
+    )
     assert budget.overlay.status == "adopted"
     assert pact.overlay.status == "illustrative" and pact.overlay.effects[0].start == "2026-07"
 
@@ -112,8 +115,13 @@ def test_occupancy_projection_with_an_occupancy_overlay(result, overlay_file, tm
     write_forecast(result, tmp_path / "fc")
     base = project_from_forecast(tmp_path / "fc", load_assumptions(ASSUMPTIONS), tmp_path / "occ")
     p = overlay_file("grants", "- {quantity: grant_rate, start: 2026-03, change: multiplicative, size: 0.5}")
-    with_ov = project_from_forecast(tmp_path / "fc", load_assumptions(ASSUMPTIONS), tmp_path / "occ_ov", overlays=load_overlays([p]),
-                                    overlay_effects=apply_to_assumptions)
+    with_ov = project_from_forecast(
+        tmp_path / "fc",
+        load_assumptions(ASSUMPTIONS),
+        tmp_path / "occ_ov",
+        overlays=load_overlays([p]),
+        overlay_effects=apply_to_assumptions,
+    )
     assert base["overlays"] == [] and with_ov["overlays"][0]["name"] == "grants"
     assert with_ov["overlay_effects"][0]["parameter"] == "procedure.grant_rate"
     b = pd.read_csv(tmp_path / "occ" / "occupancy_bands.csv")

@@ -16,17 +16,26 @@ from pagetext import assert_readable, visible_text  # noqa: E402
 from runfixture import stub_charts  # noqa: E402
 
 from mpp.forecast import write_forecast  # noqa: E402
-
 from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run  # noqa: E402
-from mpp.spec import load_overlays  # noqa: E402
 from mpp.overlays.run import write_waterfall  # noqa: E402
 from mpp.report import read_run, render_html  # noqa: E402
 from mpp.report.sections import ReportContext, build_sections  # noqa: E402
+from mpp.spec import load_overlays  # noqa: E402
 
-PARTIAL_SCOPE = {"streams": ["first_asylum_request", "nareizigers"], "missing_streams": ["repeat_asylum_request",
-                 "resettlement"], "nationalities": ["ERI", "SYR"], "n_nationalities": 2, "stated_totals": [],
-                 "remainder_categories": [], "complete_nationalities": False, "national_total": False,
-                 "sources": ["cbs_test.csv"], "sample": False, "first_period": "2023-01", "last_period": "2025-06"}
+PARTIAL_SCOPE = {
+    "streams": ["first_asylum_request", "nareizigers"],
+    "missing_streams": ["repeat_asylum_request", "resettlement"],
+    "nationalities": ["ERI", "SYR"],
+    "n_nationalities": 2,
+    "stated_totals": [],
+    "remainder_categories": [],
+    "complete_nationalities": False,
+    "national_total": False,
+    "sources": ["cbs_test.csv"],
+    "sample": False,
+    "first_period": "2023-01",
+    "last_period": "2025-06",
+}
 
 
 def make_run(directory: Path, seed: int, national: bool = True) -> Path:
@@ -40,6 +49,7 @@ def make_run(directory: Path, seed: int, national: bool = True) -> Path:
 @pytest.fixture()
 def no_charts(monkeypatch):
     stub_charts(monkeypatch)
+
 
 OVERLAY = """name: {name}
 version: 2
@@ -61,9 +71,11 @@ def overlay_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ov")
     run_dir = make_run(tmp / "2025-06", seed=4, national=False)
     prev_dir = make_run(tmp / "2025-05", seed=5, national=False)
-    ov = load_overlays([
-        _overlay(tmp, "budget", "adopted", "- target: {series: TOTAL/TOTAL, annual: {2026: 9000, 2027: 5000}}\n"),
-    ])
+    ov = load_overlays(
+        [
+            _overlay(tmp, "budget", "adopted", "- target: {series: TOTAL/TOTAL, annual: {2026: 9000, 2027: 5000}}\n"),
+        ]
+    )
     run = apply_overlays(read_forecast_dir(run_dir), ov)
     write_overlay_run(run, run_dir)
     write_waterfall(run_dir, prev_dir, pd.read_csv(prev_dir / "bands_annual.csv"), "2025-06", "2025-05", "test")
@@ -99,8 +111,16 @@ def test_no_overlay_section_without_overlays(tmp_path):
 
 def test_illustrative_overlay_is_a_warning(tmp_path, no_charts):
     run_dir = make_run(tmp_path / "r", seed=6)
-    ov = load_overlays([_overlay(tmp_path, "pact", "illustrative",
-                                 "- {start: 2026-07, change: multiplicative, size: {quantiles: {0.05: 0.8, 0.95: 1.05}}}\n")])
+    ov = load_overlays(
+        [
+            _overlay(
+                tmp_path,
+                "pact",
+                "illustrative",
+                "- {start: 2026-07, change: multiplicative, size: {quantiles: {0.05: 0.8, 0.95: 1.05}}}\n",
+            )
+        ]
+    )
     write_overlay_run(apply_overlays(read_forecast_dir(run_dir), ov), run_dir)
     s = next(x for x in build_sections(ReportContext(read_run(run_dir), "en")) if x.id == "overlays")
     assert any("pact is illustrative" in w for w in s.warnings)

@@ -14,8 +14,17 @@ def bands(values: dict, seed: int = 0) -> pd.DataFrame:
     rows = []
     for (sid, year), med in values.items():
         level = "total" if sid == "TOTAL/TOTAL" else "stream" if sid.endswith("/TOTAL") else "stream_nationality"
-        rows.append({"series_id": sid, "level": level, "year": year, "minimum": med * 0.7, "median": med,
-                     "medio": med * 1.1, "maximum": med * 1.4 + rng.random()})
+        rows.append(
+            {
+                "series_id": sid,
+                "level": level,
+                "year": year,
+                "minimum": med * 0.7,
+                "median": med,
+                "medio": med * 1.1,
+                "maximum": med * 1.4 + rng.random(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -64,13 +73,15 @@ def test_overlay_stage_and_waterfall_files(overlay_file, tmp_path):
     from overlayfixture import make_result
 
     from mpp.forecast import write_forecast
-    from mpp.spec import load_overlays
     from mpp.overlays.run import overlay_stage, write_waterfall
+    from mpp.spec import load_overlays
 
     prev, cur = make_result(seed=1), make_result(seed=2)
     write_forecast(prev, tmp_path / "prev")
     write_forecast(cur, tmp_path / "cur")
-    stage = overlay_stage(tmp_path / "cur", load_overlays([overlay_file("x", "- {start: 2026-01, change: multiplicative, size: 0.7}")]))
+    stage = overlay_stage(
+        tmp_path / "cur", load_overlays([overlay_file("x", "- {start: 2026-01, change: multiplicative, size: 0.7}")])
+    )
     assert (stage.directory / "summary.csv").is_file() and stage.occupancy_dir is None
     w = write_waterfall(tmp_path / "cur", tmp_path / "prev", prev.bands_annual, "2025-06", "2025-05", "test")
     assert (w["previous"] + w["new data"] + w["model change"] + w["overlays"] == w["current"]).all()

@@ -75,14 +75,31 @@ def postgres_mlflow_server():
         as_user = ["runuser", "-u", "postgres", "--"]
     pgdata, sock = root / "data", root / "sock"
     subprocess.run([*as_user, "mkdir", "-p", str(sock)], check=True)
-    subprocess.run([*as_user, initdb, "-D", str(pgdata), "-A", "trust", "-U", "mpp", "--no-sync"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_user, initdb, "-D", str(pgdata), "-A", "trust", "-U", "mpp", "--no-sync"], check=True, capture_output=True
+    )
     pg_port = _free_port()
-    pg = subprocess.Popen([*as_user, postgres, "-D", str(pgdata), "-k", str(sock), "-p", str(pg_port),
-                           "-h", "127.0.0.1", "-c", "fsync=off"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
+    pg = subprocess.Popen(
+        [
+            *as_user,
+            postgres,
+            "-D",
+            str(pgdata),
+            "-k",
+            str(sock),
+            "-p",
+            str(pg_port),
+            "-h",
+            "127.0.0.1",
+            "-c",
+            "fsync=off",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     procs = [pg]
     try:
+
         def pg_ready() -> bool:
             import psycopg2
 
@@ -106,15 +123,31 @@ def postgres_mlflow_server():
         artifacts = root / "artifacts"
         artifacts.mkdir()
         server = subprocess.Popen(
-            [sys.executable, "-m", "mlflow", "server", "--backend-store-uri",
-             f"postgresql+psycopg2://mpp@127.0.0.1:{pg_port}/mlflow", "--default-artifact-root", str(artifacts),
-             "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            stdout=subprocess.DEVNULL, stderr=open(root / "mlflow-server.log", "wb"))
+            [
+                sys.executable,
+                "-m",
+                "mlflow",
+                "server",
+                "--backend-store-uri",
+                f"postgresql+psycopg2://mpp@127.0.0.1:{pg_port}/mlflow",
+                "--default-artifact-root",
+                str(artifacts),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(root / "mlflow-server.log", "wb"),
+        )
         procs.append(server)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait(lambda: urllib.request.urlopen(f"{url}/health", timeout=2).status == 200, 120, "mlflow server",
-                  server)
+            _wait(
+                lambda: urllib.request.urlopen(f"{url}/health", timeout=2).status == 200, 120, "mlflow server", server
+            )
         except RuntimeError as exc:  # show why: the server's last lines
             tail = (root / "mlflow-server.log").read_text(errors="replace").splitlines()[-5:]
             raise RuntimeError(f"{exc}: {' | '.join(tail)}") from None

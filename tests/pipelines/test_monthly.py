@@ -17,9 +17,9 @@ from filelock import FileLock
 from mlflow.tracking import MlflowClient
 
 from mpp.errors import DataError, RunFailed, RunLocked
-from mpp.tracking import registry as reg
 from mpp.flows import run_monthly
 from mpp.project import Project
+from mpp.tracking import registry as reg
 
 pytestmark = pytest.mark.slow
 BANDS = ["minimum", "median", "medio", "maximum"]
@@ -45,9 +45,13 @@ def _state(client: MlflowClient, prefix: str) -> dict:
     out = {}
     for v in ("baseline", "drift"):
         name = f"{prefix}-{v}"
-        out[name] = ([(str(m.version), m.tags.get("cutoff")) for m in reg.versions(client, name, committed=None)],
-                     {a: (str(mv.version) if (mv := reg.alias_version(client, name, a)) else None)
-                      for a in ("champion", "challenger")})
+        out[name] = (
+            [(str(m.version), m.tags.get("cutoff")) for m in reg.versions(client, name, committed=None)],
+            {
+                a: (str(mv.version) if (mv := reg.alias_version(client, name, a)) else None)
+                for a in ("champion", "challenger")
+            },
+        )
     return out
 
 
@@ -100,8 +104,9 @@ def test_two_cutoffs_then_rerun_on_the_real_panel(tracking, fast_config, tmp_pat
     assert len(client.search_runs([client.get_experiment_by_name(f"{prefix}-monthly").experiment_id])) == n_runs
 
 
-def test_failure_after_registration_leaves_registry_and_aliases(tracking, fast_config, tmp_path, cbs_monthly_path,
-                                                                monkeypatch):
+def test_failure_after_registration_leaves_registry_and_aliases(
+    tracking, fast_config, tmp_path, cbs_monthly_path, monkeypatch
+):
     prefix = _prefix(tmp_path, tracking)
     _configure(fast_config, prefix)
     home = tmp_path / "home"
@@ -139,9 +144,22 @@ def test_second_run_is_refused_while_the_lock_is_held(fast_config, tmp_path, cbs
         with pytest.raises(RunLocked):
             run_monthly(data=cbs_monthly_path, home=home, echo=lambda s: None)
         env = {**os.environ, "MPP_CONFIG_DIR": str(fast_config)}
-        proc = subprocess.run([sys.executable, "-c", "from mpp.cli import main; main()", "monthly", "--home",
-                               str(home), "--data", str(cbs_monthly_path)], capture_output=True, text=True, env=env,
-                              timeout=120)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from mpp.cli import main; main()",
+                "monthly",
+                "--home",
+                str(home),
+                "--data",
+                str(cbs_monthly_path),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
     assert proc.returncode == 75, proc.stderr
     assert "another mpp monthly run" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -159,8 +177,7 @@ def test_invalid_data_exits_3_and_invalid_config_exits_4(fast_config, tmp_path):
     assert proc.returncode == 4 and "gating.margin" in proc.stderr
 
 
-def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fast_config, tmp_path,
-                                                                             cbs_monthly_path):
+def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fast_config, tmp_path, cbs_monthly_path):
     from typer.testing import CliRunner
 
     from mpp.cli import app
@@ -168,16 +185,34 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
     home = tmp_path / "home"
     run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
     out = tmp_path / "cmp.html"
-    res = CliRunner().invoke(app, ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home",
-                                   str(home), "--out", str(out)], env={"COLUMNS": "200"})
+    res = CliRunner().invoke(
+        app,
+        ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home", str(home), "--out", str(out)],
+        env={"COLUMNS": "200"},
+    )
     assert res.exit_code == 0, res.output
     assert "baseline" in res.output and "drift *" in res.output  # drift is the published variant (champion)
     assert "Downloading" not in res.output and "crps_scaled" not in res.output  # quiet, no raw metric keys
     page = out.read_text(encoding="utf-8")
     assert "Differences from the champion" in page and "Error of 12-month totals" in page
     assert page.count('<img alt="') == 3  # total + first requests + nareizigers overlaid
-    res = CliRunner().invoke(app, ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home",
-                                   str(home), "--out", str(tmp_path / "cmp_nl.html"), "--lang", "nl", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            "--cutoff",
+            "2025-06",
+            "--variants",
+            "baseline,drift",
+            "--home",
+            str(home),
+            "--out",
+            str(tmp_path / "cmp_nl.html"),
+            "--lang",
+            "nl",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["champion"] == "drift" and set(data["variants"]) == {"baseline", "drift"}
@@ -199,19 +234,37 @@ def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path
     client = _client(home)
     before = _state(client, "mpp")
     # the child announces the alias step on stderr and then waits there, so the signal lands at a known point
-    code = ("import sys, time\n"
-            "import mpp.tracking.registry as r\n"
-            "def slow(*a, **k):\n"
-            "    print('MOVING-ALIASES', file=sys.stderr, flush=True)\n"
-            "    time.sleep(120)\n"
-            "r.move_aliases = slow\n"
-            "from mpp.cli import main\n"
-            "main()\n")
+    code = (
+        "import sys, time\n"
+        "import mpp.tracking.registry as r\n"
+        "def slow(*a, **k):\n"
+        "    print('MOVING-ALIASES', file=sys.stderr, flush=True)\n"
+        "    time.sleep(120)\n"
+        "r.move_aliases = slow\n"
+        "from mpp.cli import main\n"
+        "main()\n"
+    )
     env = {**os.environ, "MPP_CONFIG_DIR": str(fast_config)}
     env.pop("MLFLOW_TRACKING_URI", None)
-    proc = subprocess.Popen([sys.executable, "-c", code, "monthly", "--home", str(home), "--data",
-                             str(cbs_monthly_path), "--cutoff", "2025-06", "--quiet"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "monthly",
+            "--home",
+            str(home),
+            "--data",
+            str(cbs_monthly_path),
+            "--cutoff",
+            "2025-06",
+            "--quiet",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 300
     for line in proc.stderr:
         if "MOVING-ALIASES" in line or time.monotonic() > deadline:
@@ -227,8 +280,7 @@ def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path
     assert [r.info.status for r in runs] == ["FAILED"]
 
 
-def test_editing_one_variant_recomputes_only_that_variant_and_the_log_says_why(fast_config, tmp_path,
-                                                                               cbs_monthly_path):
+def test_editing_one_variant_recomputes_only_that_variant_and_the_log_says_why(fast_config, tmp_path, cbs_monthly_path):
     home = tmp_path / "home"
     first_log: list[str] = []
     first = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=first_log.append)
@@ -238,7 +290,9 @@ def test_editing_one_variant_recomputes_only_that_variant_and_the_log_says_why(f
     assert again.reused and any("reused from finished MLflow run" in x and "same data hash" in x for x in again_log)
 
     text = (fast_config / "variants.yaml").read_text()
-    (fast_config / "variants.yaml").write_text(text.replace("drift: {family: drift}", "drift: {family: drift, window: 60}"))
+    (fast_config / "variants.yaml").write_text(
+        text.replace("drift: {family: drift}", "drift: {family: drift, window: 60}")
+    )
     log: list[str] = []
     edited = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=log.append)
     assert not edited.reused

@@ -8,17 +8,21 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import PIPELINE_YAML
+
 from mpp.flows import run_monthly
 from mpp.project import default_config_dir
 
 
 @pytest.mark.slow
 def test_monthly_run_writes_the_reception_chain_and_the_track_record_note(make_fast_config, tmp_path, monkeypatch):
-    yaml = PIPELINE_YAML.replace("occupancy: {assumptions: null}", (
-        "occupancy:\n  assumptions: assumptions/kernprognose_2025.yaml\n  replay:\n    real: nowhere/real\n"
-        "    assumptions: assumptions/replay_2015_2020.yaml\n"))
+    yaml = PIPELINE_YAML.replace(
+        "occupancy: {assumptions: null}",
+        (
+            "occupancy:\n  assumptions: assumptions/kernprognose_2025.yaml\n  replay:\n    real: nowhere/real\n"
+            "    assumptions: assumptions/replay_2015_2020.yaml\n"
+        ),
+    )
     d = make_fast_config(horizon=18, n_samples=60, extra={"pipeline.yaml": yaml})
     (d / "assumptions").mkdir()
     for f in ("kernprognose_2025.yaml", "replay_2015_2020.yaml"):

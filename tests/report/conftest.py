@@ -20,8 +20,9 @@ def run_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def previous_run_dir(tmp_path_factory) -> Path:
     """The previous run, half a year earlier, without optional parts; its horizon ends mid-2027."""
-    return make_run(tmp_path_factory.mktemp("run") / "2024-12", seed=2, cutoff="2024-12", horizon=30,
-                    with_optional=False)
+    return make_run(
+        tmp_path_factory.mktemp("run") / "2024-12", seed=2, cutoff="2024-12", horizon=30, with_optional=False
+    )
 
 
 @pytest.fixture(scope="session")

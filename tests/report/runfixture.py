@@ -26,8 +26,18 @@ def _level(stream: str, nat: str) -> str:
     return "nationality" if stream == "TOTAL" else "stream_nationality"
 
 
-def make_run(directory: Path, *, seed: int = 1, cutoff: str = "2025-06", horizon: int = 30, n_samples: int = 400,
-             scale: float = 1.0, with_optional: bool = True, national: bool = True, sample: bool = False) -> Path:
+def make_run(
+    directory: Path,
+    *,
+    seed: int = 1,
+    cutoff: str = "2025-06",
+    horizon: int = 30,
+    n_samples: int = 400,
+    scale: float = 1.0,
+    with_optional: bool = True,
+    national: bool = True,
+    sample: bool = False,
+) -> Path:
     """national=False describes a panel of a few named nationalities (like the 7-nationality CBS panel) in the
     manifest's data_scope; sample=True a generated sample."""
     rng = np.random.default_rng(seed)
@@ -41,12 +51,24 @@ def make_run(directory: Path, *, seed: int = 1, cutoff: str = "2025-06", horizon
     def season(periods):
         return 1 + 0.2 * np.sin(2 * np.pi * (np.asarray(periods.month) - 3) / 12)
 
-    hist = np.stack([scale * level_by_stream[s] * level_by_nat[n] * season(hist_periods)
-                     * rng.lognormal(0, 0.15, len(hist_periods)) for s, n in bottom]).round()
+    hist = np.stack(
+        [
+            scale
+            * level_by_stream[s]
+            * level_by_nat[n]
+            * season(hist_periods)
+            * rng.lognormal(0, 0.15, len(hist_periods))
+            for s, n in bottom
+        ]
+    ).round()
     base = hist[:, -12:].mean(axis=1)  # [bottom]
     growth = np.exp(np.cumsum(rng.normal(0, 0.05, (len(bottom), horizon, n_samples)), axis=1))
-    paths = (base[:, None, None] * season(fc_periods)[None, :, None] * growth
-             * rng.lognormal(0, 0.1, (len(bottom), horizon, n_samples)))  # paths[bottom, horizon, sample]
+    paths = (
+        base[:, None, None]
+        * season(fc_periods)[None, :, None]
+        * growth
+        * rng.lognormal(0, 0.1, (len(bottom), horizon, n_samples))
+    )  # paths[bottom, horizon, sample]
 
     # aggregate: every series is a sum over a subset of bottom series
     groups: dict[tuple[str, str], list[int]] = {("TOTAL", "TOTAL"): list(range(len(bottom)))}
@@ -61,33 +83,66 @@ def make_run(directory: Path, *, seed: int = 1, cutoff: str = "2025-06", horizon
         h = hist[idx].sum(axis=0)  # [time]
         for t, per in enumerate(fc_periods):
             q = np.quantile(p[t], list(QUANTILES.values()))
-            monthly_rows.append({"series_id": sid, "level": _level(s, n), "stream": s, "nationality": n,
-                                 "period": str(per), **dict(zip(QUANTILES, q))})
+            monthly_rows.append(
+                {
+                    "series_id": sid,
+                    "level": _level(s, n),
+                    "stream": s,
+                    "nationality": n,
+                    "period": str(per),
+                    **dict(zip(QUANTILES, q)),
+                }
+            )
         for year in sorted(set(fc_periods.year)):
             in_year = np.asarray(fc_periods.year == year)
             realised = h[np.asarray(hist_periods.year == year)].sum()
             q = np.quantile(p[in_year].sum(axis=0) + realised, list(QUANTILES.values()))
-            annual_rows.append({"series_id": sid, "level": _level(s, n), "stream": s, "nationality": n,
-                                "year": int(year), **dict(zip(QUANTILES, q))})
+            annual_rows.append(
+                {
+                    "series_id": sid,
+                    "level": _level(s, n),
+                    "stream": s,
+                    "nationality": n,
+                    "year": int(year),
+                    **dict(zip(QUANTILES, q)),
+                }
+            )
         history_rows += [{"series_id": sid, "period": str(per), "value": v} for per, v in zip(hist_periods, h)]
     pd.DataFrame(monthly_rows).to_csv(directory / "bands_monthly.csv", index=False)
     pd.DataFrame(annual_rows).to_csv(directory / "bands_annual.csv", index=False)
     pd.DataFrame(history_rows).to_csv(directory / "history.csv", index=False)
     manifest = {
-        "cutoff": cutoff, "variant": "baseline", "seed": seed, "quantiles": QUANTILES, "data_vintage": cutoff,
-        "data_hash": "d" * 64, "config_hash": "c" * 64, "code_version": "0.1.0+gtest", "reconciliation": "mint_shrink",
+        "cutoff": cutoff,
+        "variant": "baseline",
+        "seed": seed,
+        "quantiles": QUANTILES,
+        "data_vintage": cutoff,
+        "data_hash": "d" * 64,
+        "config_hash": "c" * 64,
+        "code_version": "0.1.0+gtest",
+        "reconciliation": "mint_shrink",
         "families": {f"{s}/{n}": ("ets" if i % 2 else "sarima") for i, (s, n) in enumerate(bottom)},
         "fallbacks": {"repeat_asylum_request/ERI": "too few non-zero months: seasonal naive"},
-        "created": "2025-07-10T09:00:00+00:00", "n_samples": n_samples, "horizon": horizon,
-        "first_period": str(fc_periods[0]), "last_period": str(fc_periods[-1]),
+        "created": "2025-07-10T09:00:00+00:00",
+        "n_samples": n_samples,
+        "horizon": horizon,
+        "first_period": str(fc_periods[0]),
+        "last_period": str(fc_periods[-1]),
         "variant_spec": {"family": "seasonal_naive", "description": "seasonal naive (last year's months repeated)"},
         "data_scope": {
-            "streams": list(STREAMS), "missing_streams": [] if national else ["resettlement"],
-            "nationalities": [n for n in NATIONALITIES if n != "OTHER"], "n_nationalities": 4,
-            "stated_totals": list(STREAMS) if national else [], "remainder_categories": ["OTHER"] if national else [],
-            "complete_nationalities": national, "national_total": national,
-            "sources": ["synthetic sample (seed 0) (sample.csv)" if sample else "cbs_test.csv"], "sample": sample,
-            "first_period": str(hist_periods[0]), "last_period": cutoff},
+            "streams": list(STREAMS),
+            "missing_streams": [] if national else ["resettlement"],
+            "nationalities": [n for n in NATIONALITIES if n != "OTHER"],
+            "n_nationalities": 4,
+            "stated_totals": list(STREAMS) if national else [],
+            "remainder_categories": ["OTHER"] if national else [],
+            "complete_nationalities": national,
+            "national_total": national,
+            "sources": ["synthetic sample (seed 0) (sample.csv)" if sample else "cbs_test.csv"],
+            "sample": sample,
+            "first_period": str(hist_periods[0]),
+            "last_period": cutoff,
+        },
     }
     if with_optional:
         manifest["mlflow_run_id"] = "0123456789abcdef"
@@ -108,9 +163,13 @@ def _write_optional(directory: Path, rng, paths, fc_periods) -> None:
     stock = 70000 + np.cumsum(0.6 * inflow - 0.55 * inflow.mean(), axis=0)  # [month, sample]
     holders = 16000 + np.cumsum(0.1 * inflow - 0.08 * inflow.mean(), axis=0)
     rows = []
-    for quantity, first, arr in (("occupancy_total", 70000.0, stock), ("status_holders", 16000.0, holders),
-                                 ("status_holder_share", 16000 / 70000, holders / stock),
-                                 ("ind_backlog", 42000.0, 0.6 * stock), ("capacity_need", 73500.0, stock * 1.05)):
+    for quantity, first, arr in (
+        ("occupancy_total", 70000.0, stock),
+        ("status_holders", 16000.0, holders),
+        ("status_holder_share", 16000 / 70000, holders / stock),
+        ("ind_backlog", 42000.0, 0.6 * stock),
+        ("capacity_need", 73500.0, stock * 1.05),
+    ):
         rows.append({"quantity": quantity, "period": f"{periods[0].year}-01-01", **{k: first for k in QUANTILES}})
         for t, per in enumerate(periods):
             q = np.quantile(arr[t], list(QUANTILES.values()))
@@ -118,36 +177,61 @@ def _write_optional(directory: Path, rng, paths, fc_periods) -> None:
             if per.month == 12:  # the 1 January value of the next year
                 rows.append({"quantity": quantity, "period": f"{per.year + 1}-01-01", **dict(zip(QUANTILES, q))})
     pd.DataFrame(rows).to_csv(occ / "occupancy_bands.csv", index=False)
-    (occ / "manifest.json").write_text(json.dumps({
-        "assumptions_hash": "a" * 64, "assumptions_name": "test_assumptions",
-        "warnings": ["stream 'resettlement' has no 'resettlement/TOTAL' paths: treated as zero inflow"],
-        "assumptions": {"intake_share": {"first_asylum_request": {"value": 0.95, "unit": "fraction", "source": "COA"}},
-                        "procedure": {"grant_rate": {"value": 0.38, "unit": "fraction", "source": "IND 2025"}},
-                        "capacity_buffer": {"value": 0.0417, "unit": "fraction", "source": "policy"}},
-    }))
+    (occ / "manifest.json").write_text(
+        json.dumps(
+            {
+                "assumptions_hash": "a" * 64,
+                "assumptions_name": "test_assumptions",
+                "warnings": ["stream 'resettlement' has no 'resettlement/TOTAL' paths: treated as zero inflow"],
+                "assumptions": {
+                    "intake_share": {"first_asylum_request": {"value": 0.95, "unit": "fraction", "source": "COA"}},
+                    "procedure": {"grant_rate": {"value": 0.38, "unit": "fraction", "source": "IND 2025"}},
+                    "capacity_buffer": {"value": 0.0417, "unit": "fraction", "source": "policy"},
+                },
+            }
+        )
+    )
     bt = directory / "backtest"
     bt.mkdir(exist_ok=True)
     summary = {v: backtest_metrics(rng) for v in ("baseline", "auto")}  # as the monthly pipeline writes it
-    pd.DataFrame([{"variant": v, "metric": k, "value": x} for v, m in summary.items() for k, x in m.items()]
-                 ).to_csv(bt / "scores.csv", index=False)
+    pd.DataFrame([{"variant": v, "metric": k, "value": x} for v, m in summary.items() for k, x in m.items()]).to_csv(
+        bt / "scores.csv", index=False
+    )
     (bt / "summary.json").write_text(json.dumps(summary))
 
 
 def backtest_metrics(rng) -> dict[str, float]:
     """Metrics with the keys of mpp.backtest.summary.summary_metrics (dotted per-level ones included)."""
-    m = {"n_next12": 192.0, "n_origins": 3.0, "wape_next12": rng.uniform(0.15, 0.3),
-         "wape_next12_snaive_point": rng.uniform(0.2, 0.3), "coverage90_next12": rng.uniform(0.85, 0.97),
-         "width_rel_next12": rng.uniform(0.5, 4), "exceed_medio": rng.uniform(0.2, 0.4),
-         "exceed_median": rng.uniform(0.4, 0.6), "crps_skill": rng.uniform(-0.1, 0.2),
-         "crps_skill_se": rng.uniform(0.01, 0.05), "beats_baseline_wape": 1.0, "coverage_ok": 1.0}
+    m = {
+        "n_next12": 192.0,
+        "n_origins": 3.0,
+        "wape_next12": rng.uniform(0.15, 0.3),
+        "wape_next12_snaive_point": rng.uniform(0.2, 0.3),
+        "coverage90_next12": rng.uniform(0.85, 0.97),
+        "width_rel_next12": rng.uniform(0.5, 4),
+        "exceed_medio": rng.uniform(0.2, 0.4),
+        "exceed_median": rng.uniform(0.4, 0.6),
+        "crps_skill": rng.uniform(-0.1, 0.2),
+        "crps_skill_se": rng.uniform(0.01, 0.05),
+        "beats_baseline_wape": 1.0,
+        "coverage_ok": 1.0,
+    }
     for level in ("total", "stream", "nationality", "stream_nationality"):
-        m.update({f"{level}.crps_scaled": rng.uniform(0.5, 1), f"{level}.mase": rng.uniform(0.5, 1.5),
-                  f"{level}.rank": 1.0, f"{level}.coverage_min_max": rng.uniform(0.8, 1)})
+        m.update(
+            {
+                f"{level}.crps_scaled": rng.uniform(0.5, 1),
+                f"{level}.mase": rng.uniform(0.5, 1.5),
+                f"{level}.rank": 1.0,
+                f"{level}.coverage_min_max": rng.uniform(0.8, 1),
+            }
+        )
     return m
 
 
-TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def stub_charts(mp) -> None:
@@ -167,19 +251,42 @@ def write_national(directory: Path, cutoff: str = "2025-06") -> Path:
     """A national forecast folder as `mpp forecast --national` writes it (bands_annual.csv + manifest.json)."""
     d = directory / "national"
     d.mkdir(parents=True, exist_ok=True)
-    level = {"TOTAL": 42000.0, "first_asylum_request": 24300.0, "repeat_asylum_request": 1300.0,
-             "nareizigers": 15400.0, "resettlement": 480.0}
+    level = {
+        "TOTAL": 42000.0,
+        "first_asylum_request": 24300.0,
+        "repeat_asylum_request": 1300.0,
+        "nareizigers": 15400.0,
+        "resettlement": 480.0,
+    }
     rows = []
     for stream, med in level.items():
         for i, year in enumerate((2025, 2026, 2027)):
             spread = 0.1 + 0.15 * i
-            rows.append({"series_id": f"{stream}/TOTAL", "level": "total" if stream == "TOTAL" else "stream",
-                         "stream": stream, "nationality": "TOTAL", "year": year, "minimum": med * (1 - spread),
-                         "median": med, "medio": med * (1 + spread / 3), "maximum": med * (1 + 2 * spread)})
+            rows.append(
+                {
+                    "series_id": f"{stream}/TOTAL",
+                    "level": "total" if stream == "TOTAL" else "stream",
+                    "stream": stream,
+                    "nationality": "TOTAL",
+                    "year": year,
+                    "minimum": med * (1 - spread),
+                    "median": med,
+                    "medio": med * (1 + spread / 3),
+                    "maximum": med * (1 + 2 * spread),
+                }
+            )
     pd.DataFrame(rows).to_csv(d / "bands_annual.csv", index=False)
-    (d / "manifest.json").write_text(json.dumps({
-        "kind": "national", "cutoff": cutoff, "findings": ["first_asylum_request 2021-Q1: two sources differ"],
-        "models": {"resettlement": {"method": "assumption"}, "first_asylum_request": {"method": "level_rw"}},
-        "source_files": {"cbs_quarterly": {"file": "/x/cbs_first_asylum_requests_quarterly_national.csv",
-                                           "sha256": "e" * 64}}}))
+    (d / "manifest.json").write_text(
+        json.dumps(
+            {
+                "kind": "national",
+                "cutoff": cutoff,
+                "findings": ["first_asylum_request 2021-Q1: two sources differ"],
+                "models": {"resettlement": {"method": "assumption"}, "first_asylum_request": {"method": "level_rw"}},
+                "source_files": {
+                    "cbs_quarterly": {"file": "/x/cbs_first_asylum_requests_quarterly_national.csv", "sha256": "e" * 64}
+                },
+            }
+        )
+    )
     return d

@@ -16,8 +16,9 @@ def _legend(fig):
 
 
 def test_fan_chart_draws_history_bands_and_median(run):
-    fig = fan_chart(run.history_series("TOTAL/TOTAL"), run.series_bands("TOTAL/TOTAL"), "Total", "en",
-                    history_months=24)
+    fig = fan_chart(
+        run.history_series("TOTAL/TOTAL"), run.series_bands("TOTAL/TOTAL"), "Total", "en", history_months=24
+    )
     ax = fig.axes[0]
     assert _legend(fig) == ["realised", "minimum - maximum", "median - medio", "median"]
     history_line, median_line = ax.get_lines()[0], ax.get_lines()[-1]

@@ -24,8 +24,18 @@ def test_report_command_user_errors(tmp_path, run_dir):
 
 
 def test_report_command_writes_every_chart_as_png(run_dir, tmp_path, no_charts):
-    result = runner.invoke(app, ["report", str(run_dir), "--html-only", "--out", str(tmp_path / "r.html"),
-                                 "--charts", str(tmp_path / "charts")])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(run_dir),
+            "--html-only",
+            "--out",
+            str(tmp_path / "r.html"),
+            "--charts",
+            str(tmp_path / "charts"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "charts").glob("*.png"))
     assert "fan_TOTAL_TOTAL.png" in names and "annual_nareizigers_TOTAL.png" in names
@@ -36,8 +46,9 @@ def test_report_command_writes_every_chart_as_png(run_dir, tmp_path, no_charts):
 def test_report_command_json_lists_the_written_files(run_dir, tmp_path, no_charts):
     import json
 
-    result = runner.invoke(app, ["report", str(run_dir), "--out", str(tmp_path / "r.html"), "--excel",
-                                 str(tmp_path / "r.xlsx"), "--json"])
+    result = runner.invoke(
+        app, ["report", str(run_dir), "--out", str(tmp_path / "r.html"), "--excel", str(tmp_path / "r.xlsx"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out == {"files": [str(tmp_path / "r.html"), str(tmp_path / "r.xlsx")], "charts": []}

@@ -19,22 +19,44 @@ def workbook(run_dir, tmp_path_factory):
 
 def _block(ws, first_col: int, n_cols: int) -> pd.DataFrame:
     header = [ws.cell(row=2, column=first_col + j).value for j in range(n_cols)]
-    rows = [r for r in ws.iter_rows(min_row=3, min_col=first_col, max_col=first_col + n_cols - 1, values_only=True)
-            if r[0] is not None]
+    rows = [
+        r
+        for r in ws.iter_rows(min_row=3, min_col=first_col, max_col=first_col + n_cols - 1, values_only=True)
+        if r[0] is not None
+    ]
     return pd.DataFrame(rows, columns=header)
 
 
 def test_sheets_per_quantity_plus_tables_assumptions_metadata(workbook):
     names = workbook.sheetnames
-    for expected in ("Kerncijfers", "totale asielinstroom", "eerste asielverzoeken", "herhaalde asielverzoeken",
-                     "nareizigers", "Syrië", "COA-bezetting", "statushouders in COA", "aandeel statushouders",
-                     "IND-werkvoorraad", "capaciteitsbehoefte", "alle reeksen maand", "alle reeksen jaar", "Aannames",
-                     "metadata"):
+    for expected in (
+        "Kerncijfers",
+        "totale asielinstroom",
+        "eerste asielverzoeken",
+        "herhaalde asielverzoeken",
+        "nareizigers",
+        "Syrië",
+        "COA-bezetting",
+        "statushouders in COA",
+        "aandeel statushouders",
+        "IND-werkvoorraad",
+        "capaciteitsbehoefte",
+        "alle reeksen maand",
+        "alle reeksen jaar",
+        "Aannames",
+        "metadata",
+    ):
         assert expected in names
     assert all(len(n) <= 31 for n in names)
     # Dutch headers throughout, also in the data sheets
-    assert [c.value for c in workbook["COA alle grootheden"][2]] == ["grootheid", "periode", "minimum", "mediaan",
-                                                                     "medio", "maximum"]
+    assert [c.value for c in workbook["COA alle grootheden"][2]] == [
+        "grootheid",
+        "periode",
+        "minimum",
+        "mediaan",
+        "medio",
+        "maximum",
+    ]
 
 
 def _check_bands(ws, first_col: int, key: str, key_nl: str, csv_name: str, run_dir, sid: str) -> pd.DataFrame:
@@ -74,8 +96,7 @@ def test_full_band_sheets_equal_the_csv(workbook, run_dir):
         assert len(got) == len(csv)
         key = "period" if "period" in csv.columns else "year"
         assert got[key].astype(str).tolist() == csv[key].astype(str).tolist()
-        np.testing.assert_allclose(got[list(SCENARIOS)].to_numpy(float), csv[list(SCENARIOS)].to_numpy(float),
-                                   **EXACT)
+        np.testing.assert_allclose(got[list(SCENARIOS)].to_numpy(float), csv[list(SCENARIOS)].to_numpy(float), **EXACT)
 
 
 def test_metadata_and_assumptions(workbook):

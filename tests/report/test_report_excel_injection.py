@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from mpp.report import write_report
 
-PAYLOADS = ["=cmd|' /C calc'!A0", "+HYPERLINK(\"http://x\")", "-2+3", "@SUM(A1)", "\t=1+1", " =1", "\uff1d1+1"]
+PAYLOADS = ["=cmd|' /C calc'!A0", '+HYPERLINK("http://x")', "-2+3", "@SUM(A1)", "\t=1+1", " =1", "\uff1d1+1"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

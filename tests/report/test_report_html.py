@@ -9,8 +9,17 @@ from mpp.report.inputs import read_run
 def test_report_is_self_contained_with_all_sections(run_dir, previous_run_dir):
     html = render_html(read_run(run_dir), "en", previous=read_run(previous_run_dir))
     ids = re.findall(r'<section id="([a-z_]+)">', html)
-    assert ids == ["headline", "revision", "monthly", "annual", "occupancy", "backtest", "assumptions", "data",
-                   "provenance"]
+    assert ids == [
+        "headline",
+        "revision",
+        "monthly",
+        "annual",
+        "occupancy",
+        "backtest",
+        "assumptions",
+        "data",
+        "provenance",
+    ]
     images = re.findall(r'<img [^>]*src="([^"]+)"', html)
     assert len(images) == 1 + 3 + 4 + 1 + 3 + 5  # total, streams, top nationalities; annual; occupancy
     assert all(src.startswith("data:image/png;base64,") for src in images)

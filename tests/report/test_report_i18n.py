@@ -9,8 +9,7 @@ def test_stream_and_scenario_names_in_dutch():
     assert t("repeat_asylum_request", "nl") == "herhaalde asielverzoeken"
     assert t("nareizigers", "nl") == "nareizigers"
     assert t("resettlement", "nl") == "hervestiging"
-    assert [t(s, "nl") for s in ("minimum", "median", "medio", "maximum")] == ["minimum", "mediaan", "medio",
-                                                                               "maximum"]
+    assert [t(s, "nl") for s in ("minimum", "median", "medio", "maximum")] == ["minimum", "mediaan", "medio", "maximum"]
     assert t("median") == "median"
 
 

@@ -21,12 +21,20 @@ from mpp.report.inputs import read_run
 from mpp.report.sections import ReportContext, Section, registered, section
 from mpp.report.sections.core import headline
 
+
 def _variant_runs(*dirs) -> dict[str, VariantRun]:
     runs = {}
     for name, d in dirs:
         r = read_run(d)
-        runs[name] = VariantRun(name, r.bands_annual, r.bands_monthly, (r.backtest_summary or {}).get("auto", {}),
-                                r.manifest, f"run-{name}", r.history)
+        runs[name] = VariantRun(
+            name,
+            r.bands_annual,
+            r.bands_monthly,
+            (r.backtest_summary or {}).get("auto", {}),
+            r.manifest,
+            f"run-{name}",
+            r.history,
+        )
     return runs
 
 
@@ -48,9 +56,11 @@ def render_pages(run_dir, previous_run_dir, partial_run_dir, second_variant_dir,
     """Report (full run with revision; the partial panel) and comparison page, in en and nl."""
     run, prev, partial = read_run(run_dir), read_run(previous_run_dir), read_run(partial_run_dir)
     runs = _variant_runs(("auto", run_dir), ("theta", second_variant_dir))
-    make = {"report": lambda lang: render_html(run, lang, previous=prev),
-            "partial": lambda lang: render_html(partial, lang),
-            "compare": lambda lang: render_compare(runs, "2025-06", "auto", lang)}
+    make = {
+        "report": lambda lang: render_html(run, lang, previous=prev),
+        "partial": lambda lang: render_html(partial, lang),
+        "compare": lambda lang: render_compare(runs, "2025-06", "auto", lang),
+    }
     names = names or [f"{k}_{lang}" for k in make for lang in ("en", "nl")]
     return {n: make[n.split("_")[0]](n.split("_")[1]) for n in names}
 
@@ -94,10 +104,16 @@ def test_shares_are_percentages_in_html_and_excel(pages, run_dir, tmp_path):
     # exact values stay in the data sheets
     exact = pd.read_csv(run_dir / "bands_annual.csv", float_precision="round_trip")
     data = [r for r in wb["alle reeksen jaar"].iter_rows(min_row=3, values_only=True) if r[0] == "TOTAL/TOTAL"]
-    np.testing.assert_allclose([r[6] for r in data], exact.loc[exact["series_id"] == "TOTAL/TOTAL", "median"],
-                               rtol=1e-15)
-    assert [c.value for c in wb["alle reeksen jaar"][2]][:5] == ["reeks-id", "niveau", "stroom", "nationaliteit",
-                                                                 "jaar"]
+    np.testing.assert_allclose(
+        [r[6] for r in data], exact.loc[exact["series_id"] == "TOTAL/TOTAL", "median"], rtol=1e-15
+    )
+    assert [c.value for c in wb["alle reeksen jaar"][2]][:5] == [
+        "reeks-id",
+        "niveau",
+        "stroom",
+        "nationaliteit",
+        "jaar",
+    ]
 
 
 def test_partial_panel_warns_before_the_headline(pages):
@@ -137,16 +153,26 @@ def test_headline_is_rounded_and_labels_the_start_stock(pages, run_dir):
 
 def test_revision_in_sentences(pages):
     rev = pages["report_en"].split('<section id="revision">')[1].split("</section>")[0]
-    assert re.search(r"Total asylum inflow 2026: median [\d,]+, [\d,]+ \([\d.]+%\) (higher|lower) than in the "
-                     r"previous forecast \([\d,]+\)\.", rev)
+    assert re.search(
+        r"Total asylum inflow 2026: median [\d,]+, [\d,]+ \([\d.]+%\) (higher|lower) than in the "
+        r"previous forecast \([\d,]+\)\.",
+        rev,
+    )
     assert "vorige prognose" in pages["report_nl"]
 
 
 def test_scorecard_is_short_and_explained(pages, run_dir):
     bt = pages["report_en"].split('<section id="backtest">')[1].split("</section>")[0]
     rows = re.findall(r"<tr><td class=\"label\">([^<]+)</td>", bt)
-    assert rows == ["Error of 12-month totals", "Same error for the naive rule", "Band coverage of 12-month totals",
-                    "Medio exceeded", "Median exceeded", "Skill against the naive rule", "Band width"]
+    assert rows == [
+        "Error of 12-month totals",
+        "Same error for the naive rule",
+        "Band coverage of 12-month totals",
+        "Medio exceeded",
+        "Median exceeded",
+        "Skill against the naive rule",
+        "Band width",
+    ]
     summary = read_run(run_dir).backtest_summary["auto"]
     assert f"{100 * summary['wape_next12']:.1f}%" in bt and "3 earlier cut-offs" in bt
 
@@ -184,8 +210,9 @@ def test_compare_data_differences_from_the_champion(run_dir, second_variant_dir)
     diff = pd.DataFrame(data["variants"]["theta"]["difference_from_champion"])
     a, b = (pd.read_csv(d / "bands_annual.csv").set_index(["series_id", "year"]) for d in (second_variant_dir, run_dir))
     r = diff[(diff["series_id"] == "TOTAL/TOTAL") & (diff["year"] == 2026)].iloc[0]
-    assert r["median_difference"] == pytest.approx(a.loc[("TOTAL/TOTAL", 2026), "median"]
-                                                   - b.loc[("TOTAL/TOTAL", 2026), "median"])
+    assert r["median_difference"] == pytest.approx(
+        a.loc[("TOTAL/TOTAL", 2026), "median"] - b.loc[("TOTAL/TOTAL", 2026), "median"]
+    )
     width = lambda x: x.loc[("TOTAL/TOTAL", 2026), "maximum"] - x.loc[("TOTAL/TOTAL", 2026), "minimum"]  # noqa: E731
     assert r["width_ratio"] == pytest.approx(width(a) / width(b))
     assert data["variants"]["auto"]["difference_from_champion"] == []
@@ -193,11 +220,13 @@ def test_compare_data_differences_from_the_champion(run_dir, second_variant_dir)
 
 
 @pytest.mark.browser
-def test_pages_render_in_chromium_with_a_screenshot(run_dir, previous_run_dir, partial_run_dir, second_variant_dir,
-                                                    tmp_path):
+def test_pages_render_in_chromium_with_a_screenshot(
+    run_dir, previous_run_dir, partial_run_dir, second_variant_dir, tmp_path
+):
     chromium_or_skip()
-    real = render_pages(run_dir, previous_run_dir, partial_run_dir, second_variant_dir,
-                        ["report_en", "partial_nl", "compare_en"])
+    real = render_pages(
+        run_dir, previous_run_dir, partial_run_dir, second_variant_dir, ["report_en", "partial_nl", "compare_en"]
+    )
     for name, html in real.items():
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
@@ -208,10 +237,14 @@ def test_pages_render_in_chromium_with_a_screenshot(run_dir, previous_run_dir, p
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', real["compare_en"])) == 4  # total + 3 streams
     # the warning box of the partial panel ends on the first screen (800 px high at 1280 wide)
     probe = tmp_path / "probe.html"
-    probe.write_text(real["partial_nl"].replace(
-        "</body>", "<script>document.body.setAttribute('data-bottom', "
-                   "Math.round(document.getElementById('warnings').getBoundingClientRect().bottom));</script></body>"),
-        encoding="utf-8")
+    probe.write_text(
+        real["partial_nl"].replace(
+            "</body>",
+            "<script>document.body.setAttribute('data-bottom', "
+            "Math.round(document.getElementById('warnings').getBoundingClientRect().bottom));</script></body>",
+        ),
+        encoding="utf-8",
+    )
     bottom = int(re.search(r'data-bottom="(\d+)"', dump_dom(probe, tmp_path / "profile")).group(1))
     assert 0 < bottom < 800
 
@@ -226,8 +259,15 @@ def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
     from mpp.report.sections.core import assumptions, humanize_keys
     from mpp.spec import load_assumptions
 
-    example = Path(__file__).resolve().parents[2] / "src" / "mpp" / "resources" / "config" / "assumptions" / \
-        "kernprognose_2025.yaml"
+    example = (
+        Path(__file__).resolve().parents[2]
+        / "src"
+        / "mpp"
+        / "resources"
+        / "config"
+        / "assumptions"
+        / "kernprognose_2025.yaml"
+    )
     d = tmp_path / "run"
     shutil.copytree(run_dir, d)
     manifest = json.loads((d / "occupancy" / "manifest.json").read_text())
@@ -239,8 +279,11 @@ def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
         assert len(rows) > 15 and all(r["unit"] and r["source"] for r in rows.values())
         grant = rows["procedure: grant rate" if lang == "en" else "procedure: inwilligingspercentage"]
         assert grant["value"] == ("38.0%" if lang == "en" else "38,0%") and grant["unit"] in ("share", "aandeel")
-        assert ("initial stocks: status holders in COA" if lang == "en" else "beginstanden: statushouders in COA") \
-            in rows
+        assert (
+            "initial stocks: status holders in COA" if lang == "en" else "beginstanden: statushouders in COA"
+        ) in rows
         assert not any(RAW_KEY.search(r["source"]) for r in rows.values())
-    assert humanize_keys("see intake_share.first_asylum_request and data.csv, www.coa.nl") == \
-        "see intake share: first asylum requests and data.csv, www.coa.nl"
+    assert (
+        humanize_keys("see intake_share.first_asylum_request and data.csv, www.coa.nl")
+        == "see intake share: first asylum requests and data.csv, www.coa.nl"
+    )

@@ -27,8 +27,12 @@ def real_runs(cbs_monthly_path, tmp_path_factory):
     history = read_realisations(cbs_monthly_path)[0]
     config = load_forecast_config().model_copy(update={"n_samples": 100})
     out = tmp_path_factory.mktemp("real")
-    return {v: write_forecast(run_forecast(history, "2025-06", variant=load_variants().get(v), seed=0, config=config, workers=1),
-                              out / v) for v in ("anchored", "baseline")}
+    return {
+        v: write_forecast(
+            run_forecast(history, "2025-06", variant=load_variants().get(v), seed=0, config=config, workers=1), out / v
+        )
+        for v in ("anchored", "baseline")
+    }
 
 
 @pytest.mark.slow
@@ -43,8 +47,9 @@ def test_real_data_report_and_comparison_in_chromium(real_runs, tmp_path):
         r = read_run(d)
         runs[v] = VariantRun(v, r.bands_annual, r.bands_monthly, {}, r.manifest, None, r.history)
     for lang in ("en", "nl"):
-        html, xlsx = write_report(run_dir, out=tmp_path / f"report_{lang}.html", excel=tmp_path / f"report_{lang}.xlsx",
-                                  lang=lang)
+        html, xlsx = write_report(
+            run_dir, out=tmp_path / f"report_{lang}.html", excel=tmp_path / f"report_{lang}.xlsx", lang=lang
+        )
         text = html.read_text(encoding="utf-8")
         assert_readable(text, lang, f"real report {lang}")
         box = text.split('id="warnings"')[1].split("</div>")[0]
@@ -66,9 +71,13 @@ def test_real_data_report_and_comparison_in_chromium(real_runs, tmp_path):
     csv = pd.read_csv(run_dir / "bands_annual.csv", float_precision="round_trip")
     total = csv[csv["series_id"] == "TOTAL/TOTAL"]
     ws = wb["som van reeksen in run"]  # the 7 nationalities' sum is not called the national inflow
-    rows = [r for r in ws.iter_rows(min_row=3, min_col=8, max_col=13, values_only=True) if r[0] is not None and
-            r[3] is not None]
+    rows = [
+        r
+        for r in ws.iter_rows(min_row=3, min_col=8, max_col=13, values_only=True)
+        if r[0] is not None and r[3] is not None
+    ]
     assert [r[0] for r in rows] == total["year"].tolist()
-    np.testing.assert_allclose(np.array([r[2:] for r in rows], float), total[list(SCENARIOS)].to_numpy(float),
-                               rtol=1e-15, atol=0)
+    np.testing.assert_allclose(
+        np.array([r[2:] for r in rows], float), total[list(SCENARIOS)].to_numpy(float), rtol=1e-15, atol=0
+    )
     assert "Niet het landelijke totaal" in " ".join(str(c.value) for c in wb["Kerncijfers"]["A"] if c.value)

@@ -24,17 +24,32 @@ variants:
   baseline: {family: seasonal_naive}
   drift: {family: drift}
 """
-PIPELINE = {"variants": ["baseline"], "candidate": "drift", "seed": 0, "report": True,
-            "occupancy": {"assumptions": None},
-            "gating": {"metric": "stream_nationality.crps_scaled", "margin": 0.05, "origins": 1, "step": 3,
-                       "offset": 12, "horizon": 12, "n_samples": 40}}
+PIPELINE = {
+    "variants": ["baseline"],
+    "candidate": "drift",
+    "seed": 0,
+    "report": True,
+    "occupancy": {"assumptions": None},
+    "gating": {
+        "metric": "stream_nationality.crps_scaled",
+        "margin": 0.05,
+        "origins": 1,
+        "step": 3,
+        "offset": 12,
+        "horizon": 12,
+        "n_samples": 40,
+    },
+}
 
 
 def write_config(folder: Path, **overrides: str) -> Path:
     """forecast.yaml, variants.yaml and pipeline.yaml of a quick run; `overrides` replace a file's text."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"forecast.yaml": FORECAST_YAML, "variants.yaml": VARIANTS_YAML,
-             "pipeline.yaml": yaml.safe_dump(PIPELINE, sort_keys=False)}
+    files = {
+        "forecast.yaml": FORECAST_YAML,
+        "variants.yaml": VARIANTS_YAML,
+        "pipeline.yaml": yaml.safe_dump(PIPELINE, sort_keys=False),
+    }
     files.update({k.replace("_", "."): v for k, v in overrides.items()})
     for name, text in files.items():
         (folder / name).write_text(text)
@@ -44,8 +59,13 @@ def write_config(folder: Path, **overrides: str) -> Path:
 def panel_rows(start_year: int = 2019, end_year: int = 2024, nationalities=("SY", "ER"), seed: int = 0) -> list[str]:
     """Lines (without header) of a complete, valid tidy panel."""
     rng = np.random.default_rng(seed)
-    return [f"{y}-{m:02d},{s},{n},{int(rng.poisson(100))}"
-            for y in range(start_year, end_year + 1) for m in range(1, 13) for s in STREAMS4 for n in nationalities]
+    return [
+        f"{y}-{m:02d},{s},{n},{int(rng.poisson(100))}"
+        for y in range(start_year, end_year + 1)
+        for m in range(1, 13)
+        for s in STREAMS4
+        for n in nationalities
+    ]
 
 
 def write_panel(path: Path, rows: list[str] | None = None) -> Path:

@@ -17,21 +17,37 @@ def _forecast_yaml(text: str):
 
 
 CASES = {
-    "horizon 100000000": (_forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: 100000000")),
-                          r"forecast\.yaml: .*horizon.*from 1 to 240"),
-    "horizon true": (_forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: true")),
-                     r"forecast\.yaml: .*horizon.*valid integer"),
-    "horizon '12'": (_forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: '12'")),
-                     r"forecast\.yaml: .*horizon.*valid integer"),
-    "n_samples 60.5": (_forecast_yaml(FORECAST_YAML.replace("n_samples: 60", "n_samples: 60.5")),
-                       r"forecast\.yaml: .*n_samples.*valid integer"),
-    "dependence 'yes'": (_forecast_yaml(FORECAST_YAML.replace("dependence: false", "dependence: 'yes'")),
-                         r"forecast\.yaml: .*dependence.*valid boolean"),
-    "duplicate key": (_forecast_yaml(FORECAST_YAML + "horizon: 24\n"),
-                      r"forecast\.yaml:8: duplicate key 'horizon' \(first given on line 1\)"),
+    "horizon 100000000": (
+        _forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: 100000000")),
+        r"forecast\.yaml: .*horizon.*from 1 to 240",
+    ),
+    "horizon true": (
+        _forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: true")),
+        r"forecast\.yaml: .*horizon.*valid integer",
+    ),
+    "horizon '12'": (
+        _forecast_yaml(FORECAST_YAML.replace("horizon: 18", "horizon: '12'")),
+        r"forecast\.yaml: .*horizon.*valid integer",
+    ),
+    "n_samples 60.5": (
+        _forecast_yaml(FORECAST_YAML.replace("n_samples: 60", "n_samples: 60.5")),
+        r"forecast\.yaml: .*n_samples.*valid integer",
+    ),
+    "dependence 'yes'": (
+        _forecast_yaml(FORECAST_YAML.replace("dependence: false", "dependence: 'yes'")),
+        r"forecast\.yaml: .*dependence.*valid boolean",
+    ),
+    "duplicate key": (
+        _forecast_yaml(FORECAST_YAML + "horizon: 24\n"),
+        r"forecast\.yaml:8: duplicate key 'horizon' \(first given on line 1\)",
+    ),
     "unknown key": (_forecast_yaml(FORECAST_YAML + "horizn: 24\n"), r"forecast\.yaml: .*horizn.*[Ee]xtra"),
-    "variant window true": (lambda cfg: (cfg / "variants.yaml").write_text(
-        "default: drift\nvariants:\n  drift: {family: drift, window: true}\n"), r"variants\.yaml: .*window"),
+    "variant window true": (
+        lambda cfg: (cfg / "variants.yaml").write_text(
+            "default: drift\nvariants:\n  drift: {family: drift, window: true}\n"
+        ),
+        r"variants\.yaml: .*window",
+    ),
 }
 
 
@@ -53,11 +69,14 @@ def test_bad_forecast_config_exits_4_and_writes_nothing(case, tmp_path, monkeypa
     assert_unchanged(before, out)
 
 
-@pytest.mark.parametrize("date, message", [
-    ('"2026-02-30"', r"initial_stocks\.date: '2026-02-30' is not a date in the calendar"),
-    ("2026-02-30", r"invalid value"),  # unquoted: YAML itself cannot make it a date
-    ('"01-01-2026"', r"initial_stocks\.date: '01-01-2026' is not a date: expected YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "date, message",
+    [
+        ('"2026-02-30"', r"initial_stocks\.date: '2026-02-30' is not a date in the calendar"),
+        ("2026-02-30", r"invalid value"),  # unquoted: YAML itself cannot make it a date
+        ('"01-01-2026"', r"initial_stocks\.date: '01-01-2026' is not a date: expected YYYY-MM-DD"),
+    ],
+)
 def test_impossible_initial_stock_dates_are_refused(date, message, tmp_path, capsys):
     from pathlib import Path
 
@@ -76,10 +95,14 @@ def test_pipeline_config_is_strict(tmp_path):
     from mpp.errors import ConfigError
     from mpp.spec import load_pipeline_config
 
-    for text, message in [("seed: true\n", "seed"), ("report: 'no'\n", "report"), ("variants: [a, a]\n", "distinct"),
-                          ("occupancy: {replay: {start: 2015-1}}\n", "start.*not a month"),
-                          ("occupancy: {replay: {fit_until: '2016-02-30'}}\n", "fit_until.*not a date"),
-                          ("gating: {origins: 2, origins: 3}\n", "duplicate key 'origins'")]:
+    for text, message in [
+        ("seed: true\n", "seed"),
+        ("report: 'no'\n", "report"),
+        ("variants: [a, a]\n", "distinct"),
+        ("occupancy: {replay: {start: 2015-1}}\n", "start.*not a month"),
+        ("occupancy: {replay: {fit_until: '2016-02-30'}}\n", "fit_until.*not a date"),
+        ("gating: {origins: 2, origins: 3}\n", "duplicate key 'origins'"),
+    ]:
         f = tmp_path / "pipeline.yaml"
         f.write_text(text)
         with pytest.raises(ConfigError, match=message):

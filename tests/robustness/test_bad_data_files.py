@@ -26,6 +26,7 @@ def _value_at_row_11(value: str):
         rows = panel_rows()
         rows[9] = rows[9].rsplit(",", 1)[0] + f",{value}"  # line 11: header is line 1
         return write_panel(tmp / "big.csv", rows)
+
     return make
 
 
@@ -44,20 +45,36 @@ def _huge(tmp: Path) -> Path:
 
 CASES = {
     "dutch thousands separators": (_dutch, r"dutch\.csv:5: value='1\.000': count written with a thousands separator"),
-    "header only": (lambda t: (t / "header.csv").write_text(HEADER) and t / "header.csv",
-                    r"header\.csv: .*no data rows"),
-    "binary garbage": (lambda t: (t / "garbage.csv").write_bytes(bytes(range(256)) * 40) and t / "garbage.csv",
-                       r"garbage\.csv:\d+: (not UTF-8 text|binary data)"),
-    "utf-16": (lambda t: (t / "utf16.csv").write_bytes((HEADER + "2024-01,first_asylum_request,SY,5\n")
-                                                       .encode("utf-16")) and t / "utf16.csv",
-               r"utf16\.csv: UTF-16/UTF-32 text: save it as UTF-8"),
-    "utf-16 without BOM": (lambda t: (t / "u16.csv").write_bytes(HEADER.encode("utf-16-le")) and t / "u16.csv",
-                           r"u16\.csv:1: binary data \(a NUL byte"),
-    "latin-1": (lambda t: (t / "latin.csv").write_bytes((HEADER + "2024-01,first_asylum_request,Curaçao,5\n")
-                                                        .encode("latin-1")) and t / "latin.csv",
-                r"latin\.csv:2: not UTF-8 text \(byte 0xe7"),
-    "20-digit number": (_value_at_row_11("12345678901234567890"),
-                        r"big\.csv:11: value='12345678901234567890': count above the plausibility bound of 1,000,000"),
+    "header only": (
+        lambda t: (t / "header.csv").write_text(HEADER) and t / "header.csv",
+        r"header\.csv: .*no data rows",
+    ),
+    "binary garbage": (
+        lambda t: (t / "garbage.csv").write_bytes(bytes(range(256)) * 40) and t / "garbage.csv",
+        r"garbage\.csv:\d+: (not UTF-8 text|binary data)",
+    ),
+    "utf-16": (
+        lambda t: (
+            (t / "utf16.csv").write_bytes((HEADER + "2024-01,first_asylum_request,SY,5\n").encode("utf-16"))
+            and t / "utf16.csv"
+        ),
+        r"utf16\.csv: UTF-16/UTF-32 text: save it as UTF-8",
+    ),
+    "utf-16 without BOM": (
+        lambda t: (t / "u16.csv").write_bytes(HEADER.encode("utf-16-le")) and t / "u16.csv",
+        r"u16\.csv:1: binary data \(a NUL byte",
+    ),
+    "latin-1": (
+        lambda t: (
+            (t / "latin.csv").write_bytes((HEADER + "2024-01,first_asylum_request,Curaçao,5\n").encode("latin-1"))
+            and t / "latin.csv"
+        ),
+        r"latin\.csv:2: not UTF-8 text \(byte 0xe7",
+    ),
+    "20-digit number": (
+        _value_at_row_11("12345678901234567890"),
+        r"big\.csv:11: value='12345678901234567890': count above the plausibility bound of 1,000,000",
+    ),
     "1e18": (_value_at_row_11("1e18"), r"big\.csv:11: value='1e18': count above the plausibility bound"),
     "2^63-1": (_value_at_row_11("9223372036854775807"), r"big\.csv:11: value='9223372036854775807': count above"),
     "1e19": (_value_at_row_11("1e19"), r"big\.csv:11: value='1e19': count above the plausibility bound"),
@@ -142,11 +159,14 @@ def test_plausibility_bound_is_configurable(world, capsys):
     assert run_main(capsys, "data", "check", str(bad)).code == 0
 
 
-@pytest.mark.parametrize("vintage, message", [
-    ("2099-01", "Invalid value for '--vintage': 2099-01 is later than"),
-    ("../../etc", "Invalid value for '--vintage': '../../etc' is not a month"),
-    ("2025-6", "'2025-6' is not a month: expected YYYY-MM"),
-])
+@pytest.mark.parametrize(
+    "vintage, message",
+    [
+        ("2099-01", "Invalid value for '--vintage': 2099-01 is later than"),
+        ("../../etc", "Invalid value for '--vintage': '../../etc' is not a month"),
+        ("2025-6", "'2025-6' is not a month: expected YYYY-MM"),
+    ],
+)
 def test_bad_vintage_is_a_usage_error_and_stores_nothing(world, capsys, vintage, message):
     tmp, store, out = world
     before = snapshot(store, out)
@@ -215,8 +235,16 @@ def test_an_empty_vintage_left_by_an_older_version_is_never_read(world, capsys):
     index = json.loads((store / "index.json").read_text())
     empty = pd.read_parquet(store / index["vintages"][0]["file"]).iloc[:0]
     empty.to_parquet(store / "2025-02.parquet", index=False)
-    index["vintages"].append({**index["vintages"][0], "id": "2025-02", "vintage": "2025-02", "file": "2025-02.parquet",
-                              "rows": 0, "hash": "empty"})
+    index["vintages"].append(
+        {
+            **index["vintages"][0],
+            "id": "2025-02",
+            "vintage": "2025-02",
+            "file": "2025-02.parquet",
+            "rows": 0,
+            "hash": "empty",
+        }
+    )
     (store / "index.json").write_text(json.dumps(index))
     res = run_main(capsys, "forecast", "--data", str(store), "--out", str(out / "new"))
     assert res.code == 3 and "vintage 2025-02 in" in res.err and "holds no rows" in res.err

@@ -34,6 +34,7 @@ def _file(name: str, content: bytes):
     def make(root, config):
         (root / name).write_bytes(content)
         return ["--data", str(root / name)]
+
     return make
 
 
@@ -56,15 +57,27 @@ CASES = {
     "header only": (_file("header.csv", HEADER.encode()), 3, r"header\.csv: .*no data rows"),
     "dutch thousands": (_dutch, 3, r"dutch\.csv:5: value='1\.000': count written with a thousands separator"),
     "binary": (_file("bin.csv", bytes(range(256)) * 8), 3, r"bin\.csv:\d+: (binary data|not UTF-8)"),
-    "utf-16": (_file("u16.csv", (HEADER + "2024-01,first_asylum_request,SY,5\n").encode("utf-16")), 3,
-               r"u16\.csv: UTF-16/UTF-32 text"),
+    "utf-16": (
+        _file("u16.csv", (HEADER + "2024-01,first_asylum_request,SY,5\n").encode("utf-16")),
+        3,
+        r"u16\.csv: UTF-16/UTF-32 text",
+    ),
     "future month": (_future, 3, r"future\.csv:\d+: period='2099-01': period after the vintage"),
-    "vintage ../../etc": (lambda r, c: ["--data", str(r / "good.csv"), "--vintage", "../../etc"], 2,
-                          r"Invalid value for '--vintage': '\.\./\.\./etc' is not a month"),
-    "vintage 2099-01": (lambda r, c: ["--data", str(r / "good.csv"), "--vintage", "2099-01"], 2,
-                        r"Invalid value for '--vintage': 2099-01 is later than"),
-    "cutoff 01-06-2025": (lambda r, c: ["--data", str(r / "good.csv"), "--cutoff", "01-06-2025"], 2,
-                          r"Invalid value for '--cutoff': '01-06-2025' is not a month: expected YYYY-MM"),
+    "vintage ../../etc": (
+        lambda r, c: ["--data", str(r / "good.csv"), "--vintage", "../../etc"],
+        2,
+        r"Invalid value for '--vintage': '\.\./\.\./etc' is not a month",
+    ),
+    "vintage 2099-01": (
+        lambda r, c: ["--data", str(r / "good.csv"), "--vintage", "2099-01"],
+        2,
+        r"Invalid value for '--vintage': 2099-01 is later than",
+    ),
+    "cutoff 01-06-2025": (
+        lambda r, c: ["--data", str(r / "good.csv"), "--cutoff", "01-06-2025"],
+        2,
+        r"Invalid value for '--cutoff': '01-06-2025' is not a month: expected YYYY-MM",
+    ),
     "variant ../../../X": (_bad_variant_name, 4, r"variant '\.\./\.\./\.\./X' cannot be used as a name"),
 }
 
@@ -122,8 +135,9 @@ def test_failed_run_leaves_no_finished_looking_output_and_keeps_the_earlier_one(
 
     monkeypatch.setattr(MonthlyTracking, "commit", broken)
     before = snapshot(root / "home" / "out")
-    res = run_main(capsys, "monthly", "--data", str(root / "good.csv"), "--home", str(root / "home"), "--samples", "30",
-                   "-q")
+    res = run_main(
+        capsys, "monthly", "--data", str(root / "good.csv"), "--home", str(root / "home"), "--samples", "30", "-q"
+    )
     assert res.code == 6, res
     assert_unchanged(before, root / "home" / "out")
     assert sorted(p.name for p in (root / "home" / "out").iterdir()) == ["2024-12"]
@@ -150,7 +164,11 @@ def test_revision_reads_the_previous_forecast_without_unpickling(finished_home, 
     import pandas as pd
 
     previous = pd.read_csv(root / "home" / "out" / "2024-12" / "drift" / "bands_annual.csv")
-    expected = previous.melt(id_vars=["series_id", "year"], value_vars=["minimum", "median", "medio", "maximum"],
-                             var_name="scenario", value_name="expected")
+    expected = previous.melt(
+        id_vars=["series_id", "year"],
+        value_vars=["minimum", "median", "medio", "maximum"],
+        var_name="scenario",
+        value_name="expected",
+    )
     table = pd.read_csv(revision).merge(expected, on=["series_id", "year", "scenario"])
     assert len(table) > 0 and (table["previous"] - table["expected"]).abs().max() < 1e-6

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from clihelpers import run_main
-from robusthelpers import HEADER, panel_rows, write_config, write_panel
+from robusthelpers import HEADER, write_config, write_panel
 
 import mpp
 from mpp.errors import EXIT_CODES, MppError
@@ -47,8 +47,10 @@ def test_no_error_class_and_no_exit_call_has_an_undocumented_code():
     for f in [*(ROOT / "src").rglob("*.py"), *(ROOT / "pipelines").rglob("*.py")]:
         if f.name == "__init__.py" and f.parent.name == "cli":
             continue
-        for m in re.finditer(r"(sys\.exit|os\._exit|SystemExit|typer\.Exit|click\.exceptions\.Exit)\(([^)]*)\)",
-                             f.read_text(encoding="utf-8")):
+        for m in re.finditer(
+            r"(sys\.exit|os\._exit|SystemExit|typer\.Exit|click\.exceptions\.Exit)\(([^)]*)\)",
+            f.read_text(encoding="utf-8"),
+        ):
             assert m[2].strip() in ("", "0"), f"{f}: {m[0]} can return an undocumented code"
 
 

@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 from mpp.errors import MppError
 
 TIDY = ["period", "stream", "nationality", "value"]
-CBS = ["Geslacht", "Leeftijd", "Nationaliteit", "Perioden", "TotaalAsielverzoeken_1", "EersteAsielverzoekenPersonen_2",
-       "VolgendeAsielverzoeken_3", "NareizigersPersonen_4"]
+CBS = [
+    "Geslacht",
+    "Leeftijd",
+    "Nationaliteit",
+    "Perioden",
+    "TotaalAsielverzoeken_1",
+    "EersteAsielverzoekenPersonen_2",
+    "VolgendeAsielverzoeken_3",
+    "NareizigersPersonen_4",
+]
 SDMX = ["DATAFLOW", "freq", "unit", "citizen", "sex", "applicant", "age", "geo", "TIME_PERIOD", "OBS_VALUE"]
 TSV_KEY = "freq,unit,citizen,sex,applicant,age,geo\\TIME_PERIOD"
 NATIONAL_TSV_KEY = "freq,unit,citizen,sex,age,asyl_app,geo\\TIME_PERIOD"
@@ -25,6 +33,7 @@ def _data_loader(fmt: str):
         from mpp.data.validation import check_file
 
         return check_file(path, fmt)
+
     return load
 
 
@@ -33,10 +42,13 @@ def _national(name: str):
         from mpp.data import observations as obs
         from mpp.national.sources import read_panel_sum
 
-        return {"tidy": lambda: obs.read_tidy_national(path, source="fuzz"),
-                "tsv": lambda: obs.read_eurostat_tsv_national(path),
-                "totals": lambda: obs.read_realised_totals(path),
-                "panel_sum": lambda: read_panel_sum(path, "fuzz")}[name]()
+        return {
+            "tidy": lambda: obs.read_tidy_national(path, source="fuzz"),
+            "tsv": lambda: obs.read_eurostat_tsv_national(path),
+            "totals": lambda: obs.read_realised_totals(path),
+            "panel_sum": lambda: read_panel_sum(path, "fuzz"),
+        }[name]()
+
     return load
 
 
@@ -57,11 +69,52 @@ LOADERS = {
 }
 
 CELLS = st.one_of(
-    st.sampled_from(["", " ", "2024-01", "2024-13", "01-2024", "2099-01", "2024MM05", "2024 mei", "first_asylum_request",
-                     "nareizigers", "SY", "Syrië", "TOTAL", "T001038", "10000", "T001059", "NL", "T", "PER", "NASY_APP",
-                     "ASY_APP", "1.000", "12", "-3", "1e300", "nan", "inf", "12345678901234567890", ":", ": c", "5 p",
-                     '"', '""', "a,b", "=cmd|' /C calc'!A0", "NaT", "None", "null", "0x1F", "१२", "\u200b"]),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "2024-01",
+            "2024-13",
+            "01-2024",
+            "2099-01",
+            "2024MM05",
+            "2024 mei",
+            "first_asylum_request",
+            "nareizigers",
+            "SY",
+            "Syrië",
+            "TOTAL",
+            "T001038",
+            "10000",
+            "T001059",
+            "NL",
+            "T",
+            "PER",
+            "NASY_APP",
+            "ASY_APP",
+            "1.000",
+            "12",
+            "-3",
+            "1e300",
+            "nan",
+            "inf",
+            "12345678901234567890",
+            ":",
+            ": c",
+            "5 p",
+            '"',
+            '""',
+            "a,b",
+            "=cmd|' /C calc'!A0",
+            "NaT",
+            "None",
+            "null",
+            "0x1F",
+            "१२",
+            "\u200b",
+        ]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(max_size=12),
 )
@@ -115,10 +168,12 @@ def test_only_project_errors_escape(name, tmp_path_factory):
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | CELLS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(CBS + ["value", "TypedDataSet",
-                                                                                          "Key", "Title"]), inner,
-                                                                max_size=6),
-    max_leaves=25)
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(CBS + ["value", "TypedDataSet", "Key", "Title"]), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

@@ -21,16 +21,21 @@ def _closed_port() -> int:
         return s.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
-@pytest.mark.parametrize("text, masked", [
-    (f"http://user:{SECRET}@host:5000", "http://***@host:5000"),
-    (f"https://tok{SECRET}@mlflow.example/x?a=1", "https://***@mlflow.example/x?a=1"),
-    (f"postgresql://mpp:{SECRET}@db/mlflow", "postgresql://***@db/mlflow"),
-    (f"see (http://u:{SECRET}@h) and s3://bucket/p?X-Amz-Signature={SECRET}&b=2",
-     "see (http://***@h) and s3://bucket/p?X-Amz-Signature=***&b=2"),
-    (f"http://h/api?token={SECRET}", "http://h/api?token=***"),
-    ("sqlite:////srv/mpp/mlruns/mlflow.db", "sqlite:////srv/mpp/mlruns/mlflow.db"),
-    ("http://mlflow.internal:5000", "http://mlflow.internal:5000"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        (f"http://user:{SECRET}@host:5000", "http://***@host:5000"),
+        (f"https://tok{SECRET}@mlflow.example/x?a=1", "https://***@mlflow.example/x?a=1"),
+        (f"postgresql://mpp:{SECRET}@db/mlflow", "postgresql://***@db/mlflow"),
+        (
+            f"see (http://u:{SECRET}@h) and s3://bucket/p?X-Amz-Signature={SECRET}&b=2",
+            "see (http://***@h) and s3://bucket/p?X-Amz-Signature=***&b=2",
+        ),
+        (f"http://h/api?token={SECRET}", "http://h/api?token=***"),
+        ("sqlite:////srv/mpp/mlruns/mlflow.db", "sqlite:////srv/mpp/mlruns/mlflow.db"),
+        ("http://mlflow.internal:5000", "http://mlflow.internal:5000"),
+    ],
+)
 def test_mask_secrets(text, masked):
     assert mask_secrets(text) == masked
 
@@ -67,8 +72,16 @@ def test_monthly_json_and_text_mask_the_uri(monkeypatch, capsys, tmp_path):
     """What `mpp monthly` prints (text and --json) goes through the same masking."""
     from mpp.cli.monthly import monthly_summary
 
-    res = SimpleNamespace(cutoff="2025-06", vintage="2025-07", data_hash="h", reused=True, candidate="drift",
-                          parent_run_id="r", tracking_uri=f"http://u:{SECRET}@h:5000", outcomes={})
+    res = SimpleNamespace(
+        cutoff="2025-06",
+        vintage="2025-07",
+        data_hash="h",
+        reused=True,
+        candidate="drift",
+        parent_run_id="r",
+        tracking_uri=f"http://u:{SECRET}@h:5000",
+        outcomes={},
+    )
     assert monthly_summary(res)["tracking_uri"] == "http://***@h:5000"
 
 

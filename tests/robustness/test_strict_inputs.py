@@ -38,8 +38,23 @@ def test_missing_binary_and_folder_yaml(tmp_path):
         load_yaml(tmp_path)
 
 
-@pytest.mark.parametrize("text", ["01-06-2025", "2025-6", "06-2025", "2025/06", "2025-13", "juni-2025",
-                                  "../../etc", "2025-06-01", "", " ", "2025-00", "202506"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01-06-2025",
+        "2025-6",
+        "06-2025",
+        "2025/06",
+        "2025-13",
+        "juni-2025",
+        "../../etc",
+        "2025-06-01",
+        "",
+        " ",
+        "2025-00",
+        "202506",
+    ],
+)
 def test_only_yyyy_mm_is_a_month(text):
     with pytest.raises(ConfigError) as exc:
         parse_month(text, "--cutoff")

@@ -98,10 +98,15 @@ def test_paired_bootstrap_difference_and_se():
 def test_score_cases_and_summarise_on_a_toy_table():
     rng = np.random.default_rng(2)
     origins = ["2020-06"] * 3 + ["2022-06"] * 3
-    cases = pd.DataFrame({"origin": origins, "series_id": ["a", "b", "total"] * 2,
-                          "level": ["bottom", "bottom", "total"] * 2,
-                          "actual": [100.0, 200.0, 300.0, 120.0, 180.0, 300.0],
-                          "naive": [90.0, 230.0, 320.0, 100.0, 200.0, 300.0]})
+    cases = pd.DataFrame(
+        {
+            "origin": origins,
+            "series_id": ["a", "b", "total"] * 2,
+            "level": ["bottom", "bottom", "total"] * 2,
+            "actual": [100.0, 200.0, 300.0, 120.0, 180.0, 300.0],
+            "naive": [90.0, 230.0, 320.0, 100.0, 200.0, 300.0],
+        }
+    )
     sums = cases["actual"].to_numpy()[:, None] * rng.lognormal(0, 0.1, size=(6, 400))
     scored = score_cases(cases, sums)
     assert wape(scored, "abs_error_naive") == pytest.approx((10 + 30 + 20 + 20 + 20 + 0) / 1200)

@@ -24,8 +24,12 @@ def _wide(n_months=84, seed=0) -> pd.DataFrame:
 def _panels(last="2019-12", seed=1) -> ExternalPanels:
     rng = np.random.default_rng(seed)
     rows = []
-    for key, panel, base, end in (("475", "bamf", 2000, last), ("224", "bamf", 800, last),
-                                  ("TOTAL", "eurostat", 50000, last), ("XX", "unhcr", 400, last)):
+    for key, panel, base, end in (
+        ("475", "bamf", 2000, last),
+        ("224", "bamf", 800, last),
+        ("TOTAL", "eurostat", 50000, last),
+        ("XX", "unhcr", 400, last),
+    ):
         for p in pd.period_range("2015-01", end, freq="M"):
             rows.append((panel, key, p, float(rng.poisson(base))))
     long = pd.DataFrame(rows, columns=["panel", "key", "period", "value"])
@@ -84,7 +88,7 @@ def test_external_panels_are_cut_at_the_origin_poisoning():
 
 def _calibration_inputs(wide, origins):
     pts = {o: wide.loc[:o].iloc[-12:].sum().to_numpy() for o in origins}
-    act = {o: (wide.loc[o + 1:o + 12].sum().to_numpy() if o + 12 <= wide.index[-1] else None) for o in origins}
+    act = {o: (wide.loc[o + 1 : o + 12].sum().to_numpy() if o + 12 <= wide.index[-1] else None) for o in origins}
     hist = {o: wide.loc[:o] for o in origins}
     return pts, act, hist
 

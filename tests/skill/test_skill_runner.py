@@ -33,14 +33,28 @@ def test_runner_makes_every_choice_on_tuning_origins_only(monkeypatch, tmp_path)
         return real(split, candidates, criterion, what)
 
     monkeypatch.setattr(run_mod, "choose_on_tuning", spy)
-    empty = ExternalPanels(long=pd.DataFrame({"panel": pd.Series(dtype=str), "key": pd.Series(dtype=str),
-                                              "period": pd.PeriodIndex([], freq="M"),
-                                              "value": pd.Series(dtype=float)}))
-    settings = ProtocolSettings(first_origin="2017-06", first_scored="2018-06", last_origin="2020-06", step=6,
-                                n_samples=60, registry_samples=40,
-                                split=OriginSplit(tuning_end="2019-06", locked_start="2019-12"))
-    res = run_protocol(settings, cache_dir=tmp_path, wide=_wide(), panels=empty, progress=False, n_boot=20,
-                       catalog=load_variants())
+    empty = ExternalPanels(
+        long=pd.DataFrame(
+            {
+                "panel": pd.Series(dtype=str),
+                "key": pd.Series(dtype=str),
+                "period": pd.PeriodIndex([], freq="M"),
+                "value": pd.Series(dtype=float),
+            }
+        )
+    )
+    settings = ProtocolSettings(
+        first_origin="2017-06",
+        first_scored="2018-06",
+        last_origin="2020-06",
+        step=6,
+        n_samples=60,
+        registry_samples=40,
+        split=OriginSplit(tuning_end="2019-06", locked_start="2019-12"),
+    )
+    res = run_protocol(
+        settings, cache_dir=tmp_path, wide=_wide(), panels=empty, progress=False, n_boot=20, catalog=load_variants()
+    )
     assert seen and max(pd.Period(o, freq="M") for o in seen) <= pd.Period("2019-06", freq="M")
     assert set(res.table["origins_role"]) == {"tuning", "locked"}
     locked = res.table.loc[res.table["origins_role"] == "locked"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mpp.bands import window_sums
 from mpp.backtest.scores import (
     BAND_QUANTILES,
     coverage,
@@ -26,25 +25,56 @@ from mpp.backtest.scores import (
     seasonal_naive_scale,
     smape,
 )
+from mpp.bands import window_sums
 from mpp.data.schema import series_level, split_series_id
 
 #: Columns of the detail table, in order.
 DETAIL_COLUMNS: tuple[str, ...] = (
-    "series_id", "level", "target", "horizon", "period", "actual", "mean", "minimum", "median", "medio",
-    "maximum", "crps", "crps_scaled", "pinball_minimum", "pinball_median", "pinball_medio", "pinball_maximum", "abs_error",
-    "ase", "sse", "smape", "covered", "exceed_medio", "exceed_median", "width", "snaive",
+    "series_id",
+    "level",
+    "target",
+    "horizon",
+    "period",
+    "actual",
+    "mean",
+    "minimum",
+    "median",
+    "medio",
+    "maximum",
+    "crps",
+    "crps_scaled",
+    "pinball_minimum",
+    "pinball_median",
+    "pinball_medio",
+    "pinball_maximum",
+    "abs_error",
+    "ase",
+    "sse",
+    "smape",
+    "covered",
+    "exceed_medio",
+    "exceed_median",
+    "width",
+    "snaive",
 )
 
 
-def _score_block(samples: np.ndarray, actual: np.ndarray, probs: dict[str, float],
-                 scale_mae: np.ndarray | None, scale_mse: np.ndarray | None) -> dict[str, np.ndarray]:
+def _score_block(
+    samples: np.ndarray,
+    actual: np.ndarray,
+    probs: dict[str, float],
+    scale_mae: np.ndarray | None,
+    scale_mse: np.ndarray | None,
+) -> dict[str, np.ndarray]:
     """All scores for `samples[..., sample]` against `actual[...]`."""
     q = sample_quantiles(samples, probs)
     mean = samples.mean(axis=-1)
     nan = np.full(actual.shape, np.nan)
     crps = crps_samples(samples, actual)
     out = {
-        "actual": actual, "mean": mean, **q,
+        "actual": actual,
+        "mean": mean,
+        **q,
         "crps": crps,
         "crps_scaled": crps / scale_mae if scale_mae is not None else nan,
         **{f"pinball_{b}": pinball(actual, q[b], probs[b]) for b in probs},
@@ -61,9 +91,15 @@ def _score_block(samples: np.ndarray, actual: np.ndarray, probs: dict[str, float
     return out
 
 
-def score_forecast(paths: np.ndarray, series_ids: list[str], periods: pd.PeriodIndex,
-                   history: pd.DataFrame, actual: pd.DataFrame,
-                   quantiles: dict[str, float] | None = None, season: int = 12) -> pd.DataFrame:
+def score_forecast(
+    paths: np.ndarray,
+    series_ids: list[str],
+    periods: pd.PeriodIndex,
+    history: pd.DataFrame,
+    actual: pd.DataFrame,
+    quantiles: dict[str, float] | None = None,
+    season: int = 12,
+) -> pd.DataFrame:
     """Detail table of scores for one forecast.
 
     paths      `paths[series, horizon, sample]` following `series_ids`, over forecast months `periods`.
@@ -122,8 +158,9 @@ def score_forecast(paths: np.ndarray, series_ids: list[str], periods: pd.PeriodI
         agg.insert(3, "horizon", h)
         agg.insert(4, "period", label)
         # Point seasonal naive of a 12-month sum: the 12 months before the origin.
-        agg["snaive"] = (hist.iloc[-12:].to_numpy(float).sum(axis=0) if target == "next12" and len(hist) >= 12
-                         else np.nan)
+        agg["snaive"] = (
+            hist.iloc[-12:].to_numpy(float).sum(axis=0) if target == "next12" and len(hist) >= 12 else np.nan
+        )
         blocks.append(agg)
     out = pd.concat(blocks, ignore_index=True)
     out["horizon"] = out["horizon"].astype("int64")

@@ -44,8 +44,11 @@ def score_scenarios(table: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame
     """
     r = realised.rename(columns={"year": "target_year", "value": "realised", "source": "realised_source"})
     r = r.drop_duplicates(["quantity", "target_year"], keep="first")
-    out = table.merge(r[["quantity", "target_year", "realised", "approx", "realised_source"]],
-                      on=["quantity", "target_year"], how="left")
+    out = table.merge(
+        r[["quantity", "target_year", "realised", "approx", "realised_source"]],
+        on=["quantity", "target_year"],
+        how="left",
+    )
     out["central_scenario"] = np.where(out["median"].notna(), "median", "medio")
     out["central"] = out["median"].fillna(out["medio"])
     out["rel_error"] = (out["central"] - out["realised"]) / out["realised"]
@@ -55,8 +58,9 @@ def score_scenarios(table: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-def share_before(partial_quarterly: pd.Series, national_quarterly: pd.Series, cutoff: pd.Period,
-                 quarters: int = 4) -> float:
+def share_before(
+    partial_quarterly: pd.Series, national_quarterly: pd.Series, cutoff: pd.Period, quarters: int = 4
+) -> float:
     """Share of the national total covered by a partial panel over the last `quarters` full quarters up to
     the cut-off (quarterly series indexed by Period[Q])."""
     last_q = (cutoff + 1).asfreq("Q") - 1  # the last quarter whose months all lie at or before the cut-off
@@ -74,20 +78,28 @@ def ours_at_cutoff(year_rows: pd.DataFrame, variant: str, cutoff: str, quantitie
     series id to the name of the quantity it is (e.g. 'TOTAL/TOTAL' -> 'panel_first_requests_and_nareizigers').
     The realised value is the panel's own realised figure.
     """
-    y = year_rows.loc[(year_rows["variant"] == variant) & (year_rows["origin"] == cutoff)
-                      & (year_rows["series_id"].isin(list(quantities)))]
-    out = pd.DataFrame({
-        "vintage": f"mpp {variant}", "published": "", "data_cutoff": cutoff,
-        "quantity": y["series_id"].map(quantities), "target_year": y["period"].astype(int),
-        **{s: y[s].to_numpy() for s in SCENARIOS},
-        "realised": y["actual"].to_numpy(), "approx": "no",
-        "realised_source": "the same monthly panel, summed",
-    })
+    y = year_rows.loc[
+        (year_rows["variant"] == variant)
+        & (year_rows["origin"] == cutoff)
+        & (year_rows["series_id"].isin(list(quantities)))
+    ]
+    out = pd.DataFrame(
+        {
+            "vintage": f"mpp {variant}",
+            "published": "",
+            "data_cutoff": cutoff,
+            "quantity": y["series_id"].map(quantities),
+            "target_year": y["period"].astype(int),
+            **{s: y[s].to_numpy() for s in SCENARIOS},
+            "realised": y["actual"].to_numpy(),
+            "approx": "no",
+            "realised_source": "the same monthly panel, summed",
+        }
+    )
     return out.reset_index(drop=True)
 
 
-def scaled_national(rows: pd.DataFrame, share: float, quantity: str, realised: pd.DataFrame,
-                    note: str) -> pd.DataFrame:
+def scaled_national(rows: pd.DataFrame, share: float, quantity: str, realised: pd.DataFrame, note: str) -> pd.DataFrame:
     """Our panel bands divided by a coverage share, as a national figure resting on that assumption."""
     out = rows.copy()
     for s in SCENARIOS:
@@ -107,8 +119,22 @@ def peer_table(published: pd.DataFrame, realised: pd.DataFrame, ours: list[pd.Da
             continue
         o = o if "rel_error" in o.columns else score_scenarios_own(o)
         frames.append(o.assign(forecaster="mpp (this project)"))
-    cols = ["forecaster", "vintage", "published", "data_cutoff", "quantity", "target_year", *SCENARIOS,
-            "realised", "approx", "central_scenario", "central", "rel_error", "inside", "realised_source"]
+    cols = [
+        "forecaster",
+        "vintage",
+        "published",
+        "data_cutoff",
+        "quantity",
+        "target_year",
+        *SCENARIOS,
+        "realised",
+        "approx",
+        "central_scenario",
+        "central",
+        "rel_error",
+        "inside",
+        "realised_source",
+    ]
     out = pd.concat([f.reindex(columns=cols) for f in frames], ignore_index=True)
     return out.sort_values(["target_year", "data_cutoff", "forecaster", "quantity"]).reset_index(drop=True)
 
@@ -116,5 +142,6 @@ def peer_table(published: pd.DataFrame, realised: pd.DataFrame, ours: list[pd.Da
 def score_scenarios_own(rows: pd.DataFrame) -> pd.DataFrame:
     """Errors for rows that already carry their own realised value."""
     own = rows[["quantity", "target_year", "realised", "approx", "realised_source"]].rename(
-        columns={"target_year": "year", "realised": "value", "realised_source": "source"})
+        columns={"target_year": "year", "realised": "value", "realised_source": "source"}
+    )
     return score_scenarios(rows.drop(columns=["realised", "approx", "realised_source"]), own)

@@ -90,8 +90,17 @@ def load_realised_figures(shared_data: Path) -> pd.DataFrame:
     f = shared_data / "real" / "cbs_annual_national_totals_2015_2024.csv"
     if f.exists():
         c = pd.read_csv(f)
-        frames.append(pd.DataFrame({"quantity": c["stream"], "year": c["year"], "value": c["value"], "approx": "no",
-                                    "source": "CBS 83102NED annual national total (" + f.name + ": " + c["note"] + ")"}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "quantity": c["stream"],
+                    "year": c["year"],
+                    "value": c["value"],
+                    "approx": "no",
+                    "source": "CBS 83102NED annual national total (" + f.name + ": " + c["note"] + ")",
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["quantity", "year", "value", "approx", "source"])
     return pd.concat(frames, ignore_index=True)
@@ -106,9 +115,17 @@ def _national_quarterly(shared_data: Path) -> pd.Series | None:
     return pd.Series(q["value"].to_numpy(float), index=pd.PeriodIndex(q["period"], freq="Q"))
 
 
-def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data: Path, seed: int,
-                    workers: int, progress: bool, catalog: VariantsConfig,
-                    config: ForecastConfig) -> pd.DataFrame | None:
+def peer_comparison(
+    source: DataSource,
+    variant: str,
+    out_dir: Path,
+    shared_data: Path,
+    seed: int,
+    workers: int,
+    progress: bool,
+    catalog: VariantsConfig,
+    config: ForecastConfig,
+) -> pd.DataFrame | None:
     """Official scenarios beside ours made at the same data cut-off (forecasting to December of next year)."""
     pub_file = shared_data / "mpp_published.csv"
     if not pub_file.exists():
@@ -123,31 +140,61 @@ def peer_comparison(source: DataSource, variant: str, out_dir: Path, shared_data
     national_q = _national_quarterly(shared_data)
     for c in cutoffs:
         horizon = 12 - c.month + 12  # to December of the year after the cut-off, as the MPP publishes
-        detail = run_backtest(source, [variant], [c], horizon, out_dir / "peer" / f"h{horizon}", seed=seed,
-                              workers=workers, progress=progress, catalog=catalog, config=config)
+        detail = run_backtest(
+            source,
+            [variant],
+            [c],
+            horizon,
+            out_dir / "peer" / f"h{horizon}",
+            seed=seed,
+            workers=workers,
+            progress=progress,
+            catalog=catalog,
+            config=config,
+        )
         years = detail.loc[detail["target"] == "year"]
         rows = official.ours_at_cutoff(years, variant, str(c), PANEL_QUANTITIES)
         ours.append(rows)
         if national_q is not None:
             known = source.known_at(c)
             first_req = known.loc[known["stream"] == "first_asylum_request"]
-            panel_q = first_req.groupby(first_req["period"].dt.qyear.astype(str) + "Q"
-                                        + first_req["period"].dt.quarter.astype(str))["value"].sum()
+            panel_q = first_req.groupby(
+                first_req["period"].dt.qyear.astype(str) + "Q" + first_req["period"].dt.quarter.astype(str)
+            )["value"].sum()
             panel_q.index = pd.PeriodIndex(panel_q.index, freq="Q")
             share = official.share_before(panel_q, national_q, c)
             first_rows = rows.loc[rows["quantity"] == PANEL_QUANTITIES["first_asylum_request/TOTAL"]]
             if share == share and not first_rows.empty:
-                ours.append(official.scaled_national(
-                    first_rows, share, "first_asylum_request", realised,
-                    "the panel's share of national first requests in the 4 quarters to the cut-off"))
+                ours.append(
+                    official.scaled_national(
+                        first_rows,
+                        share,
+                        "first_asylum_request",
+                        realised,
+                        "the panel's share of national first requests in the 4 quarters to the cut-off",
+                    )
+                )
     return official.peer_table(published, realised, ours)
 
 
-def run_backtest_pipeline(data: str | Path | DataSource, variants: list[str], origins: list[pd.Period],
-                          horizon: int, out_dir: str | Path, seed: int = 0, workers: int = 1,
-                          backend: str = "processes", progress: bool = True, default_variant: str | None = None,
-                          shared_data: Path | None = None, n_boot: int = 1000, *, catalog: VariantsConfig,
-                          config: ForecastConfig, log=None) -> BacktestOutputs:
+def run_backtest_pipeline(
+    data: str | Path | DataSource,
+    variants: list[str],
+    origins: list[pd.Period],
+    horizon: int,
+    out_dir: str | Path,
+    seed: int = 0,
+    workers: int = 1,
+    backend: str = "processes",
+    progress: bool = True,
+    default_variant: str | None = None,
+    shared_data: Path | None = None,
+    n_boot: int = 1000,
+    *,
+    catalog: VariantsConfig,
+    config: ForecastConfig,
+    log=None,
+) -> BacktestOutputs:
     """Run or resume the backtest and write every output of DIR (see docs/backtest.md).
 
     `catalog` and `config` come from the run spec; `shared_data` is the folder with the official forecasts and
@@ -157,25 +204,45 @@ def run_backtest_pipeline(data: str | Path | DataSource, variants: list[str], or
     variants = with_baseline(variants)
     default_variant = default_variant or catalog.default
     t0 = time.perf_counter()
-    detail = run_backtest(source, variants, origins, horizon, out, seed=seed, workers=workers, backend=backend,
-                          progress=progress, catalog=catalog, config=config, log=log)
-    peer = (peer_comparison(source, default_variant, out, shared_data, seed, workers, progress, catalog, config)
-            if shared_data is not None else None)
+    detail = run_backtest(
+        source,
+        variants,
+        origins,
+        horizon,
+        out,
+        seed=seed,
+        workers=workers,
+        backend=backend,
+        progress=progress,
+        catalog=catalog,
+        config=config,
+        log=log,
+    )
+    peer = (
+        peer_comparison(source, default_variant, out, shared_data, seed, workers, progress, catalog, config)
+        if shared_data is not None
+        else None
+    )
     wall = time.perf_counter() - t0
 
     scores = scores_table(detail)
     rank = ranking(detail)
-    heads = pd.concat([headline(detail, lvl, n_boot, seed) for lvl in ("stream_nationality", "total")],
-                      ignore_index=True)
+    heads = pd.concat(
+        [headline(detail, lvl, n_boot, seed) for lvl in ("stream_nationality", "total")], ignore_index=True
+    )
     annual = annual_errors(detail)
     metrics = summary_metrics(detail, n_boot=n_boot, seed=seed)
     meta = read_part_meta(out)
     files = _write_tables(out, detail, scores, rank, heads, annual, peer, metrics)
     plots = _write_plots(out, scores, annual)
     facts = {
-        "data": source.name, "variants": ", ".join(variants), "default variant": default_variant,
-        "origins": f"{len(origins)} ({origins[0]} .. {origins[-1]})", "horizon": f"{horizon} months",
-        "seed": str(seed), "wall time": f"{wall:.1f} s (this invocation; resumed parts are not recomputed)",
+        "data": source.name,
+        "variants": ", ".join(variants),
+        "default variant": default_variant,
+        "origins": f"{len(origins)} ({origins[0]} .. {origins[-1]})",
+        "horizon": f"{horizon} months",
+        "seed": str(seed),
+        "wall time": f"{wall:.1f} s (this invocation; resumed parts are not recomputed)",
         "forecast seconds (sum over parts)": f"{meta['seconds'].sum():.1f}" if "seconds" in meta else "n/a",
         "code": code_version(),
     }
@@ -192,11 +259,15 @@ def _notes(heads: pd.DataFrame, default_variant: str) -> list[str]:
     h = heads.loc[(heads["variant"] == default_variant) & (heads["level"] == "stream_nationality")]
     if not h.empty:
         r = h.iloc[0]
-        notes.append(f"default variant {default_variant}: next-12 wape {r['wape_next12']:.3f} "
-                     f"({'beats' if r['beats_baseline_wape'] else 'does NOT beat'} seasonal naive), 90% band "
-                     f"coverage {r['coverage90_next12']:.1%} ({'within' if r['coverage_ok'] else 'OUTSIDE'} 85-95%)")
-    notes.append("National figures of ours in the peer table scale the panel's forecast by its share of national "
-                 "first requests before each cut-off (an assumption: the share stays as it was).")
+        notes.append(
+            f"default variant {default_variant}: next-12 wape {r['wape_next12']:.3f} "
+            f"({'beats' if r['beats_baseline_wape'] else 'does NOT beat'} seasonal naive), 90% band "
+            f"coverage {r['coverage90_next12']:.1%} ({'within' if r['coverage_ok'] else 'OUTSIDE'} 85-95%)"
+        )
+    notes.append(
+        "National figures of ours in the peer table scale the panel's forecast by its share of national "
+        "first requests before each cut-off (an assumption: the share stays as it was)."
+    )
     return notes
 
 
@@ -208,8 +279,15 @@ def _write_tables(out: Path, detail, scores, rank, heads, annual, peer, metrics)
     atomic_write_csv(out / "headline.csv", heads)
     atomic_write_csv(out / "annual_errors.csv", annual)
     atomic_write_json(out / "summary_metrics.json", metrics)
-    files = ["scores_detail.parquet", "scores.csv", "scores.parquet", "ranking.csv", "headline.csv",
-             "annual_errors.csv", "summary_metrics.json"]
+    files = [
+        "scores_detail.parquet",
+        "scores.csv",
+        "scores.parquet",
+        "ranking.csv",
+        "headline.csv",
+        "annual_errors.csv",
+        "summary_metrics.json",
+    ]
     if peer is not None:
         atomic_write_csv(out / "official_peer.csv", peer)
         files.append("official_peer.csv")
@@ -223,8 +301,11 @@ def _write_plots(out: Path, scores: pd.DataFrame, annual: pd.DataFrame) -> list[
 
     from mpp.provenance import atomic_write_bytes
 
-    figs = {"error_by_horizon.png": error_by_horizon(scores), "coverage_by_level.png": coverage_by_level(scores),
-            "annual_error_by_origin_year.png": annual_error_by_origin_year(annual)}
+    figs = {
+        "error_by_horizon.png": error_by_horizon(scores),
+        "coverage_by_level.png": coverage_by_level(scores),
+        "annual_error_by_origin_year.png": annual_error_by_origin_year(annual),
+    }
     for name, fig in figs.items():
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110)

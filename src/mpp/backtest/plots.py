@@ -16,8 +16,9 @@ def error_by_horizon(scores: pd.DataFrame, metric: str = "mase") -> plt.Figure:
     """Mean `metric` of monthly forecasts by horizon, one line per variant, one panel per level."""
     month = scores.loc[scores["target"] == "month"]
     levels = [lv for lv in LEVELS if lv in set(month["level"])]
-    fig, axes = plt.subplots(1, max(len(levels), 1), figsize=(4 * max(len(levels), 1), 3.4), sharey=False,
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(len(levels), 1), figsize=(4 * max(len(levels), 1), 3.4), sharey=False, squeeze=False
+    )
     for ax, lvl in zip(axes[0], levels):
         m = month.loc[month["level"] == lvl].groupby(["variant", "horizon"])[metric].mean().unstack(0)
         m.plot(ax=ax, marker="o", ms=3)

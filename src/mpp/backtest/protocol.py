@@ -72,7 +72,8 @@ class OriginSplit:
         if bad:
             raise LockedOriginError(
                 f"{what} would read non-tuning origins {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''} "
-                f"(tuning origins end {self.tuning_end}); choose on tuning origins only")
+                f"(tuning origins end {self.tuning_end}); choose on tuning origins only"
+            )
 
     def tuning_only(self, frame: pd.DataFrame, column: str = "origin") -> pd.DataFrame:
         """The rows of tuning origins (the only view a choice may receive)."""
@@ -84,15 +85,19 @@ class OriginSplit:
         return frame.loc[keep]
 
 
-def choose_on_tuning(split: OriginSplit, candidates: Mapping[str, pd.DataFrame],
-                     criterion: Callable[[pd.DataFrame], float], what: str = "the choice") -> tuple[str, dict]:
+def choose_on_tuning(
+    split: OriginSplit,
+    candidates: Mapping[str, pd.DataFrame],
+    criterion: Callable[[pd.DataFrame], float],
+    what: str = "the choice",
+) -> tuple[str, dict]:
     """The candidate with the smallest `criterion`, computed on its per-case frame. Every frame must hold
     tuning origins only (else `LockedOriginError`): pass `split.tuning_only(frame)`. Ties keep the first."""
     scores: dict[str, float] = {}
     for name, frame in candidates.items():
         split.assert_tuning(frame, what=f"{what} ({name})")
         scores[name] = float(criterion(frame))
-    best = min(scores, key=lambda k: (np.nan_to_num(scores[k], nan=np.inf)))
+    best = min(scores, key=lambda k: np.nan_to_num(scores[k], nan=np.inf))
     return best, scores
 
 
@@ -109,8 +114,14 @@ def crps_of_sums(sums: np.ndarray, actual: np.ndarray) -> np.ndarray:
     return np.asarray(sr.crps_ensemble(actual, sums, m_axis=-1, estimator="nrg", backend="numpy"), dtype=float)
 
 
-def paired_bootstrap(groups: np.ndarray, num_a: np.ndarray, num_b: np.ndarray, den: np.ndarray | None = None,
-                     n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
+def paired_bootstrap(
+    groups: np.ndarray,
+    num_a: np.ndarray,
+    num_b: np.ndarray,
+    den: np.ndarray | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Difference sum(num_a)/sum(den) - sum(num_b)/sum(den) and its bootstrap standard error, resampling
     whole groups (origins) with replacement; both statistics use the same resample (paired).
 
@@ -168,8 +179,7 @@ def wape(frame: pd.DataFrame, column: str = "abs_error") -> float:
     return float(frame[column].sum() / den) if den > 0 else float("nan")
 
 
-def summarise(scored: pd.DataFrame, reference: pd.DataFrame | None = None, n_boot: int = 2000,
-              seed: int = 0) -> dict:
+def summarise(scored: pd.DataFrame, reference: pd.DataFrame | None = None, n_boot: int = 2000, seed: int = 0) -> dict:
     """The protocol's figures for one method on one set of origins.
 
     `scored`: from `score_cases`. `reference`: the seasonal-naive simulation's scored cases on the same
@@ -179,22 +189,26 @@ def summarise(scored: pd.DataFrame, reference: pd.DataFrame | None = None, n_boo
     bottom = s["level"] == "bottom"
     agg = ~bottom
     row = {
-        "origins": s["origin"].nunique(), "cases": len(s),
-        "wape": wape(s), "wape_bottom": wape(s.loc[bottom]), "wape_aggregate": wape(s.loc[agg]),
+        "origins": s["origin"].nunique(),
+        "cases": len(s),
+        "wape": wape(s),
+        "wape_bottom": wape(s.loc[bottom]),
+        "wape_aggregate": wape(s.loc[agg]),
         "wape_naive": wape(s, "abs_error_naive"),
         "wape_aggregate_naive": wape(s.loc[agg], "abs_error_naive"),
-        "cov90": float(s["covered"].mean()), "cov90_aggregate": float(s.loc[agg, "covered"].mean()),
+        "cov90": float(s["covered"].mean()),
+        "cov90_aggregate": float(s.loc[agg, "covered"].mean()),
         "median_rel_width": float(np.nanmedian(s["rel_width"])),
         "bias_aggregate": float(s.loc[agg, "median"].sum() / s.loc[agg, "actual"].sum() - 1.0),
         "mean_crps": float(s["crps"].mean()),
     }
     groups = s["origin"].astype(str).to_numpy()
     a = s["actual"].to_numpy(float)
-    row["d_wape"], row["se_d_wape"] = paired_bootstrap(groups, s["abs_error"], s["abs_error_naive"], a,
-                                                        n_boot, seed)
+    row["d_wape"], row["se_d_wape"] = paired_bootstrap(groups, s["abs_error"], s["abs_error_naive"], a, n_boot, seed)
     ga = groups[agg.to_numpy()]
     row["d_wape_aggregate"], row["se_d_wape_aggregate"] = paired_bootstrap(
-        ga, s.loc[agg, "abs_error"], s.loc[agg, "abs_error_naive"], s.loc[agg, "actual"], n_boot, seed)
+        ga, s.loc[agg, "abs_error"], s.loc[agg, "abs_error_naive"], s.loc[agg, "actual"], n_boot, seed
+    )
     if reference is not None:
         ref = reference.set_index(["origin", "series_id"])["crps"]
         ref = ref.reindex(pd.MultiIndex.from_frame(s[["origin", "series_id"]])).to_numpy(float)
@@ -206,5 +220,16 @@ def summarise(scored: pd.DataFrame, reference: pd.DataFrame | None = None, n_boo
     return row
 
 
-__all__ = ["CASE_COLUMNS", "LOCKED_START", "LockedOriginError", "OriginSplit", "TUNING_END", "choose_on_tuning",
-           "crps_of_sums", "paired_bootstrap", "score_cases", "summarise", "wape"]
+__all__ = [
+    "CASE_COLUMNS",
+    "LOCKED_START",
+    "LockedOriginError",
+    "OriginSplit",
+    "TUNING_END",
+    "choose_on_tuning",
+    "crps_of_sums",
+    "paired_bootstrap",
+    "score_cases",
+    "summarise",
+    "wape",
+]

@@ -48,8 +48,11 @@ def realisations_by_series(data: pd.DataFrame, series_ids: list[str]) -> pd.Data
     out = {}
     for sid in series_ids:
         stream, nat = split_series_id(sid)
-        cols = [b for b, (bs, bn) in zip(bottom_ids, keys)
-                if (stream == TOTAL or bs == stream) and (nat == TOTAL or bn == nat)]
+        cols = [
+            b
+            for b, (bs, bn) in zip(bottom_ids, keys)
+            if (stream == TOTAL or bs == stream) and (nat == TOTAL or bn == nat)
+        ]
         out[sid] = bottom[cols].sum(axis=1)
     return pd.DataFrame(out, index=bottom.index)
 

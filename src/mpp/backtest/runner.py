@@ -126,19 +126,32 @@ def run_part(task: PartTask) -> dict:
 
     fn = task.forecast_fn or run_forecast
     t0 = time.perf_counter()
-    res = fn(task.history, task.origin, variant=task.spec, horizon=task.horizon, seed=task.seed,
-             workers=1, progress=False, config=task.config, **task.forecast_kwargs)
+    res = fn(
+        task.history,
+        task.origin,
+        variant=task.spec,
+        horizon=task.horizon,
+        seed=task.seed,
+        workers=1,
+        progress=False,
+        config=task.config,
+        **task.forecast_kwargs,
+    )
     seconds = time.perf_counter() - t0
     actual = realisations_by_series(task.realised, list(res.series_ids))
     after = actual.loc[actual.index > task.origin]
-    detail = score_forecast(res.paths, list(res.series_ids), res.periods, res.history_wide, after,
-                            quantiles=res.manifest.get("quantiles"))
+    detail = score_forecast(
+        res.paths, list(res.series_ids), res.periods, res.history_wide, after, quantiles=res.manifest.get("quantiles")
+    )
     detail.insert(0, "variant", task.variant)
     detail.insert(0, "origin", str(task.origin))
     path = part_path(task.part_dir, task.variant, task.origin)
     meta = {
-        "origin": str(task.origin), "variant": task.variant, "seconds": round(seconds, 3),
-        "n_series": len(res.series_ids), "n_samples": int(res.paths.shape[2]),
+        "origin": str(task.origin),
+        "variant": task.variant,
+        "seconds": round(seconds, 3),
+        "n_series": len(res.series_ids),
+        "n_samples": int(res.paths.shape[2]),
         "fallbacks": len(res.manifest.get("fallbacks", {}) or {}),
         **{k: res.manifest.get(k) for k in ("data_hash", "data_vintage", "code_version", "config_hash")},
         "key": task.key,
@@ -148,16 +161,37 @@ def run_part(task: PartTask) -> dict:
     return meta
 
 
-def part_key(spec: VariantSpec, config: ForecastConfig, horizon: int, seed: int, known: pd.DataFrame,
-             realised_hash: str, code: str) -> dict[str, str]:
+def part_key(
+    spec: VariantSpec,
+    config: ForecastConfig,
+    horizon: int,
+    seed: int,
+    known: pd.DataFrame,
+    realised_hash: str,
+    code: str,
+) -> dict[str, str]:
     """What one (origin, variant) part depends on, each part hashed separately so a change can be named."""
-    return {"spec": hash_json({"variant": spec.model_dump(mode="json"), "forecast": config.model_dump(mode="json"),
-                               "horizon": int(horizon), "seed": int(seed)}),
-            "data": hash_frame(known[VALUE_COLS]), "realised": realised_hash, "code": code}
+    return {
+        "spec": hash_json(
+            {
+                "variant": spec.model_dump(mode="json"),
+                "forecast": config.model_dump(mode="json"),
+                "horizon": int(horizon),
+                "seed": int(seed),
+            }
+        ),
+        "data": hash_frame(known[VALUE_COLS]),
+        "realised": realised_hash,
+        "code": code,
+    }
 
 
-KEY_MEANING = {"spec": "variant spec or forecast settings", "data": "data known at the origin",
-               "realised": "data scored against", "code": "code version"}
+KEY_MEANING = {
+    "spec": "variant spec or forecast settings",
+    "data": "data known at the origin",
+    "realised": "data scored against",
+    "code": "code version",
+}
 
 
 def reuse_reason(part: Path, key: dict[str, str]) -> str | None:
@@ -183,16 +217,29 @@ def _check_settings(out_dir: Path, settings: dict) -> None:
         if diff:
             raise BacktestError(
                 f"{out_dir} holds a backtest made with other settings ({', '.join(diff)}); "
-                "use another --out folder or delete it")
+                "use another --out folder or delete it"
+            )
     else:
         atomic_write_json(f, settings)
 
 
-def run_backtest(source: DataSource, variants: Sequence[str], origins: Sequence[pd.Period], horizon: int,
-                 out_dir: str | Path, seed: int = 0, workers: int = 1, backend: str = "processes",
-                 progress: bool = True, forecast_fn: Callable[..., Any] | None = None,
-                 forecast_kwargs: dict | None = None, *, catalog: VariantsConfig, config: ForecastConfig,
-                 log: Callable[[str], None] | None = None) -> pd.DataFrame:
+def run_backtest(
+    source: DataSource,
+    variants: Sequence[str],
+    origins: Sequence[pd.Period],
+    horizon: int,
+    out_dir: str | Path,
+    seed: int = 0,
+    workers: int = 1,
+    backend: str = "processes",
+    progress: bool = True,
+    forecast_fn: Callable[..., Any] | None = None,
+    forecast_kwargs: dict | None = None,
+    *,
+    catalog: VariantsConfig,
+    config: ForecastConfig,
+    log: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
     """Run (or resume) the backtest; returns the detail scores of every requested (origin, variant).
 
     `catalog` names the variants' specs and `config` the forecast settings (both from the run spec). Parts in
@@ -230,13 +277,33 @@ def run_backtest(source: DataSource, variants: Sequence[str], origins: Sequence[
                 reasons.setdefault("reused (same spec, data and code)", []).append(str(o))
                 continue
             reasons.setdefault(f"recomputed ({why})", []).append(str(o))
-            todo.append(PartTask(o, v, specs[v], config, key, int(horizon), int(seed), known[o], latest, out_dir,
-                                 forecast_fn, dict(forecast_kwargs or {})))
+            todo.append(
+                PartTask(
+                    o,
+                    v,
+                    specs[v],
+                    config,
+                    key,
+                    int(horizon),
+                    int(seed),
+                    known[o],
+                    latest,
+                    out_dir,
+                    forecast_fn,
+                    dict(forecast_kwargs or {}),
+                )
+            )
         for what, which in reasons.items():
             log(f"backtest {v}: {len(which)} of {len(origins)} origin(s) {what}")
     if todo:
-        map_tasks(run_part, todo, workers=workers, backend=backend, progress=progress,
-                  description=f"backtest ({len(todo)} of {len(origins) * len(variants)} to run)")
+        map_tasks(
+            run_part,
+            todo,
+            workers=workers,
+            backend=backend,
+            progress=progress,
+            description=f"backtest ({len(todo)} of {len(origins) * len(variants)} to run)",
+        )
     return read_parts(out_dir, variants, origins)
 
 
@@ -258,6 +325,20 @@ def read_part_meta(out_dir: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["BASELINE", "BacktestError", "DataSource", "FrameSource", "PartTask", "VintageSource",
-           "parse_origins", "part_key", "part_path", "read_part_meta", "read_parts", "reuse_reason", "run_backtest",
-           "run_part", "with_baseline"]
+__all__ = [
+    "BASELINE",
+    "BacktestError",
+    "DataSource",
+    "FrameSource",
+    "PartTask",
+    "VintageSource",
+    "parse_origins",
+    "part_key",
+    "part_path",
+    "read_part_meta",
+    "read_parts",
+    "reuse_reason",
+    "run_backtest",
+    "run_part",
+    "with_baseline",
+]

@@ -37,8 +37,7 @@ def scores_table(detail: pd.DataFrame) -> pd.DataFrame:
         wape=("abs_error", "sum"),
         actual_sum=("actual", "sum"),
     ).reset_index()
-    out["wape"] = np.where(out["actual_sum"] > 0, out["wape"] / out["actual_sum"].where(out["actual_sum"] > 0),
-                           np.nan)
+    out["wape"] = np.where(out["actual_sum"] > 0, out["wape"] / out["actual_sum"].where(out["actual_sum"] > 0), np.nan)
     return out.drop(columns="actual_sum")
 
 
@@ -46,12 +45,19 @@ def ranking(detail: pd.DataFrame) -> pd.DataFrame:
     """Variants ranked per level on monthly targets by mean scaled CRPS (ties: MASE), with skill vs baseline."""
     month = detail.loc[detail["target"] == "month"]
     g = month.groupby(["level", "variant"])
-    r = g.agg(crps_scaled=("crps_scaled", "mean"), mase=("ase", "mean"),
-              rmsse=("sse", lambda s: float(np.sqrt(s.mean()))), smape=("smape", "mean"),
-              coverage_min_max=("covered", "mean"), exceed_medio=("exceed_medio", "mean"),
-              exceed_median=("exceed_median", "mean")).reset_index()
-    skills = [{"level": lvl, "variant": v, "crps_skill": crps_skill(month.loc[month["level"] == lvl], v)}
-              for lvl, v in zip(r["level"], r["variant"])]
+    r = g.agg(
+        crps_scaled=("crps_scaled", "mean"),
+        mase=("ase", "mean"),
+        rmsse=("sse", lambda s: float(np.sqrt(s.mean()))),
+        smape=("smape", "mean"),
+        coverage_min_max=("covered", "mean"),
+        exceed_medio=("exceed_medio", "mean"),
+        exceed_median=("exceed_median", "mean"),
+    ).reset_index()
+    skills = [
+        {"level": lvl, "variant": v, "crps_skill": crps_skill(month.loc[month["level"] == lvl], v)}
+        for lvl, v in zip(r["level"], r["variant"])
+    ]
     r = r.merge(pd.DataFrame(skills), on=["level", "variant"])
     r["rank"] = r.sort_values(["crps_scaled", "mase"]).groupby("level").cumcount() + 1
     return r.sort_values(["level", "rank"]).reset_index(drop=True)
@@ -72,8 +78,9 @@ def crps_skill(detail: pd.DataFrame, variant: str, reference: str = BASELINE) ->
     return float(1.0 - p["crps"].sum() / ref) if ref > 0 else float("nan")
 
 
-def crps_skill_bootstrap(detail: pd.DataFrame, variant: str, reference: str = BASELINE,
-                         n_boot: int = 1000, seed: int = 0) -> tuple[float, float]:
+def crps_skill_bootstrap(
+    detail: pd.DataFrame, variant: str, reference: str = BASELINE, n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     """CRPS skill and its bootstrap standard error, resampling whole origins with replacement.
 
     Origins, not single months, are the resampled unit because errors within one origin are correlated."""
@@ -90,8 +97,9 @@ def crps_skill_bootstrap(detail: pd.DataFrame, variant: str, reference: str = BA
     return float(skill), float(np.nanstd(boot, ddof=1)) if len(a) > 1 else float("nan")
 
 
-def headline(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: int = 1000,
-             seed: int = 0) -> pd.DataFrame:
+def headline(
+    detail: pd.DataFrame, level: str = "stream_nationality", n_boot: int = 1000, seed: int = 0
+) -> pd.DataFrame:
     """The acceptance figures per variant on next-12-month totals of the series of one level.
 
     wape_next12       sum|F - A| / sum A, F = median of the path sums, pooled over origins and series
@@ -111,19 +119,24 @@ def headline(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: in
         m = month.loc[month["variant"] == v]
         pos = a["actual"] > 0
         skill, se = crps_skill_bootstrap(month, v, n_boot=n_boot, seed=seed)
-        rows.append({
-            "variant": v, "level": level,
-            "n_next12": int(len(a)), "n_origins": int(a["origin"].nunique()),
-            "wape_next12": weighted_abs_error(a["actual"], a["median"]),
-            "wape_next12_snaive_point": weighted_abs_error(a["actual"], a["snaive"]) if "snaive" in a else np.nan,
-            "coverage90_next12": float(a["covered"].mean()) if len(a) else np.nan,
-            "width_rel_next12": float((a.loc[pos, "width"] / a.loc[pos, "actual"]).mean()) if pos.any() else np.nan,
-            "exceed_medio": float(m["exceed_medio"].mean()) if len(m) else np.nan,
-            "exceed_median": float(m["exceed_median"].mean()) if len(m) else np.nan,
-            "coverage_min_max_monthly": float(m["covered"].mean()) if len(m) else np.nan,
-            "mase": float(m["ase"].mean()) if len(m) else np.nan,
-            "crps_skill": skill, "crps_skill_se": se,
-        })
+        rows.append(
+            {
+                "variant": v,
+                "level": level,
+                "n_next12": int(len(a)),
+                "n_origins": int(a["origin"].nunique()),
+                "wape_next12": weighted_abs_error(a["actual"], a["median"]),
+                "wape_next12_snaive_point": weighted_abs_error(a["actual"], a["snaive"]) if "snaive" in a else np.nan,
+                "coverage90_next12": float(a["covered"].mean()) if len(a) else np.nan,
+                "width_rel_next12": float((a.loc[pos, "width"] / a.loc[pos, "actual"]).mean()) if pos.any() else np.nan,
+                "exceed_medio": float(m["exceed_medio"].mean()) if len(m) else np.nan,
+                "exceed_median": float(m["exceed_median"].mean()) if len(m) else np.nan,
+                "coverage_min_max_monthly": float(m["covered"].mean()) if len(m) else np.nan,
+                "mase": float(m["ase"].mean()) if len(m) else np.nan,
+                "crps_skill": skill,
+                "crps_skill_se": se,
+            }
+        )
     out = pd.DataFrame(rows)
     base = out.loc[out["variant"] == BASELINE, "wape_next12"]
     out["beats_baseline_wape"] = out["wape_next12"] < (base.iloc[0] if len(base) else np.nan)
@@ -138,12 +151,30 @@ def annual_errors(detail: pd.DataFrame) -> pd.DataFrame:
     y["origin_year"] = y["origin"].str.slice(0, 4).astype(int)
     y["rel_error"] = (y["median"] - y["actual"]) / y["actual"].where(y["actual"] > 0)
     y["abs_rel_error"] = y["rel_error"].abs()
-    return y[["variant", "level", "series_id", "origin", "origin_year", "period", "horizon", "actual", "minimum",
-              "median", "medio", "maximum", "rel_error", "abs_rel_error", "covered"]]
+    return y[
+        [
+            "variant",
+            "level",
+            "series_id",
+            "origin",
+            "origin_year",
+            "period",
+            "horizon",
+            "actual",
+            "minimum",
+            "median",
+            "medio",
+            "maximum",
+            "rel_error",
+            "abs_rel_error",
+            "covered",
+        ]
+    ]
 
 
-def summary_metrics(detail: pd.DataFrame, level: str = "stream_nationality", n_boot: int = 1000,
-                    seed: int = 0) -> dict[str, dict[str, float]]:
+def summary_metrics(
+    detail: pd.DataFrame, level: str = "stream_nationality", n_boot: int = 1000, seed: int = 0
+) -> dict[str, dict[str, float]]:
     """{variant: {metric: value}} for MLflow: headline figures plus the ranking's monthly scores per level."""
     out: dict[str, dict[str, float]] = {}
     for row in headline(detail, level, n_boot, seed).to_dict("records"):

@@ -10,15 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-from mpp.cli.app import app, console_err
+from mpp.cli import backtest as _backtest  # noqa: F401,E402
 
 # Importing a command module registers its commands on `app`.
 from mpp.cli import data as _data  # noqa: F401,E402
-from mpp.cli import report as _report  # noqa: F401,E402
 from mpp.cli import forecast as _forecast  # noqa: F401,E402
-from mpp.cli import occupancy as _occupancy  # noqa: F401,E402
-from mpp.cli import backtest as _backtest  # noqa: F401,E402
 from mpp.cli import monthly as _monthly  # noqa: F401,E402
+from mpp.cli import occupancy as _occupancy  # noqa: F401,E402
+from mpp.cli import report as _report  # noqa: F401,E402
+from mpp.cli.app import app, console_err
 
 
 def _usage_error_types() -> tuple[type, ...]:
@@ -51,9 +51,9 @@ def _abort_types() -> tuple[type, ...]:
 
 
 def main(args: list[str] | None = None) -> None:
-    from mpp.errors import describe, exit_code
     from rich.markup import escape
 
+    from mpp.errors import describe, exit_code
     from mpp.redact import mask_secrets
 
     try:

@@ -27,7 +27,12 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
-                                 help="Print the version and code revision, then exit."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print the version and code revision, then exit.",
+    ),
 ) -> None:
     """Forecasts of Dutch asylum inflow and COA occupancy (Meerjaren Productie Prognose)."""

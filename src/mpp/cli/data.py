@@ -17,16 +17,22 @@ data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.
 app.add_typer(data_app, name="data")
 
 STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store folder.")
-MAX_COUNT_OPTION = typer.Option(None, "--max-count", min=1, help="Plausibility bound on one monthly count "
-                                "(default $MPP_MAX_COUNT or 1,000,000); larger counts are problems.")
+MAX_COUNT_OPTION = typer.Option(
+    None,
+    "--max-count",
+    min=1,
+    help="Plausibility bound on one monthly count (default $MPP_MAX_COUNT or 1,000,000); larger counts are problems.",
+)
 
 
 @data_app.command("check")
 def check(
     files: list[Path] = typer.Argument(..., help="Files to check (tidy CSV, CBS 83102NED, Eurostat TSV/SDMX)."),
-    vintage: str | None = typer.Option(None, callback=past_month_option,
-                                       help="Publication month YYYY-MM: later periods are problems "
-                                       "(default: the current month)."),
+    vintage: str | None = typer.Option(
+        None,
+        callback=past_month_option,
+        help="Publication month YYYY-MM: later periods are problems (default: the current month).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (status, problems)."),
     max_count: int = MAX_COUNT_OPTION,
 ) -> None:
@@ -58,13 +64,24 @@ def check(
                 say(f"[red]REJECTED[/] {path}: {len(problems)} problem(s)")
                 for p in problems:
                     say(f"  {p}")
-                record.update(status="rejected", problems=[
-                    {"row": p.row, "column": p.column, "value": p.value, "reason": p.reason} for p in problems])
+                record.update(
+                    status="rejected",
+                    problems=[
+                        {"row": p.row, "column": p.column, "value": p.value, "reason": p.reason} for p in problems
+                    ],
+                )
             else:
-                say(f"[green]OK[/] {path} ({raw.format}, {len(frame)} rows, "
-                    f"{frame['period'].min()}..{frame['period'].max()})")
-                record.update(status="ok", rows=len(frame), first=str(frame["period"].min()),
-                              last=str(frame["period"].max()), problems=[])
+                say(
+                    f"[green]OK[/] {path} ({raw.format}, {len(frame)} rows, "
+                    f"{frame['period'].min()}..{frame['period'].max()})"
+                )
+                record.update(
+                    status="ok",
+                    rows=len(frame),
+                    first=str(frame["period"].min()),
+                    last=str(frame["period"].max()),
+                    problems=[],
+                )
         if as_json:
             print(json.dumps(record, default=str))
     if n_bad:
@@ -74,8 +91,9 @@ def check(
 @data_app.command("ingest")
 def ingest(
     file: Path = typer.Argument(..., help="File to validate and store."),
-    vintage: str = typer.Option(..., callback=past_month_option,
-                                help="Month the data was published, YYYY-MM (not after the current month)."),
+    vintage: str = typer.Option(
+        ..., callback=past_month_option, help="Month the data was published, YYYY-MM (not after the current month)."
+    ),
     store: Path = STORE_OPTION,
     max_count: int = MAX_COUNT_OPTION,
 ) -> None:
@@ -88,8 +106,9 @@ def ingest(
 
     frame, problems, raw = inspect_file(file, vintage=vintage, max_count=max_count)
     raise_for_problems(problems, file)
-    result = VintageStore(store).ingest(frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding,
-                                        max_count=max_count)
+    result = VintageStore(store).ingest(
+        frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding, max_count=max_count
+    )
     state = "created" if result.created else "unchanged (same content as stored vintage)"
     console.print(f"vintage {result.id}: {state}; {result.rows} rows -> {result.path}", highlight=False, soft_wrap=True)
 
@@ -118,12 +137,17 @@ def list_vintages(
 def summarise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Annual totals per stream (rows: year, columns: streams) and headline facts of a canonical table."""
     annual = df.assign(year=df["period"].dt.year).pivot_table(
-        index="year", columns="stream", values="value", aggfunc="sum", fill_value=0)
+        index="year", columns="stream", values="value", aggfunc="sum", fill_value=0
+    )
     months = df.groupby("year" if "year" in df else df["period"].dt.year)["period"].nunique()
     annual["months"] = months
-    facts = {"series": int(df[["stream", "nationality"]].drop_duplicates().shape[0]),
-             "nationalities": int(df["nationality"].nunique()),
-             "first": str(df["period"].min()), "last": str(df["period"].max()), "rows": int(len(df))}
+    facts = {
+        "series": int(df[["stream", "nationality"]].drop_duplicates().shape[0]),
+        "nationalities": int(df["nationality"].nunique()),
+        "first": str(df["period"].min()),
+        "last": str(df["period"].max()),
+        "rows": int(len(df)),
+    }
     return annual, facts
 
 
@@ -144,11 +168,19 @@ def summary(
     df = load_file(file) if file is not None else VintageStore(store).read(vintage)
     annual, facts = summarise(df)
     if as_json:
-        print(json.dumps({**facts, "annual": {str(y): {str(k): int(v) for k, v in row.items()}
-                                              for y, row in annual.iterrows()}}, indent=2))
+        print(
+            json.dumps(
+                {**facts, "annual": {str(y): {str(k): int(v) for k, v in row.items()} for y, row in annual.iterrows()}},
+                indent=2,
+            )
+        )
         return
-    console.print(f"{facts['series']} series, {facts['nationalities']} nationalities, "
-                  f"{facts['first']}..{facts['last']}, {facts['rows']} rows", highlight=False, soft_wrap=True)
+    console.print(
+        f"{facts['series']} series, {facts['nationalities']} nationalities, "
+        f"{facts['first']}..{facts['last']}, {facts['rows']} rows",
+        highlight=False,
+        soft_wrap=True,
+    )
     table = Table("year", *[str(c) for c in annual.columns])
     for year, row in annual.iterrows():
         table.add_row(str(year), *[f"{int(v):,}" for v in row])
@@ -171,7 +203,9 @@ def sample(
 
     df = generate_sample(seed=seed, start=start, end=end)
     atomic_write_csv(out, df.assign(period=df["period"].astype(str)))
-    console.print(f"wrote {len(df)} rows ({df['nationality'].nunique()} nationalities) to {out}", highlight=False, soft_wrap=True)
+    console.print(
+        f"wrote {len(df)} rows ({df['nationality'].nunique()} nationalities) to {out}", highlight=False, soft_wrap=True
+    )
 
 
 CBS_FILTER = "Geslacht eq 'T001038' and Leeftijd eq '10000'"
@@ -203,5 +237,8 @@ def fetch(
         raise DataError(f"unknown source {source!r}: only 'cbs' can be fetched")
     df = download_cbs()
     atomic_write_csv(out, df)
-    console.print(f"wrote {len(df)} CBS 83102NED rows to {out}; check it with `mpp data check {out}`",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"wrote {len(df)} CBS 83102NED rows to {out}; check it with `mpp data check {out}`",
+        highlight=False,
+        soft_wrap=True,
+    )

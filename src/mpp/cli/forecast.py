@@ -18,10 +18,18 @@ from mpp.strict import month_option
     "2025-06 --variant baseline --out out/fc   (then: mpp report out/fc)",
 )
 def forecast_command(
-    data: Path = typer.Option(..., "--data", help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "
-                              "(with --national: the folder of the national source files, e.g. ../shared/data/real)."),
-    cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
-    variant: str = typer.Option(None, "--variant", help="Model variant from the project's variants.yaml (default: its default)."),
+    data: Path = typer.Option(
+        ...,
+        "--data",
+        help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "
+        "(with --national: the folder of the national source files, e.g. ../shared/data/real).",
+    ),
+    cutoff: str = typer.Option(
+        None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."
+    ),
+    variant: str = typer.Option(
+        None, "--variant", help="Model variant from the project's variants.yaml (default: its default)."
+    ),
     horizon: int = typer.Option(None, "--horizon", min=1, help="Months ahead (default: to December of next year + 1)."),
     out: Path = typer.Option(..., "--out", help="Output folder."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same numbers."),
@@ -31,10 +39,18 @@ def forecast_command(
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
-    overlay: list[Path] = typer.Option(None, "--overlay", help="Overlay file (repeatable): writes model + overlays "
-                                       "to <out>/overlays/ beside the unchanged model-only forecast."),
-    national: bool = typer.Option(False, "--national", help="National forecast of every MPP stream from the "
-                                  "mixed-frequency national sources (config/national.yaml; docs/national.md)."),
+    overlay: list[Path] = typer.Option(
+        None,
+        "--overlay",
+        help="Overlay file (repeatable): writes model + overlays "
+        "to <out>/overlays/ beside the unchanged model-only forecast.",
+    ),
+    national: bool = typer.Option(
+        False,
+        "--national",
+        help="National forecast of every MPP stream from the "
+        "mixed-frequency national sources (config/national.yaml; docs/national.md).",
+    ),
 ) -> None:
     """Fit the variant to every series, reconcile the sample paths and write the scenario bands."""
     if national:
@@ -52,17 +68,38 @@ def forecast_command(
         return
     from mpp.flows import forecast_to_dir
 
-    result, run = forecast_to_dir(data, out, cutoff=cutoff, variant=variant, horizon=horizon, seed=seed,
-                                  workers=workers, backend=backend, scheduler=scheduler, n_samples=samples,
-                                  progress=not (quiet or as_json), overlays=_load_overlays(overlay))
+    result, run = forecast_to_dir(
+        data,
+        out,
+        cutoff=cutoff,
+        variant=variant,
+        horizon=horizon,
+        seed=seed,
+        workers=workers,
+        backend=backend,
+        scheduler=scheduler,
+        n_samples=samples,
+        progress=not (quiet or as_json),
+        overlays=_load_overlays(overlay),
+    )
     if as_json:
-        print(json.dumps(result.manifest if run is None else {**result.manifest, "overlays": run.total.manifest[
-            "overlays"], "overlay_notes": run.notes}, indent=2, default=str))
+        print(
+            json.dumps(
+                result.manifest
+                if run is None
+                else {**result.manifest, "overlays": run.total.manifest["overlays"], "overlay_notes": run.notes},
+                indent=2,
+                default=str,
+            )
+        )
         return
     if not quiet:
         m = result.manifest
-        console.print(annual_bands_table(
-            result.bands_annual, f"Annual scenario bands, variant {m['variant']}, cut-off {m['cutoff']}"))
+        console.print(
+            annual_bands_table(
+                result.bands_annual, f"Annual scenario bands, variant {m['variant']}, cut-off {m['cutoff']}"
+            )
+        )
         if m["fallbacks"]:
             console.print(f"[yellow]{len(m['fallbacks'])} series fell back to a simpler model[/] (see manifest.json)")
         console.print(f"written to {out}")

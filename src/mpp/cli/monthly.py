@@ -15,8 +15,10 @@ from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
 
-HOME_HELP = ("Project folder holding config/, mlruns/, data/store/ and out/ (default: $MPP_HOME, else the project "
-             "around the working directory (mpp.toml or [tool.mpp]), else the working directory).")
+HOME_HELP = (
+    "Project folder holding config/, mlruns/, data/store/ and out/ (default: $MPP_HOME, else the project "
+    "around the working directory (mpp.toml or [tool.mpp]), else the working directory)."
+)
 
 
 @app.command(
@@ -26,33 +28,57 @@ HOME_HELP = ("Project folder holding config/, mlruns/, data/store/ and out/ (def
     "(nothing registered or promoted), 73 cannot write, 75 another run holds the lock. See docs/scheduling.md.",
 )
 def monthly_command(
-    data: Path = typer.Option(None, "--data", help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
-                              "generated sample panel (data/sample/sample.csv)."),
-    cutoff: str = typer.Option(None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."),
-    vintage: str = typer.Option(None, "--vintage", callback=past_month_option,
-                                help="Publication month of this data, YYYY-MM (default: cut-off + 1)."),
+    data: Path = typer.Option(
+        None,
+        "--data",
+        help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
+        "generated sample panel (data/sample/sample.csv).",
+    ),
+    cutoff: str = typer.Option(
+        None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."
+    ),
+    vintage: str = typer.Option(
+        None,
+        "--vintage",
+        callback=past_month_option,
+        help="Publication month of this data, YYYY-MM (default: cut-off + 1).",
+    ),
     home: Path = typer.Option(None, "--home", "--mlruns-home", help=HOME_HELP),
-    config: Path = typer.Option(None, "--config", help="Pipeline configuration (default: the project's pipeline.yaml)."),
+    config: Path = typer.Option(
+        None, "--config", help="Pipeline configuration (default: the project's pipeline.yaml)."
+    ),
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
-    national: Path = typer.Option(None, "--national", help="Also make the national forecast of every MPP stream from "
-                                  "the national source files in this folder (e.g. ../shared/data/real), written to "
-                                  "<run outputs>/national/ (docs/national.md)."),
+    national: Path = typer.Option(
+        None,
+        "--national",
+        help="Also make the national forecast of every MPP stream from "
+        "the national source files in this folder (e.g. ../shared/data/real), written to "
+        "<run outputs>/national/ (docs/national.md).",
+    ),
 ) -> None:
     """Monthly re-estimation: ingest, validate, forecast every variant, occupancy, backtest gating, MLflow
     tracking and registry, revision report; ends with the annual bands and the champion decision."""
     from mpp.flows import run_monthly
 
     silent = quiet or as_json
-    res = run_monthly(data=data, cutoff=cutoff, vintage=vintage, home=home, config=config, n_samples=samples,
-                      echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)))
+    res = run_monthly(
+        data=data,
+        cutoff=cutoff,
+        vintage=vintage,
+        home=home,
+        config=config,
+        n_samples=samples,
+        echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)),
+    )
     national_manifest = None
     if national is not None:
         from mpp.cli.national import national_forecast
 
-        national_manifest = national_forecast(national, str(res.cutoff), res.out_dir.parent / "national", 0,
-                                              samples, silent, False)
+        national_manifest = national_forecast(
+            national, str(res.cutoff), res.out_dir.parent / "national", 0, samples, silent, False
+        )
         cand = res.outcomes[res.candidate].out_dir
         if (cand / "report.html").is_file():  # the published variant's report shows the national forecast too
             from mpp.report import write_report
@@ -61,21 +87,30 @@ def monthly_command(
     if as_json:
         summary = monthly_summary(res)
         if national_manifest is not None:
-            summary["national"] = {"out_dir": str(res.out_dir.parent / "national"),
-                                   "cutoff": national_manifest["cutoff"],
-                                   "findings": len(national_manifest["findings"])}
+            summary["national"] = {
+                "out_dir": str(res.out_dir.parent / "national"),
+                "cutoff": national_manifest["cutoff"],
+                "findings": len(national_manifest["findings"]),
+            }
         print(json.dumps(summary, indent=2, default=str))
     if silent:
         return
     cand = res.outcomes[res.candidate]
     if (cand.out_dir / "bands_annual.csv").is_file():
-        console.print(annual_bands_table(pd.read_csv(cand.out_dir / "bands_annual.csv"),
-                                         f"Annual bands, {res.candidate}, cut-off {res.cutoff} "
-                                         f"(data vintage {res.vintage})"))
+        console.print(
+            annual_bands_table(
+                pd.read_csv(cand.out_dir / "bands_annual.csv"),
+                f"Annual bands, {res.candidate}, cut-off {res.cutoff} (data vintage {res.vintage})",
+            )
+        )
     if (cand.out_dir / "overlays" / "summary.csv").is_file():
-        console.print(overlay_summary_table(pd.read_csv(cand.out_dir / "overlays" / "summary.csv"),
-                                            f"Model / overlays / total (medians), {res.candidate}, cut-off "
-                                            f"{res.cutoff}; files in {cand.out_dir / 'overlays'}"))
+        console.print(
+            overlay_summary_table(
+                pd.read_csv(cand.out_dir / "overlays" / "summary.csv"),
+                f"Model / overlays / total (medians), {res.candidate}, cut-off "
+                f"{res.cutoff}; files in {cand.out_dir / 'overlays'}",
+            )
+        )
         pfile = cand.out_dir / "overlays" / "plausibility.csv"
         if pfile.stat().st_size > 1 and len(plaus := pd.read_csv(pfile)):
             for line in plausibility_lines(plaus):
@@ -94,24 +129,42 @@ def monthly_command(
         t.add_column(col)
     for v, o in res.outcomes.items():
         alias = o.decision.alias if o.decision else "-"
-        t.add_row(f"{res.model_prefix}-{v}" + (" *" if v == res.candidate else ""), str(o.version or "-"),
-                  alias if o.new_version or res.reused else f"{alias} (existing version)",
-                  "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused")
+        t.add_row(
+            f"{res.model_prefix}-{v}" + (" *" if v == res.candidate else ""),
+            str(o.version or "-"),
+            alias if o.new_version or res.reused else f"{alias} (existing version)",
+            "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused",
+        )
     console.print(t)
-    console.print(f"* published variant. Outputs: {res.out_dir.parent}; MLflow run {res.parent_run_id} "
-                  f"({mask_secrets(res.tracking_uri)})", highlight=False)
+    console.print(
+        f"* published variant. Outputs: {res.out_dir.parent}; MLflow run {res.parent_run_id} "
+        f"({mask_secrets(res.tracking_uri)})",
+        highlight=False,
+    )
 
 
 def monthly_summary(res) -> dict:
     """What a scheduler or script needs from a monthly run, as plain data."""
     return {
-        "cutoff": res.cutoff, "vintage": res.vintage, "data_hash": res.data_hash, "reused": res.reused,
-        "published_variant": res.candidate, "mlflow_run_id": res.parent_run_id, "tracking_uri": mask_secrets(res.tracking_uri),
-        "variants": {v: {"out_dir": str(o.out_dir), "version": o.version, "new_version": o.new_version,
-                         "alias": o.decision.alias if o.decision else None,
-                         "reasons": o.decision.reasons if o.decision else [], "metrics": o.metrics,
-                         "revision": o.revision_lines}
-                     for v, o in res.outcomes.items()},
+        "cutoff": res.cutoff,
+        "vintage": res.vintage,
+        "data_hash": res.data_hash,
+        "reused": res.reused,
+        "published_variant": res.candidate,
+        "mlflow_run_id": res.parent_run_id,
+        "tracking_uri": mask_secrets(res.tracking_uri),
+        "variants": {
+            v: {
+                "out_dir": str(o.out_dir),
+                "version": o.version,
+                "new_version": o.new_version,
+                "alias": o.decision.alias if o.decision else None,
+                "reasons": o.decision.reasons if o.decision else [],
+                "metrics": o.metrics,
+                "revision": o.revision_lines,
+            }
+            for v, o in res.outcomes.items()
+        },
     }
 
 
@@ -124,17 +177,27 @@ def init_command(
     from mpp.project import init_project
 
     written = init_project(folder, force=force)
-    console.print(f"project {folder.resolve()}: {len(written)} file(s) written; run mpp commands inside it",
-                  highlight=False)
+    console.print(
+        f"project {folder.resolve()}: {len(written)} file(s) written; run mpp commands inside it", highlight=False
+    )
 
 
-@app.command("compare", epilog="Example (after `mpp monthly` on the bundled sample): mpp compare --cutoff 2025-06 "
-             "--variants anchored,baseline --lang nl   (writes out/2025-06/compare_nl.html)")
+@app.command(
+    "compare",
+    epilog="Example (after `mpp monthly` on the bundled sample): mpp compare --cutoff 2025-06 "
+    "--variants anchored,baseline --lang nl   (writes out/2025-06/compare_nl.html)",
+)
 def compare_command(
-    cutoff: str = typer.Option(..., "--cutoff", callback=month_option, help="Cut-off month of the tracked runs (YYYY-MM)."),
+    cutoff: str = typer.Option(
+        ..., "--cutoff", callback=month_option, help="Cut-off month of the tracked runs (YYYY-MM)."
+    ),
     variants: str = typer.Option(..., "--variants", help="Comma-separated variant names, e.g. anchored,baseline."),
-    champion: str = typer.Option(None, "--champion", help="Variant the others are compared with (default: the "
-                                 "published variant of the pipeline configuration, else the first of --variants)."),
+    champion: str = typer.Option(
+        None,
+        "--champion",
+        help="Variant the others are compared with (default: the "
+        "published variant of the pipeline configuration, else the first of --variants).",
+    ),
     home: Path = typer.Option(None, "--home", help=HOME_HELP),
     out: Path = typer.Option(None, "--out", help="HTML page to write (default out/<cutoff>/compare[_nl].html)."),
     lang: str = typer.Option("en", "--lang", help="Language of the page: en or nl."),
@@ -142,12 +205,12 @@ def compare_command(
 ) -> None:
     """The variants of one cut-off side by side: an HTML page with their annual bands, overlaid fan charts, backtest
     scorecards and differences from the champion."""
+    from mpp.project import Project
     from mpp.provenance import atomic_write_text
     from mpp.report.compare import VariantRun, compare_data, render_compare
     from mpp.report.i18n import check_lang
-    from mpp.tracking.compare import compare_runs
-    from mpp.project import Project
     from mpp.spec import load_spec
+    from mpp.tracking.compare import compare_runs
 
     check_lang(lang)
     loc = Project.discover(home)
@@ -165,24 +228,40 @@ def compare_command(
     runs = {}
     for v, r in tracked.items():
         hist = loc.out / cutoff / v / "history.csv"  # realised history when the run folder is still there
-        runs[v] = VariantRun(v, r.bands_annual, r.bands_monthly, r.metrics, r.manifest, r.run_id,
-                             pd.read_csv(hist, dtype={"period": str}) if hist.is_file() else None)
+        runs[v] = VariantRun(
+            v,
+            r.bands_annual,
+            r.bands_monthly,
+            r.metrics,
+            r.manifest,
+            r.run_id,
+            pd.read_csv(hist, dtype={"period": str}) if hist.is_file() else None,
+        )
     path = out or loc.out / cutoff / ("compare.html" if lang == "en" else f"compare_{lang}.html")
     atomic_write_text(path, render_compare(runs, cutoff, champion, lang))
     if as_json:
         print(json.dumps({**compare_data(runs, cutoff, champion), "page": str(path)}, indent=2, default=str))
         return
     data = compare_data(runs, cutoff, champion)
-    t = Table(title=f"Annual median (minimum - maximum), total, cut-off {cutoff}; champion {data['champion']}",
-              title_justify="left")
+    t = Table(
+        title=f"Annual median (minimum - maximum), total, cut-off {cutoff}; champion {data['champion']}",
+        title_justify="left",
+    )
     t.add_column("variant")
     for y in data["years"]:
         t.add_column(str(y), justify="right")
     for v, d in data["variants"].items():
         cells = {a["year"]: a for a in d["annual"] if a["series_id"] == "TOTAL/TOTAL"}
-        t.add_row(v + (" *" if v == data["champion"] else ""),
-                  *(f"{round(cells[y]['median'], -2):,.0f} ({round(cells[y]['minimum'], -2):,.0f}-"
-                    f"{round(cells[y]['maximum'], -2):,.0f})" if y in cells else "-" for y in data["years"]))
+        t.add_row(
+            v + (" *" if v == data["champion"] else ""),
+            *(
+                f"{round(cells[y]['median'], -2):,.0f} ({round(cells[y]['minimum'], -2):,.0f}-"
+                f"{round(cells[y]['maximum'], -2):,.0f})"
+                if y in cells
+                else "-"
+                for y in data["years"]
+            ),
+        )
     console.print(t)
     console.print(f"comparison page: {path}", highlight=False, soft_wrap=True)
 
@@ -202,13 +281,14 @@ def ui_command(
     loc = Project.discover(home)
     uri = loc.tracking_uri()
     if not uri.startswith("sqlite:"):
-        raise MppError(f"MLFLOW_TRACKING_URI points at a server ({mask_secrets(uri)}): open it in the browser "
-                       "instead")
-    console.print(f"Starting the MLflow UI for {mask_secrets(uri)}\n  it will listen on http://127.0.0.1:{port} (only "
-                  f"this machine); the first start can take up to a minute. Ctrl-C stops it.", highlight=False,
-                  soft_wrap=True)
-    cmd = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri, "--host", "127.0.0.1",
-           "--port", str(port)]
+        raise MppError(f"MLFLOW_TRACKING_URI points at a server ({mask_secrets(uri)}): open it in the browser instead")
+    console.print(
+        f"Starting the MLflow UI for {mask_secrets(uri)}\n  it will listen on http://127.0.0.1:{port} (only "
+        f"this machine); the first start can take up to a minute. Ctrl-C stops it.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    cmd = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri, "--host", "127.0.0.1", "--port", str(port)]
     if (root := loc.artifact_root()) is not None:
         cmd += ["--default-artifact-root", root]
     env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning,ignore::UserWarning"}

@@ -10,13 +10,18 @@ from rich.table import Table
 
 from mpp.bands import BAND_NAMES
 
-NAMES = {"first_asylum_request/TOTAL": "first asylum requests", "repeat_asylum_request/TOTAL": "repeat requests",
-         "nareizigers/TOTAL": "nareizigers", "resettlement/TOTAL": "resettlement (assumption)",
-         "TOTAL/TOTAL": "total asylum inflow"}
+NAMES = {
+    "first_asylum_request/TOTAL": "first asylum requests",
+    "repeat_asylum_request/TOTAL": "repeat requests",
+    "nareizigers/TOTAL": "nareizigers",
+    "resettlement/TOTAL": "resettlement (assumption)",
+    "TOTAL/TOTAL": "total asylum inflow",
+}
 
 
-def national_forecast(data: Path | None, cutoff: str | None, out: Path, seed: int, samples: int | None,
-                      quiet: bool, as_json: bool) -> dict:
+def national_forecast(
+    data: Path | None, cutoff: str | None, out: Path, seed: int, samples: int | None, quiet: bool, as_json: bool
+) -> dict:
     from mpp.cli.app import console
     from mpp.errors import ConfigError
     from mpp.national.run import annual_table, run_national, write_national
@@ -31,8 +36,11 @@ def national_forecast(data: Path | None, cutoff: str | None, out: Path, seed: in
     if as_json:
         print(json.dumps(run.manifest, indent=2, default=str))
     elif not quiet:
-        t = Table(title=f"National annual scenario bands, cut-off {run.manifest['cutoff']} "
-                        f"({run.manifest['n_samples']} paths)", title_justify="left")
+        t = Table(
+            title=f"National annual scenario bands, cut-off {run.manifest['cutoff']} "
+            f"({run.manifest['n_samples']} paths)",
+            title_justify="left",
+        )
         for col in ("quantity", "year", *BAND_NAMES):
             t.add_column(col, justify="left" if col == "quantity" else "right")
         for _, r in annual_table(run).iterrows():

@@ -4,7 +4,7 @@ documented scenario inflow paths in the forecast directory format)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +21,12 @@ from mpp.spec import load_assumptions, load_scenario_spec
 from mpp.strict import date_option, month_or_quarter_option
 
 
-@app.command("occupancy", epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp forecast --data "
-             "sample.csv --out out/fc; mpp occupancy --forecast out/fc --assumptions "
-             "config/assumptions/kernprognose_2025.yaml --out out/fc/occupancy")
+@app.command(
+    "occupancy",
+    epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp forecast --data "
+    "sample.csv --out out/fc; mpp occupancy --forecast out/fc --assumptions "
+    "config/assumptions/kernprognose_2025.yaml --out out/fc/occupancy",
+)
 def occupancy_cmd(
     forecast: Path = typer.Option(..., "--forecast", help="forecast directory (paths.parquet + manifest.json)"),
     assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML (see config/assumptions/)"),
@@ -31,9 +34,13 @@ def occupancy_cmd(
     sensitivity: bool = typer.Option(False, "--sensitivity", help="also write sensitivity.csv (+10% per assumption)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
-    overlay: list[Path] = typer.Option(None, "--overlay", help="Overlay file (repeatable): its occupancy effects "
-                                       "(grant rate, Dublin share, decision capacity, housing) change the assumption "
-                                       "schedules; for its inflow effects pass the forecast's overlays/ folder."),
+    overlay: list[Path] = typer.Option(
+        None,
+        "--overlay",
+        help="Overlay file (repeatable): its occupancy effects "
+        "(grant rate, Dublin share, decision capacity, housing) change the assumption "
+        "schedules; for its inflow effects pass the forecast's overlays/ folder.",
+    ),
 ) -> None:
     """Project COA reception occupancy and write occupancy_bands.csv and manifest.json."""
     overlays = None
@@ -43,9 +50,15 @@ def occupancy_cmd(
         overlays = load_overlays(overlay)
     from mpp.overlays import apply_to_assumptions
 
-    manifest = project_from_forecast(forecast, load_assumptions(assumptions), out, sensitivity=sensitivity,
-                                     overlays=overlays, assumptions_file=assumptions,
-                                     overlay_effects=apply_to_assumptions)
+    manifest = project_from_forecast(
+        forecast,
+        load_assumptions(assumptions),
+        out,
+        sensitivity=sensitivity,
+        overlays=overlays,
+        assumptions_file=assumptions,
+        overlay_effects=apply_to_assumptions,
+    )
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
     if quiet or as_json:
@@ -53,8 +66,11 @@ def occupancy_cmd(
     for w in manifest["warnings"]:
         console.print(f"[yellow]warning:[/] {w}")
     for r in manifest["overlay_effects"]:
-        console.print(f"overlay {r['overlay']}: {r['parameter']} {r['change']} {r['size']:+g} from {r['start']} "
-                      f"({r['before_first']:g} -> {r['after_last']:g} by the last month)", highlight=False)
+        console.print(
+            f"overlay {r['overlay']}: {r['parameter']} {r['change']} {r['size']:+g} from {r['start']} "
+            f"({r['before_first']:g} -> {r['after_last']:g} by the last month)",
+            highlight=False,
+        )
     console.print(occupancy_year_table(pd.read_csv(out / "occupancy_bands.csv", dtype={"period": str})))
     console.print(f"written to {out}", highlight=False, soft_wrap=True)
 
@@ -68,8 +84,9 @@ def occupancy_year_table(bands: pd.DataFrame) -> Table:
     monthly = pd.PeriodIndex(bands.loc[bands["period"].str.len() == 7, "period"], freq="M")
     years = list(range(monthly.min().year - (1 if monthly.min().month == 1 else 0), monthly.max().year + 1))
     ends = year_end_occupancy(bands, years)
-    table = Table(title="COA occupancy at the end of each year (minimum / median / medio / maximum)",
-                  title_justify="left")
+    table = Table(
+        title="COA occupancy at the end of each year (minimum / median / medio / maximum)", title_justify="left"
+    )
     table.add_column("quantity")
     for y in years:
         table.add_column(str(y), justify="right")
@@ -82,19 +99,29 @@ def occupancy_year_table(bands: pd.DataFrame) -> Table:
                 cells.append("-")
                 continue
             r = by_year.loc[y]
-            cells.append(fmt(r["median"]) + " (start)" if r["minimum"] == r["maximum"] else
-                         " / ".join(fmt(r[s]) for s in SCENARIOS))
+            cells.append(
+                fmt(r["median"]) + " (start)"
+                if r["minimum"] == r["maximum"]
+                else " / ".join(fmt(r[s]) for s in SCENARIOS)
+            )
         table.add_row(t(quantity, "en"), *cells)
     return table
 
 
-@app.command("occupancy-scenario", epilog="Example: mpp occupancy-scenario --spec "
-             "config/assumptions/kernprognose_2025_inflow.yaml --panel "
-             "../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv --out out/scenario")
+@app.command(
+    "occupancy-scenario",
+    epilog="Example: mpp occupancy-scenario --spec "
+    "config/assumptions/kernprognose_2025_inflow.yaml --panel "
+    "../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv --out out/scenario",
+)
 def occupancy_scenario_cmd(
     spec: Path = typer.Option(..., "--spec", help="scenario inflow YAML (e.g. config/assumptions/*_inflow.yaml)"),
-    panel: Path = typer.Option(..., "--panel", help="real monthly panel CSV (period, stream, value) for the "
-                               "seasonal profile, e.g. ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"),
+    panel: Path = typer.Option(
+        ...,
+        "--panel",
+        help="real monthly panel CSV (period, stream, value) for the "
+        "seasonal profile, e.g. ../shared/data/real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv",
+    ),
     out: Path = typer.Option(..., "--out", help="output directory in the forecast format"),
 ) -> None:
     """Write SCENARIO inflow paths (not a forecast) in the forecast directory format."""
@@ -109,7 +136,7 @@ def occupancy_scenario_cmd(
     manifest = {
         "stage": "scenario_inflow",
         "label": s.label,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "cutoff": str(periods[0] - 1),
         "seed": s.seed,
@@ -121,34 +148,64 @@ def occupancy_scenario_cmd(
     console.print(f"scenario inflow ({s.n_samples} samples, {periods[0]}..{periods[-1]}) -> {out}")
 
 
-SHORT_MEASURE = {"persons_in_coa_reception_total": "persons", "status_holders_in_coa_reception": "status holders",
-                 "persons_with_coa_reception_agreement": "with reception agreement",
-                 "persons_with_right_to_coa_reception": "with right to reception"}
+SHORT_MEASURE = {
+    "persons_in_coa_reception_total": "persons",
+    "status_holders_in_coa_reception": "status holders",
+    "persons_with_coa_reception_agreement": "with reception agreement",
+    "persons_with_right_to_coa_reception": "with right to reception",
+}
 
 
-@app.command("occupancy-replay", epilog="Example: mpp occupancy-replay "
-             "--inflow ../shared/data/real/cbs_monthly_national_2018_2022_with_gaps.csv "
-             "--inflow ../shared/data/real/ind_monthly_national_2018_2023_with_gaps.csv --start 2018-01 --end 2020-05 "
-             "--assumptions config/assumptions/replay_2018_2020.yaml "
-             "--observations ../shared/data/real/coa_occupancy_observations.csv --out out/replay")
+@app.command(
+    "occupancy-replay",
+    epilog="Example: mpp occupancy-replay "
+    "--inflow ../shared/data/real/cbs_monthly_national_2018_2022_with_gaps.csv "
+    "--inflow ../shared/data/real/ind_monthly_national_2018_2023_with_gaps.csv --start 2018-01 --end 2020-05 "
+    "--assumptions config/assumptions/replay_2018_2020.yaml "
+    "--observations ../shared/data/real/coa_occupancy_observations.csv --out out/replay",
+)
 def occupancy_replay_cmd(
-    inflow: list[Path] = typer.Option(..., "--inflow", help="realised inflow CSV (period, stream, nationality, "
-                                      "value); repeat the option to add sources in order of preference"),
-    start: str = typer.Option(..., "--start", callback=month_or_quarter_option, help="first month (YYYY-MM) or quarter (YYYYQn) to replay"),
+    inflow: list[Path] = typer.Option(
+        ...,
+        "--inflow",
+        help="realised inflow CSV (period, stream, nationality, "
+        "value); repeat the option to add sources in order of preference",
+    ),
+    start: str = typer.Option(
+        ..., "--start", callback=month_or_quarter_option, help="first month (YYYY-MM) or quarter (YYYYQn) to replay"
+    ),
     end: str = typer.Option(..., "--end", callback=month_or_quarter_option, help="last month or quarter to replay"),
-    assumptions: Path = typer.Option(..., "--assumptions", help="assumptions YAML whose initial stocks are for the "
-                                     "day before --start"),
+    assumptions: Path = typer.Option(
+        ..., "--assumptions", help="assumptions YAML whose initial stocks are for the day before --start"
+    ),
     observations: Path = typer.Option(..., "--observations", help="COA observations CSV (date, measure, value, kind)"),
     out: Path = typer.Option(..., "--out", help="output directory"),
-    calibrate: list[str] = typer.Option([], "--calibrate", help="estimate an assumption without a historical "
-                                        "figure, PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6); repeatable, at most 3"),
-    fit_until: str = typer.Option(None, "--fit-until", callback=date_option, help="last observation date (YYYY-MM-DD) used by --calibrate; "
-                                  "later observations check the estimate"),
+    calibrate: list[str] = typer.Option(
+        [],
+        "--calibrate",
+        help="estimate an assumption without a historical "
+        "figure, PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6); repeatable, at most 3",
+    ),
+    fit_until: str = typer.Option(
+        None,
+        "--fit-until",
+        callback=date_option,
+        help="last observation date (YYYY-MM-DD) used by --calibrate; later observations check the estimate",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Replay history on realised inflow and compare the model with COA's occupancy figures."""
-    manifest = replay_to_dir(inflow, start, end, load_assumptions(assumptions), observations, out, calibrate,
-                             fit_until, assumptions_file=assumptions)
+    manifest = replay_to_dir(
+        inflow,
+        start,
+        end,
+        load_assumptions(assumptions),
+        observations,
+        out,
+        calibrate,
+        fit_until,
+        assumptions_file=assumptions,
+    )
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
         return
@@ -161,23 +218,38 @@ def occupancy_replay_cmd(
     for col in ("date", "measure", "kind", "observed", "model", "% error") + extra:
         table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
     for _, row in cmp.iterrows():
-        table.add_row(row["date"], SHORT_MEASURE.get(row["measure"], row["measure"]), row["kind"],
-                      f"{row['observed']:,.0f}", f"{row['model']:,.0f}", f"{row['pct_error']:+.1f}",
-                      *((row["used_for"],) if cal else ()))
+        table.add_row(
+            row["date"],
+            SHORT_MEASURE.get(row["measure"], row["measure"]),
+            row["kind"],
+            f"{row['observed']:,.0f}",
+            f"{row['model']:,.0f}",
+            f"{row['pct_error']:+.1f}",
+            *((row["used_for"],) if cal else ()),
+        )
     console.print(table)
     if cal:
-        console.print("calibrated on observations up to " + cal["fit_until"] + ": "
-                      + ", ".join(f"{k} = {v:g}" for k, v in cal["values"].items())
-                      + f"; errors below are on the {cal['n_check']} later observations only")
+        console.print(
+            "calibrated on observations up to "
+            + cal["fit_until"]
+            + ": "
+            + ", ".join(f"{k} = {v:g}" for k, v in cal["values"].items())
+            + f"; errors below are on the {cal['n_check']} later observations only"
+        )
     for e in manifest["errors"]:
-        console.print(f"{e['measure']} ({e['quality']}, n={e['n']}): mean |error| {e['mean_abs_pct_error']:.1f}%, "
-                      f"largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%")
+        console.print(
+            f"{e['measure']} ({e['quality']}, n={e['n']}): mean |error| {e['mean_abs_pct_error']:.1f}%, "
+            f"largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%"
+        )
     console.print(f"-> {out}")
 
 
-@app.command("occupancy-replay-long", epilog="Example: mpp occupancy-replay-long --real ../shared/data/real "
-             "--start 2015-01 --end 2020-06 --assumptions config/assumptions/replay_2015_2020.yaml "
-             "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2016-12-31 --out out/replay_long")
+@app.command(
+    "occupancy-replay-long",
+    epilog="Example: mpp occupancy-replay-long --real ../shared/data/real "
+    "--start 2015-01 --end 2020-06 --assumptions config/assumptions/replay_2015_2020.yaml "
+    "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2016-12-31 --out out/replay_long",
+)
 def occupancy_replay_long_cmd(
     real: Path = typer.Option(..., "--real", help="folder of the real series (Eurostat, CBS, IND files)"),
     start: str = typer.Option("2015-01", "--start", help="first month (the first month of a quarter)"),
@@ -186,15 +258,28 @@ def occupancy_replay_long_cmd(
     observations: Path = typer.Option(..., "--observations", help="COA observations CSV"),
     out: Path = typer.Option(..., "--out", help="output directory"),
     fit_until: str = typer.Option(..., "--fit-until", help="last observation date of the fit window; later ones check"),
-    nareizigers_profile: str = typer.Option("panel", "--nareizigers-profile",
-                                            help="monthly profile of the annual nareizigers totals before 2018: "
-                                            "panel or flat (an assumption; the other one is run as a sensitivity)"),
+    nareizigers_profile: str = typer.Option(
+        "panel",
+        "--nareizigers-profile",
+        help="monthly profile of the annual nareizigers totals before 2018: "
+        "panel or flat (an assumption; the other one is run as a sensitivity)",
+    ),
     calibrate: list[str] = typer.Option([], "--calibrate", help="estimate PATH=LOW:HIGH on the fit window; repeatable"),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Long replay driven by realised inflow, IND decisions, grant rates and backlog, against COA's figures."""
-    manifest = long_replay_to_dir(real, start, end, load_assumptions(assumptions), observations, out, fit_until,
-                                  nareizigers_profile, calibrate, assumptions_file=assumptions)
+    manifest = long_replay_to_dir(
+        real,
+        start,
+        end,
+        load_assumptions(assumptions),
+        observations,
+        out,
+        fit_until,
+        nareizigers_profile,
+        calibrate,
+        assumptions_file=assumptions,
+    )
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))
         return
@@ -205,11 +290,19 @@ def occupancy_replay_long_cmd(
     for col in ("date", "measure", "observed", "model", "% error", "window"):
         table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
     for _, row in cmp.iterrows():
-        table.add_row(row["date"], SHORT_MEASURE.get(row["measure"], row["measure"]), f"{row['observed']:,.0f}",
-                      f"{row['model']:,.0f}", f"{row['pct_error']:+.1f}", row["used_for"])
+        table.add_row(
+            row["date"],
+            SHORT_MEASURE.get(row["measure"], row["measure"]),
+            f"{row['observed']:,.0f}",
+            f"{row['model']:,.0f}",
+            f"{row['pct_error']:+.1f}",
+            row["used_for"],
+        )
     console.print(table)
     console.print("rates: " + ", ".join(f"{k} = {v:g}" for k, v in manifest["values"].items()))
     for e in manifest["errors"]:
-        console.print(f"check window, {e['measure']} ({e['quality']}, n={e['n']}): mean |error| "
-                      f"{e['mean_abs_pct_error']:.1f}%, largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%")
+        console.print(
+            f"check window, {e['measure']} ({e['quality']}, n={e['n']}): mean |error| "
+            f"{e['mean_abs_pct_error']:.1f}%, largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%"
+        )
     console.print(f"-> {out}")

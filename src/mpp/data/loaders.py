@@ -50,8 +50,20 @@ CBS_MEASURES = {
 CBS_STATED_TOTAL = "TotaalAsielverzoeken_1"  # = first + subsequent (nareizigers counted apart)
 CBS_ALL_SEXES, CBS_ALL_AGES, TOTAL_KEY = "T001038", "10000", "T001059"
 CBS_DIMENSIONS = ("Geslacht", "Leeftijd", "Nationaliteit", "Perioden")
-DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                "oktober", "november", "december")
+DUTCH_MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 EUROSTAT_STREAMS = {"NASY_APP": FIRST, "SUBS_APP": REPEAT}
 EUROSTAT_STATED_TOTAL = "ASY_APP"
 EUROSTAT_DIMS = ("freq", "unit", "citizen", "sex", "applicant", "age", "geo")
@@ -136,13 +148,19 @@ def read_tidy_csv(path: str | Path) -> RawTable:
     is_total = df["stream"].str.strip() == IND_STATED_TOTAL
     stated = df[is_total].assign(parts="+".join((FIRST, REPEAT, NAREIZIGERS)))
     raw = df[~is_total]
-    notes = [f"{int(is_total.sum())} '{IND_STATED_TOTAL}' rows read as stated totals of first + repeat + nareizigers"] \
-        if is_total.any() else []
+    notes = (
+        [f"{int(is_total.sum())} '{IND_STATED_TOTAL}' rows read as stated totals of first + repeat + nareizigers"]
+        if is_total.any()
+        else []
+    )
     return RawTable(
         frame=_raw_frame(raw[list(RAW_COLUMNS)]),
-        file=str(path), format="tidy", source=_tidy_source(df, path),
+        file=str(path),
+        format="tidy",
+        source=_tidy_source(df, path),
         stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
-        rounding=_detect_rounding(raw["value"]), notes=notes,
+        rounding=_detect_rounding(raw["value"]),
+        notes=notes,
     )
 
 
@@ -152,8 +170,15 @@ def _tidy_source(df: pd.DataFrame, path: Path) -> str:
     return f"{stated.pop()} ({path.name})" if len(stated) == 1 else path.name
 
 
-def read_panel_csv(path: str | Path, key_column: str, stream: str, *, absent_is_zero: bool = False,
-                   drop_keys: tuple[str, ...] = (), suppressed_flag: str | None = None) -> RawTable:
+def read_panel_csv(
+    path: str | Path,
+    key_column: str,
+    stream: str,
+    *,
+    absent_is_zero: bool = False,
+    drop_keys: tuple[str, ...] = (),
+    suppressed_flag: str | None = None,
+) -> RawTable:
     """A panel with one stream: `period`, `key_column` (nationality or reporting country), `value`.
 
     absent_is_zero: a key-month with no row at all means 0 (UNHCR: origins with no applications are left out).
@@ -171,16 +196,20 @@ def read_panel_csv(path: str | Path, key_column: str, stream: str, *, absent_is_
     df["nationality"] = df["nationality"].str.strip()
     dropped = df["nationality"].isin(drop_keys)
     if dropped.any():
-        notes.append(f"dropped {int(dropped.sum())} rows of {', '.join(sorted(set(df.loc[dropped, 'nationality'])))}"
-                     " (aggregate, not a nationality)")
+        notes.append(
+            f"dropped {int(dropped.sum())} rows of {', '.join(sorted(set(df.loc[dropped, 'nationality'])))}"
+            " (aggregate, not a nationality)"
+        )
     df = df[~dropped]
     last_hidden = pd.Series(dtype=str)
     if suppressed_flag is not None and "flag" in df.columns:
         hidden = df["flag"].str.strip() == suppressed_flag
         last_hidden = df[hidden].groupby("nationality")["period"].max()
         if len(last_hidden):
-            notes.append(f"{len(last_hidden)} keys with figures hidden by the publisher ({int(hidden.sum())} cells "
-                         f"flagged {suppressed_flag!r}) start after their last hidden month")
+            notes.append(
+                f"{len(last_hidden)} keys with figures hidden by the publisher ({int(hidden.sum())} cells "
+                f"flagged {suppressed_flag!r}) start after their last hidden month"
+            )
     df = df[~_is_blank(df["value"])].assign(stream=stream)
     if absent_is_zero and len(df):
         months = pd.PeriodIndex(df["period"], freq="M") if df["period"].str.fullmatch(r"\d{4}-\d{2}").all() else None
@@ -188,7 +217,8 @@ def read_panel_csv(path: str | Path, key_column: str, stream: str, *, absent_is_
             raise DataError(f"{path}: cannot fill absent months: some periods are not YYYY-MM")
         full = pd.MultiIndex.from_product(
             [sorted(df["nationality"].unique()), pd.period_range(months.min(), months.max(), freq="M").astype(str)],
-            names=["nationality", "period"])
+            names=["nationality", "period"],
+        )
         have = pd.MultiIndex.from_frame(df[["nationality", "period"]])
         absent = full.difference(have).to_frame(index=False)
         if len(absent):
@@ -197,8 +227,14 @@ def read_panel_csv(path: str | Path, key_column: str, stream: str, *, absent_is_
     if len(last_hidden):  # YYYY-MM strings compare in time order
         df = df[~(df["period"] <= df["nationality"].map(last_hidden).fillna(""))]
     df = df.sort_values(["nationality", "period", "row"])
-    return RawTable(frame=_raw_frame(df[list(RAW_COLUMNS)]), file=str(path), format=f"panel:{key_column}",
-                    source=path.name, rounding=_detect_rounding(df["value"]), notes=notes)
+    return RawTable(
+        frame=_raw_frame(df[list(RAW_COLUMNS)]),
+        file=str(path),
+        format=f"panel:{key_column}",
+        source=path.name,
+        rounding=_detect_rounding(df["value"]),
+        notes=notes,
+    )
 
 
 # ------------------------------------------------------------------------------------------ CBS 83102NED
@@ -274,15 +310,25 @@ def read_cbs_83102ned(path: str | Path, dimensions: dict[str, pd.DataFrame] | No
     if n_sums:
         notes.append(f"dropped {n_sums} quarter/year rows (sums of months, not months)")
     df = df[df["period"].notna()].rename(columns={"Nationaliteit": "nationality"})
-    long = df.melt(id_vars=["period", "nationality", "row"], value_vars=list(CBS_MEASURES),
-                   var_name="measure", value_name="value")
+    long = df.melt(
+        id_vars=["period", "nationality", "row"], value_vars=list(CBS_MEASURES), var_name="measure", value_name="value"
+    )
     long = long[~_is_blank(long["value"])].assign(stream=long["measure"].map(CBS_MEASURES))
-    stated = df[["period", "nationality", "row", CBS_STATED_TOTAL]].rename(columns={CBS_STATED_TOTAL: "value"}) \
-        if CBS_STATED_TOTAL in df.columns else pd.DataFrame(columns=["period", "nationality", "row", "value"])
+    stated = (
+        df[["period", "nationality", "row", CBS_STATED_TOTAL]].rename(columns={CBS_STATED_TOTAL: "value"})
+        if CBS_STATED_TOTAL in df.columns
+        else pd.DataFrame(columns=["period", "nationality", "row", "value"])
+    )
     stated = stated[~_is_blank(stated["value"])].assign(parts="+".join(FIRST_PLUS_REPEAT))
-    return RawTable(frame=_raw_frame(long.sort_values(["row", "stream"])[list(RAW_COLUMNS)]), file=str(path),
-                    format=f"cbs_83102ned:{form}", source=f"CBS StatLine 83102NED ({path.name})",
-                    stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]), rounding=5, notes=notes)
+    return RawTable(
+        frame=_raw_frame(long.sort_values(["row", "stream"])[list(RAW_COLUMNS)]),
+        file=str(path),
+        format=f"cbs_83102ned:{form}",
+        source=f"CBS StatLine 83102NED ({path.name})",
+        stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
+        rounding=5,
+        notes=notes,
+    )
 
 
 # -------------------------------------------------------------------------------------------- Eurostat
@@ -309,11 +355,18 @@ def _eurostat_select(df: pd.DataFrame, path: Path, fmt: str) -> RawTable:
     df = df[~_is_blank(df["value"])]
     df = _sum_stateless(df, notes)
     parts = df[df["applicant"].isin(list(EUROSTAT_STREAMS))].assign(
-        stream=lambda d: d["applicant"].map(EUROSTAT_STREAMS))
+        stream=lambda d: d["applicant"].map(EUROSTAT_STREAMS)
+    )
     stated = df[df["applicant"] == EUROSTAT_STATED_TOTAL].assign(parts="+".join(FIRST_PLUS_REPEAT))
-    return RawTable(frame=_raw_frame(parts.sort_values(["row", "period"])[list(RAW_COLUMNS)]), file=str(path),
-                    format=fmt, source=f"Eurostat migr_asyappctzm ({path.name})",
-                    stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]), rounding=5, notes=notes)
+    return RawTable(
+        frame=_raw_frame(parts.sort_values(["row", "period"])[list(RAW_COLUMNS)]),
+        file=str(path),
+        format=fmt,
+        source=f"Eurostat migr_asyappctzm ({path.name})",
+        stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
+        rounding=5,
+        notes=notes,
+    )
 
 
 def _sum_stateless(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -424,15 +477,19 @@ def check_readable(path: str | Path) -> None:
         raise DataError(f"{path}: not a file")
     size, limit = path.stat().st_size, max_file_bytes()
     if size > limit:
-        raise DataError(f"{path}: {size / 1e6:,.1f} MB is larger than the {limit / 1e6:,.0f} MB limit for a data "
-                        "file (real panels are under 1 MB; set MPP_MAX_DATA_MB to raise the limit)")
+        raise DataError(
+            f"{path}: {size / 1e6:,.1f} MB is larger than the {limit / 1e6:,.0f} MB limit for a data "
+            "file (real panels are under 1 MB; set MPP_MAX_DATA_MB to raise the limit)"
+        )
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     line, offset = 1, 0
     try:
         with open(path, "rb") as f:
             head = f.read(4)
-            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or head[:4] in (codecs.BOM_UTF32_LE,
-                                                                                      codecs.BOM_UTF32_BE):
+            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or head[:4] in (
+                codecs.BOM_UTF32_LE,
+                codecs.BOM_UTF32_BE,
+            ):
                 raise DataError(f"{path}: UTF-16/UTF-32 text: save it as UTF-8 (CSV UTF-8 in Excel)")
             f.seek(0)
             for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -441,12 +498,16 @@ def check_readable(path: str | Path) -> None:
                     decoder.decode(chunk[:nul] if nul >= 0 else chunk)
                 except UnicodeDecodeError as exc:
                     where, byte = line + chunk.count(NEWLINE, 0, exc.start), exc.object[exc.start]
-                    raise DataError(f"{path}:{where}: not UTF-8 text (byte 0x{byte:02x} at byte {offset + exc.start})"
-                                    "; binary data, or save it as UTF-8") from None
+                    raise DataError(
+                        f"{path}:{where}: not UTF-8 text (byte 0x{byte:02x} at byte {offset + exc.start})"
+                        "; binary data, or save it as UTF-8"
+                    ) from None
                 if nul >= 0:
                     where = line + chunk.count(NEWLINE, 0, nul)
-                    raise DataError(f"{path}:{where}: binary data (a NUL byte at byte {offset + nul}): not a text "
-                                    "file, or UTF-16: save it as UTF-8")
+                    raise DataError(
+                        f"{path}:{where}: binary data (a NUL byte at byte {offset + nul}): not a text "
+                        "file, or UTF-16: save it as UTF-8"
+                    )
                 line += chunk.count(NEWLINE)
                 offset += len(chunk)
             decoder.decode(b"", final=True)
@@ -466,8 +527,9 @@ def read_file(path: str | Path, format: str = "auto") -> RawTable:
         "eurostat_tsv": read_eurostat_tsv,
         "eurostat_sdmx": read_eurostat_sdmx,
         # UNHCR: origins absent in a month had no applications; "*" cells (1-4) are hidden.
-        "unhcr_panel": lambda p: read_panel_csv(p, "origin", FIRST, absent_is_zero=True,
-                                                suppressed_flag="suppressed_in_source"),
+        "unhcr_panel": lambda p: read_panel_csv(
+            p, "origin", FIRST, absent_is_zero=True, suppressed_flag="suppressed_in_source"
+        ),
         # Eurostat 2015 extract: applicant type not recorded; its figures match CBS first requests.
         "eurostat_citizenship_panel": lambda p: read_panel_csv(p, "citizenship", FIRST),
         # All applicants by reporting country; the engine needs a stream, so the panel carries FIRST.
@@ -478,8 +540,18 @@ def read_file(path: str | Path, format: str = "auto") -> RawTable:
     return guarded_read(readers[fmt], path, fmt)
 
 
-LAYOUT_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, RecursionError,
-                 csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError)
+LAYOUT_ERRORS = (
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    csv.Error,
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+)
 
 
 def guarded_read(reader, path: str | Path, what: str, *args, **kwargs):
@@ -504,7 +576,9 @@ def guarded(what: str):
         @functools.wraps(reader)
         def read(path, *args, **kwargs):
             return guarded_read(reader, path, what, *args, **kwargs)
+
         return read
+
     return wrap
 
 
@@ -514,13 +588,15 @@ def to_canonical(raw: RawTable) -> pd.DataFrame:
 
     f = raw.frame
     codes = {name: lookup(name) for name in f["nationality"].unique()}
-    out = pd.DataFrame({
-        "period": pd.PeriodIndex(f["period"], freq="M"),
-        "stream": f["stream"].str.strip(),
-        "nationality": f["nationality"].map(codes),
-        "value": pd.to_numeric(f["value"]).astype("int64"),
-        "source": raw.source,
-    })
+    out = pd.DataFrame(
+        {
+            "period": pd.PeriodIndex(f["period"], freq="M"),
+            "stream": f["stream"].str.strip(),
+            "nationality": f["nationality"].map(codes),
+            "value": pd.to_numeric(f["value"]).astype("int64"),
+            "source": raw.source,
+        }
+    )
     return canonical(out)
 
 
@@ -535,8 +611,9 @@ def load_tidy_csv(path: str | Path, vintage: str | None = None) -> pd.DataFrame:
     return load_file(path, "tidy", vintage)
 
 
-def load_panel_csv(path: str | Path, key_column: str, stream: str = FIRST, vintage: str | None = None,
-                   **options) -> pd.DataFrame:
+def load_panel_csv(
+    path: str | Path, key_column: str, stream: str = FIRST, vintage: str | None = None, **options
+) -> pd.DataFrame:
     """A one-stream panel (UNHCR origins, Eurostat countries): the key becomes the bottom level."""
     from mpp.data.validation import check_raw, raise_for_problems
 
@@ -558,7 +635,20 @@ def load_eurostat_sdmx(path: str | Path, vintage: str | None = None) -> pd.DataF
 
 
 __all__ = [
-    "RawTable", "detect_format", "read_file", "read_tidy_csv", "read_panel_csv", "read_cbs_83102ned",
-    "read_eurostat_tsv", "read_eurostat_sdmx", "to_canonical", "load_file", "load_tidy_csv", "load_panel_csv",
-    "load_cbs_83102ned", "load_eurostat_tsv", "load_eurostat_sdmx", "STREAMS",
+    "RawTable",
+    "detect_format",
+    "read_file",
+    "read_tidy_csv",
+    "read_panel_csv",
+    "read_cbs_83102ned",
+    "read_eurostat_tsv",
+    "read_eurostat_sdmx",
+    "to_canonical",
+    "load_file",
+    "load_tidy_csv",
+    "load_panel_csv",
+    "load_cbs_83102ned",
+    "load_eurostat_tsv",
+    "load_eurostat_sdmx",
+    "STREAMS",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import gettext
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pycountry
@@ -91,7 +91,7 @@ def lookup(name_or_code: str) -> str:
     return code
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_code(code: str) -> bool:
     """True for a stable code as stored in the canonical table (not for names)."""
     return code in _EXTRA_NAMES or pycountry.countries.get(alpha_3=code) is not None

@@ -35,8 +35,22 @@ import pandas as pd
 from mpp.data.loaders import guarded
 from mpp.errors import DataError
 
-OBS_COLUMNS = ("period", "freq", "start", "end", "stream", "nationality", "value", "rounding", "source",
-               "publisher", "file", "row", "vintage", "derived")
+OBS_COLUMNS = (
+    "period",
+    "freq",
+    "start",
+    "end",
+    "stream",
+    "nationality",
+    "value",
+    "rounding",
+    "source",
+    "publisher",
+    "file",
+    "row",
+    "vintage",
+    "derived",
+)
 FREQ_MONTHS = {"M": 1, "Q": 3, "H": 6, "Y": 12}
 _PATTERNS = (
     (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "M"),
@@ -86,8 +100,20 @@ def make_observations(rows: list[dict]) -> pd.DataFrame:
     out = []
     for r in rows:
         label, freq, start, end = parse_period(r["period"])
-        out.append({"nationality": "TOTAL", "rounding": 1, "publisher": "", "vintage": "", "derived": "", **r,
-                    "period": label, "freq": freq, "start": start, "end": end})
+        out.append(
+            {
+                "nationality": "TOTAL",
+                "rounding": 1,
+                "publisher": "",
+                "vintage": "",
+                "derived": "",
+                **r,
+                "period": label,
+                "freq": freq,
+                "start": start,
+                "end": end,
+            }
+        )
     df = pd.DataFrame(out)[list(OBS_COLUMNS)]
     df["value"] = df["value"].astype(float)
     df["row"] = df["row"].astype(int)
@@ -128,7 +154,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             continue
         fields = next(csv.reader([line]))
         if len(fields) > len(header):
-            fields = fields[:len(header) - 1] + [",".join(fields[len(header) - 1:])]
+            fields = fields[: len(header) - 1] + [",".join(fields[len(header) - 1 :])]
         elif len(fields) < len(header):
             fields = fields + [""] * (len(header) - len(fields))
         rows.append(fields)
@@ -145,8 +171,9 @@ def _require(df: pd.DataFrame, cols, path: Path) -> None:
 
 
 @guarded("Eurostat TSV")
-def read_eurostat_tsv_national(path: str | Path, source: str = "eurostat_monthly", geo: str = "NL",
-                               vintage: str = "") -> pd.DataFrame:
+def read_eurostat_tsv_national(
+    path: str | Path, source: str = "eurostat_monthly", geo: str = "NL", vintage: str = ""
+) -> pd.DataFrame:
     """Eurostat migr_asyappctzm TSV as downloaded (key column 'freq,unit,citizen,sex,age,asyl_app,geo\\TIME_PERIOD',
     one column per month, ':' for missing, flags such as 'p' after the number): the national TOTAL citizen rows
     for `geo`. NASY_APP -> first requests; ASY_APP - NASY_APP -> repeat requests (derived, rounding 10)."""
@@ -164,8 +191,13 @@ def read_eurostat_tsv_national(path: str | Path, source: str = "eurostat_monthly
     codes.columns = dims
     df = pd.concat([codes, df.drop(columns=[key])], axis=1)
     df["_line"] = np.arange(2, len(df) + 2)
-    keep = (df["geo"].str.strip() == geo) & (df["citizen"] == "TOTAL") & (df["sex"] == "T") \
-        & (df["age"] == "TOTAL") & (df["unit"] == "PER")
+    keep = (
+        (df["geo"].str.strip() == geo)
+        & (df["citizen"] == "TOTAL")
+        & (df["sex"] == "T")
+        & (df["age"] == "TOTAL")
+        & (df["unit"] == "PER")
+    )
     df = df[keep]
     months = [c for c in df.columns if re.fullmatch(r"\s*\d{4}-\d{2}\s*", c)]
     values: dict[str, dict[str, tuple[float, int, str]]] = {}
@@ -180,23 +212,49 @@ def read_eurostat_tsv_national(path: str | Path, source: str = "eurostat_monthly
     rows = []
     publisher = "Eurostat migr_asyappctzm"
     for month, (v, line, flag) in values.get("NASY_APP", {}).items():
-        rows.append(dict(period=month, stream="first_asylum_request", value=v, rounding=5, source=source,
-                         publisher=publisher + (f" (flag {flag})" if flag else ""), file=path.name, row=line,
-                         vintage=vintage))
+        rows.append(
+            dict(
+                period=month,
+                stream="first_asylum_request",
+                value=v,
+                rounding=5,
+                source=source,
+                publisher=publisher + (f" (flag {flag})" if flag else ""),
+                file=path.name,
+                row=line,
+                vintage=vintage,
+            )
+        )
     for month, (v_all, line, flag) in values.get("ASY_APP", {}).items():
         first = values.get("NASY_APP", {}).get(month)
         if first is None:
             continue
-        rows.append(dict(period=month, stream="repeat_asylum_request", value=v_all - first[0], rounding=10,
-                         source=source, publisher=publisher, file=path.name, row=line, vintage=vintage,
-                         derived=f"ASY_APP - NASY_APP (lines {line} and {first[1]})"))
+        rows.append(
+            dict(
+                period=month,
+                stream="repeat_asylum_request",
+                value=v_all - first[0],
+                rounding=10,
+                source=source,
+                publisher=publisher,
+                file=path.name,
+                row=line,
+                vintage=vintage,
+                derived=f"ASY_APP - NASY_APP (lines {line} and {first[1]})",
+            )
+        )
     return make_observations(rows)
 
 
 @guarded("tidy national")
-def read_tidy_national(path: str | Path, source: str, rounding: float = 1, publisher: str = "",
-                       streams: tuple[str, ...] | None = None, value_thousands_rounding: float | None = None
-                       ) -> pd.DataFrame:
+def read_tidy_national(
+    path: str | Path,
+    source: str,
+    rounding: float = 1,
+    publisher: str = "",
+    streams: tuple[str, ...] | None = None,
+    value_thousands_rounding: float | None = None,
+) -> pd.DataFrame:
     """A tidy file with `period` (or `year`), `stream`, `value` and optional `nationality`, `source`, `note`,
     `value_thousands`: the TOTAL rows. A value published in thousands gets rounding `value_thousands_rounding`;
     rows whose value is not a number are skipped (they are not national counts)."""
@@ -219,8 +277,18 @@ def read_tidy_national(path: str | Path, source: str, rounding: float = 1, publi
             rnd = value_thousands_rounding or 10
         elif "(rounded" in text or "thousand" in text or "duizend" in text:
             rnd = max(rnd, 100)
-        rows.append(dict(period=r["period"], stream=r["stream"], value=v, rounding=rnd, source=source,
-                         publisher=pub, file=path.name, row=int(r["_line"])))
+        rows.append(
+            dict(
+                period=r["period"],
+                stream=r["stream"],
+                value=v,
+                rounding=rnd,
+                source=source,
+                publisher=pub,
+                file=path.name,
+                row=int(r["_line"]),
+            )
+        )
     return make_observations(rows)
 
 
@@ -235,9 +303,18 @@ def read_realised_totals(path: str | Path, source: str = "realised_totals") -> p
         v = _number(r["value"])
         if v is None:
             continue
-        rows.append(dict(period=r["year"], stream=r["quantity"], value=v,
-                         rounding=100 if r["approx"].strip() == "yes" else 1, source=source,
-                         publisher=_publisher(r["source"]), file=path.name, row=int(r["_line"])))
+        rows.append(
+            dict(
+                period=r["year"],
+                stream=r["quantity"],
+                value=v,
+                rounding=100 if r["approx"].strip() == "yes" else 1,
+                source=source,
+                publisher=_publisher(r["source"]),
+                file=path.name,
+                row=int(r["_line"]),
+            )
+        )
     return make_observations(rows)
 
 
@@ -269,9 +346,11 @@ class Finding:
 
     def message(self) -> str:
         rel = self.difference / self.value_b if self.value_b else float("nan")
-        return (f"{self.stream} {self.period}: {self.where_a} ({self.source_a}) gives {self.value_a:,.0f}, "
-                f"{self.where_b} ({self.source_b}) gives {self.value_b:,.0f}: differ by {self.difference:+,.0f} "
-                f"({rel:+.1%}), tolerance {self.tolerance:,.0f} [{self.kind}]")
+        return (
+            f"{self.stream} {self.period}: {self.where_a} ({self.source_a}) gives {self.value_a:,.0f}, "
+            f"{self.where_b} ({self.source_b}) gives {self.value_b:,.0f}: differ by {self.difference:+,.0f} "
+            f"({rel:+.1%}), tolerance {self.tolerance:,.0f} [{self.kind}]"
+        )
 
 
 def _where(rows: pd.DataFrame) -> str:
@@ -279,9 +358,15 @@ def _where(rows: pd.DataFrame) -> str:
     parts = []
     for f in files:
         lines = sorted(set(rows.loc[rows["file"] == f, "row"].astype(int)))
-        span = f"row {lines[0]}" if len(lines) == 1 else (
-            f"rows {lines[0]}-{lines[-1]}" if lines == list(range(lines[0], lines[-1] + 1))
-            else "rows " + ",".join(map(str, lines)))
+        span = (
+            f"row {lines[0]}"
+            if len(lines) == 1
+            else (
+                f"rows {lines[0]}-{lines[-1]}"
+                if lines == list(range(lines[0], lines[-1] + 1))
+                else "rows " + ",".join(map(str, lines))
+            )
+        )
         parts.append(f"{f} {span}")
     return " + ".join(parts)
 
@@ -308,9 +393,21 @@ def validate_observations(obs: pd.DataFrame, rel_tol: float = 0.01) -> list[Find
                 diff = other["value"] - first["value"]
                 tol = max((first["rounding"] + other["rounding"]) / 2, rel_tol * abs(first["value"]))
                 if abs(diff) > tol:
-                    findings.append(Finding("same period, two sources", stream, label, other["value"],
-                                            other["source"], _where(same.loc[[other.name]]), first["value"],
-                                            first["source"], _where(same.loc[[first.name]]), diff, tol))
+                    findings.append(
+                        Finding(
+                            "same period, two sources",
+                            stream,
+                            label,
+                            other["value"],
+                            other["source"],
+                            _where(same.loc[[other.name]]),
+                            first["value"],
+                            first["source"],
+                            _where(same.loc[[first.name]]),
+                            diff,
+                            tol,
+                        )
+                    )
         # finer periods of one source against each coarser value
         for fine_freq in ("M", "Q"):
             fine_all = g[g["freq"] == fine_freq]
@@ -321,7 +418,7 @@ def validate_observations(obs: pd.DataFrame, rel_tol: float = 0.01) -> list[Find
                 fine = fine.drop_duplicates("period")
                 by_start = fine.set_index("start")
                 for idx, c in coarse.iterrows():
-                    starts = pd.period_range(c["start"], c["end"], freq="M")[::FREQ_MONTHS[fine_freq]]
+                    starts = pd.period_range(c["start"], c["end"], freq="M")[:: FREQ_MONTHS[fine_freq]]
                     if not all(s in by_start.index for s in starts):
                         continue
                     parts = by_start.loc[list(starts)]
@@ -330,9 +427,21 @@ def validate_observations(obs: pd.DataFrame, rel_tol: float = 0.01) -> list[Find
                     tol = _tolerance(parts, c["value"], c["rounding"], rel_tol)
                     if abs(diff) > tol:
                         what = "months" if fine_freq == "M" else "quarters"
-                        findings.append(Finding(f"{what} contradict their {c['freq']} total", stream, c["period"],
-                                                total, fine_source, _where(parts), c["value"], c["source"],
-                                                _where(g.loc[[idx]]), diff, tol))
+                        findings.append(
+                            Finding(
+                                f"{what} contradict their {c['freq']} total",
+                                stream,
+                                c["period"],
+                                total,
+                                fine_source,
+                                _where(parts),
+                                c["value"],
+                                c["source"],
+                                _where(g.loc[[idx]]),
+                                diff,
+                                tol,
+                            )
+                        )
     return findings
 
 
@@ -369,12 +478,24 @@ def resolve(obs: pd.DataFrame, precedence: dict[str, dict[str, list[str]]]) -> p
                 parts = [by_start.get(start + step * i) for i in range(n)]
                 if any(p is None for p in parts):
                     continue
-                add.append(dict(period=label, freq=coarse, start=start, end=start + FREQ_MONTHS[coarse] - 1,
-                                stream=stream, nationality=nat, value=float(sum(p.value for p in parts)),
-                                rounding=float(sum(p.rounding for p in parts)),
-                                source=_join(p.source for p in parts), publisher=_join(p.publisher for p in parts),
-                                file=_join(p.file for p in parts), row=int(parts[0].row),
-                                vintage="", derived=f"sum of {n} {'months' if fine == 'M' else 'quarters'}"))
+                add.append(
+                    dict(
+                        period=label,
+                        freq=coarse,
+                        start=start,
+                        end=start + FREQ_MONTHS[coarse] - 1,
+                        stream=stream,
+                        nationality=nat,
+                        value=float(sum(p.value for p in parts)),
+                        rounding=float(sum(p.rounding for p in parts)),
+                        source=_join(p.source for p in parts),
+                        publisher=_join(p.publisher for p in parts),
+                        file=_join(p.file for p in parts),
+                        row=int(parts[0].row),
+                        vintage="",
+                        derived=f"sum of {n} {'months' if fine == 'M' else 'quarters'}",
+                    )
+                )
         if add:
             res = pd.concat([res, pd.DataFrame(add)[list(OBS_COLUMNS)]], ignore_index=True)
     return res.sort_values(["stream", "nationality", "start", "freq"]).reset_index(drop=True)
@@ -393,8 +514,7 @@ def before(obs: pd.DataFrame, cutoff) -> pd.DataFrame:
 
 def series(resolved: pd.DataFrame, stream: str, freq: str, nationality: str = "TOTAL") -> pd.Series:
     """A resolved series at one frequency, indexed by Period[freq] (Q, Y) or Period[M]."""
-    g = resolved[(resolved["stream"] == stream) & (resolved["freq"] == freq)
-                 & (resolved["nationality"] == nationality)]
+    g = resolved[(resolved["stream"] == stream) & (resolved["freq"] == freq) & (resolved["nationality"] == nationality)]
     pfreq = {"M": "M", "Q": "Q", "Y": "Y"}[freq]
     idx = pd.PeriodIndex([s.asfreq(pfreq) for s in g["start"]], freq=pfreq)
     return pd.Series(g["value"].to_numpy(float), index=idx).sort_index()

@@ -62,8 +62,11 @@ def to_period(values) -> pd.PeriodIndex:
 def canonical(df: pd.DataFrame) -> pd.DataFrame:
     """Coerce dtypes to the canonical shape and sort by key. Does not validate: see mpp.data.validation."""
     out = df.copy()
-    out["period"] = pd.PeriodIndex(out["period"], freq="M") if not isinstance(
-        out["period"].dtype, pd.PeriodDtype) else out["period"]
+    out["period"] = (
+        pd.PeriodIndex(out["period"], freq="M")
+        if not isinstance(out["period"].dtype, pd.PeriodDtype)
+        else out["period"]
+    )
     out["stream"] = out["stream"].astype(str)
     out["nationality"] = out["nationality"].astype(str)
     out["value"] = out["value"].astype("int64")

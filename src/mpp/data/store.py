@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -28,8 +28,8 @@ from filelock import FileLock
 from mpp.data.schema import canonical
 from mpp.data.validation import find_problems, raise_for_problems
 from mpp.errors import DataError, StorageError
-from mpp.strict import current_month, parse_month
 from mpp.provenance import atomic_write_json, atomic_write_parquet, hash_frame
+from mpp.strict import current_month, parse_month
 
 DEFAULT_ROOT = Path("data/store")
 INDEX = "index.json"
@@ -85,8 +85,10 @@ class VintageStore:
             entry = self._entry(vintage)
         df = pd.read_parquet(self.root / entry["file"])
         if df.empty:  # only an older mpp could store one; never forecast from it
-            raise DataError(f"vintage {entry['id']} in {self.root} holds no rows: ingest the data again "
-                            "(an empty vintage is never used)")
+            raise DataError(
+                f"vintage {entry['id']} in {self.root} holds no rows: ingest the data again "
+                "(an empty vintage is never used)"
+            )
         return df
 
     def read_as_of(self, month: str | pd.Period) -> pd.DataFrame:
@@ -102,8 +104,15 @@ class VintageStore:
         return sorted(self.vintages(), key=lambda e: (e["vintage"], e["seq"]))
 
     # ------------------------------------------------------------------------------------------ writing
-    def ingest(self, df: pd.DataFrame, vintage: str | pd.Period, source: str,
-               file: str = "<frame>", rounding: int = 1, max_count: int | None = None) -> IngestResult:
+    def ingest(
+        self,
+        df: pd.DataFrame,
+        vintage: str | pd.Period,
+        source: str,
+        file: str = "<frame>",
+        rounding: int = 1,
+        max_count: int | None = None,
+    ) -> IngestResult:
         """Validate and store `df` as a vintage published in month `vintage` (not after the current month).
         A store that cannot be written (read-only, no permission, full disk) is a StorageError naming it."""
         month = _month(vintage, published=True)
@@ -111,8 +120,10 @@ class VintageStore:
         try:
             return self._store(df, month, source)
         except OSError as exc:
-            raise StorageError(f"cannot write to the vintage store {self.root}: {exc.strerror or exc}"
-                               f"{f' ({exc.filename})' if exc.filename else ''}") from None
+            raise StorageError(
+                f"cannot write to the vintage store {self.root}: {exc.strerror or exc}"
+                f"{f' ({exc.filename})' if exc.filename else ''}"
+            ) from None
 
     def _store(self, df: pd.DataFrame, month: pd.Period, source: str) -> IngestResult:
         table = canonical(df.assign(source=df["source"] if "source" in df else source))
@@ -129,13 +140,21 @@ class VintageStore:
                     return self._result(False, entry)
             seq = 1 + max((e["seq"] for e in entries if e["vintage"] == str(month)), default=0)
             vid = str(month) if seq == 1 else f"{month}.{seq}"
-            entry = {"id": vid, "vintage": str(month), "seq": seq, "hash": digest, "source": source,
-                     "file": f"{vid}.parquet", "rows": int(len(table)),
-                     "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            entry = {
+                "id": vid,
+                "vintage": str(month),
+                "seq": seq,
+                "hash": digest,
+                "source": source,
+                "file": f"{vid}.parquet",
+                "rows": int(len(table)),
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
             atomic_write_parquet(self.root / entry["file"], table)
             atomic_write_json(self.root / INDEX, {"vintages": [*entries, entry]})
         return self._result(True, entry)
 
     def _result(self, created: bool, entry: dict) -> IngestResult:
-        return IngestResult(created, entry["id"], entry["vintage"], entry["hash"], entry["rows"],
-                            self.root / entry["file"])
+        return IngestResult(
+            created, entry["id"], entry["vintage"], entry["hash"], entry["rows"], self.root / entry["file"]
+        )

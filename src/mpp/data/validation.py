@@ -85,33 +85,58 @@ def max_count_default() -> int:
 
 def _row_schema(vintage: pd.Period, max_count: int) -> pa.DataFrameSchema:
     """Checks per row of the raw text table. Check names double as the reasons shown to users."""
+
     def not_future(s: pd.Series) -> pd.Series:
         ok = s.str.fullmatch(PERIOD_PATTERN).fillna(False)
         later = pd.Series(False, index=s.index)
         later[ok] = pd.PeriodIndex(s[ok], freq="M") > vintage
         return ~later
 
-    period_checks = [pa.Check(lambda s: s.str.fullmatch(PERIOD_PATTERN).fillna(False),
-                              name="unparseable period (expected a month YYYY-MM)")]
+    period_checks = [
+        pa.Check(
+            lambda s: s.str.fullmatch(PERIOD_PATTERN).fillna(False),
+            name="unparseable period (expected a month YYYY-MM)",
+        )
+    ]
     period_checks.append(pa.Check(not_future, name=f"period after the vintage {vintage} (future month)"))
     return pa.DataFrameSchema(
         {
             "period": pa.Column(str, period_checks),
-            "stream": pa.Column(str, pa.Check(lambda s: s.str.strip().isin(STREAMS),
-                                              name=f"unknown stream (expected one of {', '.join(STREAMS)})")),
-            "code": pa.Column(str, pa.Check(lambda s: s != "", name="unknown nationality (no ISO 3166 code or "
-                                            "alias; add it to mpp/resources/nationality_aliases.csv)")),
-            "value": pa.Column(str, [
-                pa.Check(lambda s: _numbers(s).notna() | s.str.strip().str.fullmatch(THOUSANDS_PATTERN),
-                         name="count is not a number"),
-                pa.Check(lambda s: ~s.str.strip().str.fullmatch(THOUSANDS_PATTERN).fillna(False),
-                         name="count written with a thousands separator ('1.000' is one thousand in Dutch notation, "
-                         "1.0 in English): write whole counts without separators, e.g. 1000"),
-                pa.Check(lambda s: ~(_numbers(s) < 0), name="negative count"),
-                pa.Check(lambda s: ~((_numbers(s) % 1) != 0), name="count is not a whole number"),
-                pa.Check(lambda s: ~(_numbers(s) > max_count), name=f"count above the plausibility bound of "
-                         f"{max_count:,} per month and series (MPP_MAX_COUNT or --max-count changes it)"),
-            ]),
+            "stream": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: s.str.strip().isin(STREAMS), name=f"unknown stream (expected one of {', '.join(STREAMS)})"
+                ),
+            ),
+            "code": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: s != "",
+                    name="unknown nationality (no ISO 3166 code or "
+                    "alias; add it to mpp/resources/nationality_aliases.csv)",
+                ),
+            ),
+            "value": pa.Column(
+                str,
+                [
+                    pa.Check(
+                        lambda s: _numbers(s).notna() | s.str.strip().str.fullmatch(THOUSANDS_PATTERN),
+                        name="count is not a number",
+                    ),
+                    pa.Check(
+                        lambda s: ~s.str.strip().str.fullmatch(THOUSANDS_PATTERN).fillna(False),
+                        name="count written with a thousands separator ('1.000' is one thousand in Dutch notation, "
+                        "1.0 in English): write whole counts without separators, e.g. 1000",
+                    ),
+                    pa.Check(lambda s: ~(_numbers(s) < 0), name="negative count"),
+                    pa.Check(lambda s: ~((_numbers(s) % 1) != 0), name="count is not a whole number"),
+                    pa.Check(
+                        lambda s: ~(_numbers(s) > max_count),
+                        name=f"count above the plausibility bound of "
+                        f"{max_count:,} per month and series (MPP_MAX_COUNT or --max-count changes it)",
+                    ),
+                ],
+            ),
         },
         unique=["period", "stream", "code"],
         report_duplicates="all",
@@ -166,9 +191,16 @@ def gap_problems(df: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
         for run in _month_ranges(missing_p).split(", "):
             last = pd.Period(run.split("..")[-1], freq="M")
             after = s[s["_m"] > last.ordinal].iloc[0]
-            problems.append(Problem(file, int(after["_row"]) or None, "period", run,
-                                    f"missing month(s) inside series {stream}/{nat} "
-                                    f"({s['period'].iloc[0]}..{s['period'].iloc[-1]}): gap"))
+            problems.append(
+                Problem(
+                    file,
+                    int(after["_row"]) or None,
+                    "period",
+                    run,
+                    f"missing month(s) inside series {stream}/{nat} "
+                    f"({s['period'].iloc[0]}..{s['period'].iloc[-1]}): gap",
+                )
+            )
     return problems
 
 
@@ -180,10 +212,16 @@ def parts_above_total_problems(df: pd.DataFrame, rows: pd.Series, file: str, rou
     both = d[is_total].set_index(["period", "stream"]).join(parts, how="inner")
     tol = 0 if rounding <= 1 else rounding * both["count"]
     bad = both[both["sum"] > both["value"] + tol]
-    return [Problem(file, int(r["_row"]) or None, "value", str(r["value"]),
-                    f"nationalities sum to {r['sum']} ({r['count']} parts) above the stated TOTAL {r['value']} "
-                    f"for {p} {s}")
-            for (p, s), r in bad.iterrows()]
+    return [
+        Problem(
+            file,
+            int(r["_row"]) or None,
+            "value",
+            str(r["value"]),
+            f"nationalities sum to {r['sum']} ({r['count']} parts) above the stated TOTAL {r['value']} for {p} {s}",
+        )
+        for (p, s), r in bad.iterrows()
+    ]
 
 
 def stated_total_problems(df: pd.DataFrame, raw: RawTable) -> list[Problem]:
@@ -191,8 +229,9 @@ def stated_total_problems(df: pd.DataFrame, raw: RawTable) -> list[Problem]:
     st = raw.stated_totals
     if st.empty:
         return []
-    st = st.assign(code=st["nationality"].map(lambda n: try_lookup(n) or ""),
-                   total=pd.to_numeric(st["value"], errors="coerce"))
+    st = st.assign(
+        code=st["nationality"].map(lambda n: try_lookup(n) or ""), total=pd.to_numeric(st["value"], errors="coerce")
+    )
     st = st[st["period"].str.fullmatch(PERIOD_PATTERN).fillna(False) & st["total"].notna() & (st["code"] != "")]
     if st.empty:
         return []
@@ -201,23 +240,35 @@ def stated_total_problems(df: pd.DataFrame, raw: RawTable) -> list[Problem]:
     problems = []
     for parts_label, group in st.groupby("parts"):
         parts = parts_label.split("+")
-        found = [values.reindex(pd.MultiIndex.from_arrays(
-            [group["period"], [p] * len(group), group["code"]])).to_numpy(dtype=float) for p in parts]
+        found = [
+            values.reindex(pd.MultiIndex.from_arrays([group["period"], [p] * len(group), group["code"]])).to_numpy(
+                dtype=float
+            )
+            for p in parts
+        ]
         stacked = np.vstack(found)
         complete = ~np.isnan(stacked).any(axis=0)
         sums = np.nansum(stacked, axis=0)
         tol = 0 if raw.rounding <= 1 else raw.rounding * len(parts)
         bad = complete & (np.abs(sums - group["total"].to_numpy()) > tol)
         for (_, r), s in zip(group[bad].iterrows(), sums[bad]):
-            problems.append(Problem(raw.file, int(r["row"]) or None, "value", str(r["value"]),
-                                    f"{' + '.join(parts)} = {int(s)} for {r['period']} {r['code']} disagrees with "
-                                    f"the stated total {int(r['total'])} (tolerance {tol})"))
+            problems.append(
+                Problem(
+                    raw.file,
+                    int(r["row"]) or None,
+                    "value",
+                    str(r["value"]),
+                    f"{' + '.join(parts)} = {int(s)} for {r['period']} {r['code']} disagrees with "
+                    f"the stated total {int(r['total'])} (tolerance {tol})",
+                )
+            )
     return problems
 
 
 # ---------------------------------------------------------------------------------------------- entry points
-def check_raw(raw: RawTable, vintage: str | pd.Period | None = None, max_count: int | None = None
-              ) -> tuple[pd.DataFrame | None, list[Problem]]:
+def check_raw(
+    raw: RawTable, vintage: str | pd.Period | None = None, max_count: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """All problems of a raw table, and its canonical frame (None when rows could not be read).
 
     Periods after `vintage` (default: the current month) are problems: nobody can have published them.
@@ -225,40 +276,64 @@ def check_raw(raw: RawTable, vintage: str | pd.Period | None = None, max_count: 
     A table without rows is a problem: an empty vintage must never become "latest"."""
     vint = parse_month(vintage, "vintage", error=DataError) if vintage is not None else current_month()
     if vint > current_month():
-        raise DataError(f"vintage {vint} is later than the current month {current_month()}: a future vintage "
-                        "cannot have been published")
+        raise DataError(
+            f"vintage {vint} is later than the current month {current_month()}: a future vintage "
+            "cannot have been published"
+        )
     max_count = max_count_default() if max_count is None else max_count
     if raw.frame.empty:
-        return None, [Problem(raw.file, None, "", "", "no data rows (only a header, or no figure in any row): "
-                              "nothing to store")]
+        return None, [
+            Problem(raw.file, None, "", "", "no data rows (only a header, or no figure in any row): nothing to store")
+        ]
     frame = raw.frame.assign(code=raw.frame["nationality"].map(lambda n: try_lookup(n) or ""))
     problems = _row_problems(raw, frame, vint, max_count)
     if problems:
         return None, sorted(problems, key=lambda p: (p.row or 0, p.column))
     df = to_canonical(raw)
     # to_canonical sorts by key: carry source rows along in the same order
-    order = raw.frame.assign(period=pd.PeriodIndex(raw.frame["period"], freq="M"),
-                             nationality=frame["code"], stream=raw.frame["stream"].str.strip())
+    order = raw.frame.assign(
+        period=pd.PeriodIndex(raw.frame["period"], freq="M"),
+        nationality=frame["code"],
+        stream=raw.frame["stream"].str.strip(),
+    )
     rows = order.sort_values(list(KEY_COLUMNS), kind="stable")["row"].reset_index(drop=True)
-    problems = (gap_problems(df, rows, raw.file) + parts_above_total_problems(df, rows, raw.file, raw.rounding)
-                + stated_total_problems(df, raw))
+    problems = (
+        gap_problems(df, rows, raw.file)
+        + parts_above_total_problems(df, rows, raw.file, raw.rounding)
+        + stated_total_problems(df, raw)
+    )
     return df, sorted(problems, key=lambda p: (p.row or 0, p.column))
 
 
-def find_problems(df: pd.DataFrame, file: str = "<frame>", vintage: str | pd.Period | None = None,
-                  rounding: int = 1, max_count: int | None = None) -> list[Problem]:
+def find_problems(
+    df: pd.DataFrame,
+    file: str = "<frame>",
+    vintage: str | pd.Period | None = None,
+    rounding: int = 1,
+    max_count: int | None = None,
+) -> list[Problem]:
     """Problems of an already canonical table (rows are its 1-based positions)."""
     raw = RawTable(
-        frame=pd.DataFrame({"period": df["period"].astype(str), "stream": df["stream"].astype(str),
-                            "nationality": df["nationality"].astype(str), "value": df["value"].astype(str),
-                            "row": np.arange(1, len(df) + 1, dtype="int64")}),
-        file=file, format="frame", source=str(df["source"].iloc[0]) if "source" in df and len(df) else file,
-        rounding=rounding)
+        frame=pd.DataFrame(
+            {
+                "period": df["period"].astype(str),
+                "stream": df["stream"].astype(str),
+                "nationality": df["nationality"].astype(str),
+                "value": df["value"].astype(str),
+                "row": np.arange(1, len(df) + 1, dtype="int64"),
+            }
+        ),
+        file=file,
+        format="frame",
+        source=str(df["source"].iloc[0]) if "source" in df and len(df) else file,
+        rounding=rounding,
+    )
     return check_raw(raw, vintage, max_count)[1]
 
 
-def inspect_file(path: str | Path, format: str = "auto", vintage: str | pd.Period | None = None,
-                 max_count: int | None = None) -> tuple[pd.DataFrame | None, list[Problem], RawTable]:
+def inspect_file(
+    path: str | Path, format: str = "auto", vintage: str | pd.Period | None = None, max_count: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem], RawTable]:
     """Read and check a file: (canonical frame or None, problems, the raw table with the loader's notes)."""
     raw = read_file(path, format)
     frame, problems = check_raw(raw, vintage, max_count)

@@ -4,5 +4,12 @@ from mpp.forecast.config import ForecastConfig
 from mpp.forecast.engine import ForecastResult, run_forecast, series_seed
 from mpp.forecast.io import read_forecast, read_paths, write_forecast
 
-__all__ = ["ForecastConfig", "ForecastResult", "read_forecast", "read_paths",
-           "run_forecast", "series_seed", "write_forecast"]
+__all__ = [
+    "ForecastConfig",
+    "ForecastResult",
+    "read_forecast",
+    "read_paths",
+    "run_forecast",
+    "series_seed",
+    "write_forecast",
+]

@@ -54,4 +54,3 @@ class ForecastConfig(StrictModel):
         if self.horizon != "auto":
             return int(self.horizon)
         return 24 + 12 - cutoff.month
-

@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mpp.bands import annual_bands, monthly_bands
-from mpp.data.scope import data_scope
 from mpp.data.schema import OTHER, TOTAL, series_level, split_series_id
+from mpp.data.scope import data_scope
 from mpp.errors import DataError
 from mpp.forecast.config import ForecastConfig
 from mpp.forecast.parallel import map_tasks
@@ -79,8 +79,7 @@ def bottom_table(history: pd.DataFrame, cutoff: pd.Period, top_n: int, window_mo
             bad = rest.loc[rest["value"] < 0].iloc[0]
             raise DataError(f"nationalities of {bad['stream']} sum above the stated TOTAL in {bad['period']}")
         rest = rest.assign(nationality=OTHER)[["period", "stream", "nationality", "value"]]
-        parts = (pd.concat([parts, rest]).groupby(["period", "stream", "nationality"], as_index=False)["value"]
-                 .sum())
+        parts = pd.concat([parts, rest]).groupby(["period", "stream", "nationality"], as_index=False)["value"].sum()
     return pool_small_nationalities(parts, top_n=top_n, window_months=window_months)
 
 
@@ -88,8 +87,9 @@ def count_residuals(y: pd.Series, residuals: pd.Series | None, params: dict, spe
     """One-step in-sample errors in persons: y minus the back-transformed working-scale fitted value."""
     if residuals is None:
         return pd.Series(np.nan, index=y.index)
-    transform = Transform(kind=params.get("transform", getattr(spec, "transform", "log1p")),
-                          lam=params.get("boxcox_lambda"))
+    transform = Transform(
+        kind=params.get("transform", getattr(spec, "transform", "log1p")), lam=params.get("boxcox_lambda")
+    )
     r = residuals.reindex(y.index).to_numpy(dtype=float)
     fitted = transform.inverse(transform.forward(y.to_numpy(dtype=float)) - r)
     return pd.Series(y.to_numpy(dtype=float) - np.maximum(fitted, 0.0), index=y.index)
@@ -138,10 +138,18 @@ def run_forecast(
     months = pd.period_range(start, cutoff, freq="M")
     hist = aggregate_history(bottom, hierarchy).reindex(months, fill_value=0).astype(float)
 
-    tasks = [(sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid))
-             for sid in hierarchy.series_ids]
-    fits = map_tasks(_fit_task, tasks, workers=workers, backend=backend, scheduler=scheduler,
-                     progress=progress, description=f"fitting {spec.name}")
+    tasks = [
+        (sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid)) for sid in hierarchy.series_ids
+    ]
+    fits = map_tasks(
+        _fit_task,
+        tasks,
+        workers=workers,
+        backend=backend,
+        scheduler=scheduler,
+        progress=progress,
+        description=f"fitting {spec.name}",
+    )
 
     base = np.stack([f.paths for f in fits])  # [series, horizon, sample]
     residuals = pd.DataFrame({sid: f.residuals for sid, f in zip(hierarchy.series_ids, fits)})
@@ -151,8 +159,9 @@ def run_forecast(
     count_resid = None
     if config.reconciliation == "mint_shrink":
         # MinT weighs series by their error covariance in persons, the scale the aggregation constraints hold on
-        count_resid = pd.DataFrame({sid: count_residuals(hist[sid], f.residuals, f.params, spec)
-                                    for sid, f in zip(hierarchy.series_ids, fits)})
+        count_resid = pd.DataFrame(
+            {sid: count_residuals(hist[sid], f.residuals, f.params, spec) for sid, f in zip(hierarchy.series_ids, fits)}
+        )
     P = projection_matrix(config.reconciliation, hierarchy, residuals=count_resid, history=hist)
     paths = reconcile_paths(base, hierarchy, P)
 
@@ -161,14 +170,16 @@ def run_forecast(
     bm = monthly_bands(paths, hierarchy.series_ids, periods, quantiles)
     ba = annual_bands(paths, hierarchy.series_ids, periods, quantiles, realised=hist)
 
-    fit_table = pd.DataFrame({
-        "series_id": hierarchy.series_ids,
-        "level": [series_level(*split_series_id(s)) for s in hierarchy.series_ids],
-        "family": [f.family for f in fits],
-        "fallback": [f.fallback or "" for f in fits],
-        "aicc": [f.aicc for f in fits],
-        "params": [json.dumps(f.params, sort_keys=True, default=str) for f in fits],
-    })
+    fit_table = pd.DataFrame(
+        {
+            "series_id": hierarchy.series_ids,
+            "level": [series_level(*split_series_id(s)) for s in hierarchy.series_ids],
+            "family": [f.family for f in fits],
+            "fallback": [f.fallback or "" for f in fits],
+            "aicc": [f.aicc for f in fits],
+            "params": [json.dumps(f.params, sort_keys=True, default=str) for f in fits],
+        }
+    )
     used = history.loc[history["period"] <= cutoff]
     spec_dict = spec.model_dump()
     manifest = {
@@ -195,7 +206,7 @@ def run_forecast(
         "code_version": code_version(),
         "families": dict(zip(hierarchy.series_ids, (f.family for f in fits))),
         "fallbacks": {sid: f.fallback for sid, f in zip(hierarchy.series_ids, fits) if f.fallback},
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return ForecastResult(
         series_ids=list(hierarchy.series_ids),

@@ -18,8 +18,13 @@ def progress_bar(total: int, description: str, enabled: bool) -> Iterator[Callab
     if not enabled:
         yield lambda n=1: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, transient=True) as prog:
         task = prog.add_task(description, total=total)
         yield lambda n=1: prog.advance(task, n)
@@ -64,8 +69,9 @@ def _map_dask(fn, tasks, workers, scheduler, advance) -> list[Any]:
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        )
         client = Client(cluster)
     try:
         futures = client.map(fn, tasks, pure=False)

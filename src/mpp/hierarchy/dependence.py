@@ -35,9 +35,7 @@ def residual_correlation(res: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     columns = np.flatnonzero(has_any)
     rows = complete_rows(res[:, columns])
     if len(rows) < MIN_RESIDUAL_ROWS:
-        raise DataError(
-            f"only {len(rows)} months in which every series has a residual; cannot estimate dependence"
-        )
+        raise DataError(f"only {len(rows)} months in which every series has a residual; cannot estimate dependence")
     W, _ = shrunk_covariance(rows)
     var = np.var(rows, axis=0, ddof=1)
     sd = np.sqrt(np.where(var > 0, var, np.inf))  # zero-variance series: correlation 0
@@ -53,9 +51,7 @@ def gaussian_copula_draws(R: np.ndarray, n: int, rng: np.random.Generator) -> np
     return rng.standard_normal((n, R.shape[0])) @ root.T
 
 
-def impose_dependence(
-    paths: np.ndarray, residuals: pd.DataFrame | np.ndarray, seed: int
-) -> np.ndarray:
+def impose_dependence(paths: np.ndarray, residuals: pd.DataFrame | np.ndarray, seed: int) -> np.ndarray:
     """Reorder the samples of every series so that their ranks follow jointly drawn residuals.
 
     paths      paths[n_all, horizon, sample] (any order of series, matching `residuals`' columns)
@@ -69,8 +65,7 @@ def impose_dependence(
     paths = np.asarray(paths, dtype=float)
     if paths.ndim != 3:
         raise DataError(f"paths must be [series, horizon, sample], got shape {paths.shape}")
-    res = residuals.to_numpy(dtype=float) if isinstance(residuals, pd.DataFrame) else np.asarray(
-        residuals, dtype=float)
+    res = residuals.to_numpy(dtype=float) if isinstance(residuals, pd.DataFrame) else np.asarray(residuals, dtype=float)
     if res.ndim != 2 or res.shape[1] != paths.shape[0]:
         raise DataError(f"residuals must be [time, {paths.shape[0]}], got shape {res.shape}")
     n_samples = paths.shape[2]

@@ -59,9 +59,7 @@ def shrunk_covariance(res: np.ndarray) -> tuple[np.ndarray, float]:
     """
     T, _ = res.shape
     if T < MIN_RESIDUAL_ROWS:
-        raise DataError(
-            f"only {T} months in which every series has an in-sample residual; need {MIN_RESIDUAL_ROWS}"
-        )
+        raise DataError(f"only {T} months in which every series has an in-sample residual; need {MIN_RESIDUAL_ROWS}")
     X = res - res.mean(axis=0)
     W = X.T @ X / (T - 1)
     sd = np.sqrt(np.diag(W) * (T - 1) / T)  # population sd, so that standardised columns have mean square 1
@@ -133,7 +131,7 @@ def projection_matrix(
     n_all, n_bottom = S.shape
     if method == "bottom_up":
         P = np.zeros((n_bottom, n_all))
-        P[:, n_all - n_bottom:] = np.eye(n_bottom)
+        P[:, n_all - n_bottom :] = np.eye(n_bottom)
         return P
     if method == "top_down":
         if history is None:
@@ -157,9 +155,7 @@ def projection_matrix(
     raise ConfigError(f"unknown reconciliation method {method!r}; choose one of {', '.join(METHODS)}")
 
 
-def reconcile_paths(
-    paths: np.ndarray, hierarchy: Hierarchy, P: np.ndarray, nonnegative: bool = True
-) -> np.ndarray:
+def reconcile_paths(paths: np.ndarray, hierarchy: Hierarchy, P: np.ndarray, nonnegative: bool = True) -> np.ndarray:
     """Reconcile every sample path: paths[n_all, horizon, sample] -> coherent paths of the same shape.
 
     bottom = P @ y for every (horizon, sample) at once; with `nonnegative`, negative bottom values are set to

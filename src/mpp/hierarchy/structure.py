@@ -121,9 +121,7 @@ def pool_small_nationalities(
         vol = vol.drop(OTHER, errors="ignore")
         total = float(vol.sum())
         ranked = sorted(vol.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]
-        keep.update(
-            (stream, nat) for nat, v in ranked if total == 0 or v / total >= min_share
-        )
+        keep.update((stream, nat) for nat, v in ranked if total == 0 or v / total >= min_share)
     kept = pd.Series(list(zip(rows["stream"], rows["nationality"])), index=rows.index).isin(keep)
     out = rows.assign(nationality=rows["nationality"].where(kept, OTHER))
     keys = ["period", "stream", "nationality"]

@@ -17,8 +17,9 @@ from mpp.models.ensemble import holdout_errors, member_seeds
 from mpp.models.variants import VariantSpec
 
 
-def forecast_auto(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                  rng: np.random.Generator) -> SeriesForecast:
+def forecast_auto(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     from mpp.models.registry import run_family
 
     members = list(dict.fromkeys(spec.members))
@@ -29,7 +30,14 @@ def forecast_auto(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
         scores = holdout_errors(y, members, spec, spec.holdout, min(n_samples, 200), score_seed)
         chosen = min(members, key=lambda m: scores[m])  # min keeps the first of equal scores
     fit = run_family(chosen, y, horizon, n_samples, spec.with_family(chosen), fit_seed)
-    params = {"selected_by": "auto", "chosen": chosen, "used": fit.family, "rule": f"holdout_{spec.holdout}m_abs_log_total_error",
-              "holdout_errors": scores, "chosen_params": fit.params, "chosen_fallback": fit.fallback}
+    params = {
+        "selected_by": "auto",
+        "chosen": chosen,
+        "used": fit.family,
+        "rule": f"holdout_{spec.holdout}m_abs_log_total_error",
+        "holdout_errors": scores,
+        "chosen_params": fit.params,
+        "chosen_fallback": fit.fallback,
+    }
     # `family` names the family that produced the paths, as for any other fallback
     return SeriesForecast(fit.paths, fit.family, params, fit.aicc, fit.residuals)

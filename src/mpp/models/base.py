@@ -22,7 +22,7 @@ from scipy import stats
 from mpp.errors import MppError
 
 if TYPE_CHECKING:
-    from mpp.models.variants import VariantSpec
+    pass
 
 SEASON = 12  # months per seasonal cycle
 
@@ -86,8 +86,9 @@ def training_window(y: pd.Series, window: int | None) -> pd.Series:
     return y if window is None or window >= len(y) else y.iloc[-window:]
 
 
-def working_series(y: pd.Series, window: int | None, transform_kind: str, min_months: int,
-                   need_variation: bool = True) -> tuple[pd.Series, Transform, np.ndarray]:
+def working_series(
+    y: pd.Series, window: int | None, transform_kind: str, min_months: int, need_variation: bool = True
+) -> tuple[pd.Series, Transform, np.ndarray]:
     """The training window of y, its fitted transform and the transformed values z; FamilyFailed when the window
     is shorter than `min_months` or (if `need_variation`) constant, where likelihood fits degenerate."""
     yw = training_window(y, window)
@@ -169,7 +170,7 @@ def full_residuals(y: pd.Series, fitted_part: pd.Series | np.ndarray, start: int
     out = pd.Series(np.nan, index=y.index, dtype="float64")
     values = np.asarray(fitted_part, float)
     begin = len(y) - len(values) if start is None else start
-    out.iloc[begin:begin + len(values)] = values
+    out.iloc[begin : begin + len(values)] = values
     return out
 
 

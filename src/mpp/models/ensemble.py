@@ -30,8 +30,9 @@ def member_seeds(rng: np.random.Generator, n: int) -> list[int]:
     return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
 
 
-def holdout_errors(y: pd.Series, members: list[str], spec: VariantSpec, holdout: int, n_samples: int,
-                   seed: int) -> dict[str, float]:
+def holdout_errors(
+    y: pd.Series, members: list[str], spec: VariantSpec, holdout: int, n_samples: int, seed: int
+) -> dict[str, float]:
     """Absolute log error of each member's median holdout total, fitted on y without the last `holdout` months."""
     from mpp.models.registry import run_family
 
@@ -61,8 +62,9 @@ def weighted_median(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.take_along_axis(sorted_vals, pick, axis=0)[0]
 
 
-def forecast_ensemble(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                      rng: np.random.Generator) -> SeriesForecast:
+def forecast_ensemble(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     from mpp.models.registry import run_family
 
     members = list(dict.fromkeys(spec.members))
@@ -83,8 +85,13 @@ def forecast_ensemble(y: pd.Series, horizon: int, n_samples: int, spec: VariantS
         paths = np.concatenate([stack[i, :, :c] for i, c in enumerate(counts)], axis=1)
         paths = paths[:, rng.permutation(n_samples)]
     residuals = pd.concat([f.residuals for f in fits], axis=1).mean(axis=1, skipna=True)
-    params = {"members": [f.family for f in fits], "combine": spec.combine, "weights_rule": spec.weights,
-              "weights": dict(zip(members, map(float, weights))), "holdout_errors": scores,
-              "member_fallbacks": {m: f.fallback for m, f in zip(members, fits) if f.fallback},
-              "member_params": {m: f.params for m, f in zip(members, fits)}}
+    params = {
+        "members": [f.family for f in fits],
+        "combine": spec.combine,
+        "weights_rule": spec.weights,
+        "weights": dict(zip(members, map(float, weights))),
+        "holdout_errors": scores,
+        "member_fallbacks": {m: f.fallback for m, f in zip(members, fits) if f.fallback},
+        "member_params": {m: f.params for m, f in zip(members, fits)},
+    }
     return SeriesForecast(paths, "ensemble", params, None, residuals.reindex(y.index))

@@ -33,10 +33,15 @@ def candidate_forms(n_obs: int, spec: VariantSpec) -> list[dict]:
     seasonals = {"auto": [None, "add"], True: ["add"], False: [None]}[spec.seasonal]
     if n_obs < 2 * SEASON + 2:
         seasonals = [None]
-    trends = {"auto": [(None, False), ("add", False), ("add", True)], True: [(None, False), ("add", True)],
-              False: [(None, False), ("add", False)]}[spec.damped]
-    return [dict(error="add", trend=t, damped_trend=d, seasonal=s, seasonal_periods=SEASON if s else None)
-            for (t, d), s in itertools.product(trends, seasonals)]
+    trends = {
+        "auto": [(None, False), ("add", False), ("add", True)],
+        True: [(None, False), ("add", True)],
+        False: [(None, False), ("add", False)],
+    }[spec.damped]
+    return [
+        dict(error="add", trend=t, damped_trend=d, seasonal=s, seasonal_periods=SEASON if s else None)
+        for (t, d), s in itertools.product(trends, seasonals)
+    ]
 
 
 def fit_ets(z: np.ndarray, form: dict):
@@ -46,8 +51,9 @@ def fit_ets(z: np.ndarray, form: dict):
         return ETSModel(z, **form).fit(disp=False, maxiter=200)
 
 
-def forecast_ets(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                 rng: np.random.Generator) -> SeriesForecast:
+def forecast_ets(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     yw, transform, z = working_series(y, spec.window, spec.transform, MIN_MONTHS)
     best, best_form, tried = None, None, []
     for form in candidate_forms(len(z), spec):
@@ -63,7 +69,10 @@ def forecast_ets(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
     with quiet_fitting():
         working = np.asarray(best.simulate(horizon, repetitions=n_samples, anchor="end", rng=rng))
     paths = finish_paths(working.reshape(horizon, n_samples), transform, cap=path_cap(y))
-    params = {**transform.as_params(), "window": len(yw),
-              "form": {k: v for k, v in best_form.items() if k != "seasonal_periods"},
-              "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)}}
+    params = {
+        **transform.as_params(),
+        "window": len(yw),
+        "form": {k: v for k, v in best_form.items() if k != "seasonal_periods"},
+        "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)},
+    }
     return SeriesForecast(paths, "ets", params, float(best.aicc), full_residuals(y, best.resid))

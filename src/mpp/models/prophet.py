@@ -45,8 +45,9 @@ def seeded_and_quiet(seed: int) -> Iterator[None]:
             lg.disabled = was_disabled
 
 
-def forecast_prophet(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                     rng: np.random.Generator) -> SeriesForecast:
+def forecast_prophet(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     from prophet import Prophet
 
     yw, transform, z = working_series(y, spec.window, spec.transform, MIN_MONTHS)
@@ -54,13 +55,22 @@ def forecast_prophet(y: pd.Series, horizon: int, n_samples: int, spec: VariantSp
     future = pd.DataFrame({"ds": pd.period_range(yw.index[-1] + 1, periods=horizon, freq="M").to_timestamp()})
     seed = int(rng.integers(1, 2**31 - 1))
     with seeded_and_quiet(seed):
-        model = Prophet(yearly_seasonality=True, weekly_seasonality=False, daily_seasonality=False,
-                        changepoint_prior_scale=spec.changepoint_prior_scale, mcmc_samples=0,
-                        uncertainty_samples=n_samples)
+        model = Prophet(
+            yearly_seasonality=True,
+            weekly_seasonality=False,
+            daily_seasonality=False,
+            changepoint_prior_scale=spec.changepoint_prior_scale,
+            mcmc_samples=0,
+            uncertainty_samples=n_samples,
+        )
         model.fit(history, seed=seed)
         samples = model.predictive_samples(future)["yhat"]  # [horizon, sample]
         fitted = model.predict(history[["ds"]])["yhat"].to_numpy()
     paths = finish_paths(np.asarray(samples, float).reshape(horizon, n_samples), transform, cap=path_cap(y))
-    params = {**transform.as_params(), "window": len(yw), "changepoint_prior_scale": spec.changepoint_prior_scale,
-              "n_changepoints": int(len(model.changepoints))}
+    params = {
+        **transform.as_params(),
+        "window": len(yw),
+        "changepoint_prior_scale": spec.changepoint_prior_scale,
+        "n_changepoints": int(len(model.changepoints)),
+    }
     return SeriesForecast(paths, "prophet", params, None, full_residuals(y, z - fitted))

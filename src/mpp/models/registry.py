@@ -56,8 +56,7 @@ def _numerical_failure(exc: Exception) -> bool:
     return isinstance(exc, (FamilyFailed, ValueError, np.linalg.LinAlgError, ArithmeticError, RuntimeError))
 
 
-def run_family(family: str, y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-               seed: int) -> SeriesForecast:
+def run_family(family: str, y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, seed: int) -> SeriesForecast:
     """Run `family` (with spec's settings) and walk the fallback chain on failure; records what happened.
 
     Every attempt starts from a fresh `default_rng(seed)`, so a result never depends on which attempt failed.

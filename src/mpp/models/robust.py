@@ -56,8 +56,8 @@ def seasonal_profile(z: np.ndarray, months: np.ndarray, years: int, shrink: floa
     n_blocks = min(years, len(z) // SEASON)
     if n_blocks == 0:
         return np.zeros(SEASON)
-    tail = z[-n_blocks * SEASON:].reshape(n_blocks, SEASON)
-    tail_months = months[-n_blocks * SEASON:].reshape(n_blocks, SEASON)
+    tail = z[-n_blocks * SEASON :].reshape(n_blocks, SEASON)
+    tail_months = months[-n_blocks * SEASON :].reshape(n_blocks, SEASON)
     centred = tail - tail.mean(axis=1, keepdims=True)
     profile = np.zeros(SEASON)
     for m in range(SEASON):
@@ -83,8 +83,9 @@ def point_path(z: np.ndarray, months: np.ndarray, horizon: int, spec: VariantSpe
     return level + trend + season[future_months]
 
 
-def error_trajectories(z: np.ndarray, months: np.ndarray, spec: VariantSpec,
-                       transform: Transform) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def error_trajectories(
+    z: np.ndarray, months: np.ndarray, spec: VariantSpec, transform: Transform
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Errors of the point method at past origins.
 
     Returns (one_step[len(z)] on the working scale, NaN where undefined; annual[origin] = log((A+1)/(F+1)) of
@@ -101,16 +102,17 @@ def error_trajectories(z: np.ndarray, months: np.ndarray, spec: VariantSpec,
         one_step[t] = z[t] - f[0]
         if t + SEASON <= n:
             total_f = np.maximum(transform.inverse(f), 0.0).sum()
-            total_a = transform.inverse(z[t:t + SEASON]).sum()
+            total_a = transform.inverse(z[t : t + SEASON]).sum()
             annual.append(np.log1p(total_a) - np.log1p(total_f))
-            r = z[t:t + SEASON] - f
+            r = z[t : t + SEASON] - f
             shapes.append(r - r.mean())
     k = spec.calibration_origins
     return one_step, np.asarray(annual)[-k:], np.asarray(shapes).reshape(-1, SEASON)[-k:]
 
 
-def forecast_robust(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                    rng: np.random.Generator) -> SeriesForecast:
+def forecast_robust(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     transform = Transform.fit(spec.transform, y.to_numpy())
     z = transform.forward(y.to_numpy())
     months = (y.index.month.to_numpy() - 1).astype(int)
@@ -126,7 +128,7 @@ def forecast_robust(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpe
     errors = annual - (np.median(annual) if spec.center_errors else 0.0)
     errors = spec.spread_inflation * errors
     annual_sd = float(np.std(errors))
-    jitter_sd = float(np.sqrt(max(spec.min_spread ** 2 - annual_sd ** 2, 0.0) + (spec.jitter * annual_sd) ** 2))
+    jitter_sd = float(np.sqrt(max(spec.min_spread**2 - annual_sd**2, 0.0) + (spec.jitter * annual_sd) ** 2))
     shapes = np.clip(shapes, -spec.shape_clip, spec.shape_clip)
 
     later_errors = None
@@ -152,9 +154,16 @@ def forecast_robust(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpe
     paths = np.minimum(paths[:horizon], path_cap(y))
     if not np.isfinite(paths).all():
         raise FamilyFailed("simulated paths are not finite")
-    params = {**transform.as_params(), "level_months": spec.level_months, "level_weight": spec.level_weight,
-              "season_years": spec.season_years, "season_shrink": spec.season_shrink,
-              "calibration_origins_used": int(len(errors)), "annual_log_error_sd": annual_sd,
-              "annual_log_error_median": float(np.median(annual)), "jitter_sd": jitter_sd,
-              "point_12m_total": float(point[:SEASON].sum())}
+    params = {
+        **transform.as_params(),
+        "level_months": spec.level_months,
+        "level_weight": spec.level_weight,
+        "season_years": spec.season_years,
+        "season_shrink": spec.season_shrink,
+        "calibration_origins_used": int(len(errors)),
+        "annual_log_error_sd": annual_sd,
+        "annual_log_error_median": float(np.median(annual)),
+        "jitter_sd": jitter_sd,
+        "point_12m_total": float(point[:SEASON].sum()),
+    }
     return SeriesForecast(paths, "robust", params, None, full_residuals(y, one_step))

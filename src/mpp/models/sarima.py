@@ -24,9 +24,16 @@ from mpp.models.variants import VariantSpec
 
 Order = tuple[tuple[int, int, int], tuple[int, int, int]]
 DEFAULT_ORDERS: list[Order] = [
-    ((0, 1, 1), (0, 0, 0)), ((1, 1, 0), (0, 0, 0)), ((1, 1, 1), (0, 0, 0)), ((2, 1, 0), (0, 0, 0)),
-    ((1, 0, 0), (0, 0, 0)), ((2, 0, 0), (0, 0, 0)), ((1, 0, 1), (0, 0, 0)),
-    ((0, 1, 1), (0, 1, 1)), ((1, 0, 0), (1, 0, 0)), ((0, 1, 1), (1, 0, 0)),
+    ((0, 1, 1), (0, 0, 0)),
+    ((1, 1, 0), (0, 0, 0)),
+    ((1, 1, 1), (0, 0, 0)),
+    ((2, 1, 0), (0, 0, 0)),
+    ((1, 0, 0), (0, 0, 0)),
+    ((2, 0, 0), (0, 0, 0)),
+    ((1, 0, 1), (0, 0, 0)),
+    ((0, 1, 1), (0, 1, 1)),
+    ((1, 0, 0), (1, 0, 0)),
+    ((0, 1, 1), (1, 0, 0)),
 ]
 MIN_MONTHS = 12
 
@@ -37,13 +44,13 @@ def fit_sarima(z: np.ndarray, order: Order):
     (p, d, q), (sp, sd, sq) = order
     trend = "c" if d == 0 and sd == 0 else None  # a mean for stationary forms; differencing absorbs it otherwise
     with quiet_fitting():
-        model = SARIMAX(z, order=(p, d, q), seasonal_order=(sp, sd, sq, SEASON if (sp or sd or sq) else 0),
-                        trend=trend)
+        model = SARIMAX(z, order=(p, d, q), seasonal_order=(sp, sd, sq, SEASON if (sp or sd or sq) else 0), trend=trend)
         return model.fit(disp=False, maxiter=100)
 
 
-def forecast_sarima(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                    rng: np.random.Generator) -> SeriesForecast:
+def forecast_sarima(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     yw, transform, z = working_series(y, spec.window, spec.transform, MIN_MONTHS)
     orders = [tuple(map(tuple, o)) for o in spec.orders] or DEFAULT_ORDERS
     best, best_order = None, None
@@ -66,7 +73,11 @@ def forecast_sarima(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpe
     burn = best_order[0][1] + best_order[1][1] * SEASON
     resid = np.asarray(best.resid, float).copy()
     resid[:burn] = np.nan
-    params = {**transform.as_params(), "window": len(yw), "order": list(best_order[0]),
-              "seasonal_order": list(best_order[1]),
-              "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)}}
+    params = {
+        **transform.as_params(),
+        "window": len(yw),
+        "order": list(best_order[0]),
+        "seasonal_order": list(best_order[1]),
+        "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)},
+    }
     return SeriesForecast(paths, "sarima", params, float(best.aicc), full_residuals(y, resid))

@@ -39,8 +39,9 @@ def ses_errors(z: np.ndarray, alpha: float) -> np.ndarray:
     return errors
 
 
-def forecast_theta(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec,
-                   rng: np.random.Generator) -> SeriesForecast:
+def forecast_theta(
+    y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
+) -> SeriesForecast:
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
     yw, transform, z = working_series(y, spec.window, spec.transform, MIN_MONTHS, need_variation=False)
@@ -60,6 +61,11 @@ def forecast_theta(y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec
     future_months = (months[-1] + 1 + np.arange(horizon)) % SEASON
     working = (point + season[future_months])[:, None] + shocks + carried
     paths = finish_paths(working, transform, cap=path_cap(y))
-    params = {**transform.as_params(), "window": len(yw), "alpha": alpha, "b0": float(res.params["b0"]),
-              "seasonal": bool(use_season)}
+    params = {
+        **transform.as_params(),
+        "window": len(yw),
+        "alpha": alpha,
+        "b0": float(res.params["b0"]),
+        "seasonal": bool(use_season),
+    }
     return SeriesForecast(paths, "theta", params, None, full_residuals(y, errors))

@@ -17,8 +17,7 @@ from mpp.strict import StrictModel, name_problem
 
 SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust")
 FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
-Family = Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "ensemble",
-                 "auto"]
+Family = Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "ensemble", "auto"]
 
 
 class VariantSpec(StrictModel):
@@ -39,8 +38,9 @@ class VariantSpec(StrictModel):
     # Prophet
     changepoint_prior_scale: float = Field(0.05, gt=0)
     # ensemble / auto
-    members: list[Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust"]] = (
-        Field(default_factory=list))
+    members: list[Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust"]] = Field(
+        default_factory=list
+    )
     combine: Literal["mixture", "median"] = "mixture"
     weights: Literal["equal", "inverse_error"] = "equal"
     holdout: int = Field(12, ge=1, le=36, description="months held out to score members (inverse_error, auto)")
@@ -57,11 +57,15 @@ class VariantSpec(StrictModel):
     center_errors: bool = Field(True, description="centre past errors on their median (point = median)")
     shape_clip: float = Field(1.0, gt=0, description="clip of monthly log deviations within a year")
     later_years: Literal["chained", "last_year"] = Field(
-        "chained", description="years after the first: chain this method's own 12-month errors on its recent "
-        "level, or restart from the last observed 12-month total with the spread of successive 12-month totals")
+        "chained",
+        description="years after the first: chain this method's own 12-month errors on its recent "
+        "level, or restart from the last observed 12-month total with the spread of successive 12-month totals",
+    )
     later_center: Literal["median", "mean"] = Field(
-        "median", description="with later_years=last_year: the later years' median (or mean) 12-month total is "
-        "the last observed one")
+        "median",
+        description="with later_years=last_year: the later years' median (or mean) 12-month total is "
+        "the last observed one",
+    )
 
     @model_validator(mode="after")
     def _members_fit_family(self) -> VariantSpec:
@@ -77,7 +81,6 @@ class VariantSpec(StrictModel):
 
 
 class VariantsConfig(StrictModel):
-
     default: str
     variants: dict[str, VariantSpec]
 
@@ -131,4 +134,3 @@ def parse_variants(raw: object, file: Path | str = "<variants>") -> VariantsConf
         return VariantsConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError("; ".join(_describe(e, file) for e in exc.errors())) from None
-

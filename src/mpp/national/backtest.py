@@ -28,8 +28,12 @@ from mpp.national.config import NationalConfig
 from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID, effective_methods, forecast_national
 
 SPLIT = OriginSplit(tuning_end="2020-12", locked_start="2021-03")
-TARGET_SERIES = {FIRST: "first_asylum_request", REPEAT: "repeat_asylum_request", NAR: "nareizigers",
-                 TOTAL_ID: "total_asylum_inflow"}
+TARGET_SERIES = {
+    FIRST: "first_asylum_request",
+    REPEAT: "repeat_asylum_request",
+    NAR: "nareizigers",
+    TOTAL_ID: "total_asylum_inflow",
+}
 QUANTILES = {"minimum": 0.05, "median": 0.5, "medio": 0.67, "maximum": 0.95}
 
 
@@ -52,8 +56,14 @@ def realised_annual(obs: pd.DataFrame, cfg: NationalConfig) -> pd.DataFrame:
     for sid, stream in TARGET_SERIES.items():
         g = res[(res["stream"] == stream) & (res["freq"] == "Y") & (res["nationality"] == "TOTAL")]
         for _, r in g.iterrows():
-            rows.append(dict(series_id=sid, year=int(r["period"]), value=float(r["value"]),
-                             source=r["source"] + (f" ({r['derived']})" if r["derived"] else "")))
+            rows.append(
+                dict(
+                    series_id=sid,
+                    year=int(r["period"]),
+                    value=float(r["value"]),
+                    source=r["source"] + (f" ({r['derived']})" if r["derived"] else ""),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -88,14 +98,24 @@ def _cache_key(obs: pd.DataFrame, origin, methods: dict, n: int, seed: int, cfg:
     for stream in ("first_asylum_request", "nareizigers", "repeat_asylum_request"):  # replaced by the effective ones
         for key in ("method", "scale", "base"):
             settings["model"][stream].pop(key, None)
-    h.update(json.dumps([str(origin), effective_methods(cfg, methods), n, seed, settings], sort_keys=True,
-                        default=str).encode())
+    h.update(
+        json.dumps(
+            [str(origin), effective_methods(cfg, methods), n, seed, settings], sort_keys=True, default=str
+        ).encode()
+    )
     h.update(inspect.getsource(national_model).encode())
     return h.hexdigest()[:20]
 
 
-def origin_sums(obs: pd.DataFrame, origin: pd.Period, cfg: NationalConfig, methods: dict, n: int, seed: int,
-                cache: Path | None = None) -> dict[tuple[str, int], np.ndarray]:
+def origin_sums(
+    obs: pd.DataFrame,
+    origin: pd.Period,
+    cfg: NationalConfig,
+    methods: dict,
+    n: int,
+    seed: int,
+    cache: Path | None = None,
+) -> dict[tuple[str, int], np.ndarray]:
     """Sample annual sums {(series, year): [sample]} for the current and next year at one origin."""
     path = None
     if cache is not None:
@@ -115,8 +135,16 @@ def origin_sums(obs: pd.DataFrame, origin: pd.Period, cfg: NationalConfig, metho
     return out
 
 
-def backtest_cases(obs: pd.DataFrame, cfg: NationalConfig, methods: dict, origins=None, n: int = 500,
-                   seed: int = 0, cache: Path | None = None, progress=None) -> tuple[pd.DataFrame, np.ndarray]:
+def backtest_cases(
+    obs: pd.DataFrame,
+    cfg: NationalConfig,
+    methods: dict,
+    origins=None,
+    n: int = 500,
+    seed: int = 0,
+    cache: Path | None = None,
+    progress=None,
+) -> tuple[pd.DataFrame, np.ndarray]:
     """One case per (origin, series, target year) with a realised figure: origin, role, series_id, year,
     horizon ('current' / 'next'), actual, actual_source, naive; and the sample sums [case, sample]."""
     origins = origins or quarter_origins()
@@ -131,9 +159,18 @@ def backtest_cases(obs: pd.DataFrame, cfg: NationalConfig, methods: dict, origin
             if (sid, year) not in realised.index:
                 continue
             r = realised.loc[(sid, year)]
-            rows.append(dict(origin=str(origin), role=SPLIT.role(origin), series_id=sid, year=year,
-                             horizon="current" if year == target_years(origin)[0] else "next", actual=r["value"],
-                             actual_source=r["source"], naive=naive[(sid, year)]))
+            rows.append(
+                dict(
+                    origin=str(origin),
+                    role=SPLIT.role(origin),
+                    series_id=sid,
+                    year=year,
+                    horizon="current" if year == target_years(origin)[0] else "next",
+                    actual=r["value"],
+                    actual_source=r["source"],
+                    naive=naive[(sid, year)],
+                )
+            )
             sums.append(samples)
     return pd.DataFrame(rows), np.array(sums)
 
@@ -165,12 +202,26 @@ def summary_table(scored: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
         wape_naive = g["naive_abs_error"].sum() / den.sum()
         diff, se = paired_bootstrap(g["origin"].to_numpy(), g["abs_error"], g["naive_abs_error"], den, n_boot)
         cdiff, cse = paired_bootstrap(g["origin"].to_numpy(), g["crps"], g["naive_abs_error"], None, n_boot)
-        rows.append(dict(series_id=sid, role=role, horizon=horizon, n=len(g),
-                         origins=f"{g['origin'].min()}..{g['origin'].max()}",
-                         wape=wape, wape_naive=wape_naive, wape_ratio=wape / wape_naive if wape_naive else np.nan,
-                         wape_diff=diff, wape_diff_se=se, coverage=g["covered"].mean(),
-                         medio_exceeded=g["medio_exceeded"].mean(), crps=g["crps"].mean(),
-                         crps_naive=g["naive_abs_error"].mean(), crps_diff=cdiff, crps_diff_se=cse))
+        rows.append(
+            dict(
+                series_id=sid,
+                role=role,
+                horizon=horizon,
+                n=len(g),
+                origins=f"{g['origin'].min()}..{g['origin'].max()}",
+                wape=wape,
+                wape_naive=wape_naive,
+                wape_ratio=wape / wape_naive if wape_naive else np.nan,
+                wape_diff=diff,
+                wape_diff_se=se,
+                coverage=g["covered"].mean(),
+                medio_exceeded=g["medio_exceeded"].mean(),
+                crps=g["crps"].mean(),
+                crps_naive=g["naive_abs_error"].mean(),
+                crps_diff=cdiff,
+                crps_diff_se=cse,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -180,14 +231,16 @@ def tuning_criterion(frame: pd.DataFrame) -> float:
 
 
 # ------------------------------------------------------------------------------------- official MPP
-def official_comparison(published: pd.DataFrame, realised: pd.DataFrame, ours: dict[str, pd.DataFrame],
-                        cutoffs: dict[str, str]) -> pd.DataFrame:
+def official_comparison(
+    published: pd.DataFrame, realised: pd.DataFrame, ours: dict[str, pd.DataFrame], cutoffs: dict[str, str]
+) -> pd.DataFrame:
     """Official scenarios beside ours at the same cut-off (`cutoffs`: vintage -> the origin we used), scored
     against the realised figure where one exists. `ours`: origin -> our annual bands (series_id, year, bands)."""
     names = {"total_asylum_inflow": TOTAL_ID, "first_asylum_request": FIRST, "nareizigers": NAR}
     p = published[published["quantity"].isin(list(names))]
-    wide = p.pivot_table(index=["vintage", "quantity", "target_year"], columns="scenario", values="value",
-                         aggfunc="first").reset_index()
+    wide = p.pivot_table(
+        index=["vintage", "quantity", "target_year"], columns="scenario", values="value", aggfunc="first"
+    ).reset_index()
     real = realised.drop_duplicates(["series_id", "year"]).set_index(["series_id", "year"])["value"]
     rows = []
     for _, r in wide.iterrows():
@@ -195,17 +248,23 @@ def official_comparison(published: pd.DataFrame, realised: pd.DataFrame, ours: d
         origin = cutoffs.get(r["vintage"])
         actual = real.get((sid, year), np.nan)
         official_central = r.get("median") if pd.notna(r.get("median", np.nan)) else r.get("medio")
-        row = dict(vintage=r["vintage"], our_origin=origin, quantity=r["quantity"], year=year,
-                   official_min=r.get("minimum"), official_central=official_central,
-                   official_central_is="median" if pd.notna(r.get("median", np.nan)) else "medio",
-                   official_max=r.get("maximum"), realised=actual)
+        row = dict(
+            vintage=r["vintage"],
+            our_origin=origin,
+            quantity=r["quantity"],
+            year=year,
+            official_min=r.get("minimum"),
+            official_central=official_central,
+            official_central_is="median" if pd.notna(r.get("median", np.nan)) else "medio",
+            official_max=r.get("maximum"),
+            realised=actual,
+        )
         o = ours.get(origin)
         if o is not None:
             b = o[(o["series_id"] == sid) & (o["year"] == year)]
             if len(b):
                 b = b.iloc[0]
-                row.update(ours_min=b["minimum"], ours_median=b["median"], ours_medio=b["medio"],
-                           ours_max=b["maximum"])
+                row.update(ours_min=b["minimum"], ours_median=b["median"], ours_medio=b["medio"], ours_max=b["maximum"])
         if pd.notna(actual):
             row["official_error"] = (official_central - actual) / actual if pd.notna(official_central) else np.nan
             if "ours_median" in row:

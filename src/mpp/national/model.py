@@ -35,8 +35,13 @@ from mpp.errors import DataError
 from mpp.national.config import NationalConfig
 from mpp.national.sources import PANEL
 
-FIRST, REPEAT, NAR, RESETTLE, TOTAL_ID = ("first_asylum_request/TOTAL", "repeat_asylum_request/TOTAL",
-                                          "nareizigers/TOTAL", "resettlement/TOTAL", "TOTAL/TOTAL")
+FIRST, REPEAT, NAR, RESETTLE, TOTAL_ID = (
+    "first_asylum_request/TOTAL",
+    "repeat_asylum_request/TOTAL",
+    "nareizigers/TOTAL",
+    "resettlement/TOTAL",
+    "TOTAL/TOTAL",
+)
 NAR_PANEL, NAR_OTHER = f"nareizigers/{PANEL}", "nareizigers/OTHER"
 FIRST_PANEL, FIRST_OTHER = f"first_asylum_request/{PANEL}", "first_asylum_request/OTHER"
 SERIES = (FIRST, FIRST_PANEL, FIRST_OTHER, REPEAT, NAR, NAR_PANEL, NAR_OTHER, RESETTLE, TOTAL_ID)
@@ -46,11 +51,11 @@ MIN_SIGMA = 0.02
 @dataclass
 class NationalForecast:
     cutoff: pd.Period
-    months: pd.PeriodIndex            # January of the cut-off year .. December two years later
+    months: pd.PeriodIndex  # January of the cut-off year .. December two years later
     series_ids: list[str]
-    paths: np.ndarray                 # [series, month, sample]
-    basis: pd.DataFrame               # series_id, period, freq, basis (observed / nowcast / forecast), source
-    details: dict = field(default_factory=dict)   # per stream: method, parameters, base series, sources
+    paths: np.ndarray  # [series, month, sample]
+    basis: pd.DataFrame  # series_id, period, freq, basis (observed / nowcast / forecast), source
+    details: dict = field(default_factory=dict)  # per stream: method, parameters, base series, sources
 
     def index(self, sid: str) -> int:
         return self.series_ids.index(sid)
@@ -98,8 +103,9 @@ def _season(q: pd.Series, f: int) -> np.ndarray:
     return s / s.sum()
 
 
-def level_paths(q: pd.Series, horizon: int, n: int, rng: np.random.Generator, method: str = "level_rw",
-                scale: float = 1.0) -> tuple[np.ndarray, dict]:
+def level_paths(
+    q: pd.Series, horizon: int, n: int, rng: np.random.Generator, method: str = "level_rw", scale: float = 1.0
+) -> tuple[np.ndarray, dict]:
     """Paths [horizon, n] of a quarterly (freq Q) or annual (freq Y) count series after its last period."""
     f = 4 if q.index.freqstr.startswith("Q") else 1
     x = q.to_numpy(float)
@@ -139,8 +145,9 @@ def _ets_paths(q: pd.Series, horizon: int, n: int, rng: np.random.Generator, sca
     y = pd.Series(np.log(np.maximum(q.to_numpy(float), 0.5)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add",
-                       seasonal_periods=4).fit(disp=False, maxiter=200)
+        fit = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=4).fit(
+            disp=False, maxiter=200
+        )
         mean = np.asarray(fit.forecast(horizon))
         errors = rng.normal(0.0, np.sqrt(float(fit.mse)), (horizon, n))
         sim = np.asarray(fit.simulate(horizon, repetitions=n, anchor="end", random_errors=errors))
@@ -158,13 +165,18 @@ def month_profiles(monthly: pd.Series) -> dict[int, np.ndarray]:
     by_q = monthly.groupby(monthly.index.asfreq("Q"))
     for qk, g in by_q:
         if len(g) == 3 and g.sum() > 0:
-            out[qk.quarter].append((g.sort_index().to_numpy() / g.sum()))
+            out[qk.quarter].append(g.sort_index().to_numpy() / g.sum())
     return {k: (np.array(v) if v else np.full((1, 3), 1 / 3)) for k, v in out.items()}
 
 
-def split_quarters(qpaths: np.ndarray, quarters: pd.PeriodIndex, profiles: dict[int, np.ndarray],
-                   rng: np.random.Generator, how: str = "bootstrap",
-                   fixed: dict[pd.Period, np.ndarray] | None = None) -> np.ndarray:
+def split_quarters(
+    qpaths: np.ndarray,
+    quarters: pd.PeriodIndex,
+    profiles: dict[int, np.ndarray],
+    rng: np.random.Generator,
+    how: str = "bootstrap",
+    fixed: dict[pd.Period, np.ndarray] | None = None,
+) -> np.ndarray:
     """Quarterly paths [nq, n] -> monthly [3*nq, n]; each quarter's months sum to it exactly. `fixed` gives
     the observed shares of quarters whose months were all observed."""
     nq, n = qpaths.shape
@@ -174,9 +186,12 @@ def split_quarters(qpaths: np.ndarray, quarters: pd.PeriodIndex, profiles: dict[
             shares = np.repeat(fixed[qk][:, None], n, axis=1)
         else:
             prof = profiles[qk.quarter]
-            shares = prof.mean(axis=0)[:, None].repeat(n, axis=1) if how == "mean" else \
-                prof[rng.integers(len(prof), size=n)].T
-        out[3 * i:3 * i + 3] = qpaths[i][None, :] * shares
+            shares = (
+                prof.mean(axis=0)[:, None].repeat(n, axis=1)
+                if how == "mean"
+                else prof[rng.integers(len(prof), size=n)].T
+            )
+        out[3 * i : 3 * i + 3] = qpaths[i][None, :] * shares
     return out
 
 
@@ -192,8 +207,9 @@ def _fixed_shares(monthly: pd.Series, quarters) -> dict[pd.Period, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------------------------- streams
-def _quarter_stream(qbase: pd.Series, quarters: pd.PeriodIndex, n: int, rng, method: str, scale: float
-                    ) -> tuple[np.ndarray, list[str], dict]:
+def _quarter_stream(
+    qbase: pd.Series, quarters: pd.PeriodIndex, n: int, rng, method: str, scale: float
+) -> tuple[np.ndarray, list[str], dict]:
     """Paths for `quarters` [nq, n]: observed quarters constant, the rest forecast from `qbase`."""
     last = qbase.index[-1]
     later = [k for k in quarters if k > last]
@@ -224,13 +240,25 @@ def resettlement_draws(cfg: NationalConfig, n_years: int, n: int, rng) -> np.nda
 def effective_methods(cfg: NationalConfig, methods: dict | None = None) -> dict:
     """The model settings a run uses: config/national.yaml, overridden by `methods` (backtest candidates)."""
     m = cfg.model
-    return {"first": m.first_asylum_request.method, "first_scale": m.first_asylum_request.scale,
-            "nareizigers": m.nareizigers.method, "nar_base": m.nareizigers.base, "nar_scale": m.nareizigers.scale,
-            "repeat": m.repeat_asylum_request.method, **(methods or {})}
+    return {
+        "first": m.first_asylum_request.method,
+        "first_scale": m.first_asylum_request.scale,
+        "nareizigers": m.nareizigers.method,
+        "nar_base": m.nareizigers.base,
+        "nar_scale": m.nareizigers.scale,
+        "repeat": m.repeat_asylum_request.method,
+        **(methods or {}),
+    }
 
 
-def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int = 0,
-                      n_samples: int | None = None, methods: dict | None = None) -> NationalForecast:
+def forecast_national(
+    obs: pd.DataFrame,
+    cutoff,
+    cfg: NationalConfig,
+    seed: int = 0,
+    n_samples: int | None = None,
+    methods: dict | None = None,
+) -> NationalForecast:
     """National monthly sample paths for January of the cut-off year .. December two years later, from the
     observations whose period ends at or before the cut-off (nothing later is read)."""
     cutoff = pd.Period(str(cutoff), freq="M")
@@ -253,10 +281,19 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         raise DataError(f"national first requests: fewer than 8 consecutive quarters up to {cutoff}")
     fm = series(res, "first_asylum_request", "M")
     q_first, qb_first, p_first = _quarter_stream(fq, quarters, n, rng, methods["first"], methods["first_scale"])
-    first_m = split_quarters(q_first, quarters, month_profiles(fm), rng, m.monthly_profile,
-                             fixed=_fixed_shares(fm, [k for k, b in zip(quarters, qb_first) if b == "observed"]))
-    details["first_asylum_request"] = {**p_first, "base": f"quarterly {fq.index[0]}..{fq.index[-1]}",
-                                       "base_sources": _sources(res, "first_asylum_request", "Q", fq.index)}
+    first_m = split_quarters(
+        q_first,
+        quarters,
+        month_profiles(fm),
+        rng,
+        m.monthly_profile,
+        fixed=_fixed_shares(fm, [k for k, b in zip(quarters, qb_first) if b == "observed"]),
+    )
+    details["first_asylum_request"] = {
+        **p_first,
+        "base": f"quarterly {fq.index[0]}..{fq.index[-1]}",
+        "base_sources": _sources(res, "first_asylum_request", "Q", fq.index),
+    }
     basis_rows += [dict(series_id=FIRST, period=str(k), freq="Q", basis=b) for k, b in zip(quarters, qb_first)]
 
     # nareizigers
@@ -268,18 +305,28 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         pq = _contiguous_tail(series(res, "nareizigers", "Q", nationality=PANEL))
         pq = pq[pq.index <= last_full_q]
         if len(pq) < 4:
-            raise DataError(f"nareizigers (panel share): fewer than 4 complete quarters of the 7-nationality panel up "
-                            f"to {cutoff} (it starts 2015-01); use nareizigers method annual_rw or a later cut-off")
+            raise DataError(
+                f"nareizigers (panel share): fewer than 4 complete quarters of the 7-nationality panel up "
+                f"to {cutoff} (it starts 2015-01); use nareizigers method annual_rw or a later cut-off"
+            )
         q_panel, qb_panel, p_panel = _quarter_stream(pq, quarters, n, rng, methods["nar_base"], methods["nar_scale"])
-        panel_m = split_quarters(q_panel, quarters, month_profiles(pm), rng, m.monthly_profile,
-                                 fixed=_fixed_shares(pm, [k for k, b in zip(quarters, qb_panel) if b == "observed"]))
+        panel_m = split_quarters(
+            q_panel,
+            quarters,
+            month_profiles(pm),
+            rng,
+            m.monthly_profile,
+            fixed=_fixed_shares(pm, [k for k, b in zip(quarters, qb_panel) if b == "observed"]),
+        )
         py = series(res, "nareizigers", "Y", nationality=PANEL)
         shares = (py.reindex(nat_y.index) / nat_y).dropna()
         if shares.empty:
-            raise DataError(f"nareizigers (panel share): no year up to {cutoff} with both the national total and "
-                            "the 7-nationality panel complete, so the panel's share is unknown")
+            raise DataError(
+                f"nareizigers (panel share): no year up to {cutoff} with both the national total and "
+                "the 7-nationality panel complete, so the panel's share is unknown"
+            )
         ls = np.log(shares.to_numpy())
-        recent = ls[-m.nareizigers.share_years:]
+        recent = ls[-m.nareizigers.share_years :]
         sd = float(np.std(ls, ddof=1)) if len(ls) >= 3 else 0.10
         share = np.minimum(np.exp(rng.normal(recent.mean(), sd, n)), 1.0)
         nar_m = panel_m / share[None, :]
@@ -296,10 +343,14 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
             else:
                 qb_nat.append("nowcast" if k <= last_full_q else "forecast")
         nar_panel_m = np.minimum(panel_m, nar_m)
-        details["nareizigers"] = {**p_panel, "method": "panel_share", "panel_base": f"quarterly {pq.index[0]}..{pq.index[-1]}",
-                                  "shares": {str(k): round(float(v), 4) for k, v in shares.items()},
-                                  "share_log_sd": round(sd, 4),
-                                  "base_sources": _sources(res, "nareizigers", "Y", nat_y.index)}
+        details["nareizigers"] = {
+            **p_panel,
+            "method": "panel_share",
+            "panel_base": f"quarterly {pq.index[0]}..{pq.index[-1]}",
+            "shares": {str(k): round(float(v), 4) for k, v in shares.items()},
+            "share_log_sd": round(sd, 4),
+            "base_sources": _sources(res, "nareizigers", "Y", nat_y.index),
+        }
     else:
         years_all = sorted(set(months.year))
         if nat_y.empty:
@@ -309,14 +360,22 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         fc, p_ann = level_paths(nat_y, h, n, rng, method="level_rw", scale=methods["nar_scale"])
         pm = series(res, "nareizigers", "M", nationality=PANEL)
         season = _season(series(res, "nareizigers", "Q", nationality=PANEL), 4)
-        yp = np.stack([fc[y - last_y.year - 1] if y > last_y.year else np.full(n, nat_y.get(pd.Period(str(y), "Y"), np.nan))
-                       for y in years_all])
+        yp = np.stack(
+            [
+                fc[y - last_y.year - 1] if y > last_y.year else np.full(n, nat_y.get(pd.Period(str(y), "Y"), np.nan))
+                for y in years_all
+            ]
+        )
         qp = np.concatenate([yp[i][None, :] * season[:, None] for i in range(len(years_all))])
         nar_m = split_quarters(qp, quarters, month_profiles(pm), rng, m.monthly_profile)
         nar_panel_m = np.zeros_like(nar_m)
         qb_nat = ["forecast" if k.year > last_y.year else "observed" for k in quarters]
-        details["nareizigers"] = {**p_ann, "method": "annual_rw", "base": f"annual {nat_y.index[0]}..{last_y}",
-                                  "base_sources": _sources(res, "nareizigers", "Y", nat_y.index)}
+        details["nareizigers"] = {
+            **p_ann,
+            "method": "annual_rw",
+            "base": f"annual {nat_y.index[0]}..{last_y}",
+            "base_sources": _sources(res, "nareizigers", "Y", nat_y.index),
+        }
     basis_rows += [dict(series_id=NAR, period=str(k), freq="Q", basis=b) for k, b in zip(quarters, qb_nat)]
 
     # repeat requests: ratio to first requests. Centre: the ratio of sums over the latest 12 months in which
@@ -327,11 +386,15 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     both = pd.concat([ry, fy], axis=1, keys=["r", "f"]).dropna()
     lr = np.log(both["r"] / both["f"]).to_numpy()
     k_years = m.repeat_asylum_request.ratio_years
-    sd_r = float(np.std(lr[-3 * k_years:], ddof=1)) if len(lr) >= 3 else 0.3
+    sd_r = float(np.std(lr[-3 * k_years :], ddof=1)) if len(lr) >= 3 else 0.3
     pairs = pd.concat([series(res, "repeat_asylum_request", "M"), fm], axis=1, keys=["r", "f"]).dropna().tail(12)
     if len(pairs) < 6 and len(lr) == 0 and methods["repeat"] == "ratio_to_first":
         raise DataError(f"repeat requests (ratio_to_first): no year or 6 months with both streams up to {cutoff}")
-    centre = float(np.log(pairs["r"].sum() / pairs["f"].sum())) if len(pairs) >= 6 else float(lr[-k_years:].mean() if len(lr) else 0.0)
+    centre = (
+        float(np.log(pairs["r"].sum() / pairs["f"].sum()))
+        if len(pairs) >= 6
+        else float(lr[-k_years:].mean() if len(lr) else 0.0)
+    )
     if methods["repeat"] == "annual_level":
         # random walk of the log annual level from the last complete year observed (years may be missing
         # between it and the cut-off: their steps are part of the horizon); months follow first requests
@@ -339,7 +402,7 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
         if ry_done.empty:
             raise DataError(f"repeat requests: no complete national year up to {cutoff}")
         lvl = np.log(ry_done.to_numpy(float))
-        sd_l = float(np.std(np.diff(lvl[-3 * k_years:]), ddof=1)) if len(lvl) >= 4 else 0.3
+        sd_l = float(np.std(np.diff(lvl[-3 * k_years :]), ddof=1)) if len(lvl) >= 4 else 0.3
         last = ry_done.index[-1].year
         first_year = {y: first_m[months.year == y].sum(axis=0) for y in sorted(set(months.year))}
         steps = rng.normal(0.0, sd_l, (max(months.year) - last, n))
@@ -349,16 +412,23 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
             share = first_m[months.year == y] / np.maximum(first_year[y], 1e-9)
             repeat_m[months.year == y] = share * level
         details["repeat_asylum_request"] = {
-            "method": "annual_level", "last_year": last, "last_value": float(ry_done.iloc[-1]), "log_sd": round(sd_l, 4),
-            "base_sources": _sources(res, "repeat_asylum_request", "Y", ry_done.index)}
+            "method": "annual_level",
+            "last_year": last,
+            "last_value": float(ry_done.iloc[-1]),
+            "log_sd": round(sd_l, 4),
+            "base_sources": _sources(res, "repeat_asylum_request", "Y", ry_done.index),
+        }
     else:
         ratio = np.exp(rng.normal(centre, sd_r, n))
         repeat_m = first_m * ratio[None, :]
         details["repeat_asylum_request"] = {
-            "method": "ratio_to_first", "ratio_centre": round(float(np.exp(centre)), 4), "log_sd": round(sd_r, 4),
+            "method": "ratio_to_first",
+            "ratio_centre": round(float(np.exp(centre)), 4),
+            "log_sd": round(sd_r, 4),
             "months_used": [str(k) for k in pairs.index] if len(pairs) >= 6 else [],
             "annual_ratios": {str(k): round(float(v), 4) for k, v in (both["r"] / both["f"]).items()},
-            "base_sources": _sources(res, "repeat_asylum_request", "Y", both.index)}
+            "base_sources": _sources(res, "repeat_asylum_request", "Y", both.index),
+        }
     basis_rows += [dict(series_id=REPEAT, period=str(k), freq="Q", basis="assumption (ratio)") for k in quarters]
 
     # resettlement
@@ -375,21 +445,47 @@ def forecast_national(obs: pd.DataFrame, cutoff, cfg: NationalConfig, seed: int 
     details["first_asylum_request"]["nationality_split"] = p_split
 
     total_m = first_m + repeat_m + nar_m + resettle_m
-    paths = np.stack([first_m, panel_first_m, first_m - panel_first_m, repeat_m, nar_m, nar_panel_m,
-                      nar_m - nar_panel_m, resettle_m, total_m])
-    return NationalForecast(cutoff=cutoff, months=months, series_ids=list(SERIES), paths=paths,
-                            basis=pd.DataFrame(basis_rows), details=details)
+    paths = np.stack(
+        [
+            first_m,
+            panel_first_m,
+            first_m - panel_first_m,
+            repeat_m,
+            nar_m,
+            nar_panel_m,
+            nar_m - nar_panel_m,
+            resettle_m,
+            total_m,
+        ]
+    )
+    return NationalForecast(
+        cutoff=cutoff,
+        months=months,
+        series_ids=list(SERIES),
+        paths=paths,
+        basis=pd.DataFrame(basis_rows),
+        details=details,
+    )
 
 
-def _panel_split(res: pd.DataFrame, national_q: pd.Series, national_m: np.ndarray, quarters: pd.PeriodIndex,
-                 last_full_q: pd.Period, n: int, rng) -> tuple[np.ndarray, dict]:
+def _panel_split(
+    res: pd.DataFrame,
+    national_q: pd.Series,
+    national_m: np.ndarray,
+    quarters: pd.PeriodIndex,
+    last_full_q: pd.Period,
+    n: int,
+    rng,
+) -> tuple[np.ndarray, dict]:
     """Monthly paths of the panel's part of national first requests, [month, sample]."""
     pq = series(res, "first_asylum_request", "Q", nationality=PANEL)
     share = (pq / national_q.reindex(pq.index)).dropna()
     share = share[share.index <= last_full_q].clip(1e-3, 1 - 1e-3)
     if len(share) < 4:
-        raise DataError(f"first requests by nationality: fewer than 4 quarters with both the 7-nationality panel "
-                        f"and the national total up to {last_full_q}")
+        raise DataError(
+            f"first requests by nationality: fewer than 4 quarters with both the 7-nationality panel "
+            f"and the national total up to {last_full_q}"
+        )
     logit = np.log(share / (1 - share)).to_numpy()
     d = np.diff(logit)
     sd = float(np.std(d, ddof=1)) if len(d) >= 3 else 0.2
@@ -407,16 +503,21 @@ def _panel_split(res: pd.DataFrame, national_q: pd.Series, national_m: np.ndarra
         else:
             s = 1 / (1 + np.exp(-(start + steps[later.index(k)])))
         out[rows] = national_m[rows] * s[None, :]
-    return out, {"method": "panel share of the national quarter, logit random walk", "logit_sd": round(sd, 4),
-                 "share_last_4_quarters": round(float(1 / (1 + np.exp(-start))), 4),
-                 "shares": f"{share.index[0]}..{share.index[-1]}: {share.min():.2f}-{share.max():.2f}"}
+    return out, {
+        "method": "panel share of the national quarter, logit random walk",
+        "logit_sd": round(sd, 4),
+        "share_last_4_quarters": round(float(1 / (1 + np.exp(-start))), 4),
+        "shares": f"{share.index[0]}..{share.index[-1]}: {share.min():.2f}-{share.max():.2f}",
+    }
 
 
 def _sources(res: pd.DataFrame, stream: str, freq: str, index) -> dict[str, str]:
     """Which source gave each value of a base series, collapsed to 'first..last: source'."""
     g = res[(res["stream"] == stream) & (res["freq"] == freq) & (res["nationality"] == "TOTAL")]
-    labels = {str(s.asfreq(freq)): (r.source + (f" ({r.derived})" if r.derived else ""))
-              for s, r in zip(g["start"], g.itertuples())}
+    labels = {
+        str(s.asfreq(freq)): (r.source + (f" ({r.derived})" if r.derived else ""))
+        for s, r in zip(g["start"], g.itertuples())
+    }
     out: dict[str, str] = {}
     run_start, run_src, prev = None, None, None
     for k in [str(i) for i in index]:

@@ -22,16 +22,28 @@ from mpp.national.model import NationalForecast, forecast_national
 from mpp.national.sources import load_observations
 from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, code_version, hash_file, hash_json
 
-FILES = ("bands_monthly.csv", "bands_quarterly.csv", "bands_annual.csv", "paths.parquet", "observations.csv",
-         "findings.csv", "manifest.json")
-PUBLISHED = ("first_asylum_request/TOTAL", "repeat_asylum_request/TOTAL", "nareizigers/TOTAL",
-             "resettlement/TOTAL", "TOTAL/TOTAL")
+FILES = (
+    "bands_monthly.csv",
+    "bands_quarterly.csv",
+    "bands_annual.csv",
+    "paths.parquet",
+    "observations.csv",
+    "findings.csv",
+    "manifest.json",
+)
+PUBLISHED = (
+    "first_asylum_request/TOTAL",
+    "repeat_asylum_request/TOTAL",
+    "nareizigers/TOTAL",
+    "resettlement/TOTAL",
+    "TOTAL/TOTAL",
+)
 
 
 @dataclass
 class NationalRun:
     forecast: NationalForecast
-    observations: pd.DataFrame     # resolved, before the cut-off
+    observations: pd.DataFrame  # resolved, before the cut-off
     findings: pd.DataFrame
     bands_monthly: pd.DataFrame
     bands_quarterly: pd.DataFrame
@@ -46,8 +58,16 @@ def band_table(values: np.ndarray, series_ids, time_col: str, times, quantiles: 
     for i, sid in enumerate(series_ids):
         stream, nat = split_series_id(sid)
         for j, t in enumerate(times):
-            rows.append({"series_id": sid, "level": series_level(stream, nat), "stream": stream,
-                         "nationality": nat, time_col: t, **{b: float(q[k, i, j]) for k, b in enumerate(quantiles)}})
+            rows.append(
+                {
+                    "series_id": sid,
+                    "level": series_level(stream, nat),
+                    "stream": stream,
+                    "nationality": nat,
+                    time_col: t,
+                    **{b: float(q[k, i, j]) for k, b in enumerate(quantiles)},
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -57,8 +77,10 @@ def bands(fc: NationalForecast, quantiles: dict[str, float]) -> tuple[pd.DataFra
     quarters, qv = fc.quarterly()
     quarterly = band_table(qv, fc.series_ids, "period", [str(q) for q in quarters], quantiles)
     basis = fc.basis.set_index(["series_id", "period"])["basis"]
-    quarterly["basis"] = [basis.get((s, p), "sum of streams" if s == "TOTAL/TOTAL" else "")
-                          for s, p in zip(quarterly["series_id"], quarterly["period"])]
+    quarterly["basis"] = [
+        basis.get((s, p), "sum of streams" if s == "TOTAL/TOTAL" else "")
+        for s, p in zip(quarterly["series_id"], quarterly["period"])
+    ]
     years, av = fc.annual()
     annual = band_table(av, fc.series_ids, "year", years, quantiles)
     return monthly, quarterly, annual
@@ -78,8 +100,9 @@ def sources_manifest(res: pd.DataFrame) -> dict:
     return out
 
 
-def run_national(cutoff, data_dir: str | Path, cfg: NationalConfig, seed: int = 0,
-                 n_samples: int | None = None) -> NationalRun:
+def run_national(
+    cutoff, data_dir: str | Path, cfg: NationalConfig, seed: int = 0, n_samples: int | None = None
+) -> NationalRun:
     """The national forecast at `cutoff` from the sources in `data_dir`, with the settings `cfg` (`mpp.spec`)."""
     data_dir = Path(data_dir)
     cutoff = pd.Period(str(cutoff), freq="M")
@@ -95,17 +118,43 @@ def run_national(cutoff, data_dir: str | Path, cfg: NationalConfig, seed: int = 
         p = (data_dir / src.file).resolve()
         files[key] = {"file": str(p), "sha256": hash_file(p)}
     manifest = {
-        "kind": "national", "cutoff": str(cutoff), "seed": seed, "n_samples": int(fc.paths.shape[2]),
-        "months": f"{fc.months[0]}..{fc.months[-1]}", "code_version": code_version(),
-        "config_hash": hash_json(cfg.model_dump()), "quantiles": quantiles,
-        "series_order": fc.series_ids, "source_files": files, "sources_used": sources_manifest(res),
-        "models": fc.details, "findings": [f.message() for f in findings],
-        "note": ("monthly bands start after the cut-off; quarters and years before it are observed values "
-                 "or nowcasts (column basis of bands_quarterly.csv); no month is stored that no source published"),
+        "kind": "national",
+        "cutoff": str(cutoff),
+        "seed": seed,
+        "n_samples": int(fc.paths.shape[2]),
+        "months": f"{fc.months[0]}..{fc.months[-1]}",
+        "code_version": code_version(),
+        "config_hash": hash_json(cfg.model_dump()),
+        "quantiles": quantiles,
+        "series_order": fc.series_ids,
+        "source_files": files,
+        "sources_used": sources_manifest(res),
+        "models": fc.details,
+        "findings": [f.message() for f in findings],
+        "note": (
+            "monthly bands start after the cut-off; quarters and years before it are observed values "
+            "or nowcasts (column basis of bands_quarterly.csv); no month is stored that no source published"
+        ),
     }
-    fdf = pd.DataFrame([f.__dict__ for f in findings]) if findings else pd.DataFrame(
-        columns=["kind", "stream", "period", "value_a", "source_a", "where_a", "value_b", "source_b", "where_b",
-                 "difference", "tolerance"])
+    fdf = (
+        pd.DataFrame([f.__dict__ for f in findings])
+        if findings
+        else pd.DataFrame(
+            columns=[
+                "kind",
+                "stream",
+                "period",
+                "value_a",
+                "source_a",
+                "where_a",
+                "value_b",
+                "source_b",
+                "where_b",
+                "difference",
+                "tolerance",
+            ]
+        )
+    )
     return NationalRun(fc, res, fdf, bm, bq, ba, manifest)
 
 

@@ -7,9 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mpp.data.observations import (make_observations, read_eurostat_tsv_national, read_realised_totals,
-                                   read_tidy_national)
 from mpp.data.loaders import guarded
+from mpp.data.observations import (
+    make_observations,
+    read_eurostat_tsv_national,
+    read_realised_totals,
+    read_tidy_national,
+)
 from mpp.errors import DataError
 from mpp.national.config import NationalConfig
 
@@ -30,10 +34,21 @@ def read_panel_sum(path: str | Path, source: str, rounding: float = 5) -> pd.Dat
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
     df["_line"] = np.arange(2, len(df) + 2)
     g = df.groupby(["period", "stream"]).agg(value=("value", "sum"), n=("value", "size"), row=("_line", "min"))
-    rows = [dict(period=p, stream=s, nationality=PANEL, value=r.value, rounding=rounding * r.n, source=source,
-                 publisher="CBS 83102NED", file=path.name, row=int(r.row),
-                 derived=f"sum of {int(r.n)} nationalities")
-            for (p, s), r in g.iterrows()]
+    rows = [
+        dict(
+            period=p,
+            stream=s,
+            nationality=PANEL,
+            value=r.value,
+            rounding=rounding * r.n,
+            source=source,
+            publisher="CBS 83102NED",
+            file=path.name,
+            row=int(r.row),
+            derived=f"sum of {int(r.n)} nationalities",
+        )
+        for (p, s), r in g.iterrows()
+    ]
     return make_observations(rows)
 
 

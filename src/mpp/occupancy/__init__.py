@@ -11,6 +11,18 @@ from mpp.occupancy.outputs import end_of_year_median, occupancy_bands, sensitivi
 from mpp.occupancy.scenario import ScenarioSpec, scenario_inflow, seasonal_profile
 
 __all__ = [
-    "Assumptions", "GROUPS", "OccupancyPaths", "Stocks", "ScenarioSpec", "end_of_year_median", "occupancy_bands", "parse_assumptions", "project_occupancy", "read_stream_paths",
-    "scenario_inflow", "seasonal_profile", "sensitivity_table", "write_stream_paths",
+    "Assumptions",
+    "GROUPS",
+    "OccupancyPaths",
+    "Stocks",
+    "ScenarioSpec",
+    "end_of_year_median",
+    "occupancy_bands",
+    "parse_assumptions",
+    "project_occupancy",
+    "read_stream_paths",
+    "scenario_inflow",
+    "seasonal_profile",
+    "sensitivity_table",
+    "write_stream_paths",
 ]

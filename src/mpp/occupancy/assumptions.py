@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -65,7 +66,7 @@ class Param(_Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _one_of(self) -> "Param":
+    def _one_of(self) -> Param:
         if (self.value is None) == (self.schedule is None):
             raise ValueError("give exactly one of `value` or `schedule`")
         if self.unit not in UNIT_BOUNDS:
@@ -92,13 +93,15 @@ class Param(_Strict):
         vals = np.array([s.value for s in self.schedule], dtype=float)
         return vals[np.clip(idx, 0, None)]
 
-    def scaled(self, factor: float) -> "Param":
+    def scaled(self, factor: float) -> Param:
         """The same assumption times `factor` (clipped to the unit's bounds), for sensitivity runs."""
         lo, hi = UNIT_BOUNDS[self.unit]
         clip = lambda v: float(min(max(v * factor, lo), hi))  # noqa: E731
         if self.value is not None:
             return self.model_copy(update={"value": clip(self.value)})
-        return self.model_copy(update={"schedule": tuple(Step(start=s.start, value=clip(s.value)) for s in self.schedule)})
+        return self.model_copy(
+            update={"schedule": tuple(Step(start=s.start, value=clip(s.value)) for s in self.schedule)}
+        )
 
 
 class _Section(_Strict):
@@ -107,7 +110,7 @@ class _Section(_Strict):
     _units: ClassVar[dict[str, str]] = {}
 
     @model_validator(mode="after")
-    def _check_units(self) -> "_Section":
+    def _check_units(self) -> _Section:
         for name, unit in self._units.items():
             p = getattr(self, name)
             if p is not None and p.unit != unit:
@@ -124,12 +127,14 @@ class InitialStocks(_Section):
     @classmethod
     def _calendar_date(cls, v: str) -> str:
         return date_field(v, "initial_stocks.date")
+
     asylum_seekers: Param  # in COA reception, awaiting an IND first-instance decision
     pending_outside_coa: Param  # awaiting a decision but not in COA reception (part of the IND backlog only)
     status_holders: Param  # in COA with a permit, waiting for municipal housing
     rejected: Param  # in COA after a negative decision (appeal, departure preparation)
-    _units: ClassVar[dict[str, str]] = {k: "persons" for k in
-                                        ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")}
+    _units: ClassVar[dict[str, str]] = {
+        k: "persons" for k in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
+    }
 
 
 class IntakeShare(_Section):
@@ -139,8 +144,9 @@ class IntakeShare(_Section):
     repeat_asylum_request: Param
     nareizigers: Param
     resettlement: Param
-    _units: ClassVar[dict[str, str]] = {k: "fraction" for k in
-                                        ("first_asylum_request", "repeat_asylum_request", "nareizigers", "resettlement")}
+    _units: ClassVar[dict[str, str]] = {
+        k: "fraction" for k in ("first_asylum_request", "repeat_asylum_request", "nareizigers", "resettlement")
+    }
 
 
 class NationalityGrant(_Strict):
@@ -148,7 +154,7 @@ class NationalityGrant(_Strict):
     grant_rate: Param
 
     @model_validator(mode="after")
-    def _units_ok(self) -> "NationalityGrant":
+    def _units_ok(self) -> NationalityGrant:
         for name in ("share_of_decisions", "grant_rate"):
             if getattr(self, name).unit != "fraction":
                 raise ValueError(f"{name}: unit must be 'fraction'")
@@ -173,17 +179,26 @@ class Procedure(_Section):
     # decisions are mixed by the stream shares of the procedure intake `min_lead_time` months earlier
     grant_rate_repeat: Param | None = None
     _units: ClassVar[dict[str, str]] = {
-        "ind_decision_capacity": "persons per month", "min_lead_time": "months", "grant_rate": "fraction",
-        "dublin_share": "fraction", "other_outflow_rate": "per month", "other_exits": "persons per month",
-        "reentries": "persons per month", "other_exits_to_rejected": "fraction", "grant_rate_repeat": "fraction",
+        "ind_decision_capacity": "persons per month",
+        "min_lead_time": "months",
+        "grant_rate": "fraction",
+        "dublin_share": "fraction",
+        "other_outflow_rate": "per month",
+        "other_exits": "persons per month",
+        "reentries": "persons per month",
+        "other_exits_to_rejected": "fraction",
+        "grant_rate_repeat": "fraction",
     }
 
     @model_validator(mode="after")
-    def _shares(self) -> "Procedure":
-        for i in range(max((len(g.share_of_decisions.values()) for g in self.grant_rate_by_nationality.values()),
-                           default=0)):
-            total = sum(g.share_of_decisions.values()[min(i, len(g.share_of_decisions.values()) - 1)]
-                        for g in self.grant_rate_by_nationality.values())
+    def _shares(self) -> Procedure:
+        for i in range(
+            max((len(g.share_of_decisions.values()) for g in self.grant_rate_by_nationality.values()), default=0)
+        ):
+            total = sum(
+                g.share_of_decisions.values()[min(i, len(g.share_of_decisions.values()) - 1)]
+                for g in self.grant_rate_by_nationality.values()
+            )
             if total > 1 + 1e-9:
                 raise ValueError(f"grant_rate_by_nationality: shares of decisions sum to {total:.3f} > 1")
         return self
@@ -220,11 +235,14 @@ class Housing(_Section):
     realisation_rate: Param | None = None  # share of the target that municipalities actually house
     share_from_coa: Param | None = None  # share of the housed that leave COA (rest: nareizigers housed directly)
     hazard: Param | None = None  # monthly share of status holders in COA that is housed
-    _units: ClassVar[dict[str, str]] = {"realisation_rate": "fraction", "share_from_coa": "fraction",
-                                        "hazard": "per month"}
+    _units: ClassVar[dict[str, str]] = {
+        "realisation_rate": "fraction",
+        "share_from_coa": "fraction",
+        "hazard": "per month",
+    }
 
     @model_validator(mode="after")
-    def _one_mechanism(self) -> "Housing":
+    def _one_mechanism(self) -> Housing:
         if self.taakstelling and (self.realisation_rate is None or self.share_from_coa is None):
             raise ValueError("taakstelling needs realisation_rate and share_from_coa")
         if not self.taakstelling and self.hazard is None:
@@ -238,7 +256,7 @@ class Housing(_Section):
         return {t.period: t.value for t in self.taakstelling}
 
     @model_validator(mode="after")
-    def _unique(self) -> "Housing":
+    def _unique(self) -> Housing:
         self.targets()
         return self
 
@@ -249,10 +267,11 @@ class Departure(_Section):
     forced_share: Param
     unknown_share: Param  # vertrek met onbekende bestemming (destination unknown)
     _units: ClassVar[dict[str, str]] = {k: "fraction" for k in ("voluntary_share", "forced_share", "unknown_share")} | {
-        "hazard": "per month"}
+        "hazard": "per month"
+    }
 
     @model_validator(mode="after")
-    def _split(self) -> "Departure":
+    def _split(self) -> Departure:
         s = self.voluntary_share.values()[0] + self.forced_share.values()[0] + self.unknown_share.values()[0]
         if abs(s - 1.0) > 1e-6:
             raise ValueError(f"departure shares must sum to 1, got {s:.4f}")
@@ -269,8 +288,9 @@ class Uncertainty(_Section):
     capacity_log_sd: Param | None = None
     grant_rate_logit_sd: Param | None = None
     amv_share_log_sd: Param | None = None
-    _units: ClassVar[dict[str, str]] = {k: "log standard deviation" for k in
-                                        ("capacity_log_sd", "grant_rate_logit_sd", "amv_share_log_sd")}
+    _units: ClassVar[dict[str, str]] = {
+        k: "log standard deviation" for k in ("capacity_log_sd", "grant_rate_logit_sd", "amv_share_log_sd")
+    }
 
 
 class Amv(_Section):
@@ -288,9 +308,15 @@ class Amv(_Section):
     initial_rejected: Param
     initial_nidos: Param
     _units: ClassVar[dict[str, str]] = {
-        "share_of_first_requests": "fraction", "decision_hazard": "per month", "grant_rate": "fraction",
-        "rejected_departure_hazard": "per month", "nidos_exit_hazard": "per month", "initial_pending": "persons",
-        "initial_rejected": "persons", "initial_nidos": "persons"}
+        "share_of_first_requests": "fraction",
+        "decision_hazard": "per month",
+        "grant_rate": "fraction",
+        "rejected_departure_hazard": "per month",
+        "nidos_exit_hazard": "per month",
+        "initial_pending": "persons",
+        "initial_rejected": "persons",
+        "initial_nidos": "persons",
+    }
 
 
 class UkraineScenario(_Section):
@@ -305,9 +331,13 @@ class UkraineScenario(_Section):
     departure_hazard: Param  # monthly share leaving until the end of the directive
     share_filing_asylum: Param
     spread_months: Param
-    _units: ClassVar[dict[str, str]] = {"initial_stock": "persons", "arrivals": "persons per month",
-                                        "departure_hazard": "per month", "share_filing_asylum": "fraction",
-                                        "spread_months": "months"}
+    _units: ClassVar[dict[str, str]] = {
+        "initial_stock": "persons",
+        "arrivals": "persons per month",
+        "departure_hazard": "per month",
+        "share_filing_asylum": "fraction",
+        "spread_months": "months",
+    }
 
     @field_validator("label")
     @classmethod
@@ -327,7 +357,7 @@ class Ukraine(_Strict):
     scenarios: dict[str, UkraineScenario]
 
     @model_validator(mode="after")
-    def _active(self) -> "Ukraine":
+    def _active(self) -> Ukraine:
         if not _MONTH.match(self.directive_end):
             raise ValueError(f"directive_end must be YYYY-MM, got {self.directive_end!r}")
         if self.active not in self.scenarios:
@@ -360,7 +390,7 @@ class Assumptions(_Strict):
         """Every Param with its dotted path, e.g. ('procedure.grant_rate', Param(...))."""
         yield from _walk(self, "")
 
-    def replace_param(self, path: str, new: Param) -> "Assumptions":
+    def replace_param(self, path: str, new: Param) -> Assumptions:
         return _replace(self, path.split("."), new)
 
 
@@ -462,8 +492,10 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
     g = p.grant_rate.monthly(months)
     if p.grant_rate_by_nationality:
         shares = sum(n.share_of_decisions.monthly(months) for n in p.grant_rate_by_nationality.values())
-        mixed = sum(n.share_of_decisions.monthly(months) * n.grant_rate.monthly(months)
-                    for n in p.grant_rate_by_nationality.values())
+        mixed = sum(
+            n.share_of_decisions.monthly(months) * n.grant_rate.monthly(months)
+            for n in p.grant_rate_by_nationality.values()
+        )
         g = (1.0 - shares) * g + mixed
     h = a.housing
     if h.taakstelling:
@@ -472,8 +504,12 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         missing = sorted({x for x in half if x not in targets})
         if missing:
             raise ConfigError(f"housing.taakstelling has no target for {', '.join(missing)} (projection needs it)")
-        housing_m = (np.array([targets[x] for x in half]) / 6.0 * h.realisation_rate.monthly(months)
-                     * h.share_from_coa.monthly(months))
+        housing_m = (
+            np.array([targets[x] for x in half])
+            / 6.0
+            * h.realisation_rate.monthly(months)
+            * h.share_from_coa.monthly(months)
+        )
     else:
         housing_m = np.zeros(len(months))
     hazard_m = h.hazard.monthly(months) if h.hazard is not None else np.zeros(len(months))
@@ -486,8 +522,10 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         grant_rate=_per_step(g, k, "first"),
         dublin_share=_per_step(p.dublin_share.monthly(months), k, "first"),
         other_outflow=_per_step(p.other_outflow_rate.monthly(months), k, "hazard"),
-        intake_share={s: _per_step(getattr(a.intake_share, s).monthly(months), k, "first")
-                      for s in type(a.intake_share).model_fields},
+        intake_share={
+            s: _per_step(getattr(a.intake_share, s).monthly(months), k, "first")
+            for s in type(a.intake_share).model_fields
+        },
         housing=_per_step(housing_m, k, "sum"),
         housing_hazard=_per_step(hazard_m, k, "hazard"),
         departure_hazard=_per_step(d.hazard.monthly(months), k, "hazard"),
@@ -496,8 +534,9 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
         other_exits=_per_step(_opt(p.other_exits, months), k, "sum"),
         reentries=_per_step(_opt(p.reentries, months), k, "sum"),
         other_exits_to_rejected=_per_step(_opt(p.other_exits_to_rejected, months), k, "first"),
-        grant_rate_repeat=None if p.grant_rate_repeat is None else _per_step(p.grant_rate_repeat.monthly(months), k,
-                                                                             "first"),
+        grant_rate_repeat=None
+        if p.grant_rate_repeat is None
+        else _per_step(p.grant_rate_repeat.monthly(months), k, "first"),
     )
 
 

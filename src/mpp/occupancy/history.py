@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mpp.data.schema import STREAMS
 from mpp.data.loaders import guarded_read
+from mpp.data.schema import STREAMS
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions, Param, Step
 
@@ -88,15 +88,25 @@ def load_eurostat_monthly_applications(path: str | Path) -> pd.DataFrame:
     rep = wide["ASY_APP"] - wide["NASY_APP"]
     if (rep < 0).any():
         raise DataError(f"{path}: ASY_APP below NASY_APP in {rep[rep < 0].index[0]}")
-    rows = [pd.DataFrame({"period": wide.index, "stream": "first_asylum_request", "nationality": "TOTAL",
-                          "value": wide["NASY_APP"].to_numpy()}),
-            pd.DataFrame({"period": wide.index, "stream": "repeat_asylum_request", "nationality": "TOTAL",
-                          "value": rep.to_numpy()})]
+    rows = [
+        pd.DataFrame(
+            {
+                "period": wide.index,
+                "stream": "first_asylum_request",
+                "nationality": "TOTAL",
+                "value": wide["NASY_APP"].to_numpy(),
+            }
+        ),
+        pd.DataFrame(
+            {"period": wide.index, "stream": "repeat_asylum_request", "nationality": "TOTAL", "value": rep.to_numpy()}
+        ),
+    ]
     return pd.concat(rows, ignore_index=True)
 
 
-def nareizigers_from_annual(totals_path: str | Path, panel_path: str | Path, years: list[int],
-                            profile: str) -> pd.DataFrame:
+def nareizigers_from_annual(
+    totals_path: str | Path, panel_path: str | Path, years: list[int], profile: str
+) -> pd.DataFrame:
     """Monthly nareizigers for `years` from the annual totals (realised_totals.csv) spread by `profile`
     ('panel' = the same year's monthly shape of the CBS 7-nationality panel's nareizigers; 'flat' = 1/12).
     An ASSUMPTION, stated in every month's source label."""
@@ -121,12 +131,21 @@ def nareizigers_from_annual(totals_path: str | Path, panel_path: str | Path, yea
                 raise DataError(f"{panel_path}: the nareizigers panel lacks months of {y}")
             shares = (m / m.sum()).to_numpy()
         r = tot.loc[y]
-        label = (f"annual total {total:,.0f} ({r['publisher']}, {r['file']} row {r['row']}"
-                 f"{', rounded to ' + format(int(r['rounding'])) if r['rounding'] > 1 else ''}) x {profile} "
-                 "monthly profile (ASSUMPTION: no monthly national series before 2018)")
+        label = (
+            f"annual total {total:,.0f} ({r['publisher']}, {r['file']} row {r['row']}"
+            f"{', rounded to ' + format(int(r['rounding'])) if r['rounding'] > 1 else ''}) x {profile} "
+            "monthly profile (ASSUMPTION: no monthly national series before 2018)"
+        )
         for i in range(12):
-            rows.append({"period": f"{y}-{i + 1:02d}", "stream": "nareizigers", "nationality": "TOTAL",
-                         "value": total * shares[i], "source": label})
+            rows.append(
+                {
+                    "period": f"{y}-{i + 1:02d}",
+                    "stream": "nareizigers",
+                    "nationality": "TOTAL",
+                    "value": total * shares[i],
+                    "source": label,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -145,18 +164,28 @@ class LongReplayInputs:
     notes: list[str] = field(default_factory=list)
 
 
-def _pick(sources: list[tuple[str, pd.DataFrame]], stream: str, periods: pd.PeriodIndex, required: bool
-          ) -> tuple[pd.Series, pd.Series]:
+def _pick(
+    sources: list[tuple[str, pd.DataFrame]], stream: str, periods: pd.PeriodIndex, required: bool
+) -> tuple[pd.Series, pd.Series]:
     have = pd.Series(np.nan, index=periods)
     origin = pd.Series("", index=periods, dtype=object)
     for label, df in sources:
         d = df[(df["stream"] == stream) & (df["nationality"].astype(str) == "TOTAL")]
         if d.empty:
             continue
-        vals = pd.Series(pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
-                         index=pd.PeriodIndex(d["period"].astype(str), freq="M")).groupby(level=0).last()
-        labels = (d["source"].astype(str).to_numpy() if "source" in d.columns and label.endswith("*")
-                  else np.full(len(d), label))
+        vals = (
+            pd.Series(
+                pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
+                index=pd.PeriodIndex(d["period"].astype(str), freq="M"),
+            )
+            .groupby(level=0)
+            .last()
+        )
+        labels = (
+            d["source"].astype(str).to_numpy()
+            if "source" in d.columns and label.endswith("*")
+            else np.full(len(d), label)
+        )
         lab = pd.Series(labels, index=pd.PeriodIndex(d["period"].astype(str), freq="M")).groupby(level=0).last()
         found = vals.reindex(periods)
         fill = have.isna() & found.notna()
@@ -164,13 +193,20 @@ def _pick(sources: list[tuple[str, pd.DataFrame]], stream: str, periods: pd.Peri
         origin[fill] = lab.reindex(periods)[fill]
     if required and have.isna().any():
         missing = list(periods[have.isna().to_numpy()])
-        raise DataError(f"long replay: {stream} is missing {len(missing)} month(s) in every source: "
-                        f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} (not filled in)")
+        raise DataError(
+            f"long replay: {stream} is missing {len(missing)} month(s) in every source: "
+            f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} (not filled in)"
+        )
     return have, origin
 
 
-def long_replay_inputs(real_dir: str | Path, start: str, end: str, nareizigers_profile: str = "panel",
-                       realised_totals: str | Path | None = None) -> LongReplayInputs:
+def long_replay_inputs(
+    real_dir: str | Path,
+    start: str,
+    end: str,
+    nareizigers_profile: str = "panel",
+    realised_totals: str | Path | None = None,
+) -> LongReplayInputs:
     """Assemble the long replay's realised inputs for whole quarters start..end (e.g. '2015-01'..'2020-06')."""
     real = Path(real_dir)
     totals = Path(realised_totals) if realised_totals else real.parent / REALISED_TOTALS
@@ -181,14 +217,19 @@ def long_replay_inputs(real_dir: str | Path, start: str, end: str, nareizigers_p
     proc = load_eurostat_procedure(real / EUROSTAT_PENDING)
     es_label = f"Eurostat migr_asyappctzm ({EUROSTAT_MONTHLY})"
     pre2018 = sorted({p.year for p in periods if p.year < 2018})
-    nar_annual = (nareizigers_from_annual(totals, real / CBS_PANEL, pre2018, nareizigers_profile)
-                  if pre2018 else pd.DataFrame(columns=["period", "stream", "nationality", "value", "source"]))
+    nar_annual = (
+        nareizigers_from_annual(totals, real / CBS_PANEL, pre2018, nareizigers_profile)
+        if pre2018
+        else pd.DataFrame(columns=["period", "stream", "nationality", "value", "source"])
+    )
     sources = {
         "first_asylum_request": [(es_label + " NASY_APP", apps)],
         "repeat_asylum_request": [(es_label + " ASY_APP - NASY_APP", apps)],
-        "nareizigers": [(f"CBS ({CBS_MONTHLY})", _read(real / CBS_MONTHLY)),
-                        (f"IND monthly reports ({IND_MONTHLY})", _read(real / IND_MONTHLY)),
-                        ("annual*", nar_annual)],
+        "nareizigers": [
+            (f"CBS ({CBS_MONTHLY})", _read(real / CBS_MONTHLY)),
+            (f"IND monthly reports ({IND_MONTHLY})", _read(real / IND_MONTHLY)),
+            ("annual*", nar_annual),
+        ],
     }
     x = np.zeros((len(STREAMS), len(periods), 1))
     src_rows = []
@@ -199,8 +240,9 @@ def long_replay_inputs(real_dir: str | Path, start: str, end: str, nareizigers_p
             continue
         vals, origin = _pick(sources[s], s, periods, required=True)
         x[i, :, 0] = vals.to_numpy()
-        src_rows += [{"period": str(p), "input": s, "value": float(v), "source": o}
-                     for p, v, o in zip(periods, vals, origin)]
+        src_rows += [
+            {"period": str(p), "input": s, "value": float(v), "source": o} for p, v, o in zip(periods, vals, origin)
+        ]
     # procedure: decisions and grant rate per quarter, backlog residual per quarter
     quarters = pd.period_range(periods[0].asfreq("Q"), periods[-1].asfreq("Q"), freq="Q")
     pend = proc["pending"]
@@ -212,8 +254,9 @@ def long_replay_inputs(real_dir: str | Path, start: str, end: str, nareizigers_p
         missq = [q for q in quarters if q not in proc[key].index]
         if missq:
             raise DataError(f"long replay: Eurostat {key} is missing {', '.join(map(str, missq[:6]))} (not filled in)")
-    apps_m = pd.Series(x[STREAMS.index("first_asylum_request"), :, 0] + x[STREAMS.index("repeat_asylum_request"), :, 0],
-                       index=periods)
+    apps_m = pd.Series(
+        x[STREAMS.index("first_asylum_request"), :, 0] + x[STREAMS.index("repeat_asylum_request"), :, 0], index=periods
+    )
     dec_m, gr_m, ex_m, re_m = (pd.Series(0.0, index=periods) for _ in range(4))
     for q in quarters:
         months = pd.period_range(q.asfreq("M", how="start"), q.asfreq("M", how="end"), freq="M")
@@ -225,17 +268,43 @@ def long_replay_inputs(real_dir: str | Path, start: str, end: str, nareizigers_p
         re_m[months] = max(-resid, 0.0) / 3.0
         for p in months:
             src_rows += [
-                {"period": str(p), "input": "decisions_merits", "value": total / 3.0,
-                 "source": f"Eurostat migr_asydcfstq {q} total {total:,.0f} / 3 (even spread in the quarter)"},
-                {"period": str(p), "input": "grant_rate", "value": gr_m[p],
-                 "source": f"Eurostat migr_asydcfstq {q} positive {pos:,.0f} / total {total:,.0f}"},
-                {"period": str(p), "input": "other_exits" if resid >= 0 else "reentries", "value": abs(resid) / 3.0,
-                 "source": f"backlog residual {q}: Eurostat pending {months[0] - 1} + applications - decisions "
-                           f"- pending {months[-1]} = {resid:,.0f}, / 3"},
-                {"period": str(p), "input": "pending_end_of_month", "value": float(pend[p]),
-                 "source": "Eurostat migr_asypenctzm"}]
-    return LongReplayInputs(periods=periods, inflow=x, decisions=dec_m, grant_rate=gr_m, other_exits=ex_m,
-                            reentries=re_m, pending=pend[need_pend], sources=pd.DataFrame(src_rows), notes=notes)
+                {
+                    "period": str(p),
+                    "input": "decisions_merits",
+                    "value": total / 3.0,
+                    "source": f"Eurostat migr_asydcfstq {q} total {total:,.0f} / 3 (even spread in the quarter)",
+                },
+                {
+                    "period": str(p),
+                    "input": "grant_rate",
+                    "value": gr_m[p],
+                    "source": f"Eurostat migr_asydcfstq {q} positive {pos:,.0f} / total {total:,.0f}",
+                },
+                {
+                    "period": str(p),
+                    "input": "other_exits" if resid >= 0 else "reentries",
+                    "value": abs(resid) / 3.0,
+                    "source": f"backlog residual {q}: Eurostat pending {months[0] - 1} + applications - decisions "
+                    f"- pending {months[-1]} = {resid:,.0f}, / 3",
+                },
+                {
+                    "period": str(p),
+                    "input": "pending_end_of_month",
+                    "value": float(pend[p]),
+                    "source": "Eurostat migr_asypenctzm",
+                },
+            ]
+    return LongReplayInputs(
+        periods=periods,
+        inflow=x,
+        decisions=dec_m,
+        grant_rate=gr_m,
+        other_exits=ex_m,
+        reentries=re_m,
+        pending=pend[need_pend],
+        sources=pd.DataFrame(src_rows),
+        notes=notes,
+    )
 
 
 def _schedule(series: pd.Series, unit: str, source: str) -> Param:
@@ -243,25 +312,40 @@ def _schedule(series: pd.Series, unit: str, source: str) -> Param:
     return Param(schedule=steps, unit=unit, source=source)
 
 
-def long_replay_assumptions(base: Assumptions, inp: LongReplayInputs, start_occupancy: float,
-                            start_occupancy_source: str) -> Assumptions:
+def long_replay_assumptions(
+    base: Assumptions, inp: LongReplayInputs, start_occupancy: float, start_occupancy_source: str
+) -> Assumptions:
     """`base` (intake shares, housing hazard, departure hazard, ...) with the realised procedure inputs of `inp`
     and initial stocks for the day before the replay: the backlog = Eurostat pending (in COA by the first-request
     intake share); the rest of COA's observed occupancy split between status holders and rejected residents in
     the steady-state ratio of the start quarter's grants / housing hazard to rejections / departure hazard."""
     p = base.procedure
-    proc = p.model_copy(update={
-        "ind_decision_capacity": _schedule(inp.decisions, "persons per month",
-                                           "realised: Eurostat migr_asydcfstq decisions on the merits / 3 per month"),
-        "grant_rate": _schedule(inp.grant_rate, "fraction", "realised: Eurostat migr_asydcfstq positive / total"),
-        "grant_rate_repeat": None,
-        "dublin_share": Param(value=0.0, unit="fraction", source=(
-            "Dublin decisions are not decisions on the merits in Eurostat's count: they are in other_exits")),
-        "min_lead_time": Param(value=0.0, unit="months", source="realised decisions are taken as counted"),
-        "other_outflow_rate": Param(value=0.0, unit="per month", source="replaced by the realised other_exits"),
-        "other_exits": _schedule(inp.other_exits, "persons per month", "realised: Eurostat backlog residual per quarter / 3"),
-        "reentries": _schedule(inp.reentries, "persons per month", "realised: negative backlog residual per quarter / 3"),
-    })
+    proc = p.model_copy(
+        update={
+            "ind_decision_capacity": _schedule(
+                inp.decisions,
+                "persons per month",
+                "realised: Eurostat migr_asydcfstq decisions on the merits / 3 per month",
+            ),
+            "grant_rate": _schedule(inp.grant_rate, "fraction", "realised: Eurostat migr_asydcfstq positive / total"),
+            "grant_rate_repeat": None,
+            "dublin_share": Param(
+                value=0.0,
+                unit="fraction",
+                source=(
+                    "Dublin decisions are not decisions on the merits in Eurostat's count: they are in other_exits"
+                ),
+            ),
+            "min_lead_time": Param(value=0.0, unit="months", source="realised decisions are taken as counted"),
+            "other_outflow_rate": Param(value=0.0, unit="per month", source="replaced by the realised other_exits"),
+            "other_exits": _schedule(
+                inp.other_exits, "persons per month", "realised: Eurostat backlog residual per quarter / 3"
+            ),
+            "reentries": _schedule(
+                inp.reentries, "persons per month", "realised: negative backlog residual per quarter / 3"
+            ),
+        }
+    )
     a = base.model_copy(update={"procedure": proc})
     share = a.intake_share.first_asylum_request.values()[0]
     backlog0 = float(inp.pending.iloc[0])
@@ -275,16 +359,25 @@ def long_replay_assumptions(base: Assumptions, inp: LongReplayInputs, start_occu
     S0 = rest * s_w / (s_w + r_w) if s_w + r_w > 0 else 0.0
     R0 = rest - S0
     day = str(inp.periods[0].start_time.date())
-    how = (f"steady-state split of {start_occupancy:,.0f} ({start_occupancy_source}) - asylum_seekers: "
-           "grants/housing hazard vs rejections/departure hazard in the first quarter")
-    stocks = a.initial_stocks.model_copy(update={
-        "date": day,
-        "asylum_seekers": Param(value=A0, unit="persons", source=f"Eurostat pending {inp.periods[0] - 1} "
-                                f"({backlog0:,.0f}) x first-request intake share {share}"),
-        "pending_outside_coa": Param(value=backlog0 - A0, unit="persons", source="Eurostat pending - asylum_seekers"),
-        "status_holders": Param(value=S0, unit="persons", source=how),
-        "rejected": Param(value=R0, unit="persons", source=how),
-    })
+    how = (
+        f"steady-state split of {start_occupancy:,.0f} ({start_occupancy_source}) - asylum_seekers: "
+        "grants/housing hazard vs rejections/departure hazard in the first quarter"
+    )
+    stocks = a.initial_stocks.model_copy(
+        update={
+            "date": day,
+            "asylum_seekers": Param(
+                value=A0,
+                unit="persons",
+                source=f"Eurostat pending {inp.periods[0] - 1} ({backlog0:,.0f}) x first-request intake share {share}",
+            ),
+            "pending_outside_coa": Param(
+                value=backlog0 - A0, unit="persons", source="Eurostat pending - asylum_seekers"
+            ),
+            "status_holders": Param(value=S0, unit="persons", source=how),
+            "rejected": Param(value=R0, unit="persons", source=how),
+        }
+    )
     return a.model_copy(update={"initial_stocks": stocks})
 
 
@@ -292,16 +385,18 @@ def start_occupancy(observations: pd.DataFrame, inp: LongReplayInputs) -> tuple[
     """COA's persons-in-reception figure on the day before the replay starts (the first firm annual figure
     dated that day), with its source."""
     day = str((inp.periods[0].start_time - pd.Timedelta(days=1)).date())
-    o = observations[(observations["measure"] == "persons_in_coa_reception_total")
-                     & (observations["date"].astype(str) == day)]
+    o = observations[
+        (observations["measure"] == "persons_in_coa_reception_total") & (observations["date"].astype(str) == day)
+    ]
     if o.empty:
         raise DataError(f"no COA persons-in-reception figure on {day} to start the long replay from")
     row = o.iloc[0]
     return float(row["value"]), f"COA on {day}, {row['source']}"
 
 
-def run_long_replay(base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame,
-                    values: dict[str, float] | None = None):
+def run_long_replay(
+    base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame, values: dict[str, float] | None = None
+):
     """-> (Replay, assumptions used). `values` sets dotted assumption paths first (e.g. estimated rates); the
     initial stocks are derived after that (they depend on the hazards)."""
     from mpp.occupancy.model import Stocks, project_occupancy
@@ -314,14 +409,17 @@ def run_long_replay(base: Assumptions, inp: LongReplayInputs, observations: pd.D
     shortfall = inp.decisions.to_numpy() - (paths.flows["decisions_coa"] + paths.flows["decisions_outside"])[:, 0]
     notes = list(inp.notes)
     if (shortfall > 0.5).any():
-        notes.append(f"decisions: the model's backlog could not supply {shortfall[shortfall > 0.5].sum():,.0f} "
-                     "realised decisions")
+        notes.append(
+            f"decisions: the model's backlog could not supply {shortfall[shortfall > 0.5].sum():,.0f} "
+            "realised decisions"
+        )
     cmp = compare_with_observations(paths, observations)
     return Replay(paths=paths, comparison=cmp, summary=error_summary(cmp), notes=notes), a
 
 
-def calibrate_long(base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame, knobs, fit_until: str,
-                   starts: int = 5):
+def calibrate_long(
+    base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame, knobs, fit_until: str, starts: int = 5
+):
     """Estimate `knobs` on the COA observations after the start and up to `fit_until` only (weighted least squares
     of % errors, as `replay.calibrate`, Nelder-Mead from the `starts` best grid points: the 2015-2016 loss has two
     basins). -> Calibration."""

@@ -66,14 +66,17 @@ def read_stream_paths(forecast_dir: str | Path) -> tuple[tuple[str, ...], pd.Per
     return STREAMS, periods, paths, manifest
 
 
-def write_stream_paths(out_dir: str | Path, streams: tuple[str, ...], periods: pd.PeriodIndex, paths: np.ndarray,
-                       manifest: dict[str, Any]) -> None:
+def write_stream_paths(
+    out_dir: str | Path, streams: tuple[str, ...], periods: pd.PeriodIndex, paths: np.ndarray, manifest: dict[str, Any]
+) -> None:
     """Write `paths[stream, horizon, sample]` as a forecast-format directory (stream totals plus TOTAL/TOTAL)."""
     cols = [str(p) for p in periods]
     n = paths.shape[2]
     frames = []
-    for sid, arr in [*((series_id(s, TOTAL), paths[i]) for i, s in enumerate(streams)),
-                     (series_id(TOTAL, TOTAL), paths.sum(axis=0))]:
+    for sid, arr in [
+        *((series_id(s, TOTAL), paths[i]) for i, s in enumerate(streams)),
+        (series_id(TOTAL, TOTAL), paths.sum(axis=0)),
+    ]:
         f = pd.DataFrame(arr.T, columns=cols)
         f.insert(0, "sample", np.arange(n))
         f.insert(0, "series_id", sid)

@@ -56,7 +56,7 @@ class Stocks:
     rejected: float | np.ndarray
 
     @classmethod
-    def from_assumptions(cls, a: Assumptions) -> "Stocks":
+    def from_assumptions(cls, a: Assumptions) -> Stocks:
         s = a.initial_stocks
         return cls(*(float(getattr(s, g).values()[0]) for g in GROUPS))
 
@@ -189,8 +189,13 @@ class OccupancyPaths:
         return out
 
 
-def project_occupancy(initial: Stocks, inflow: np.ndarray, periods: pd.PeriodIndex, assumptions: Assumptions,
-                      streams: tuple[str, ...] = STREAMS) -> OccupancyPaths:
+def project_occupancy(
+    initial: Stocks,
+    inflow: np.ndarray,
+    periods: pd.PeriodIndex,
+    assumptions: Assumptions,
+    streams: tuple[str, ...] = STREAMS,
+) -> OccupancyPaths:
     """Project COA occupancy. `inflow[stream, horizon, sample]` (persons per step) in the order of `streams`
     (missing streams of STREAMS count as zero); `periods` monthly or quarterly, len == horizon.
 
@@ -218,7 +223,8 @@ def project_occupancy(initial: Stocks, inflow: np.ndarray, periods: pd.PeriodInd
     amv = None
     if assumptions.amv is not None:
         amv_in = x["first_asylum_request"] * (
-            assumptions_share(assumptions, periods) * draws["amv_share_mult"][None, :]).clip(0.0, 1.0)
+            assumptions_share(assumptions, periods) * draws["amv_share_mult"][None, :]
+        ).clip(0.0, 1.0)
         x["first_asylum_request"] = x["first_asylum_request"] - amv_in
         amv = amv_segment(assumptions, periods, amv_in, draws)
     x_arr = np.stack([x[s] for s in STREAMS])
@@ -243,17 +249,26 @@ def _logit_shift(g: np.ndarray, z: np.ndarray | None) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.log(gc / (1 - gc)) + z[None, :])))
 
 
-def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], periods: pd.PeriodIndex,
-              sp: StepParams, draws: dict | None = None) -> OccupancyPaths:
+def _simulate(
+    init: np.ndarray,
+    inflow: np.ndarray,
+    streams: tuple[str, ...],
+    periods: pd.PeriodIndex,
+    sp: StepParams,
+    draws: dict | None = None,
+) -> OccupancyPaths:
     H, N = inflow.shape[1], inflow.shape[2]
     draws = draws or {}
     zero = np.zeros((H, N))
     x = {s: (inflow[streams.index(s)] if s in streams else zero) for s in STREAMS}
     sh = sp.intake_share
-    intake_proc_coa = x["first_asylum_request"] * sh["first_asylum_request"][:, None] \
+    intake_proc_coa = (
+        x["first_asylum_request"] * sh["first_asylum_request"][:, None]
         + x["repeat_asylum_request"] * sh["repeat_asylum_request"][:, None]
-    intake_proc_out = x["first_asylum_request"] * (1 - sh["first_asylum_request"][:, None]) \
-        + x["repeat_asylum_request"] * (1 - sh["repeat_asylum_request"][:, None])
+    )
+    intake_proc_out = x["first_asylum_request"] * (1 - sh["first_asylum_request"][:, None]) + x[
+        "repeat_asylum_request"
+    ] * (1 - sh["repeat_asylum_request"][:, None])
     intake_status = x["nareizigers"] * sh["nareizigers"][:, None] + x["resettlement"] * sh["resettlement"][:, None]
     reent_coa = sp.reentries[:, None] * sh["first_asylum_request"][:, None] * np.ones((1, N))
     reent_out = sp.reentries[:, None] * (1 - sh["first_asylum_request"][:, None]) * np.ones((1, N))
@@ -277,10 +292,27 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
         w_rep = np.divide(rep_all[lag], tot, out=np.zeros((H, N)), where=tot > 0)
         grant = (1.0 - w_rep) * grant + w_rep * _logit_shift(sp.grant_rate_repeat, z_g)
 
-    names = ("intake_procedure_coa", "intake_procedure_outside", "intake_status_direct", "reentries_coa",
-             "reentries_outside", "other_outflow", "other_exits_coa", "other_exits_outside",
-             "other_exits_to_rejected", "decisions_coa", "decisions_outside", "dublin_transfers", "grants",
-             "rejections", "grants_outside", "housed", "departure_voluntary", "departure_forced", "departure_unknown")
+    names = (
+        "intake_procedure_coa",
+        "intake_procedure_outside",
+        "intake_status_direct",
+        "reentries_coa",
+        "reentries_outside",
+        "other_outflow",
+        "other_exits_coa",
+        "other_exits_outside",
+        "other_exits_to_rejected",
+        "decisions_coa",
+        "decisions_outside",
+        "dublin_transfers",
+        "grants",
+        "rejections",
+        "grants_outside",
+        "housed",
+        "departure_voluntary",
+        "departure_forced",
+        "departure_unknown",
+    )
     flows = {n: np.zeros((H, N)) for n in names}
     stocks = np.zeros((4, H, N))
     tin = np.zeros((4, H, N))
@@ -324,15 +356,35 @@ def _simulate(init: np.ndarray, inflow: np.ndarray, streams: tuple[str, ...], pe
         cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)
         stocks[:, t] = cur
 
-        for n, val in (("intake_procedure_coa", intake_proc_coa[t]), ("intake_procedure_outside", intake_proc_out[t]),
-                       ("intake_status_direct", intake_status[t]), ("reentries_coa", reent_coa[t]),
-                       ("reentries_outside", reent_out[t]), ("other_outflow", other),
-                       ("other_exits_coa", ex_coa), ("other_exits_outside", ex_out), ("other_exits_to_rejected", ex_rej),
-                       ("decisions_coa", d_coa), ("decisions_outside", d_out), ("dublin_transfers", dublin),
-                       ("grants", grants), ("rejections", rejections),
-                       ("grants_outside", grant[t] * (1.0 - sp.dublin_share[t]) * d_out), ("housed", housed),
-                       ("departure_voluntary", leaving * v), ("departure_forced", leaving * f),
-                       ("departure_unknown", leaving * u)):
+        for n, val in (
+            ("intake_procedure_coa", intake_proc_coa[t]),
+            ("intake_procedure_outside", intake_proc_out[t]),
+            ("intake_status_direct", intake_status[t]),
+            ("reentries_coa", reent_coa[t]),
+            ("reentries_outside", reent_out[t]),
+            ("other_outflow", other),
+            ("other_exits_coa", ex_coa),
+            ("other_exits_outside", ex_out),
+            ("other_exits_to_rejected", ex_rej),
+            ("decisions_coa", d_coa),
+            ("decisions_outside", d_out),
+            ("dublin_transfers", dublin),
+            ("grants", grants),
+            ("rejections", rejections),
+            ("grants_outside", grant[t] * (1.0 - sp.dublin_share[t]) * d_out),
+            ("housed", housed),
+            ("departure_voluntary", leaving * v),
+            ("departure_forced", leaving * f),
+            ("departure_unknown", leaving * u),
+        ):
             flows[n][t] = val
-    return OccupancyPaths(groups=GROUPS, periods=periods, initial=init, stocks=stocks, inflow=tin, outflow=tout,
-                          flows=flows, capacity_buffer=sp.capacity_buffer)
+    return OccupancyPaths(
+        groups=GROUPS,
+        periods=periods,
+        initial=init,
+        stocks=stocks,
+        inflow=tin,
+        outflow=tout,
+        flows=flows,
+        capacity_buffer=sp.capacity_buffer,
+    )

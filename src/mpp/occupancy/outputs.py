@@ -9,8 +9,6 @@ from mpp.bands import DEFAULT_QUANTILES  # the shared definition of the four sce
 from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.model import OccupancyPaths, Stocks, project_occupancy
 
-
-
 BAND_COLUMNS = ("quantity", "period", *DEFAULT_QUANTILES)
 
 
@@ -70,8 +68,12 @@ def flow_bands(paths: OccupancyPaths, quantiles: dict[str, float] = DEFAULT_QUAN
     year ('YYYY', sums of each path; the annual grant rate is each path's annual grants / decisions)."""
     labels = [str(p) for p in paths.periods]
     flows = paths.decision_flows()
-    flows["grant_rate"] = np.divide(flows["ind_grants"], flows["ind_decisions_merits"],
-                                    out=np.full_like(flows["ind_grants"], np.nan), where=flows["ind_decisions_merits"] > 0)
+    flows["grant_rate"] = np.divide(
+        flows["ind_grants"],
+        flows["ind_decisions_merits"],
+        out=np.full_like(flows["ind_grants"], np.nan),
+        where=flows["ind_decisions_merits"] > 0,
+    )
     years = annual_index(paths.periods)
     frames = []
     for name in [q for q in FLOW_QUANTITIES if q in flows]:
@@ -108,8 +110,14 @@ def end_of_year_median(paths: OccupancyPaths, quantity: str = "occupancy_total")
     return pd.Series({m.year: float(np.median(arr[t])) for t, m in enumerate(ends) if m.month == 12}, name=quantity)
 
 
-def sensitivity_table(initial: Stocks | None, inflow: np.ndarray, periods: pd.PeriodIndex, assumptions: Assumptions,
-                      streams: tuple[str, ...], factor: float = 1.10) -> pd.DataFrame:
+def sensitivity_table(
+    initial: Stocks | None,
+    inflow: np.ndarray,
+    periods: pd.PeriodIndex,
+    assumptions: Assumptions,
+    streams: tuple[str, ...],
+    factor: float = 1.10,
+) -> pd.DataFrame:
     """Change in median end-of-year occupancy when each assumption alone is multiplied by `factor`.
 
     One row per assumption (dotted path; taakstelling as one row scaling all half-years; `inflow.<stream>`
@@ -118,6 +126,7 @@ def sensitivity_table(initial: Stocks | None, inflow: np.ndarray, periods: pd.Pe
     assumptions, so the initial stocks are varied too. Values bounded by their unit (a fraction cannot exceed
     1) are clipped; `clipped` says so. Departure split shares are left out: they change no stock.
     """
+
     def run(a: Assumptions, x: np.ndarray = inflow) -> pd.Series:
         init = initial if initial is not None else Stocks.from_assumptions(a)
         return end_of_year_median(project_occupancy(init, x, periods, a, streams))
@@ -135,8 +144,13 @@ def sensitivity_table(initial: Stocks | None, inflow: np.ndarray, periods: pd.Pe
     h = assumptions.housing
     if h.taakstelling:
         targets = tuple(t.model_copy(update={"value": t.value * factor}) for t in h.taakstelling)
-        variants.append(("housing.taakstelling", assumptions.model_copy(
-            update={"housing": h.model_copy(update={"taakstelling": targets})}), False))
+        variants.append(
+            (
+                "housing.taakstelling",
+                assumptions.model_copy(update={"housing": h.model_copy(update={"taakstelling": targets})}),
+                False,
+            )
+        )
     runs = [(path, lambda a=a: run(a), clipped) for path, a, clipped in variants]
     for i, s in enumerate(streams):  # the inflow input itself, one stream at a time
         scale = np.ones(len(streams))
@@ -146,10 +160,18 @@ def sensitivity_table(initial: Stocks | None, inflow: np.ndarray, periods: pd.Pe
     for path, compute, clipped in runs:
         changed = compute()
         for year in base.index:
-            rows.append({"assumption": path, "year": int(year), "base_median": base[year],
-                         "changed_median": changed[year], "change": changed[year] - base[year],
-                         "change_pct": 100.0 * (changed[year] - base[year]) / base[year] if base[year] else np.nan,
-                         "clipped": clipped})
+            rows.append(
+                {
+                    "assumption": path,
+                    "year": int(year),
+                    "base_median": base[year],
+                    "changed_median": changed[year],
+                    "change": changed[year] - base[year],
+                    "change_pct": 100.0 * (changed[year] - base[year]) / base[year] if base[year] else np.nan,
+                    "clipped": clipped,
+                }
+            )
     out = pd.DataFrame(rows)
-    return out.sort_values(["year", "change"], key=lambda s: s.abs() if s.name == "change" else s,
-                           ascending=[True, False]).reset_index(drop=True)
+    return out.sort_values(
+        ["year", "change"], key=lambda s: s.abs() if s.name == "change" else s, ascending=[True, False]
+    ).reset_index(drop=True)

@@ -9,8 +9,8 @@ visible.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,8 +51,9 @@ def _span(periods: list[pd.Period]) -> str:
     return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in runs)
 
 
-def realised_inflow(sources: InflowSources, start: str, end: str, required: tuple[str, ...] = (
-        "first_asylum_request", "nareizigers")) -> tuple[tuple[str, ...], pd.PeriodIndex, np.ndarray, list[str]]:
+def realised_inflow(
+    sources: InflowSources, start: str, end: str, required: tuple[str, ...] = ("first_asylum_request", "nareizigers")
+) -> tuple[tuple[str, ...], pd.PeriodIndex, np.ndarray, list[str]]:
     """Tidy realised inflow (columns period 'YYYY-MM' or 'YYYYQn', stream, nationality, value) ->
     (streams, periods, inflow[stream, horizon, 1], notes). National totals (nationality TOTAL) only.
 
@@ -71,8 +72,14 @@ def realised_inflow(sources: InflowSources, start: str, end: str, required: tupl
         origin = pd.Series("", index=periods, dtype=object)
         for label, df in sources:
             d = df[(df["nationality"].astype(str) == "TOTAL") & (df["stream"] == s)]
-            values = pd.Series(pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
-                               index=pd.PeriodIndex(d["period"].astype(str), freq=periods.freq)).groupby(level=0).last()
+            values = (
+                pd.Series(
+                    pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
+                    index=pd.PeriodIndex(d["period"].astype(str), freq=periods.freq),
+                )
+                .groupby(level=0)
+                .last()
+            )
             found = values.reindex(periods)
             fill = have.isna() & found.notna()
             have[fill] = found[fill]
@@ -80,9 +87,11 @@ def realised_inflow(sources: InflowSources, start: str, end: str, required: tupl
         if have.isna().any():
             missing = list(periods[have.isna().to_numpy()])
             if s in required:
-                raise DataError(f"realised inflow for {s} is missing {len(missing)} period(s) in {start}..{end}: "
-                                f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} "
-                                "(not filled in)")
+                raise DataError(
+                    f"realised inflow for {s} is missing {len(missing)} period(s) in {start}..{end}: "
+                    f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} "
+                    "(not filled in)"
+                )
             notes.append(f"{s}: not complete in the sources for {start}..{end}; replayed as zero inflow")
             continue
         out[i, :, 0] = have.to_numpy()
@@ -112,10 +121,19 @@ def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame,
         k = int(np.argmin(np.abs((ends_ts - date).days)))
         model = init[quantity][sample] if k == 0 else q[quantity][k - 1, sample]
         observed = float(o["value"])
-        rows.append({"date": date.date().isoformat(), "measure": o["measure"], "kind": o.get("kind", ""),
-                     "source": o.get("source", ""), "observed": observed, "model": float(model),
-                     "model_date": ends_ts[k].date().isoformat(), "error": float(model) - observed,
-                     "pct_error": 100.0 * (float(model) - observed) / observed})
+        rows.append(
+            {
+                "date": date.date().isoformat(),
+                "measure": o["measure"],
+                "kind": o.get("kind", ""),
+                "source": o.get("source", ""),
+                "observed": observed,
+                "model": float(model),
+                "model_date": ends_ts[k].date().isoformat(),
+                "error": float(model) - observed,
+                "pct_error": 100.0 * (float(model) - observed) / observed,
+            }
+        )
     cols = ["date", "measure", "kind", "source", "observed", "model", "model_date", "error", "pct_error"]
     return pd.DataFrame(rows, columns=cols).sort_values(["measure", "date"], kind="stable").reset_index(drop=True)
 
@@ -127,12 +145,19 @@ def error_summary(comparison: pd.DataFrame) -> pd.DataFrame:
     c = c.assign(quality=np.where(c["kind"] == "approx", "approx", "firm"))
     rows = []
     for (measure, quality), g in c.groupby(["measure", "quality"], sort=True):
-        rows.append({"measure": measure, "quality": quality, "n": len(g),
-                     "mean_abs_pct_error": float(g["pct_error"].abs().mean()),
-                     "max_abs_pct_error": float(g["pct_error"].abs().max()),
-                     "mean_pct_error": float(g["pct_error"].mean())})
-    return pd.DataFrame(rows, columns=["measure", "quality", "n", "mean_abs_pct_error", "max_abs_pct_error",
-                                       "mean_pct_error"])
+        rows.append(
+            {
+                "measure": measure,
+                "quality": quality,
+                "n": len(g),
+                "mean_abs_pct_error": float(g["pct_error"].abs().mean()),
+                "max_abs_pct_error": float(g["pct_error"].abs().max()),
+                "mean_pct_error": float(g["pct_error"].mean()),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["measure", "quality", "n", "mean_abs_pct_error", "max_abs_pct_error", "mean_pct_error"]
+    )
 
 
 @dataclass
@@ -157,14 +182,17 @@ class Replay:
         return out
 
 
-def run_replay(sources: InflowSources, start: str, end: str, assumptions: Assumptions,
-               observations: pd.DataFrame) -> Replay:
+def run_replay(
+    sources: InflowSources, start: str, end: str, assumptions: Assumptions, observations: pd.DataFrame
+) -> Replay:
     """Replay `start..end` on realised inflow from `sources` with `assumptions` (whose initial stocks must be
     for the day before `start`) and compare with `observations`."""
     first = pd.Period(start, freq="Q" if "Q" in start else "M").asfreq("M", how="start")
     if pd.Timestamp(assumptions.initial_stocks.date) != first.start_time:
-        raise DataError(f"the assumptions' initial stocks are for {assumptions.initial_stocks.date}, but the replay "
-                        f"starts in {start} (needs {first.start_time.date()})")
+        raise DataError(
+            f"the assumptions' initial stocks are for {assumptions.initial_stocks.date}, but the replay "
+            f"starts in {start} (needs {first.start_time.date()})"
+        )
     streams, periods, x, notes = realised_inflow(sources, start, end)
     paths = project_occupancy(Stocks.from_assumptions(assumptions), x, periods, assumptions, streams)
     cmp = compare_with_observations(paths, observations)
@@ -186,13 +214,15 @@ class Knob:
     high: float
 
     @classmethod
-    def parse(cls, text: str) -> "Knob":
+    def parse(cls, text: str) -> Knob:
         """'departure.hazard=0.01:0.6' -> Knob."""
         try:
             path, bounds = text.split("=")
             low, high = (float(v) for v in bounds.split(":"))
         except ValueError:
-            raise DataError(f"--calibrate expects PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6), got {text!r}") from None
+            raise DataError(
+                f"--calibrate expects PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6), got {text!r}"
+            ) from None
         if not low < high:
             raise DataError(f"--calibrate {text!r}: LOW must be below HIGH")
         return cls(path.strip(), low, high)
@@ -220,16 +250,24 @@ class Calibration:
     loss: float
 
 
-def calibrate(sources: InflowSources, start: str, end: str, assumptions: Assumptions, observations: pd.DataFrame,
-              knobs: Sequence[Knob], fit_until: str) -> Calibration:
+def calibrate(
+    sources: InflowSources,
+    start: str,
+    end: str,
+    assumptions: Assumptions,
+    observations: pd.DataFrame,
+    knobs: Sequence[Knob],
+    fit_until: str,
+) -> Calibration:
     """Estimate `knobs` by weighted least squares of the replay's % errors on the observations dated after the
     start and up to `fit_until` (approx figures weigh half); later observations are left for checking.
 
     Deterministic: a coarse grid (9 points per knob, at most 3 knobs) followed by bounded Nelder-Mead from the
     best grid point."""
     if not knobs or len(knobs) > 3:
-        raise DataError("calibrate between 1 and 3 assumptions at a time (more cannot be told apart by the few "
-                        "COA observations)")
+        raise DataError(
+            "calibrate between 1 and 3 assumptions at a time (more cannot be told apart by the few COA observations)"
+        )
     streams, periods, x, _ = realised_inflow(sources, start, end)
     stocks = Stocks.from_assumptions(assumptions)
     first_day = str(pd.Timestamp(assumptions.initial_stocks.date).date())
@@ -269,11 +307,24 @@ def minimise(loss, knobs: Sequence[Knob], starts: int = 1) -> tuple[dict[str, fl
     scored = sorted(((f(np.array(p)), np.array(p)) for p in product(*grid)), key=lambda s: s[0])
     step = (hi - lo) / 8.0
     v_loss, v = np.inf, None
-    for best_loss, best in scored[:max(1, starts)]:
-        res = minimize(f, best, method="Nelder-Mead", bounds=list(zip(lo, hi)),
-                       options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex": np.vstack(
-                           [best] + [best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
-                                     for i in range(len(knobs))])})
+    for best_loss, best in scored[: max(1, starts)]:
+        res = minimize(
+            f,
+            best,
+            method="Nelder-Mead",
+            bounds=list(zip(lo, hi)),
+            options={
+                "xatol": 1e-4,
+                "fatol": 1e-9,
+                "initial_simplex": np.vstack(
+                    [best]
+                    + [
+                        best + np.where(np.arange(len(knobs)) == i, step, 0.0) * (1 if best[i] < hi[i] else -1)
+                        for i in range(len(knobs))
+                    ]
+                ),
+            },
+        )
         # Nelder-Mead with bounds stays inside them, so res.fun is the loss at res.x
         cand, c_loss = (np.clip(res.x, lo, hi), float(res.fun)) if res.fun <= best_loss else (best, best_loss)
         if c_loss < v_loss:

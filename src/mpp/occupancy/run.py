@@ -4,14 +4,14 @@ the monthly pipeline share."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from mpp.data.loaders import guarded_read
 from mpp.bands import manifest_quantiles, validate_quantiles
+from mpp.data.loaders import guarded_read
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.inputs import read_stream_paths
@@ -19,8 +19,15 @@ from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
 from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary, run_replay, with_values
 from mpp.occupancy.replay import calibrate as fit_knobs
-from mpp.provenance import (atomic_write_bytes, atomic_write_csv, atomic_write_json, atomic_write_text, code_version,
-                            hash_file, hash_json)
+from mpp.provenance import (
+    atomic_write_bytes,
+    atomic_write_csv,
+    atomic_write_json,
+    atomic_write_text,
+    code_version,
+    hash_file,
+    hash_json,
+)
 from mpp.strict import dump_yaml
 
 
@@ -33,10 +40,17 @@ class ForecastMissesStart(DataError):
     """The forecast does not cover the month the assumptions' initial stocks start from."""
 
 
-def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, sensitivity: bool = False,
-                          overlays: list | None = None, replay: dict | None = None,
-                          assumptions_file: Path | None = None, quantiles: dict[str, float] | None = None,
-                          overlay_effects: Callable[..., tuple[Assumptions, list[dict]]] | None = None) -> dict:
+def project_from_forecast(
+    forecast: Path,
+    assumptions: Assumptions,
+    out: Path,
+    sensitivity: bool = False,
+    overlays: list | None = None,
+    replay: dict | None = None,
+    assumptions_file: Path | None = None,
+    quantiles: dict[str, float] | None = None,
+    overlay_effects: Callable[..., tuple[Assumptions, list[dict]]] | None = None,
+) -> dict:
     """Project from the assumptions' initial-stock month on (the forecast must reach it); write
     occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest.
 
@@ -52,8 +66,10 @@ def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, s
     streams, periods, paths, fmanifest = read_stream_paths(forecast)
     start = pd.Period(a.initial_stocks.date[:7], freq="M")
     if start not in periods:
-        raise ForecastMissesStart(f"the forecast covers {periods[0]}..{periods[-1]} but the assumptions' initial stocks are "
-                        f"for {a.initial_stocks.date} (first projected month {start})")
+        raise ForecastMissesStart(
+            f"the forecast covers {periods[0]}..{periods[-1]} but the assumptions' initial stocks are "
+            f"for {a.initial_stocks.date} (first projected month {start})"
+        )
     i = periods.get_loc(start)
     paths, periods = paths[:, i:], periods[i:]
     overlay_records: list[dict] = []
@@ -68,7 +84,7 @@ def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, s
     eoy = end_of_year_median(result)
     manifest = {
         "stage": "occupancy",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "assumptions_file": str(assumptions_file) if assumptions_file else None,
         "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
@@ -80,17 +96,29 @@ def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, s
         "forecast_dir": str(forecast),
         "forecast_manifest_hash": hash_file(forecast / "manifest.json"),
         "forecast_paths_hash": hash_file(forecast / "paths.parquet"),
-        "forecast": {k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash", "code_version",
-                                                   "label")},
+        "forecast": {
+            k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash", "code_version", "label")
+        },
         "warnings": fmanifest.get("occupancy_warnings", []),
         "periods": [str(periods[0]), str(periods[-1])],
         "n_samples": int(paths.shape[2]),
         "median_occupancy_end_of_year": {str(k): round(v, 1) for k, v in eoy.items()},
-        "segments": {"amv": a.amv is not None, "ukraine": bool(a.ukraine is not None and a.ukraine.enabled),
-                     "parameter_uncertainty": a.uncertainty is not None},
+        "segments": {
+            "amv": a.amv is not None,
+            "ukraine": bool(a.ukraine is not None and a.ukraine.enabled),
+            "parameter_uncertainty": a.uncertainty is not None,
+        },
         "outputs": ["occupancy_bands.csv", "ind_flow_bands.csv"] + (["sensitivity.csv"] if sensitivity else []),
-        "overlays": [{"name": lo.name, "version": lo.overlay.version, "status": lo.overlay.status,
-                      "file": lo.path, "sha256": lo.sha256} for lo in overlays or []],
+        "overlays": [
+            {
+                "name": lo.name,
+                "version": lo.overlay.version,
+                "status": lo.overlay.status,
+                "file": lo.path,
+                "sha256": lo.sha256,
+            }
+            for lo in overlays or []
+        ],
         "overlay_effects": overlay_records,
     }
     if sensitivity:
@@ -98,9 +126,12 @@ def project_from_forecast(forecast: Path, assumptions: Assumptions, out: Path, s
     if a.ukraine is not None:
         atomic_write_csv(out / "ukraine_scenarios.csv", ukraine_scenarios(a, paths, periods, streams))
         manifest["outputs"].append("ukraine_scenarios.csv")
-        manifest["ukraine"] = {"enabled_in_projection": a.ukraine.enabled, "active": a.ukraine.active,
-                               "directive_end": a.ukraine.directive_end,
-                               "scenarios": {k: v.label for k, v in a.ukraine.scenarios.items()}}
+        manifest["ukraine"] = {
+            "enabled_in_projection": a.ukraine.enabled,
+            "active": a.ukraine.active,
+            "directive_end": a.ukraine.directive_end,
+            "scenarios": {k: v.label for k, v in a.ukraine.scenarios.items()},
+        }
     if replay is not None:
         manifest["replay"] = track_record(replay, out)
         if manifest["replay"].get("file"):
@@ -132,11 +163,15 @@ def track_record(replay: dict, out: Path) -> dict:
     cols = ["date", "measure", "kind", "source", "observed", "model", "pct_error", "window"]
     atomic_write_csv(out / "replay_track_record.csv", c[cols])
     check = c[c["window"] == "check"]
-    return {"file": "replay_track_record.csv", "periods": [replay["start"], replay["end"]],
-            "fit_until": replay["fit_until"], "assumptions_file": str(replay["assumptions_file"]),
-            "assumptions_hash": hash_file(Path(replay["assumptions_file"])),
-            "inputs": {str(f): hash_file(f) for f in input_files(real) if f.is_file()},
-            "check_mean_abs_pct_error": round(float(check["pct_error"].abs().mean()), 2) if len(check) else None}
+    return {
+        "file": "replay_track_record.csv",
+        "periods": [replay["start"], replay["end"]],
+        "fit_until": replay["fit_until"],
+        "assumptions_file": str(replay["assumptions_file"]),
+        "assumptions_hash": hash_file(Path(replay["assumptions_file"])),
+        "inputs": {str(f): hash_file(f) for f in input_files(real) if f.is_file()},
+        "check_mean_abs_pct_error": round(float(check["pct_error"].abs().mean()), 2) if len(check) else None,
+    }
 
 
 def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tuple[str, ...]) -> pd.DataFrame:
@@ -151,18 +186,36 @@ def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tu
         on = a.model_copy(update={"ukraine": a.ukraine.model_copy(update={"enabled": True, "active": name})})
         r = project_occupancy(Stocks.from_assumptions(on), paths, periods, on, streams)
         occ, cap = np.median(r.occupancy(), axis=1), np.median(r.capacity_need(), axis=1)
-        frames.append(pd.DataFrame({
-            "scenario": name, "label": sc.label, "period": [str(p) for p in periods],
-            "municipal_reception": r.ukraine.group("ukraine_municipal")[:, 0],
-            "asylum_filings": r.ukraine.flows["asylum_filings"][:, 0],
-            "occupancy_median": occ, "occupancy_median_without": occ0, "occupancy_effect": occ - occ0,
-            "capacity_need_median": cap, "capacity_need_effect": cap - cap0}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "scenario": name,
+                    "label": sc.label,
+                    "period": [str(p) for p in periods],
+                    "municipal_reception": r.ukraine.group("ukraine_municipal")[:, 0],
+                    "asylum_filings": r.ukraine.flows["asylum_filings"][:, 0],
+                    "occupancy_median": occ,
+                    "occupancy_median_without": occ0,
+                    "occupancy_effect": occ - occ0,
+                    "capacity_need_median": cap,
+                    "capacity_need_effect": cap - cap0,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumptions, observations: Path, out: Path,
-                  calibrate: list[str] | None = None, fit_until: str | None = None,
-                  assumptions_file: Path | None = None) -> dict:
+def replay_to_dir(
+    inflow: list[Path],
+    start: str,
+    end: str,
+    assumptions: Assumptions,
+    observations: Path,
+    out: Path,
+    calibrate: list[str] | None = None,
+    fit_until: str | None = None,
+    assumptions_file: Path | None = None,
+) -> dict:
     """Replay start..end on realised inflow (files in order of preference) and write replay_monthly.csv,
     replay_vs_observations.csv, replay_errors.csv, replay.png and manifest.json into `out`; return the manifest.
 
@@ -181,13 +234,21 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumpt
         if not fit_until:
             raise DataError("--calibrate needs --fit-until (the last observation date used for estimating)")
         calibration = fit_knobs(sources, start, end, a, obs, [Knob.parse(k) for k in calibrate], fit_until)
-        a = with_values(a, calibration.values, source=(
-            f"calibrated by mpp occupancy-replay on {calibration.n_fit} COA observations "
-            f"{a.initial_stocks.date}..{fit_until} (weighted least squares of % errors)"))
+        a = with_values(
+            a,
+            calibration.values,
+            source=(
+                f"calibrated by mpp occupancy-replay on {calibration.n_fit} COA observations "
+                f"{a.initial_stocks.date}..{fit_until} (weighted least squares of % errors)"
+            ),
+        )
     r = run_replay(sources, start, end, a, obs)
     if calibration is not None:
-        r.comparison["used_for"] = np.where(r.comparison["date"] <= a.initial_stocks.date, "start",
-                                            np.where(r.comparison["date"] <= fit_until, "fit", "check"))
+        r.comparison["used_for"] = np.where(
+            r.comparison["date"] <= a.initial_stocks.date,
+            "start",
+            np.where(r.comparison["date"] <= fit_until, "fit", "check"),
+        )
         r.summary = error_summary(r.comparison[r.comparison["used_for"] != "fit"])
     monthly = r.monthly()
     out = Path(out)
@@ -196,11 +257,17 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumpt
     atomic_write_csv(out / "replay_monthly.csv", monthly)
     atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
     atomic_write_csv(out / "replay_errors.csv", r.summary)
-    atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
-        monthly, with_quantity(r.comparison), f"Replay {start}..{end} on realised inflow vs COA figures")))
+    atomic_write_bytes(
+        out / "replay.png",
+        figure_png(
+            replay_chart(
+                monthly, with_quantity(r.comparison), f"Replay {start}..{end} on realised inflow vs COA figures"
+            )
+        ),
+    )
     manifest = {
         "stage": "occupancy_replay",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "periods": [start, end],
         "inflow_files": {str(f): hash_file(f) for f in inflow},
@@ -211,9 +278,15 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumpt
         "assumptions_name": a.name,
         "assumptions_version": a.version,
         "notes": r.notes,
-        "calibration": None if calibration is None else {
-            "values": calibration.values, "fit_until": calibration.fit_until, "n_fit": calibration.n_fit,
-            "n_check": calibration.n_check, "loss": round(calibration.loss, 6)},
+        "calibration": None
+        if calibration is None
+        else {
+            "values": calibration.values,
+            "fit_until": calibration.fit_until,
+            "n_fit": calibration.n_fit,
+            "n_check": calibration.n_check,
+            "loss": round(calibration.loss, 6),
+        },
         "errors": r.summary.round(2).to_dict(orient="records"),
         "outputs": ["replay_monthly.csv", "replay_vs_observations.csv", "replay_errors.csv", "replay.png"]
         + (["calibrated_assumptions.yaml"] if calibration is not None else []),
@@ -222,9 +295,19 @@ def replay_to_dir(inflow: list[Path], start: str, end: str, assumptions: Assumpt
     return manifest
 
 
-def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assumptions, observations: Path, out: Path,
-                       fit_until: str, nareizigers_profile: str = "panel", calibrate: list[str] | None = None,
-                       chart: bool = True, assumptions_file: Path | None = None) -> dict:
+def long_replay_to_dir(
+    real_dir: Path,
+    start: str,
+    end: str,
+    assumptions: Assumptions,
+    observations: Path,
+    out: Path,
+    fit_until: str,
+    nareizigers_profile: str = "panel",
+    calibrate: list[str] | None = None,
+    chart: bool = True,
+    assumptions_file: Path | None = None,
+) -> dict:
     """The long replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
     replay_monthly.csv, replay_inputs.csv (every input per month with its source), replay_vs_observations.csv
     (each observation marked start / fit / check), replay_errors.csv (check window only),
@@ -242,8 +325,9 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assump
         values = calibration.values
     r, used = run_long_replay(a, inp, obs, values)
     first_day = str(inp.periods[0].start_time.date())
-    r.comparison["used_for"] = np.where(r.comparison["date"] < first_day, "start",
-                                        np.where(r.comparison["date"] <= fit_until, "fit", "check"))
+    r.comparison["used_for"] = np.where(
+        r.comparison["date"] < first_day, "start", np.where(r.comparison["date"] <= fit_until, "fit", "check")
+    )
     r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"])
     rows = []
     for prof in NAREIZIGERS_PROFILES:
@@ -251,8 +335,15 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assump
         alt, _ = run_long_replay(a, alt_inp, obs, values)
         c = alt.comparison.drop_duplicates(["date", "measure"])
         for _, row in c[c["date"] >= first_day].iterrows():
-            rows.append({"nareizigers_profile": prof, "date": row["date"], "measure": row["measure"],
-                         "model": row["model"], "pct_error": row["pct_error"]})
+            rows.append(
+                {
+                    "nareizigers_profile": prof,
+                    "date": row["date"],
+                    "measure": row["measure"],
+                    "model": row["model"],
+                    "pct_error": row["pct_error"],
+                }
+            )
     sens = pd.DataFrame(rows)
     out = Path(out)
     monthly = r.monthly()
@@ -262,18 +353,31 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assump
     atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
     atomic_write_csv(out / "replay_errors.csv", r.summary)
     atomic_write_csv(out / "replay_sensitivity.csv", sens)
-    outputs = ["replay_monthly.csv", "replay_inputs.csv", "replay_vs_observations.csv", "replay_errors.csv",
-               "replay_sensitivity.csv"]
+    outputs = [
+        "replay_monthly.csv",
+        "replay_inputs.csv",
+        "replay_vs_observations.csv",
+        "replay_errors.csv",
+        "replay_sensitivity.csv",
+    ]
     if chart:
         from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
-        atomic_write_bytes(out / "replay.png", figure_png(replay_chart(
-            monthly, with_quantity(r.comparison), f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA",
-            fit_until=fit_until)))
+        atomic_write_bytes(
+            out / "replay.png",
+            figure_png(
+                replay_chart(
+                    monthly,
+                    with_quantity(r.comparison),
+                    f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA",
+                    fit_until=fit_until,
+                )
+            ),
+        )
         outputs.append("replay.png")
     manifest = {
         "stage": "occupancy_replay_long",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "periods": [start, end],
         "real_dir": str(real_dir),
@@ -284,14 +388,25 @@ def long_replay_to_dir(real_dir: Path, start: str, end: str, assumptions: Assump
         "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
         "nareizigers_profile": nareizigers_profile,
         "fit_until": fit_until,
-        "values": values or {k: getattr(used.housing if k.startswith("housing") else used.departure,
-                                        "hazard").values()[0] for k in ("housing.hazard", "departure.hazard")},
-        "initial_stocks": {g: round(getattr(used.initial_stocks, g).values()[0], 1)
-                           for g in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")},
+        "values": values
+        or {
+            k: getattr(used.housing if k.startswith("housing") else used.departure, "hazard").values()[0]
+            for k in ("housing.hazard", "departure.hazard")
+        },
+        "initial_stocks": {
+            g: round(getattr(used.initial_stocks, g).values()[0], 1)
+            for g in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
+        },
         "notes": r.notes,
-        "calibration": None if calibration is None else {
-            "values": calibration.values, "fit_until": calibration.fit_until, "n_fit": calibration.n_fit,
-            "n_check": calibration.n_check, "loss": round(calibration.loss, 6)},
+        "calibration": None
+        if calibration is None
+        else {
+            "values": calibration.values,
+            "fit_until": calibration.fit_until,
+            "n_fit": calibration.n_fit,
+            "n_check": calibration.n_check,
+            "loss": round(calibration.loss, 6),
+        },
         "errors": r.summary.round(2).to_dict(orient="records"),
         "outputs": outputs,
     }
@@ -303,8 +418,9 @@ def input_files(real_dir: Path) -> list[Path]:
     """The files the long replay reads (for the manifest's hashes)."""
     from mpp.occupancy import history as h
 
-    return [real_dir / f for f in (h.EUROSTAT_MONTHLY, h.EUROSTAT_PENDING, h.CBS_MONTHLY, h.IND_MONTHLY, h.CBS_PANEL)] \
-        + [real_dir.parent / h.REALISED_TOTALS]
+    return [
+        real_dir / f for f in (h.EUROSTAT_MONTHLY, h.EUROSTAT_PENDING, h.CBS_MONTHLY, h.IND_MONTHLY, h.CBS_PANEL)
+    ] + [real_dir.parent / h.REALISED_TOTALS]
 
 
 def fit_knobs_long(a, inp, obs, calibrate: list[str], fit_until: str, calibrate_long):

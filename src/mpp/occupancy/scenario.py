@@ -16,7 +16,6 @@ seven nationalities), or flat.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,7 +32,7 @@ class StreamScenario(BaseModel):
     seasonal_profile: str = Field(description="'flat' or a stream name of the real panel whose profile to use")
 
     @model_validator(mode="after")
-    def _check(self) -> "StreamScenario":
+    def _check(self) -> StreamScenario:
         if set(self.annual_median) != set(self.log_sigma):
             raise ValueError("annual_median and log_sigma must list the same years")
         for y, p in self.annual_median.items():
@@ -68,7 +67,7 @@ class ScenarioSpec(BaseModel):
         return pd.period_range(self.start, self.end, freq="M")
 
     @model_validator(mode="after")
-    def _years(self) -> "ScenarioSpec":
+    def _years(self) -> ScenarioSpec:
         years = set(self.periods().year)
         for s, sc in self.streams.items():
             missing = years - set(sc.annual_median)
@@ -100,16 +99,20 @@ def seasonal_profile(panel: pd.DataFrame, stream: str) -> np.ndarray:
     return prof / prof.sum()
 
 
-def scenario_inflow(spec: ScenarioSpec, profiles: dict[str, np.ndarray]) -> tuple[tuple[str, ...], pd.PeriodIndex,
-                                                                                 np.ndarray]:
+def scenario_inflow(
+    spec: ScenarioSpec, profiles: dict[str, np.ndarray]
+) -> tuple[tuple[str, ...], pd.PeriodIndex, np.ndarray]:
     """-> (streams, periods, inflow[stream, horizon, sample]); streams absent from the spec are zero.
 
     `profiles[name]` is a 12-month profile for each non-flat `seasonal_profile` name used by the spec."""
     periods = spec.periods()
     rng = np.random.default_rng(spec.seed)
     n = spec.n_samples
-    c = float(spec.common_factor_share.value if spec.common_factor_share.value is not None
-              else spec.common_factor_share.values()[0])
+    c = float(
+        spec.common_factor_share.value
+        if spec.common_factor_share.value is not None
+        else spec.common_factor_share.values()[0]
+    )
     z_common = rng.standard_normal(n)
     out = np.zeros((len(STREAMS), len(periods), n))
     for i, s in enumerate(STREAMS):

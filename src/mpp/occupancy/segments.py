@@ -61,8 +61,17 @@ def amv_segment(a: Assumptions, periods: pd.PeriodIndex, amv_in: np.ndarray, dra
     H, N = amv_in.shape
     init = np.array([[m.initial_pending.values()[0]], [m.initial_rejected.values()[0]], [m.initial_nidos.values()[0]]])
     stocks, tin, tout, cur = _stepper(3, H, N, np.broadcast_to(init, (3, N)))
-    flows = {k_: np.zeros((H, N)) for k_ in ("amv_intake", "amv_decisions", "amv_grants", "amv_rejections",
-                                             "amv_rejected_leaving", "amv_nidos_leaving")}
+    flows = {
+        k_: np.zeros((H, N))
+        for k_ in (
+            "amv_intake",
+            "amv_decisions",
+            "amv_grants",
+            "amv_rejections",
+            "amv_rejected_leaving",
+            "amv_nidos_leaving",
+        )
+    }
     for t in range(H):
         p_avail = cur[0] + amv_in[t]
         dec = dec_h[t] * p_avail
@@ -77,11 +86,24 @@ def amv_segment(a: Assumptions, periods: pd.PeriodIndex, amv_in: np.ndarray, dra
         tin[2, t], tout[2, t] = grants, np.minimum(n_out, n_avail)
         cur = cur + tin[:, t] - tout[:, t]
         stocks[:, t] = cur
-        for name, val in (("amv_intake", amv_in[t]), ("amv_decisions", dec), ("amv_grants", grants),
-                          ("amv_rejections", rej), ("amv_rejected_leaving", r_out), ("amv_nidos_leaving", n_out)):
+        for name, val in (
+            ("amv_intake", amv_in[t]),
+            ("amv_decisions", dec),
+            ("amv_grants", grants),
+            ("amv_rejections", rej),
+            ("amv_rejected_leaving", r_out),
+            ("amv_nidos_leaving", n_out),
+        ):
             flows[name][t] = val
-    return Segment(groups=AMV_GROUPS, initial=np.broadcast_to(init, (3, N)).astype(np.float64).copy(), stocks=stocks,
-                   inflow=tin, outflow=tout, flows=flows, label="unaccompanied minors (amv)")
+    return Segment(
+        groups=AMV_GROUPS,
+        initial=np.broadcast_to(init, (3, N)).astype(np.float64).copy(),
+        stocks=stocks,
+        inflow=tin,
+        outflow=tout,
+        flows=flows,
+        label="unaccompanied minors (amv)",
+    )
 
 
 def ukraine_segment(u: Ukraine, periods: pd.PeriodIndex, n: int, scenario: str | None = None) -> Segment:
@@ -123,5 +145,12 @@ def ukraine_segment(u: Ukraine, periods: pd.PeriodIndex, n: int, scenario: str |
         flows["departures"][t] = dep
         flows["asylum_filings"][t] = filing
         flows["other_leaving"][t] = out - dep - filing
-    return Segment(groups=("ukraine_municipal",), initial=init, stocks=stocks, inflow=tin, outflow=tout, flows=flows,
-                   label=f"Ukrainian displaced, {scenario or u.active}: {sc.label}")
+    return Segment(
+        groups=("ukraine_municipal",),
+        initial=init,
+        stocks=stocks,
+        inflow=tin,
+        outflow=tout,
+        flows=flows,
+        label=f"Ukrainian displaced, {scenario or u.active}: {sc.label}",
+    )

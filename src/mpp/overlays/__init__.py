@@ -8,12 +8,26 @@ sample paths (see docs/overlays.md).
 """
 
 from mpp.overlays.apply import OverlayRun, apply_overlays, phase_weights, summary_table
-from mpp.overlays.io import SUBDIR, read_forecast_dir, plausibility_of_targets, summary_wide, write_overlay_run
+from mpp.overlays.io import SUBDIR, plausibility_of_targets, read_forecast_dir, summary_wide, write_overlay_run
 from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.overlays.plausibility import percentile_of, plausibility, plausibility_table
 from mpp.overlays.schema import LoadedOverlay, Overlay, parse_overlay
 
-__all__ = ["Overlay", "LoadedOverlay", "parse_overlay", "apply_overlays",
-           "OverlayRun", "phase_weights", "summary_table", "write_overlay_run", "summary_wide",
-           "plausibility_of_targets", "plausibility", "plausibility_table", "percentile_of",
-           "apply_to_assumptions", "SUBDIR", "read_forecast_dir"]
+__all__ = [
+    "Overlay",
+    "LoadedOverlay",
+    "parse_overlay",
+    "apply_overlays",
+    "OverlayRun",
+    "phase_weights",
+    "summary_table",
+    "write_overlay_run",
+    "summary_wide",
+    "plausibility_of_targets",
+    "plausibility",
+    "plausibility_table",
+    "percentile_of",
+    "apply_to_assumptions",
+    "SUBDIR",
+    "read_forecast_dir",
+]

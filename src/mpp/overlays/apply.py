@@ -89,17 +89,19 @@ def _bottom_mask(effect: Effect, bottom_ids: list[str], where: str) -> np.ndarra
     streams = streams_here if effect.streams == "all" else list(effect.streams)
     missing = [s for s in streams if s not in streams_here]
     if missing:
-        raise ConfigError(f"{where}: stream(s) {', '.join(missing)} not in this forecast "
-                          f"(its streams: {', '.join(streams_here)})")
+        raise ConfigError(
+            f"{where}: stream(s) {', '.join(missing)} not in this forecast (its streams: {', '.join(streams_here)})"
+        )
     if effect.nationalities != "all":
         for nat in effect.nationalities:
             if not any(s in streams and n == nat for s, n in parts):
                 known = sorted({n for s, n in parts if s in streams})
-                raise ConfigError(f"{where}: nationality {nat!r} is not a series of this forecast in stream(s) "
-                                  f"{', '.join(streams)} (known: {', '.join(known)}; small nationalities are "
-                                  f"pooled into OTHER)")
-    return np.array([s in streams and (effect.nationalities == "all" or n in effect.nationalities)
-                     for s, n in parts])
+                raise ConfigError(
+                    f"{where}: nationality {nat!r} is not a series of this forecast in stream(s) "
+                    f"{', '.join(streams)} (known: {', '.join(known)}; small nationalities are "
+                    f"pooled into OTHER)"
+                )
+    return np.array([s in streams and (effect.nationalities == "all" or n in effect.nationalities) for s, n in parts])
 
 
 def _target_mask(effect: Effect, bottom_ids: list[str], series_ids: list[str], where: str) -> np.ndarray:
@@ -146,7 +148,7 @@ def _plans(overlays: list[LoadedOverlay], model: ForecastResult, bottom_ids: lis
 def check_conflicts(plans: list[_Plan], bottom_ids: list[str], periods: pd.PeriodIndex) -> None:
     """Refuse two effects on the same series and months unless their overlays have distinct `order`s."""
     for a_i, a in enumerate(plans):
-        for b in plans[a_i + 1:]:
+        for b in plans[a_i + 1 :]:
             rows, months = a.rows & b.rows, a.months & b.months
             if not (rows.any() and months.any()):
                 continue
@@ -155,10 +157,15 @@ def check_conflicts(plans: list[_Plan], bottom_ids: list[str], periods: pd.Perio
                 continue
             sid = bottom_ids[int(np.flatnonzero(rows)[0])]
             month = periods[int(np.flatnonzero(months)[0])]
-            why = ("two effects of one overlay; merge them into one effect" if a.lo is b.lo else
-                   "give both overlays a distinct `order` to say which applies first")
-            raise ConfigError(f"overlays conflict: {a.where} and {b.where} both change {sid} in {month} "
-                              f"({int(rows.sum())} series x {int(months.sum())} months); {why}")
+            why = (
+                "two effects of one overlay; merge them into one effect"
+                if a.lo is b.lo
+                else "give both overlays a distinct `order` to say which applies first"
+            )
+            raise ConfigError(
+                f"overlays conflict: {a.where} and {b.where} both change {sid} in {month} "
+                f"({int(rows.sum())} series x {int(months.sum())} months); {why}"
+            )
 
 
 def _ordered(overlays: list[LoadedOverlay]) -> list[LoadedOverlay]:
@@ -167,8 +174,15 @@ def _ordered(overlays: list[LoadedOverlay]) -> list[LoadedOverlay]:
     return with_order + [o for o in overlays if o.overlay.order is None]
 
 
-def _apply_effect(plan: _Plan, bottom: np.ndarray, periods: pd.PeriodIndex, seed: int,
-                  target_rows: list[dict], model_total: dict, notes: list[str]) -> np.ndarray:
+def _apply_effect(
+    plan: _Plan,
+    bottom: np.ndarray,
+    periods: pd.PeriodIndex,
+    seed: int,
+    target_rows: list[dict],
+    model_total: dict,
+    notes: list[str],
+) -> np.ndarray:
     """The new bottom paths after one effect (a copy; untouched cells keep their exact values)."""
     eff, rows = plan.effect, plan.rows
     new = bottom.copy()
@@ -192,8 +206,10 @@ def _apply_effect(plan: _Plan, bottom: np.ndarray, periods: pd.PeriodIndex, seed
             floor = np.minimum(sub, 0.0)
             clipped = np.where(changed < floor, floor - changed, 0.0)
             if clipped.any():
-                notes.append(f"{plan.where}: {clipped.sum() / n_samples:,.1f} persons per path could not be "
-                             "taken off (series at zero)")
+                notes.append(
+                    f"{plan.where}: {clipped.sum() / n_samples:,.1f} persons per path could not be "
+                    "taken off (series at zero)"
+                )
             new[rows] = changed + clipped
         return new
     # target form: the factor on the forecast months of each year that moves the median annual total
@@ -221,19 +237,29 @@ def _apply_effect(plan: _Plan, bottom: np.ndarray, periods: pd.PeriodIndex, seed
             continue
         factor = max(remaining, 0.0) / med
         if remaining < 0:
-            notes.append(f"{plan.where}: {year}: the target {figure:,.0f} is below what is already realised "
-                         f"({realised:,.0f}); the remaining months are set to 0")
+            notes.append(
+                f"{plan.where}: {year}: the target {figure:,.0f} is below what is already realised "
+                f"({realised:,.0f}); the remaining months are set to 0"
+            )
         new[np.ix_(rows, in_year)] = bottom[np.ix_(rows, in_year)] * factor
         annual = realised + forecast
-        target_rows.append({
-            "overlay": plan.lo.name, "effect": plan.index + 1, "series_id": sid, "year": int(year),
-            "target": figure, "realised_months": int(len(before)), "realised": realised,
-            "median_before": float(np.median(annual)),
-            "minimum_before": float(np.quantile(annual, model_total["q"]["minimum"])),
-            "maximum_before": float(np.quantile(annual, model_total["q"]["maximum"])),
-            "implied_factor": factor, "implied_change": figure - float(np.median(annual)),
-            "implied_change_pct": 100.0 * (figure / float(np.median(annual)) - 1.0),
-        })
+        target_rows.append(
+            {
+                "overlay": plan.lo.name,
+                "effect": plan.index + 1,
+                "series_id": sid,
+                "year": int(year),
+                "target": figure,
+                "realised_months": int(len(before)),
+                "realised": realised,
+                "median_before": float(np.median(annual)),
+                "minimum_before": float(np.quantile(annual, model_total["q"]["minimum"])),
+                "maximum_before": float(np.quantile(annual, model_total["q"]["maximum"])),
+                "implied_factor": factor,
+                "implied_change": figure - float(np.median(annual)),
+                "implied_change_pct": 100.0 * (figure / float(np.median(annual)) - 1.0),
+            }
+        )
     return new
 
 
@@ -245,9 +271,17 @@ def _rebuild(model: ForecastResult, paths: np.ndarray, extra: dict[str, Any]) ->
         bm = monthly_bands(paths, model.series_ids, model.periods, q)
         ba = annual_bands(paths, model.series_ids, model.periods, q, realised=model.history_wide)
     manifest = {**model.manifest, **extra}
-    return ForecastResult(series_ids=list(model.series_ids), levels=list(model.levels), periods=model.periods,
-                          paths=paths, bands_monthly=bm, bands_annual=ba, history_wide=model.history_wide,
-                          manifest=manifest, fits=model.fits)
+    return ForecastResult(
+        series_ids=list(model.series_ids),
+        levels=list(model.levels),
+        periods=model.periods,
+        paths=paths,
+        bands_monthly=bm,
+        bands_annual=ba,
+        history_wide=model.history_wide,
+        manifest=manifest,
+        fits=model.fits,
+    )
 
 
 def _diff_bands(name: str, diff: np.ndarray, model: ForecastResult, q: dict[str, float]) -> pd.DataFrame:
@@ -255,16 +289,24 @@ def _diff_bands(name: str, diff: np.ndarray, model: ForecastResult, q: dict[str,
     first = model.periods[0]
     zeros = None  # the realised months of the first year differ by 0 between model and total
     if first.month != 1:
-        zeros = pd.DataFrame(0.0, index=pd.period_range(f"{first.year}-01", first - 1, freq="M"),
-                             columns=model.series_ids)
+        zeros = pd.DataFrame(
+            0.0, index=pd.period_range(f"{first.year}-01", first - 1, freq="M"), columns=model.series_ids
+        )
     years, annual = annual_paths(diff, model.series_ids, model.periods, realised=zeros)
     qs = np.quantile(annual, list(q.values()), axis=-1)  # [band, series, year]
     rows = []
     for i, sid in enumerate(model.series_ids):
         for j, y in enumerate(years):
-            rows.append({"overlay": name, "series_id": sid, "level": model.levels[i], "year": int(y),
-                         **{b: float(qs[k, i, j]) for k, b in enumerate(q)},
-                         "mean": float(annual[i, j].mean())})
+            rows.append(
+                {
+                    "overlay": name,
+                    "series_id": sid,
+                    "level": model.levels[i],
+                    "year": int(y),
+                    **{b: float(qs[k, i, j]) for k, b in enumerate(q)},
+                    "mean": float(annual[i, j].mean()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -276,8 +318,7 @@ def summing_structure(series_ids: list[str]) -> tuple[list[str], np.ndarray]:
     b is part of series a (same stream or TOTAL, same nationality or TOTAL)."""
     parts = [split_series_id(s) for s in series_ids]
     split_streams = {st for st, n in parts if st != TOTAL and n != TOTAL}
-    bottom = [sid for sid, (st, n) in zip(series_ids, parts)
-              if st != TOTAL and (n != TOTAL or st not in split_streams)]
+    bottom = [sid for sid, (st, n) in zip(series_ids, parts) if st != TOTAL and (n != TOTAL or st not in split_streams)]
     if not bottom:
         bottom = [sid for sid in series_ids if sid == f"{TOTAL}/{TOTAL}"]
     if not bottom:
@@ -314,18 +355,37 @@ def apply_overlays(model: ForecastResult, overlays: list[LoadedOverlay], seed: i
     occupancy = [(lo.name, i) for lo in ordered for i, e in enumerate(lo.overlay.effects) if e.quantity != INFLOW]
     extra = {
         "label": "model + overlays",
-        "overlays": [{"name": lo.name, "version": lo.overlay.version, "status": lo.overlay.status,
-                      "order": lo.overlay.order, "file": lo.path, "sha256": lo.sha256,
-                      "source": lo.overlay.source.model_dump(exclude_none=True)} for lo in ordered],
+        "overlays": [
+            {
+                "name": lo.name,
+                "version": lo.overlay.version,
+                "status": lo.overlay.status,
+                "order": lo.overlay.order,
+                "file": lo.path,
+                "sha256": lo.sha256,
+                "source": lo.overlay.source.model_dump(exclude_none=True),
+            }
+            for lo in ordered
+        ],
         "overlay_seed": seed,
         "overlay_notes": notes,
         "occupancy_overlay_effects": [f"{n}#{i + 1}" for n, i in occupancy],
     }
     total = _rebuild(model, paths, extra)
-    contrib = (pd.concat(contributions, ignore_index=True) if contributions else
-               pd.DataFrame(columns=["overlay", "series_id", "level", "year", *q, "mean"]))
-    return OverlayRun(model=model, total=total, overlays=ordered, contributions=contrib,
-                      implied=pd.DataFrame(implied), notes=notes, order=[lo.name for lo in ordered])
+    contrib = (
+        pd.concat(contributions, ignore_index=True)
+        if contributions
+        else pd.DataFrame(columns=["overlay", "series_id", "level", "year", *q, "mean"])
+    )
+    return OverlayRun(
+        model=model,
+        total=total,
+        overlays=ordered,
+        contributions=contrib,
+        implied=pd.DataFrame(implied),
+        notes=notes,
+        order=[lo.name for lo in ordered],
+    )
 
 
 def summary_table(run: OverlayRun, levels=SUMMARY_LEVELS) -> pd.DataFrame:

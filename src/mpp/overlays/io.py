@@ -1,13 +1,13 @@
 """Writing an overlay run beside its model-only forecast.
 
-    <forecast dir>/                  the model-only forecast, exactly as without overlays
-    <forecast dir>/overlays/         a complete forecast directory of "model + overlays" (bands, paths, manifest;
-                                     occupancy and reports read it like any forecast), plus
-        summary.csv                  model / each overlay / total per series (total, streams) and year, with bands
-        contributions.csv            each overlay's annual contribution (bands of the per-path difference), all series
-        implied.csv                  target overlays: the change each published figure implies, per year
-        plausibility.csv             each target figure's percentile in the model's distribution
-        files/<name>.yaml            the overlay files as applied (their sha256 is in manifest.json)
+<forecast dir>/                  the model-only forecast, exactly as without overlays
+<forecast dir>/overlays/         a complete forecast directory of "model + overlays" (bands, paths, manifest;
+                                 occupancy and reports read it like any forecast), plus
+    summary.csv                  model / each overlay / total per series (total, streams) and year, with bands
+    contributions.csv            each overlay's annual contribution (bands of the per-path difference), all series
+    implied.csv                  target overlays: the change each published figure implies, per year
+    plausibility.csv             each target figure's percentile in the model's distribution
+    files/<name>.yaml            the overlay files as applied (their sha256 is in manifest.json)
 """
 
 from __future__ import annotations
@@ -74,8 +74,7 @@ def write_overlay_run(run: OverlayRun, forecast_dir: str | Path) -> Path:
 
 def summary_wide(summary: pd.DataFrame, band: str = "median") -> pd.DataFrame:
     """summary.csv -> one row per (series, year) and one column per component (model, overlays, total)."""
-    w = summary.pivot_table(index=["series_id", "year"], columns="component", values=band, aggfunc="first",
-                            sort=False)
+    w = summary.pivot_table(index=["series_id", "year"], columns="component", values=band, aggfunc="first", sort=False)
     cols = ["model"] + [c for c in w.columns if c.startswith("overlay: ")] + ["total"]
     w = w[[c for c in cols if c in w.columns]]
     w.columns.name = None
@@ -97,7 +96,13 @@ def read_forecast_dir(directory: str | Path) -> ForecastResult:
     paths = arr[[ids.index(s) for s in order]]
     q = run_quantiles(manifest)
     history = pd.DataFrame(index=pd.PeriodIndex([], freq="M"), columns=order, dtype=float)
-    return ForecastResult(series_ids=order, levels=[series_level(*split_series_id(s)) for s in order],
-                          periods=periods, paths=paths, bands_monthly=monthly_bands(paths, order, periods, q),
-                          bands_annual=annual_bands(paths, order, periods, q, realised=history),
-                          history_wide=history, manifest={**manifest, "quantiles": q})
+    return ForecastResult(
+        series_ids=order,
+        levels=[series_level(*split_series_id(s)) for s in order],
+        periods=periods,
+        paths=paths,
+        bands_monthly=monthly_bands(paths, order, periods, q),
+        bands_annual=annual_bands(paths, order, periods, q, realised=history),
+        history_wide=history,
+        manifest={**manifest, "quantiles": q},
+    )

@@ -19,11 +19,14 @@ from mpp.overlays.schema import INFLOW, LoadedOverlay
 
 def occupancy_effects(overlays: list[LoadedOverlay]):
     """(overlay, index, effect) of every occupancy effect, in application order."""
-    return [(lo, i, e) for lo in _ordered(list(overlays)) for i, e in enumerate(lo.overlay.effects)
-            if e.quantity != INFLOW]
+    return [
+        (lo, i, e) for lo in _ordered(list(overlays)) for i, e in enumerate(lo.overlay.effects) if e.quantity != INFLOW
+    ]
 
 
-def apply_to_assumptions(a: Assumptions, overlays: list[LoadedOverlay], months: pd.PeriodIndex) -> tuple[Assumptions, list[dict]]:
+def apply_to_assumptions(
+    a: Assumptions, overlays: list[LoadedOverlay], months: pd.PeriodIndex
+) -> tuple[Assumptions, list[dict]]:
     """-> (assumptions with the occupancy effects applied over `months`, one record per changed parameter).
 
     Two effects on the same parameter and overlapping months need overlays with distinct `order`s."""
@@ -34,16 +37,24 @@ def apply_to_assumptions(a: Assumptions, overlays: list[LoadedOverlay], months: 
     for lo, i, e in effects:
         where = f"overlay {lo.name!r} ({lo.path}) effect {i + 1}"
         if e.parameter not in params:
-            raise ConfigError(f"{where}: {e.quantity!r} is not a parameter of the assumptions "
-                              f"{a.name!r} (parameters: {', '.join(sorted(params))})")
+            raise ConfigError(
+                f"{where}: {e.quantity!r} is not a parameter of the assumptions "
+                f"{a.name!r} (parameters: {', '.join(sorted(params))})"
+            )
         w = phase_weights(e, months)
         for lo2, i2, w2 in by_param.get(e.parameter, []):
             same = lo2 is lo
-            ordered = not same and lo.overlay.order is not None and lo2.overlay.order is not None \
+            ordered = (
+                not same
+                and lo.overlay.order is not None
+                and lo2.overlay.order is not None
                 and lo.overlay.order != lo2.overlay.order
+            )
             if ((w > 0) & (w2 > 0)).any() and not ordered:
-                raise ConfigError(f"overlays conflict: {where} and overlay {lo2.name!r} effect {i2 + 1} both change "
-                                  f"{e.parameter}; give both overlays a distinct `order`")
+                raise ConfigError(
+                    f"overlays conflict: {where} and overlay {lo2.name!r} effect {i2 + 1} both change "
+                    f"{e.parameter}; give both overlays a distinct `order`"
+                )
         by_param.setdefault(e.parameter, []).append((lo, i, w))
     for lo, i, e in effects:
         path = e.parameter
@@ -65,9 +76,19 @@ def apply_to_assumptions(a: Assumptions, overlays: list[LoadedOverlay], months: 
                 steps.append(Step(start=str(m), value=float(v)))
                 last = v
         note = f"changed by overlay {lo.name} v{lo.overlay.version} ({lo.overlay.status})"
-        a = a.replace_param(path, Param(schedule=tuple(steps), unit=p.unit, source=f"{p.source} [{note}]",
-                                        note=p.note))
-        records.append({"overlay": lo.name, "effect": i + 1, "parameter": path, "change": e.change,
-                        "size": size, "start": e.start, "end": e.end, "phase_in_months": e.phase_in_months,
-                        "before_first": float(base[-len(months)]), "after_last": float(new[-1])})
+        a = a.replace_param(path, Param(schedule=tuple(steps), unit=p.unit, source=f"{p.source} [{note}]", note=p.note))
+        records.append(
+            {
+                "overlay": lo.name,
+                "effect": i + 1,
+                "parameter": path,
+                "change": e.change,
+                "size": size,
+                "start": e.start,
+                "end": e.end,
+                "phase_in_months": e.phase_in_months,
+                "before_first": float(base[-len(months)]),
+                "after_last": float(new[-1]),
+            }
+        )
     return a, records

@@ -23,8 +23,10 @@ def annual_distribution(result: ForecastResult, series_id: str, year: int) -> np
         raise DataError(f"series {series_id!r} is not in this forecast")
     years, annual = annual_paths(result.paths, result.series_ids, result.periods, realised=result.history_wide)
     if int(year) not in years:
-        raise DataError(f"{year} is not a complete year of this forecast (annual totals for: "
-                        f"{', '.join(map(str, years)) or 'none'})")
+        raise DataError(
+            f"{year} is not a complete year of this forecast (annual totals for: "
+            f"{', '.join(map(str, years)) or 'none'})"
+        )
     values = annual[result.series_ids.index(series_id), years.index(int(year))]
     if np.isnan(values).any():
         raise DataError(f"{series_id} {year}: realised months are missing, no annual total")
@@ -44,14 +46,22 @@ def plausibility(result: ForecastResult, series_id: str, year: int, figure: floa
     band = {name: float(np.quantile(values, p)) for name, p in q.items()}
     med = band["median"]
     return {
-        "figure_label": label, "series_id": series_id, "year": int(year), "figure": float(figure),
-        "percentile": percentile_of(values, figure), "n_paths": int(values.size),
+        "figure_label": label,
+        "series_id": series_id,
+        "year": int(year),
+        "figure": float(figure),
+        "percentile": percentile_of(values, figure),
+        "n_paths": int(values.size),
         **{f"model_{k}": v for k, v in band.items()},
         "implied_change": float(figure) - med,
         "implied_change_pct": 100.0 * (float(figure) / med - 1.0) if med > 0 else float("nan"),
         # the band of the implied relative effect: against the model's maximum and minimum
-        "implied_change_pct_low": 100.0 * (float(figure) / band["maximum"] - 1.0) if band["maximum"] > 0 else float("nan"),
-        "implied_change_pct_high": 100.0 * (float(figure) / band["minimum"] - 1.0) if band["minimum"] > 0 else float("nan"),
+        "implied_change_pct_low": 100.0 * (float(figure) / band["maximum"] - 1.0)
+        if band["maximum"] > 0
+        else float("nan"),
+        "implied_change_pct_high": 100.0 * (float(figure) / band["minimum"] - 1.0)
+        if band["minimum"] > 0
+        else float("nan"),
     }
 
 

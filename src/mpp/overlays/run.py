@@ -10,8 +10,8 @@ import pandas as pd
 
 from mpp.occupancy.assumptions import Assumptions
 from mpp.overlays.apply import OverlayRun, apply_overlays
-from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.overlays.io import SUBDIR, read_forecast_dir, write_overlay_run
+from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.provenance import atomic_write_csv, atomic_write_text
 from mpp.revision import revision_waterfall, waterfall_markdown
 
@@ -23,8 +23,9 @@ class OverlayStage:
     occupancy_dir: Path | None = None
 
 
-def overlay_stage(forecast_dir: str | Path, overlays: list, seed: int | None = None,
-                  assumptions: Assumptions | None = None) -> OverlayStage | None:
+def overlay_stage(
+    forecast_dir: str | Path, overlays: list, seed: int | None = None, assumptions: Assumptions | None = None
+) -> OverlayStage | None:
     """Apply `overlays` to the forecast in `forecast_dir`, write `<forecast_dir>/overlays/` and, with
     `assumptions`, the occupancy of model + overlays (inflow and occupancy effects) in `overlays/occupancy/`.
     None without overlays."""
@@ -38,17 +39,24 @@ def overlay_stage(forecast_dir: str | Path, overlays: list, seed: int | None = N
         from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 
         try:
-            project_from_forecast(out, assumptions, out / "occupancy", overlays=overlays,
-                                  overlay_effects=apply_to_assumptions)
+            project_from_forecast(
+                out, assumptions, out / "occupancy", overlays=overlays, overlay_effects=apply_to_assumptions
+            )
             occ = out / "occupancy"
         except ForecastMissesStart:
             occ = None
     return OverlayStage(run, out, occ)
 
 
-def write_waterfall(current_dir: str | Path, previous_dir: str | Path | None, previous_model: pd.DataFrame,
-                    cutoff: str, previous_cutoff: str, variant: str,
-                    bridge_model: pd.DataFrame | None = None) -> pd.DataFrame:
+def write_waterfall(
+    current_dir: str | Path,
+    previous_dir: str | Path | None,
+    previous_model: pd.DataFrame,
+    cutoff: str,
+    previous_cutoff: str,
+    variant: str,
+    bridge_model: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """revision_waterfall.csv/.md in `current_dir`: the change since the previous forecast split into new data,
     model change and overlays. `previous_model` = the previous model-only annual bands (e.g. from the registry);
     the previous model + overlays bands are read from `<previous_dir>/overlays/` when that exists (else the
@@ -61,9 +69,15 @@ def write_waterfall(current_dir: str | Path, previous_dir: str | Path | None, pr
     previous_total = None
     if previous_dir is not None and (Path(previous_dir) / SUBDIR / "bands_annual.csv").is_file():
         previous_total = pd.read_csv(Path(previous_dir) / SUBDIR / "bands_annual.csv")
-    table = revision_waterfall(previous_model, current_model, previous_total=previous_total,
-                               current_total=current_total, bridge_model=bridge_model)
+    table = revision_waterfall(
+        previous_model,
+        current_model,
+        previous_total=previous_total,
+        current_total=current_total,
+        bridge_model=bridge_model,
+    )
     atomic_write_csv(current_dir / "revision_waterfall.csv", table)
-    atomic_write_text(current_dir / "revision_waterfall.md",
-                      waterfall_markdown(table, cutoff, previous_cutoff, variant))
+    atomic_write_text(
+        current_dir / "revision_waterfall.md", waterfall_markdown(table, cutoff, previous_cutoff, variant)
+    )
     return table

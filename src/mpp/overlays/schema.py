@@ -77,7 +77,7 @@ class Size(_Strict):
     quantiles: dict[float, float] | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> "Size":
+    def _one(self) -> Size:
         if (self.value is None) == (self.quantiles is None):
             raise ValueError("give exactly one of value or quantiles")
         if self.quantiles is not None:
@@ -180,19 +180,22 @@ class Effect(_Strict):
     def _quantity(cls, v: str) -> str:
         if v == INFLOW or v in OCCUPANCY_QUANTITIES or re.match(r"^[a-z_]+(\.[A-Za-z_]+)+$", v):
             return v
-        raise ValueError(f"unknown quantity {v!r}: inflow, {', '.join(OCCUPANCY_QUANTITIES)}, or a dotted "
-                         "parameter path of the occupancy assumptions (e.g. procedure.other_outflow_rate)")
+        raise ValueError(
+            f"unknown quantity {v!r}: inflow, {', '.join(OCCUPANCY_QUANTITIES)}, or a dotted "
+            "parameter path of the occupancy assumptions (e.g. procedure.other_outflow_rate)"
+        )
 
     @model_validator(mode="after")
-    def _form(self) -> "Effect":
+    def _form(self) -> Effect:
         if self.target is not None:
             if self.quantity != INFLOW:
                 raise ValueError("the target form is for inflow only")
             if self.size is not None or self.change is not None or self.start is not None:
                 raise ValueError("a target effect states annual figures; leave out size, change and start")
             if self.streams != "all" or self.nationalities != "all":
-                raise ValueError("a target effect applies to everything below target.series; "
-                                 "leave out streams and nationalities")
+                raise ValueError(
+                    "a target effect applies to everything below target.series; leave out streams and nationalities"
+                )
             return self
         if self.size is None or self.change is None or self.start is None:
             raise ValueError("an effect needs start, change and size (or the target form)")
@@ -201,8 +204,9 @@ class Effect(_Strict):
         if self.change == "multiplicative" and min(self.size.values()) < 0:
             raise ValueError("a multiplicative size is a factor and must be >= 0 (0.9 = 10% less)")
         if self.quantity != INFLOW and (self.streams != "all" or self.nationalities != "all"):
-            raise ValueError("an occupancy effect changes an assumption, not series: leave out streams and "
-                             "nationalities")
+            raise ValueError(
+                "an occupancy effect changes an assumption, not series: leave out streams and nationalities"
+            )
         return self
 
     @property

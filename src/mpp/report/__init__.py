@@ -1,7 +1,7 @@
 """Analyst outputs of a run: fan charts (EN/NL), a self-contained HTML report and an Excel workbook.
 
-    from mpp.report import read_run, render_html, write_report
-    write_report("runs/2025-06", previous="runs/2024-12", lang="nl")   # report.html + report.xlsx in the run dir
+from mpp.report import read_run, render_html, write_report
+write_report("runs/2025-06", previous="runs/2024-12", lang="nl")   # report.html + report.xlsx in the run dir
 """
 
 from __future__ import annotations
@@ -16,8 +16,20 @@ from mpp.report.i18n import check_lang
 from mpp.report.inputs import RunData, attach_national, read_coa_observations, read_run
 from mpp.report.tables import headline_table
 
-__all__ = ["RunData", "read_run", "fan_chart", "annual_chart", "figure_png", "render_html", "build_workbook",
-           "write_workbook", "headline_table", "write_report", "write_charts", "default_paths"]
+__all__ = [
+    "RunData",
+    "read_run",
+    "fan_chart",
+    "annual_chart",
+    "figure_png",
+    "render_html",
+    "build_workbook",
+    "write_workbook",
+    "headline_table",
+    "write_report",
+    "write_charts",
+    "default_paths",
+]
 
 
 def default_paths(run_dir: str | Path, lang: str = "en") -> tuple[Path, Path]:
@@ -27,9 +39,18 @@ def default_paths(run_dir: str | Path, lang: str = "en") -> tuple[Path, Path]:
     return d / f"{stem}.html", d / f"{stem}.xlsx"
 
 
-def write_report(run_dir: str | Path, *, out: str | Path | None = None, excel: str | Path | None = None,
-                 previous: str | Path | None = None, lang: str = "en", html: bool = True,
-                 workbook: bool = True, coa_observations=None, national: str | Path | None = None) -> list[Path]:
+def write_report(
+    run_dir: str | Path,
+    *,
+    out: str | Path | None = None,
+    excel: str | Path | None = None,
+    previous: str | Path | None = None,
+    lang: str = "en",
+    html: bool = True,
+    workbook: bool = True,
+    coa_observations=None,
+    national: str | Path | None = None,
+) -> list[Path]:
     """Read a run directory (and optionally the previous run) and write the HTML report and/or the workbook.
     coa_observations: realised COA figures (a CSV path or a frame with date, measure, value) drawn before the
     occupancy projection. national: a national forecast folder (mpp forecast --national) shown beside the run

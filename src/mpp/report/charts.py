@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import YearLocator, DateFormatter
+from matplotlib.dates import DateFormatter, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from mpp.report.i18n import SCENARIOS, check_lang, format_number, format_pct, format_rounded, t
+
 
 @dataclass
 class Chart:
@@ -79,9 +80,18 @@ def _as_period_index(values) -> pd.PeriodIndex:
     return pd.PeriodIndex(pd.Series(values).astype(str).str.slice(0, 7), freq="M")
 
 
-def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "en", *,
-              history_months: int = 60, ylabel: str | None = None, percent: bool = False,
-              observed: pd.Series | None = None, observed_label: str | None = None) -> Figure:
+def fan_chart(
+    history: pd.Series,
+    bands: pd.DataFrame,
+    title: str,
+    lang: str = "en",
+    *,
+    history_months: int = 60,
+    ylabel: str | None = None,
+    percent: bool = False,
+    observed: pd.Series | None = None,
+    observed_label: str | None = None,
+) -> Figure:
     """Realised history plus the four scenario bands of one monthly series.
 
     history: realised values on a PeriodIndex (or 'YYYY-MM' labels); may be empty (e.g. occupancy without observations).
@@ -107,16 +117,23 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "
             band = {s: np.concatenate([[h.iloc[-1]], v]) for s, v in band.items()}
         ax.axvline(hx[-1], color="#888888", linestyle="--", linewidth=0.9)
 
-    ax.fill_between(x, band["minimum"], band["maximum"], color=COLORS["outer"], linewidth=0,
-                    label=t("band_outer", lang))
-    ax.fill_between(x, band["median"], band["medio"], color=COLORS["inner"], linewidth=0,
-                    label=t("band_inner", lang))
+    ax.fill_between(
+        x, band["minimum"], band["maximum"], color=COLORS["outer"], linewidth=0, label=t("band_outer", lang)
+    )
+    ax.fill_between(x, band["median"], band["medio"], color=COLORS["inner"], linewidth=0, label=t("band_inner", lang))
     ax.plot(x, band["median"], color=COLORS["median"], linewidth=1.8, label=t("median", lang))
     obs_top = 0.0
     if observed is not None and len(observed.dropna()):
         o = observed.dropna().sort_index()
-        ax.plot(pd.to_datetime(o.index), o.to_numpy(float), color=COLORS["history"], linewidth=1.0, marker="o",
-                markersize=3.5, label=observed_label or t("realised", lang))
+        ax.plot(
+            pd.to_datetime(o.index),
+            o.to_numpy(float),
+            color=COLORS["history"],
+            linewidth=1.0,
+            marker="o",
+            markersize=3.5,
+            label=observed_label or t("realised", lang),
+        )
         obs_top = float(o.max())
 
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
@@ -134,8 +151,9 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame, title: str, lang: str = "
 VARIANT_COLORS = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
 
 
-def overlay_fan_chart(history: pd.Series, bands: dict[str, pd.DataFrame], title: str, lang: str = "en", *,
-                      history_months: int = 48) -> Figure:
+def overlay_fan_chart(
+    history: pd.Series, bands: dict[str, pd.DataFrame], title: str, lang: str = "en", *, history_months: int = 48
+) -> Figure:
     """Several variants' monthly bands on one chart: per variant its minimum-maximum band (light) and median (line),
     in its own colour; the first variant (the champion) is drawn last, on top. Realised history in near-black."""
     check_lang(lang)
@@ -154,10 +172,16 @@ def overlay_fan_chart(history: pd.Series, bands: dict[str, pd.DataFrame], title:
         b = b.assign(_p=_as_period_index(b["period"]).to_numpy()).sort_values("_p")
         x = pd.PeriodIndex(b["_p"], freq="M").to_timestamp()
         color = VARIANT_COLORS[i % len(VARIANT_COLORS)]
-        ax.fill_between(x, b["minimum"].to_numpy(float), b["maximum"].to_numpy(float), color=color, alpha=0.12,
-                        linewidth=0)
-        ax.plot(x, b["median"].to_numpy(float), color=color, linewidth=2.2 if i == 0 else 1.6,
-                label=f"{variant} ({t('median', lang)}; {t('band_outer', lang)})")
+        ax.fill_between(
+            x, b["minimum"].to_numpy(float), b["maximum"].to_numpy(float), color=color, alpha=0.12, linewidth=0
+        )
+        ax.plot(
+            x,
+            b["median"].to_numpy(float),
+            color=color,
+            linewidth=2.2 if i == 0 else 1.6,
+            label=f"{variant} ({t('median', lang)}; {t('band_outer', lang)})",
+        )
         top = max(top, float(np.nanmax(b["maximum"].to_numpy(float))))
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.xaxis.set_major_locator(YearLocator())
@@ -182,8 +206,15 @@ def realised_annual(history: pd.Series) -> pd.Series:
     return by_year.sum()[counts == 12].astype(float)
 
 
-def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
-                 realised: pd.Series | None = None, realised_years: int = 3, ylabel: str | None = None) -> Figure:
+def annual_chart(
+    bands_annual: pd.DataFrame,
+    title: str,
+    lang: str = "en",
+    *,
+    realised: pd.Series | None = None,
+    realised_years: int = 3,
+    ylabel: str | None = None,
+) -> Figure:
     """Bar-with-whiskers chart of the annual scenarios: the bar is the median, the whisker runs from minimum to
     maximum, a tick marks medio. Complete realised years (index year, value) are drawn as grey bars before them."""
     check_lang(lang)
@@ -196,17 +227,40 @@ def annual_chart(bands_annual: pd.DataFrame, title: str, lang: str = "en", *,
         r = realised[realised.index < (years.min() if len(years) else np.inf)].iloc[-realised_years:]
         ax.bar(r.index.astype(str), r.to_numpy(), color=COLORS["realised_bar"], width=0.6, label=t("realised", lang))
         for xi, v in zip(r.index.astype(str), r.to_numpy()):
-            ax.annotate(format_number(v, lang), (xi, v), ha="center", va="bottom", fontsize=8,
-                        xytext=(0, 2), textcoords="offset points")
+            ax.annotate(
+                format_number(v, lang),
+                (xi, v),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
     labels = years.astype(str)
     ax.bar(labels, med, color=COLORS["inner"], width=0.6, label=t("median", lang))
-    ax.errorbar(labels, med, yerr=[med - lo, hi - med], fmt="none", ecolor=COLORS["history"], capsize=6,
-                linewidth=1.2, label=f"{t('minimum', lang)} - {t('maximum', lang)}")
-    ax.scatter(labels, medio, marker="_", s=400, color=COLORS["median"], linewidths=2.2, zorder=3,
-               label=t("medio", lang))
+    ax.errorbar(
+        labels,
+        med,
+        yerr=[med - lo, hi - med],
+        fmt="none",
+        ecolor=COLORS["history"],
+        capsize=6,
+        linewidth=1.2,
+        label=f"{t('minimum', lang)} - {t('maximum', lang)}",
+    )
+    ax.scatter(
+        labels, medio, marker="_", s=400, color=COLORS["median"], linewidths=2.2, zorder=3, label=t("medio", lang)
+    )
     for xi, v, top in zip(labels, med, hi):
-        ax.annotate(format_rounded(v, lang), (xi, top), ha="center", va="bottom", fontsize=8,
-                    xytext=(0, 3), textcoords="offset points")
+        ax.annotate(
+            format_rounded(v, lang),
+            (xi, top),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            xytext=(0, 3),
+            textcoords="offset points",
+        )
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     _style_axes(ax, lang, ylabel or t("persons_per_year", lang))
     handles, names = ax.get_legend_handles_labels()
@@ -228,8 +282,10 @@ def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str, fi
     an observation measures), kind and observed."""
     fig, ax = _new_figure((8.0, 3.8))
     x = pd.PeriodIndex(monthly["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
-    lines = {"occupancy_total": ("persons in COA", COLORS["median"]),
-             "status_holders": ("status holders in COA", "#d95f02")}
+    lines = {
+        "occupancy_total": ("persons in COA", COLORS["median"]),
+        "status_holders": ("status holders in COA", "#d95f02"),
+    }
     for q, (label, colour) in lines.items():
         ax.plot(x, monthly[q].to_numpy(float), color=colour, linewidth=1.8, label=f"model: {label}")
     c = comparison.assign(_q=comparison["quantity"], _d=pd.to_datetime(comparison["date"]))
@@ -239,12 +295,27 @@ def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str, fi
             h = g[(g["kind"] == "approx") == approx]
             if len(h):
                 kind = "news, rounded" if approx else "COA/NJI"
-                ax.scatter(h["_d"], h["observed"], s=36, marker="o", facecolors=marker_face, edgecolors=colour,
-                           linewidths=1.4, zorder=3, label=f"observed {label} ({kind})")
+                ax.scatter(
+                    h["_d"],
+                    h["observed"],
+                    s=36,
+                    marker="o",
+                    facecolors=marker_face,
+                    edgecolors=colour,
+                    linewidths=1.4,
+                    zorder=3,
+                    label=f"observed {label} ({kind})",
+                )
     if fit_until:  # the estimation window ends here; observations after it check the estimates
         ax.axvline(pd.Timestamp(fit_until), color="#777777", linestyle="--", linewidth=1.0)
-        ax.text(pd.Timestamp(fit_until), ax.get_ylim()[1] * 0.02, "  estimation | check", color="#555555", fontsize=8,
-                va="bottom")
+        ax.text(
+            pd.Timestamp(fit_until),
+            ax.get_ylim()[1] * 0.02,
+            "  estimation | check",
+            color="#555555",
+            fontsize=8,
+            va="bottom",
+        )
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     _style_axes(ax, "en", "persons")
     ax.xaxis.set_major_locator(YearLocator())

@@ -75,10 +75,18 @@ def differences(runs: dict[str, VariantRun], champion: str, series: list[str], y
                     continue
                 diff = float(a["median"] - c["median"])
                 width_c = float(c["maximum"] - c["minimum"])
-                rows.append({"variant": v, "series_id": sid, "year": y, "median": float(a["median"]),
-                             "champion_median": float(c["median"]), "median_difference": diff,
-                             "median_difference_pct": 100 * diff / float(c["median"]) if c["median"] else np.nan,
-                             "width_ratio": float(a["maximum"] - a["minimum"]) / width_c if width_c else np.nan})
+                rows.append(
+                    {
+                        "variant": v,
+                        "series_id": sid,
+                        "year": y,
+                        "median": float(a["median"]),
+                        "champion_median": float(c["median"]),
+                        "median_difference": diff,
+                        "median_difference_pct": 100 * diff / float(c["median"]) if c["median"] else np.nan,
+                        "width_ratio": float(a["maximum"] - a["minimum"]) / width_c if width_c else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -88,16 +96,30 @@ def compare_data(runs: dict[str, VariantRun], cutoff: str, champion: str | None 
     series, years = compared_series(runs), compared_years(runs)
     diffs = differences(runs, champion, series, years)
     return {
-        "cutoff": cutoff, "champion": champion, "series": series, "years": years,
-        "variants": {v: {
-            "run_id": r.run_id,
-            "annual": [{"series_id": sid, "year": y, **{s: float(row[s]) for s in SCENARIOS}}
-                       for sid in series for y in years if (row := _annual(r, sid, y)) is not None],
-            "scores": {k: float(r.metrics[k]) for k in [*SCORE_ITEMS, "crps_skill_se", "n_origins"]
-                       if k in r.metrics and r.metrics[k] == r.metrics[k]},
-            "difference_from_champion": diffs[diffs["variant"] == v].drop(columns="variant").to_dict("records")
-            if len(diffs) else [],
-        } for v, r in runs.items()},
+        "cutoff": cutoff,
+        "champion": champion,
+        "series": series,
+        "years": years,
+        "variants": {
+            v: {
+                "run_id": r.run_id,
+                "annual": [
+                    {"series_id": sid, "year": y, **{s: float(row[s]) for s in SCENARIOS}}
+                    for sid in series
+                    for y in years
+                    if (row := _annual(r, sid, y)) is not None
+                ],
+                "scores": {
+                    k: float(r.metrics[k])
+                    for k in [*SCORE_ITEMS, "crps_skill_se", "n_origins"]
+                    if k in r.metrics and r.metrics[k] == r.metrics[k]
+                },
+                "difference_from_champion": diffs[diffs["variant"] == v].drop(columns="variant").to_dict("records")
+                if len(diffs)
+                else [],
+            }
+            for v, r in runs.items()
+        },
     }
 
 
@@ -111,8 +133,7 @@ def overlay_charts(runs: dict[str, VariantRun], series: list[str], lang: str, na
         history = pd.Series(dtype=float)
         for r in runs.values():
             if r.history is not None and len(h := r.history[r.history["series_id"] == sid]):
-                history = pd.Series(h["value"].to_numpy(float),
-                                    index=pd.PeriodIndex(h["period"].astype(str), freq="M"))
+                history = pd.Series(h["value"].to_numpy(float), index=pd.PeriodIndex(h["period"].astype(str), freq="M"))
                 break
         bands = {v: r.bands_monthly[r.bands_monthly["series_id"] == sid] for v, r in runs.items()}
         title = _label(sid, lang, national)
@@ -120,8 +141,9 @@ def overlay_charts(runs: dict[str, VariantRun], series: list[str], lang: str, na
     return out
 
 
-def compare_context(runs: dict[str, VariantRun], cutoff: str, champion: str | None = None,
-                    lang: str = "en") -> dict[str, Any]:
+def compare_context(
+    runs: dict[str, VariantRun], cutoff: str, champion: str | None = None, lang: str = "en"
+) -> dict[str, Any]:
     check_lang(lang)
     data = compare_data(runs, cutoff, champion)
     champion, series, years = data["champion"], data["series"], data["years"]
@@ -138,7 +160,7 @@ def compare_context(runs: dict[str, VariantRun], cutoff: str, champion: str | No
         bands.append({"label": _label(sid, lang, scope.national), "rows": rows})
     diffs = differences(runs, champion, series, years)
     diff_rows = []
-    for (v, sid), g in (diffs.groupby(["variant", "series_id"], sort=False) if len(diffs) else []):
+    for (v, sid), g in diffs.groupby(["variant", "series_id"], sort=False) if len(diffs) else []:
         cells = []
         for y in years:
             r = g[g["year"] == y]
@@ -147,25 +169,45 @@ def compare_context(runs: dict[str, VariantRun], cutoff: str, champion: str | No
                 continue
             r = r.iloc[0]
             sign = "+" if r["median_difference"] > 0 else ""
-            pct = "" if pd.isna(r["median_difference_pct"]) else \
-                f" ({sign}{format_number(r['median_difference_pct'], lang, 1)}%)"
+            pct = (
+                ""
+                if pd.isna(r["median_difference_pct"])
+                else f" ({sign}{format_number(r['median_difference_pct'], lang, 1)}%)"
+            )
             ratio = "" if pd.isna(r["width_ratio"]) else tf("times", lang, x=format_number(r["width_ratio"], lang, 2))
             cells += [f"{sign}{format_rounded(r['median_difference'], lang)}{pct}", ratio]
         diff_rows.append({"variant": v, "label": _label(sid, lang, scope.national), "cells": cells})
     score_keys = [k for k in SCORE_ITEMS if any(score_value(r.metrics, k, lang) for r in runs.values())]
     i = 0 if lang == "en" else 1
-    scores = [{"label": SCORE_ITEMS[k][i], "target": SCORE_ITEMS[k][4], "meaning": SCORE_ITEMS[k][2 + i],
-               "values": [score_value(r.metrics, k, lang) for r in runs.values()]} for k in score_keys]
+    scores = [
+        {
+            "label": SCORE_ITEMS[k][i],
+            "target": SCORE_ITEMS[k][4],
+            "meaning": SCORE_ITEMS[k][2 + i],
+            "values": [score_value(r.metrics, k, lang) for r in runs.values()],
+        }
+        for k in score_keys
+    ]
     n_origins = {v: r.metrics.get("n_origins") for v, r in runs.items()}
     warnings = scope.warnings(lang)
     for v, r in runs.items():
         if not r.metrics:
             warnings.append(tf("compare_no_scores", lang, variant=v))
     return {
-        "lang": lang, "t": lambda k: t(k, lang), "cutoff": cutoff, "champion": champion, "variants": list(runs),
-        "years": years, "scenarios": [t(s, lang) for s in SCENARIOS], "bands": bands, "diff_rows": diff_rows,
-        "scores": scores, "charts": overlay_charts(runs, series, lang, scope.national), "warnings": warnings,
-        "sample": scope.sample, "national": scope.national,
+        "lang": lang,
+        "t": lambda k: t(k, lang),
+        "cutoff": cutoff,
+        "champion": champion,
+        "variants": list(runs),
+        "years": years,
+        "scenarios": [t(s, lang) for s in SCENARIOS],
+        "bands": bands,
+        "diff_rows": diff_rows,
+        "scores": scores,
+        "charts": overlay_charts(runs, series, lang, scope.national),
+        "warnings": warnings,
+        "sample": scope.sample,
+        "national": scope.national,
         "origins": ", ".join(f"{v}: {format_number(n, lang)}" for v, n in n_origins.items() if n),
         "descriptions": [(v, (r.manifest.get("variant_spec") or {}).get("description", "")) for v, r in runs.items()],
     }
@@ -176,4 +218,3 @@ def render_compare(runs: dict[str, VariantRun], cutoff: str, champion: str | Non
     from mpp.report.html import render_template
 
     return render_template("compare.html.j2", **compare_context(runs, cutoff, champion, lang))
-

@@ -58,8 +58,15 @@ def sheet_label(ctx: ReportContext, quantity: str) -> str:
     return short if not short.startswith("sheet_") else label_of(ctx, quantity)
 
 
-def _write_block(ws: Worksheet, col: int, header: list[str], rows: list[list], number_cols: set[int],
-                 number_format: str = COUNT_FORMAT, row_formats: list[str | None] | None = None) -> None:
+def _write_block(
+    ws: Worksheet,
+    col: int,
+    header: list[str],
+    rows: list[list],
+    number_cols: set[int],
+    number_format: str = COUNT_FORMAT,
+    row_formats: list[str | None] | None = None,
+) -> None:
     """A table with its header on row 2 starting at column `col`; `number_cols` (0-based in the block) get
     `number_format` (or the row's own format from `row_formats`)."""
     for j, h in enumerate(header):
@@ -83,33 +90,51 @@ def _finish(ws: Worksheet, title: str, widths: dict[int, float]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = w
 
 
-def _quantity_sheet(ws: Worksheet, title: str, history: pd.Series, monthly: pd.DataFrame, annual: pd.DataFrame,
-                    lang: str, history_months: int = 36, number_format: str = COUNT_FORMAT) -> None:
+def _quantity_sheet(
+    ws: Worksheet,
+    title: str,
+    history: pd.Series,
+    monthly: pd.DataFrame,
+    annual: pd.DataFrame,
+    lang: str,
+    history_months: int = 36,
+    number_format: str = COUNT_FORMAT,
+) -> None:
     """Monthly table (columns A-F: period, realised, four scenarios) and annual table (H-M) side by side."""
     scen = [t(s, lang) for s in SCENARIOS]
     h = history.dropna().sort_index()
     rows = [[str(p), float(v)] + [None] * 4 for p, v in h.iloc[-history_months:].items()]
-    rows += [[str(r.period), None] + [float(getattr(r, s)) for s in SCENARIOS]
-             for r in monthly.sort_values("period").itertuples(index=False)]
+    rows += [
+        [str(r.period), None] + [float(getattr(r, s)) for s in SCENARIOS]
+        for r in monthly.sort_values("period").itertuples(index=False)
+    ]
     _write_block(ws, 1, [t("period", lang), t("realised", lang), *scen], rows, {1, 2, 3, 4, 5}, number_format)
     if annual is not None and len(annual):
         first = int(annual["year"].min())
         realised = realised_annual(h)
         arows = [[int(y), float(v)] + [None] * 4 for y, v in realised[realised.index < first].iloc[-5:].items()]
-        arows += [[int(r.year), None] + [float(getattr(r, s)) for s in SCENARIOS]
-                  for r in annual.sort_values("year").itertuples(index=False)]
+        arows += [
+            [int(r.year), None] + [float(getattr(r, s)) for s in SCENARIOS]
+            for r in annual.sort_values("year").itertuples(index=False)
+        ]
         _write_block(ws, 8, [t("year", lang), t("realised", lang), *scen], arows, {1, 2, 3, 4, 5}, number_format)
     _finish(ws, title, {1: 11, 2: 13, 3: 13, 4: 13, 5: 13, 6: 13, 7: 3, 8: 8, 9: 13, 10: 13, 11: 13, 12: 13, 13: 13})
 
 
-def _table_sheet(ws: Worksheet, title: str, df: pd.DataFrame, number_format_cols: set[str],
-                 row_formats: list[str | None] | None = None) -> None:
+def _table_sheet(
+    ws: Worksheet,
+    title: str,
+    df: pd.DataFrame,
+    number_format_cols: set[str],
+    row_formats: list[str | None] | None = None,
+) -> None:
     cols = list(df.columns)
     rows = [[v.item() if hasattr(v, "item") else v for v in r] for r in df.itertuples(index=False)]
-    _write_block(ws, 1, cols, rows, {i for i, c in enumerate(cols) if c in number_format_cols},
-                 row_formats=row_formats)
-    widths = {i + 1: max(10, min(60, max([len(str(c))] + [len(str(r[i])) for r in rows[:200]]) + 2))
-              for i, c in enumerate(cols)}
+    _write_block(ws, 1, cols, rows, {i for i, c in enumerate(cols) if c in number_format_cols}, row_formats=row_formats)
+    widths = {
+        i + 1: max(10, min(60, max([len(str(c))] + [len(str(r[i])) for r in rows[:200]]) + 2))
+        for i, c in enumerate(cols)
+    }
     _finish(ws, title, widths)
 
 
@@ -124,12 +149,19 @@ def _headline_sheet(ws: Worksheet, ctx: ReportContext) -> None:
     lang, head = ctx.lang, ctx.headline
     rounded = head.copy()
     for s in SCENARIOS:
-        rounded[s] = [round(v, 3) if is_share(q) else float(round(v / rounding_unit(v)) * rounding_unit(v))
-                      for q, v in zip(head["quantity"], head[s])]
+        rounded[s] = [
+            round(v, 3) if is_share(q) else float(round(v / rounding_unit(v)) * rounding_unit(v))
+            for q, v in zip(head["quantity"], head[s])
+        ]
     rounded["quantity"] = [label_of(ctx, q) for q in head["quantity"]]
     formats = [SHARE_FORMAT if is_share(q) else COUNT_FORMAT for q in head["quantity"]]
-    _table_sheet(ws, f"{t('report_title', lang)}: {t('cutoff', lang)} {ctx.run.cutoff}", _translated(rounded, lang),
-                 {t(s, lang) for s in SCENARIOS}, formats)
+    _table_sheet(
+        ws,
+        f"{t('report_title', lang)}: {t('cutoff', lang)} {ctx.run.cutoff}",
+        _translated(rounded, lang),
+        {t(s, lang) for s in SCENARIOS},
+        formats,
+    )
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 40)
     note = ws.cell(row=FIRST_DATA_ROW + len(rounded) + 1, column=1, value=t("excel_rounded_note", lang))
     note.font = NOTE_FONT
@@ -147,12 +179,18 @@ def _assumption_rows(ctx: ReportContext) -> pd.DataFrame:
     rows = [(t("forecast_settings", lang), k, v, "", "") for k, v in forecast_settings(ctx)]
     from mpp.report.tables import family_counts
 
-    rows += [(t("model_choices", lang), str(r.family), int(r.series), t("series", lang), "")
-             for r in family_counts(ctx.run.manifest).itertuples(index=False)]
-    rows += [(t("fallbacks", lang), series_label(k, lang), str(v), "", "")
-             for k, v in (ctx.run.manifest.get("fallbacks") or {}).items()]
-    rows += [(t("occupancy_assumptions", lang), r["name"], r["value"], r["unit"], r["source"])
-             for r in occupancy_assumption_rows(ctx)]
+    rows += [
+        (t("model_choices", lang), str(r.family), int(r.series), t("series", lang), "")
+        for r in family_counts(ctx.run.manifest).itertuples(index=False)
+    ]
+    rows += [
+        (t("fallbacks", lang), series_label(k, lang), str(v), "", "")
+        for k, v in (ctx.run.manifest.get("fallbacks") or {}).items()
+    ]
+    rows += [
+        (t("occupancy_assumptions", lang), r["name"], r["value"], r["unit"], r["source"])
+        for r in occupancy_assumption_rows(ctx)
+    ]
     return pd.DataFrame(rows, columns=[t(c, lang) for c in ("section", "assumption", "value", "unit", "source")])
 
 
@@ -170,32 +208,62 @@ def build_workbook(run: RunData, lang: str = "en", top_n: int = 5) -> Workbook:
 
     for sid in [TOTAL_ID, *stream_ids(run), *top_nationalities(run, top_n)]:
         label = label_of(ctx, sid)
-        _quantity_sheet(wb.create_sheet(sheet_title(sheet_label(ctx, sid), taken)), label, run.history_series(sid),
-                        run.series_bands(sid), run.series_bands(sid, annual=True), lang)
+        _quantity_sheet(
+            wb.create_sheet(sheet_title(sheet_label(ctx, sid), taken)),
+            label,
+            run.history_series(sid),
+            run.series_bands(sid),
+            run.series_bands(sid, annual=True),
+            lang,
+        )
     if run.occupancy_bands is not None:
         ob = run.occupancy_bands
         present = list(dict.fromkeys(ob["quantity"]))
         for quantity in [q for q in OCCUPANCY_ORDER if q in present] + [q for q in present if q not in OCCUPANCY_ORDER]:
             g = ob[ob["quantity"] == quantity]
-            _quantity_sheet(wb.create_sheet(sheet_title(sheet_label(ctx, quantity), taken)), t(quantity, lang),
-                            pd.Series(dtype=float), g[g["period"].str.len() == 7], None, lang,
-                            number_format=SHARE_FORMAT if is_share(quantity) else COUNT_FORMAT)
+            _quantity_sheet(
+                wb.create_sheet(sheet_title(sheet_label(ctx, quantity), taken)),
+                t(quantity, lang),
+                pd.Series(dtype=float),
+                g[g["period"].str.len() == 7],
+                None,
+                lang,
+                number_format=SHARE_FORMAT if is_share(quantity) else COUNT_FORMAT,
+            )
         table = ob.assign(quantity=[t(q, lang) for q in ob["quantity"]])
-        _table_sheet(wb.create_sheet(sheet_title(t("occupancy_table", lang), taken)), t("occupancy", lang),
-                     _translated(table, lang), {t(s, lang) for s in SCENARIOS},
-                     [SHARE_FORMAT if is_share(q) else COUNT_FORMAT for q in ob["quantity"]])
+        _table_sheet(
+            wb.create_sheet(sheet_title(t("occupancy_table", lang), taken)),
+            t("occupancy", lang),
+            _translated(table, lang),
+            {t(s, lang) for s in SCENARIOS},
+            [SHARE_FORMAT if is_share(q) else COUNT_FORMAT for q in ob["quantity"]],
+        )
 
-    for key, frame, name in (("all_series_monthly", run.bands_monthly, "bands_monthly.csv"),
-                             ("all_series_annual", run.bands_annual, "bands_annual.csv")):
-        _table_sheet(wb.create_sheet(sheet_title(t(key, lang), taken)), f"{t(key, lang)} ({name})",
-                     _translated(frame, lang), {t(s, lang) for s in SCENARIOS})
+    for key, frame, name in (
+        ("all_series_monthly", run.bands_monthly, "bands_monthly.csv"),
+        ("all_series_annual", run.bands_annual, "bands_annual.csv"),
+    ):
+        _table_sheet(
+            wb.create_sheet(sheet_title(t(key, lang), taken)),
+            f"{t(key, lang)} ({name})",
+            _translated(frame, lang),
+            {t(s, lang) for s in SCENARIOS},
+        )
 
-    _table_sheet(wb.create_sheet(sheet_title(t("assumptions", lang), taken)), t("assumptions", lang),
-                 _assumption_rows(ctx), set())
+    _table_sheet(
+        wb.create_sheet(sheet_title(t("assumptions", lang), taken)),
+        t("assumptions", lang),
+        _assumption_rows(ctx),
+        set(),
+    )
     meta = [(t("data_provenance", lang), k, v) for k, v in data(ctx).data["rows"]]
     meta += [(t("technical", lang), k, v) for k, v in provenance(ctx).data["rows"]]
-    _table_sheet(wb.create_sheet(sheet_title(t("metadata", lang), taken)), t("provenance", lang),
-                 pd.DataFrame(meta, columns=[t("section", lang), t("key", lang), t("value", lang)]), set())
+    _table_sheet(
+        wb.create_sheet(sheet_title(t("metadata", lang), taken)),
+        t("provenance", lang),
+        pd.DataFrame(meta, columns=[t("section", lang), t("key", lang), t("value", lang)]),
+        set(),
+    )
     return wb
 
 

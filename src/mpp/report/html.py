@@ -22,8 +22,9 @@ def quantity_label(quantity: str, lang: str) -> str:
     return series_label(quantity, lang) if "/" in quantity else t(quantity, lang)
 
 
-def all_charts(run: RunData, lang: str = "en", top_n: int = 5,
-               coa_observations: pd.DataFrame | None = None) -> list[Chart]:
+def all_charts(
+    run: RunData, lang: str = "en", top_n: int = 5, coa_observations: pd.DataFrame | None = None
+) -> list[Chart]:
     """Every chart of the report: monthly fans, annual scenarios, occupancy fans."""
     from mpp.report.sections.core import annual_charts, fan_charts, occupancy_charts
 
@@ -40,8 +41,13 @@ def run_warnings(ctx: ReportContext) -> list[str]:
     return out
 
 
-def report_context(run: RunData, lang: str = "en", previous: RunData | None = None, top_n: int = 5,
-                   coa_observations: pd.DataFrame | None = None) -> dict[str, Any]:
+def report_context(
+    run: RunData,
+    lang: str = "en",
+    previous: RunData | None = None,
+    top_n: int = 5,
+    coa_observations: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """Everything the page template shows, computed from the run (no disk access beyond the run's own files)."""
     check_lang(lang)
     ctx = ReportContext(run, lang, previous, top_n, coa_observations)
@@ -51,21 +57,36 @@ def report_context(run: RunData, lang: str = "en", previous: RunData | None = No
         warnings += [w for w in s.warnings if w not in warnings]
     m = run.manifest
     return {
-        "lang": lang, "t": lambda k: t(k, lang), "cutoff": run.cutoff or "?", "variant": m.get("variant", "?"),
-        "sample": ctx.scope.sample, "national": ctx.scope.national, "warnings": warnings, "sections": sections,
+        "lang": lang,
+        "t": lambda k: t(k, lang),
+        "cutoff": run.cutoff or "?",
+        "variant": m.get("variant", "?"),
+        "sample": ctx.scope.sample,
+        "national": ctx.scope.national,
+        "warnings": warnings,
+        "sections": sections,
     }
 
 
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("mpp.report", "templates"),
-                          autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True)
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("mpp.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def render_template(name: str, **context: Any) -> str:
     return _ENV.get_template(name).render(**context)
 
 
-def render_html(run: RunData, lang: str = "en", previous: RunData | None = None, top_n: int = 5,
-                coa_observations: pd.DataFrame | None = None) -> str:
+def render_html(
+    run: RunData,
+    lang: str = "en",
+    previous: RunData | None = None,
+    top_n: int = 5,
+    coa_observations: pd.DataFrame | None = None,
+) -> str:
     """The report as one self-contained HTML document (no external files, scripts or fonts)."""
     return render_template("report.html.j2", **report_context(run, lang, previous, top_n, coa_observations))

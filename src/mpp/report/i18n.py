@@ -13,7 +13,7 @@ Dutch domain words used in the labels:
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 
 from mpp.bands import BAND_NAMES
 from mpp.errors import MppError
@@ -48,23 +48,29 @@ _LABELS: dict[str, tuple[str, str]] = {
     "amv_coa_places": ("COA places for unaccompanied minors (amv)", "COA-plaatsen voor amv"),
     "amv_capacity_need": ("capacity need for amv in COA", "capaciteitsbehoefte amv in COA"),
     "nidos_places": ("Nidos places (amv with a status)", "Nidos-plaatsen (amv met status)"),
-    "ukraine_municipal_reception": ("Ukrainian displaced in municipal reception (scenario)",
-                                    "Oekraïense ontheemden in gemeentelijke opvang (scenario)"),
+    "ukraine_municipal_reception": (
+        "Ukrainian displaced in municipal reception (scenario)",
+        "Oekraïense ontheemden in gemeentelijke opvang (scenario)",
+    ),
     "ind_decisions": ("IND first-instance decisions", "IND-beslissingen eerste aanleg"),
     "ind_decisions_merits": ("IND decisions on the merits", "IND-beslissingen inhoudelijk"),
     "ind_grants": ("IND grants (asylum permits)", "IND-inwilligingen"),
     "grant_rate": ("grant rate", "inwilligingspercentage"),
-    "ukraine_asylum_filings": ("asylum requests by Ukrainian displaced (scenario)",
-                               "asielverzoeken Oekraïense ontheemden (scenario)"),
+    "ukraine_asylum_filings": (
+        "asylum requests by Ukrainian displaced (scenario)",
+        "asielverzoeken Oekraïense ontheemden (scenario)",
+    ),
     "TOTAL_partial": ("sum of the series in this run", "som van de reeksen in deze run"),
     # policy overlays (mpp.overlays, section "overlays")
     "overlays_title": ("Policy overlays: model, overlays and total", "Beleidsoverlays: model, overlays en totaal"),
-    "overlays_intro": ("Medians per year. The model column is the statistical forecast without any policy "
-                       "assumption; each overlay column is what that overlay adds (median of the difference per "
-                       "path); the total is model plus overlays with its band.",
-                       "Medianen per jaar. De kolom model is de statistische prognose zonder beleidsaanname; elke "
-                       "overlaykolom is wat die overlay toevoegt (mediaan van het verschil per pad); het totaal is "
-                       "model plus overlays met de bandbreedte."),
+    "overlays_intro": (
+        "Medians per year. The model column is the statistical forecast without any policy "
+        "assumption; each overlay column is what that overlay adds (median of the difference per "
+        "path); the total is model plus overlays with its band.",
+        "Medianen per jaar. De kolom model is de statistische prognose zonder beleidsaanname; elke "
+        "overlaykolom is wat die overlay toevoegt (mediaan van het verschil per pad); het totaal is "
+        "model plus overlays met de bandbreedte.",
+    ),
     "overlays": ("overlays", "overlays"),
     "model": ("model", "model"),
     "total_with_overlays": ("total", "totaal"),
@@ -74,31 +80,37 @@ _LABELS: dict[str, tuple[str, str]] = {
     "status_adopted": ("adopted", "vastgesteld"),
     "status_scenario": ("scenario", "scenario"),
     "status_illustrative": ("illustrative", "illustratief"),
-    "overlay_illustrative": ("Overlay {name} is illustrative: its size is not an estimate and must not be "
-                             "published as one.",
-                             "Overlay {name} is illustratief: de omvang is geen schatting en mag niet als zodanig "
-                             "worden gepubliceerd."),
-    "overlay_scope_warning": ("The published figures are national totals, but this run's total covers only part "
-                              "of the inflow: their percentiles here do not measure their plausibility.",
-                              "De gepubliceerde cijfers zijn landelijke totalen, maar het totaal van deze run "
-                              "dekt maar een deel van de instroom: de percentielen hier zeggen niets over hun "
-                              "plausibiliteit."),
+    "overlay_illustrative": (
+        "Overlay {name} is illustrative: its size is not an estimate and must not be published as one.",
+        "Overlay {name} is illustratief: de omvang is geen schatting en mag niet als zodanig worden gepubliceerd.",
+    ),
+    "overlay_scope_warning": (
+        "The published figures are national totals, but this run's total covers only part "
+        "of the inflow: their percentiles here do not measure their plausibility.",
+        "De gepubliceerde cijfers zijn landelijke totalen, maar het totaal van deze run "
+        "dekt maar een deel van de instroom: de percentielen hier zeggen niets over hun "
+        "plausibiliteit.",
+    ),
     "plausibility_title": ("Published figures against the model", "Gepubliceerde cijfers tegenover het model"),
-    "plausibility_sentence": ("{series} {year}: the published {figure} lies at percentile {pct} of the model "
-                              "(median {median}, band {low} - {high}); it implies a change of {change}% against "
-                              "the model's median.",
-                              "{series} {year}: het gepubliceerde cijfer {figure} ligt op percentiel {pct} van het "
-                              "model (mediaan {median}, bandbreedte {low} - {high}); dat impliceert een verandering "
-                              "van {change}% ten opzichte van de mediaan van het model."),
+    "plausibility_sentence": (
+        "{series} {year}: the published {figure} lies at percentile {pct} of the model "
+        "(median {median}, band {low} - {high}); it implies a change of {change}% against "
+        "the model's median.",
+        "{series} {year}: het gepubliceerde cijfer {figure} ligt op percentiel {pct} van het "
+        "model (mediaan {median}, bandbreedte {low} - {high}); dat impliceert een verandering "
+        "van {change}% ten opzichte van de mediaan van het model.",
+    ),
     "revision_waterfall": ("revision waterfall", "bijstelling in stappen"),
     "new_data": ("new data", "nieuwe data"),
     "model_change": ("model change", "modelwijziging"),
-    "waterfall_note": ("Change of the median annual total since the previous forecast: new data = the previous "
-                       "model on the new data; model change = the current model against that; overlays = the "
-                       "change in what overlays add. The steps add up exactly.",
-                       "Verandering van het mediane jaartotaal sinds de vorige prognose: nieuwe data = het vorige "
-                       "model op de nieuwe data; modelwijziging = het huidige model daartegenover; overlays = de "
-                       "verandering in wat overlays toevoegen. De stappen tellen precies op."),
+    "waterfall_note": (
+        "Change of the median annual total since the previous forecast: new data = the previous "
+        "model on the new data; model change = the current model against that; overlays = the "
+        "change in what overlays add. The steps add up exactly.",
+        "Verandering van het mediane jaartotaal sinds de vorige prognose: nieuwe data = het vorige "
+        "model op de nieuwe data; modelwijziging = het huidige model daartegenover; overlays = de "
+        "verandering in wat overlays toevoegen. De stappen tellen precies op.",
+    ),
     # axes and words
     "persons_per_month": ("persons per month", "personen per maand"),
     "persons_per_year": ("persons per year", "personen per jaar"),
@@ -109,24 +121,38 @@ _LABELS: dict[str, tuple[str, str]] = {
     "quantity": ("quantity", "grootheid"),
     "scenario": ("scenario", "scenario"),
     # reception chain section (issue 18)
-    "reception_chain": ("Reception chain: IND decisions, amv, Nidos, Ukrainian scenarios, track record",
-                        "Asielketen: IND-beslissingen, amv, Nidos, Oekraïne-scenario's, terugblik"),
+    "reception_chain": (
+        "Reception chain: IND decisions, amv, Nidos, Ukrainian scenarios, track record",
+        "Asielketen: IND-beslissingen, amv, Nidos, Oekraïne-scenario's, terugblik",
+    ),
     "ind_flows_per_year": ("IND decisions and grants per year", "IND-beslissingen en inwilligingen per jaar"),
     "chain_stocks": ("Chain stocks on 1 January", "Voorraden in de keten op 1 januari"),
-    "ukraine_scenarios": ("Ukrainian displaced: scenarios for the end of temporary protection",
-                          "Oekraïense ontheemden: scenario's voor het einde van de tijdelijke bescherming"),
-    "ukraine_note": ("SCENARIOS, not forecasts: stated shares of the displaced filing an asylum request when the "
-                     "directive ends; the projection above does not include them.",
-                     "SCENARIO'S, geen prognoses: aangenomen aandelen ontheemden die asiel aanvragen als de richtlijn "
-                     "afloopt; de projectie hierboven bevat ze niet."),
-    "occupancy_effect": ("effect on COA occupancy at the end (median)", "effect op COA-bezetting aan het eind (mediaan)"),
+    "ukraine_scenarios": (
+        "Ukrainian displaced: scenarios for the end of temporary protection",
+        "Oekraïense ontheemden: scenario's voor het einde van de tijdelijke bescherming",
+    ),
+    "ukraine_note": (
+        "SCENARIOS, not forecasts: stated shares of the displaced filing an asylum request when the "
+        "directive ends; the projection above does not include them.",
+        "SCENARIO'S, geen prognoses: aangenomen aandelen ontheemden die asiel aanvragen als de richtlijn "
+        "afloopt; de projectie hierboven bevat ze niet.",
+    ),
+    "occupancy_effect": (
+        "effect on COA occupancy at the end (median)",
+        "effect op COA-bezetting aan het eind (mediaan)",
+    ),
     "capacity_need_effect": ("effect on capacity need (median)", "effect op capaciteitsbehoefte (mediaan)"),
-    "replay_track_record": ("Track record: the model replayed on realised history", "Terugblik: het model op de gerealiseerde historie"),
-    "track_record_note": ("Replay {start}..{end} on realised inflow, IND decisions, grant rates and backlog; two rates "
-                          "estimated on COA figures up to {fit_until} only, later figures check them.",
-                          "Naspeling {start}..{end} op gerealiseerde instroom, IND-beslissingen, inwilligingen en "
-                          "werkvoorraad; twee parameters geschat op COA-cijfers tot en met {fit_until}, latere cijfers "
-                          "toetsen ze."),
+    "replay_track_record": (
+        "Track record: the model replayed on realised history",
+        "Terugblik: het model op de gerealiseerde historie",
+    ),
+    "track_record_note": (
+        "Replay {start}..{end} on realised inflow, IND decisions, grant rates and backlog; two rates "
+        "estimated on COA figures up to {fit_until} only, later figures check them.",
+        "Naspeling {start}..{end} op gerealiseerde instroom, IND-beslissingen, inwilligingen en "
+        "werkvoorraad; twee parameters geschat op COA-cijfers tot en met {fit_until}, latere cijfers "
+        "toetsen ze.",
+    ),
     "observed_coa": ("COA figure", "COA-cijfer"),
     "model_value": ("model", "model"),
     "error_pct": ("error", "afwijking"),
@@ -315,8 +341,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "streams": ("streams", "stromen"),
     "nationalities": ("nationalities", "nationaliteiten"),
     "coverage": ("coverage", "dekking"),
-    "national_yes": ("national totals (every nationality and stream)",
-                     "landelijke totalen (alle nationaliteiten en stromen)"),
+    "national_yes": (
+        "national totals (every nationality and stream)",
+        "landelijke totalen (alle nationaliteiten en stromen)",
+    ),
     "national_no": ("not the national total: {what}", "niet het landelijke totaal: {what}"),
     "not_in_data": ("not in the data", "niet in de data"),
     "previous_run": ("previous run", "vorige run"),
@@ -350,8 +378,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Verschil mediaan: variant min kampioen (in % van de kampioen). Bandbreedte: de minimum-maximumbreedte van "
         "de variant gedeeld door die van de kampioen (1 = even breed).",
     ),
-    "compare_no_scores": ("Variant {variant} has no backtest scores in its run.",
-                          "Variant {variant} heeft geen backtestscores in zijn run."),
+    "compare_no_scores": (
+        "Variant {variant} has no backtest scores in its run.",
+        "Variant {variant} heeft geen backtestscores in zijn run.",
+    ),
     "compare_origins": ("Backtest cut-offs per variant", "Backtest-peildata per variant"),
     "variants": ("Variants", "Varianten"),
     "description": ("description", "beschrijving"),
@@ -409,7 +439,7 @@ def t(key: str, lang: str = "en") -> str:
     return pair[LANGUAGES.index(check_lang(lang))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_translator(lang: str):
     import pycountry
 

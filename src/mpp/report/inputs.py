@@ -60,9 +60,11 @@ class RunData:
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, dtype={"period": str, "series_id": str, "stream": str, "nationality": str,
-                                      "level": str, "quantity": str},
-                         float_precision="round_trip")
+        df = pd.read_csv(
+            path,
+            dtype={"period": str, "series_id": str, "stream": str, "nationality": str, "level": str, "quantity": str},
+            float_precision="round_trip",
+        )
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from exc
     missing = [c for c in required if c not in df.columns]
@@ -107,8 +109,9 @@ def read_run(directory: str | Path) -> RunData:
         history["period"] = _period_str(history["period"])
         history["value"] = history["value"].astype(float)
     else:
-        history = pd.DataFrame({"series_id": pd.Series(dtype=str), "period": pd.Series(dtype=str),
-                                "value": pd.Series(dtype=float)})
+        history = pd.DataFrame(
+            {"series_id": pd.Series(dtype=str), "period": pd.Series(dtype=str), "value": pd.Series(dtype=float)}
+        )
     run = RunData(directory=d, manifest=manifest, bands_monthly=monthly, bands_annual=annual, history=history)
 
     occ = d / "occupancy"
@@ -158,6 +161,7 @@ def read_coa_observations(source: str | Path | pd.DataFrame | None) -> pd.DataFr
     bad = pd.to_datetime(df["date"], errors="coerce").isna() | pd.to_numeric(df["value"], errors="coerce").isna()
     if bad.any():
         i = int(bad.to_numpy().argmax())
-        raise DataError(f"{path}: row {i + 2}: date or value unreadable "
-                        f"({df['date'].iloc[i]!r}, {df['value'].iloc[i]!r})")
+        raise DataError(
+            f"{path}: row {i + 2}: date or value unreadable ({df['date'].iloc[i]!r}, {df['value'].iloc[i]!r})"
+        )
     return df

@@ -26,19 +26,58 @@ def plausibility_flags(run: RunData, series_ids: list[str], years: list[int], la
         hi = bands.loc[bands["maximum"] > HIGH_FACTOR * realised.max()]
         if len(hi):  # one sentence per series: the year furthest out
             r = hi.loc[hi["maximum"].idxmax()]
-            out.append(_sentence(label(sid), "maximum", r["year"], r["maximum"], r["maximum"] / realised.max(),
-                                 "highest", realised.max(), hi_year, lang))
+            out.append(
+                _sentence(
+                    label(sid),
+                    "maximum",
+                    r["year"],
+                    r["maximum"],
+                    r["maximum"] / realised.max(),
+                    "highest",
+                    realised.max(),
+                    hi_year,
+                    lang,
+                )
+            )
         lo = bands.loc[bands["minimum"] < LOW_FACTOR * realised.min()] if realised.min() > 0 else bands.iloc[:0]
         if len(lo):
             r = lo.loc[lo["minimum"].idxmin()]
-            out.append(_sentence(label(sid), "minimum", r["year"], r["minimum"], r["minimum"] / realised.min(),
-                                 "lowest", realised.min(), lo_year, lang))
+            out.append(
+                _sentence(
+                    label(sid),
+                    "minimum",
+                    r["year"],
+                    r["minimum"],
+                    r["minimum"] / realised.min(),
+                    "lowest",
+                    realised.min(),
+                    lo_year,
+                    lang,
+                )
+            )
     return out
 
 
-def _sentence(label: str, scenario: str, year: int, value: float, factor: float, extreme: str, record: float,
-              ryear: int, lang: str) -> str:
-    return tf("plausibility", lang, label=label, scenario=t(scenario, lang), year=int(year),
-              value=format_rounded(value, lang), factor=tf("times", lang, x=format_number(factor, lang, 1)),
-              extreme=t(extreme, lang), record=format_rounded(record, lang), ryear=ryear)
-
+def _sentence(
+    label: str,
+    scenario: str,
+    year: int,
+    value: float,
+    factor: float,
+    extreme: str,
+    record: float,
+    ryear: int,
+    lang: str,
+) -> str:
+    return tf(
+        "plausibility",
+        lang,
+        label=label,
+        scenario=t(scenario, lang),
+        year=int(year),
+        value=format_rounded(value, lang),
+        factor=tf("times", lang, x=format_number(factor, lang, 1)),
+        extreme=t(extreme, lang),
+        record=format_rounded(record, lang),
+        ryear=ryear,
+    )

@@ -33,8 +33,15 @@ class RunScope:
                 names += ", ..."
             parts.append(tf("n_nationalities", lang, n=len(self.nationalities), names=names))
         if self.missing_streams:
-            parts.append(tf("n_streams_of", lang, n=len(self.streams), m=len(ALL_STREAMS),
-                            names=", ".join(t(s, lang) for s in self.streams)))
+            parts.append(
+                tf(
+                    "n_streams_of",
+                    lang,
+                    n=len(self.streams),
+                    m=len(ALL_STREAMS),
+                    names=", ".join(t(s, lang) for s in self.streams),
+                )
+            )
         joiner = " and " if lang == "en" else " en "
         return joiner.join(parts)
 
@@ -61,8 +68,14 @@ def scope_of(manifest: dict[str, Any], bands_monthly) -> RunScope:
         streams = sorted({s for s in bands_monthly["stream"].astype(str) if s != "TOTAL"})
         return RunScope(known=False, national=None, sample=False, streams=streams)
     return RunScope(
-        known=True, national=bool(scope.get("national_total")), sample=bool(scope.get("sample")),
-        streams=list(scope.get("streams") or []), missing_streams=list(scope.get("missing_streams") or []),
+        known=True,
+        national=bool(scope.get("national_total")),
+        sample=bool(scope.get("sample")),
+        streams=list(scope.get("streams") or []),
+        missing_streams=list(scope.get("missing_streams") or []),
         nationalities=list(scope.get("nationalities") or []),
-        complete_nationalities=scope.get("complete_nationalities"), sources=list(scope.get("sources") or []),
-        first_period=scope.get("first_period"), last_period=scope.get("last_period"))
+        complete_nationalities=scope.get("complete_nationalities"),
+        sources=list(scope.get("sources") or []),
+        first_period=scope.get("first_period"),
+        last_period=scope.get("last_period"),
+    )

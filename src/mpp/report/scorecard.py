@@ -10,42 +10,56 @@ from mpp.report.i18n import format_pct
 # key -> (English label, Dutch label, English meaning, Dutch meaning, target or "")
 SCORE_ITEMS: dict[str, tuple[str, str, str, str, str]] = {
     "wape_next12": (
-        "Error of 12-month totals", "Fout in 12-maandstotalen",
+        "Error of 12-month totals",
+        "Fout in 12-maandstotalen",
         "Mean absolute error of the median forecast of each series' next 12 months, in % of what was realised.",
         "Gemiddelde absolute fout van de mediane prognose van de komende 12 maanden per reeks, in % van de realisatie.",
-        ""),
+        "",
+    ),
     "wape_next12_snaive_point": (
-        "Same error for the naive rule", "Dezelfde fout voor de naïeve regel",
+        "Same error for the naive rule",
+        "Dezelfde fout voor de naïeve regel",
         "The reference to beat: 'the next 12 months equal the last 12' (seasonal naive).",
         "De maatstaf om te verslaan: 'de komende 12 maanden zijn gelijk aan de laatste 12' (seizoensnaïef).",
-        ""),
+        "",
+    ),
     "coverage90_next12": (
-        "Band coverage of 12-month totals", "Dekking van de band (12-maandstotalen)",
+        "Band coverage of 12-month totals",
+        "Dekking van de band (12-maandstotalen)",
         "How often the realised 12-month total fell between the minimum and maximum scenario.",
         "Hoe vaak het gerealiseerde 12-maandstotaal tussen het minimum- en maximumscenario viel.",
-        "90% (85-95%)"),
+        "90% (85-95%)",
+    ),
     "exceed_medio": (
-        "Medio exceeded", "Medio overschreden",
+        "Medio exceeded",
+        "Medio overschreden",
         "How often a realised month was above the medio scenario (the planning figure).",
         "Hoe vaak een gerealiseerde maand boven het medioscenario (het planningscijfer) lag.",
-        "33%"),
+        "33%",
+    ),
     "exceed_median": (
-        "Median exceeded", "Mediaan overschreden",
+        "Median exceeded",
+        "Mediaan overschreden",
         "How often a realised month was above the median: far from 50% means the forecasts lean one way.",
         "Hoe vaak een gerealiseerde maand boven de mediaan lag: ver van 50% betekent een scheve prognose.",
-        "50%"),
+        "50%",
+    ),
     "crps_skill": (
-        "Skill against the naive rule", "Vaardigheid ten opzichte van de naïeve regel",
+        "Skill against the naive rule",
+        "Vaardigheid ten opzichte van de naïeve regel",
         "How much better the whole band scores than the naive rule's (monthly CRPS); positive is better, "
         "± one standard error over cut-offs.",
         "Hoeveel beter de hele band scoort dan die van de naïeve regel (maandelijkse CRPS); positief is beter, "
         "± één standaardfout over peildata.",
-        "> 0%"),
+        "> 0%",
+    ),
     "width_rel_next12": (
-        "Band width", "Breedte van de band",
+        "Band width",
+        "Breedte van de band",
         "Mean width of the minimum-maximum band of the 12-month total, in % of the realised total.",
         "Gemiddelde breedte van de minimum-maximumband van het 12-maandstotaal, in % van de realisatie.",
-        ""),
+        "",
+    ),
 }
 
 

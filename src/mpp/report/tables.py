@@ -12,8 +12,20 @@ from mpp.report.i18n import SCENARIOS
 from mpp.report.inputs import RunData
 
 TOTAL_ID = "TOTAL/TOTAL"
-PROVENANCE_KEYS = ("cutoff", "variant", "seed", "n_samples", "horizon", "data_vintage", "data_hash", "config_hash",
-                   "code_version", "reconciliation", "created", "mlflow_run_id")
+PROVENANCE_KEYS = (
+    "cutoff",
+    "variant",
+    "seed",
+    "n_samples",
+    "horizon",
+    "data_vintage",
+    "data_hash",
+    "config_hash",
+    "code_version",
+    "reconciliation",
+    "created",
+    "mlflow_run_id",
+)
 HEADLINE_COLUMNS = ("quantity", "year", *SCENARIOS)
 
 
@@ -23,7 +35,8 @@ def stream_ids(run: RunData) -> list[str]:
 
     present = set(run.bands_monthly.loc[run.bands_monthly["level"] == "stream", "series_id"])
     return [f"{s}/TOTAL" for s in STREAMS if f"{s}/TOTAL" in present] + sorted(
-        p for p in present if p.split("/")[0] not in STREAMS)
+        p for p in present if p.split("/")[0] not in STREAMS
+    )
 
 
 def top_nationalities(run: RunData, n: int = 5) -> list[str]:
@@ -107,8 +120,9 @@ def backtest_scorecard(scores: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame
     """A compact scorecard from a tidy scores table: mean of each numeric score per (variant, level) when those
     columns exist (per whatever of them exists otherwise), else the first rows."""
     groups = [c for c in ("variant", "level") if c in scores.columns]
-    metric_name = next((c for c in ("metric", "score")
-                        if c in scores.columns and not pd.api.types.is_numeric_dtype(scores[c])), None)
+    metric_name = next(
+        (c for c in ("metric", "score") if c in scores.columns and not pd.api.types.is_numeric_dtype(scores[c])), None
+    )
     numeric = [c for c in scores.columns if pd.api.types.is_numeric_dtype(scores[c]) and c not in _ID_COLUMNS]
     if not numeric:
         return scores.head(max_rows).reset_index(drop=True)

@@ -28,8 +28,16 @@ import pandas as pd
 MIN_SCALE = {"log": 0.05, "count": 5.0}
 FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
 #: The named options compared by the protocol: space/dependence/centring.
-CALIBRATION_NAMES = ("log/joint/raw", "log/joint/centred", "log/independent/raw", "log/level/raw",
-                     "count/joint/raw", "count/joint/centred", "count/independent/raw", "count/level/raw")
+CALIBRATION_NAMES = (
+    "log/joint/raw",
+    "log/joint/centred",
+    "log/independent/raw",
+    "log/level/raw",
+    "count/joint/raw",
+    "count/joint/centred",
+    "count/independent/raw",
+    "count/level/raw",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ def series_scale(history: pd.DataFrame, space: str, shrink: float, years: int = 
     differences), over the last `years` years, shrunk toward the cross-series median."""
     s12 = history.rolling(12, min_periods=12).sum()
     diff = (_fwd(s12, space) - _fwd(s12.shift(12), space)) if space == "log" else (s12 - s12.shift(12))
-    diff = pd.DataFrame(diff, index=history.index, columns=history.columns).iloc[-12 * years:]
+    diff = pd.DataFrame(diff, index=history.index, columns=history.columns).iloc[-12 * years :]
     enough = diff.notna().sum().to_numpy() >= 3
     sd = np.where(enough, diff.std().to_numpy(float), np.nan)
     if not np.isfinite(sd).any():  # under 3 years of history anywhere: a wide fixed spread (warm-up only)
@@ -90,9 +98,15 @@ def aggregate_matrix(series_ids: list[str]) -> tuple[list[str], np.ndarray]:
     return names, m
 
 
-def calibrated_sums(origins: list[pd.Period], points: dict[pd.Period, np.ndarray],
-                    actual: dict[pd.Period, np.ndarray | None], histories: dict[pd.Period, pd.DataFrame],
-                    opts: CalibrationOptions, n_samples: int = 400, seed: int = 0) -> dict:
+def calibrated_sums(
+    origins: list[pd.Period],
+    points: dict[pd.Period, np.ndarray],
+    actual: dict[pd.Period, np.ndarray | None],
+    histories: dict[pd.Period, pd.DataFrame],
+    opts: CalibrationOptions,
+    n_samples: int = 400,
+    seed: int = 0,
+) -> dict:
     """For every origin in order: sample sums of the bottom series and of the aggregates.
 
     points[o]: the method's median 12-month sums of the bottom series at o; actual[o]: the realised sums (None
@@ -139,8 +153,7 @@ def calibrated_sums(origins: list[pd.Period], points: dict[pd.Period, np.ndarray
     return out
 
 
-def _pooled_draws(z: np.ndarray, n_samples: int, opts: CalibrationOptions,
-                  rng: np.random.Generator) -> np.ndarray:
+def _pooled_draws(z: np.ndarray, n_samples: int, opts: CalibrationOptions, rng: np.random.Generator) -> np.ndarray:
     """Draws [sample, series] whose marginal is the POOLED error distribution (every series, every past
     origin) and whose dependence follows the past error vectors (joint/level: the ranks of one past origin's
     errors per sample, an empirical copula) or none (independent)."""
@@ -164,4 +177,11 @@ def _inverse(point: np.ndarray, scale: np.ndarray, z: np.ndarray, space: str) ->
     return np.maximum(point[:, None] + scale[:, None] * z, 0.0)
 
 
-__all__ = ["CALIBRATION_NAMES", "CalibrationOptions", "options_from_name", "aggregate_matrix", "calibrated_sums", "series_scale"]
+__all__ = [
+    "CALIBRATION_NAMES",
+    "CalibrationOptions",
+    "options_from_name",
+    "aggregate_matrix",
+    "calibrated_sums",
+    "series_scale",
+]

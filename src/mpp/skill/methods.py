@@ -71,9 +71,13 @@ def _features(w: pd.DataFrame) -> dict[str, pd.DataFrame]:
     lg = np.log1p(w.clip(lower=0))
     vol = lg.diff().rolling(12, min_periods=12).std()
     return {
-        "r1": np.log((w * 12 + 1) / (s12 + 1)), "r3": np.log((m3 + 1) / (s12 + 1)),
-        "r6": np.log((m6 + 1) / (s12 + 1)), "yoy": np.log((s12 + 1) / (sp12 + 1)),
-        "level": np.log1p(s12), "vol": vol, "s12": s12,
+        "r1": np.log((w * 12 + 1) / (s12 + 1)),
+        "r3": np.log((m3 + 1) / (s12 + 1)),
+        "r6": np.log((m6 + 1) / (s12 + 1)),
+        "yoy": np.log((s12 + 1) / (sp12 + 1)),
+        "level": np.log1p(s12),
+        "vol": vol,
+        "s12": s12,
     }
 
 
@@ -180,14 +184,24 @@ class GlobalModel:
         s12 = naive_point(ctx)
         if len(train) < MIN_TRAIN_ROWS:  # nothing to learn from yet: the naive total, said out loud
             info["fallback"] += ("; " if info["fallback"] else "") + (
-                f"only {len(train)} training rows known at {ctx.origin}: the naive 12-month total")
+                f"only {len(train)} training rows known at {ctx.origin}: the naive 12-month total"
+            )
             info["train_rows"] = int(len(train))
             return s12, info
         weight = np.where(train["source"] == "cbs", self.cbs_weight, 1.0)
-        model = lgb.LGBMRegressor(objective="l1", n_estimators=self.n_estimators, learning_rate=self.learning_rate,
-                                  num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
-                                  subsample=0.8, subsample_freq=1, colsample_bytree=0.9, n_jobs=self.n_jobs,
-                                  random_state=ctx.seed, verbose=-1)
+        model = lgb.LGBMRegressor(
+            objective="l1",
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.9,
+            n_jobs=self.n_jobs,
+            random_state=ctx.seed,
+            verbose=-1,
+        )
         model.fit(train[feats], train["target"], sample_weight=weight)
         now = now.set_index("key").reindex(ctx.history.columns)
         ratio = model.predict(now[feats])
@@ -196,8 +210,9 @@ class GlobalModel:
         return np.maximum((s12 + 1) * np.exp(ratio) - 1, 0.0), info
 
 
-def lead_lags(target: pd.DataFrame, panels: ExternalPanels, name: str = "bamf", max_lag: int = 12,
-              until: pd.Period | None = None) -> pd.DataFrame:
+def lead_lags(
+    target: pd.DataFrame, panels: ExternalPanels, name: str = "bamf", max_lag: int = 12, until: pd.Period | None = None
+) -> pd.DataFrame:
     """How far an indicator leads each CBS series: the correlation of year-on-year log changes of 3-month
     sums, indicator at k - lag against the series at k, for lag 0..max_lag, on the months both cover (up to
     `until`). Returns one row per series with the best lag, its correlation and the lag-0 correlation."""
@@ -222,13 +237,30 @@ def lead_lags(target: pd.DataFrame, panels: ExternalPanels, name: str = "bamf", 
             both = pd.concat([yy, ii.shift(lag)], axis=1).dropna()
             corrs[lag] = both.iloc[:, 0].corr(both.iloc[:, 1]) if len(both) >= 24 else np.nan
         best = max(corrs, key=lambda k: -np.inf if np.isnan(corrs[k]) else corrs[k])
-        rows.append({"series_id": col, "indicator": name, "best_lag": best, "corr_best": corrs[best],
-                     "corr_lag0": corrs[0], "months": int(pd.concat([yy, ii], axis=1).dropna().shape[0])})
+        rows.append(
+            {
+                "series_id": col,
+                "indicator": name,
+                "best_lag": best,
+                "corr_best": corrs[best],
+                "corr_lag0": corrs[0],
+                "months": int(pd.concat([yy, ii], axis=1).dropna().shape[0]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-__all__ = ["Context", "FEATURES", "GlobalModel", "INDICATORS", "indicator_status", "lead_lags", "naive_point",
-           "registry_sums", "training_rows"]
+__all__ = [
+    "Context",
+    "FEATURES",
+    "GlobalModel",
+    "INDICATORS",
+    "indicator_status",
+    "lead_lags",
+    "naive_point",
+    "registry_sums",
+    "training_rows",
+]
 
 
 def lag_table(until: str | pd.Period | None = None) -> pd.DataFrame:

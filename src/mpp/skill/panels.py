@@ -30,8 +30,15 @@ BAMF = "bamf_DE_monthly_by_origin_2015_2021-11.csv"
 CBS41 = "cbs_asylum_requests_monthly_by_nationality_sex_2007_2015-11_wide.csv"
 
 #: BAMF `ls_code` of the CBS panel's nationalities (names vary across BAMF's monthly files; codes do not).
-BAMF_CODES = {"Syria": 475, "Eritrea": 224, "Turkey": 163, "Iraq": 438, "Afghanistan": 423, "Yemen": 421,
-              "Somalia": 273}
+BAMF_CODES = {
+    "Syria": 475,
+    "Eritrea": 224,
+    "Turkey": 163,
+    "Iraq": 438,
+    "Afghanistan": 423,
+    "Yemen": 421,
+    "Somalia": 273,
+}
 
 
 def real_dir(path: str | os.PathLike | None = None) -> Path:
@@ -59,9 +66,14 @@ def load_cbs_panel(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def _long(panel: str, key, period, value) -> pd.DataFrame:
-    out = pd.DataFrame({"panel": panel, "key": pd.Series(key).astype(str).to_numpy(),
-                        "period": pd.PeriodIndex(period, freq="M"),
-                        "value": pd.to_numeric(pd.Series(value), errors="coerce").to_numpy(float)})
+    out = pd.DataFrame(
+        {
+            "panel": panel,
+            "key": pd.Series(key).astype(str).to_numpy(),
+            "period": pd.PeriodIndex(period, freq="M"),
+            "value": pd.to_numeric(pd.Series(value), errors="coerce").to_numpy(float),
+        }
+    )
     return out.dropna(subset=["value"])
 
 
@@ -103,13 +115,14 @@ def load_bamf(d: Path) -> pd.DataFrame:
 
 def load_cbs41(d: Path) -> pd.DataFrame:
     raw = pd.read_csv(d / CBS41, dtype=str)
-    tot = raw.loc[raw["Sex"].str.strip().str.lower().str.startswith("total")] if (
-        raw["Sex"].str.strip().str.lower().str.startswith("total").any()) else raw
+    tot = (
+        raw.loc[raw["Sex"].str.strip().str.lower().str.startswith("total")]
+        if (raw["Sex"].str.strip().str.lower().str.startswith("total").any())
+        else raw
+    )
     months = [c for c in raw.columns[3:]]
-    periods = pd.PeriodIndex(pd.to_datetime([c.replace("*", "").strip() for c in months], format="%Y %B"),
-                             freq="M")
-    vals = tot[months].apply(lambda s: pd.to_numeric(s.str.replace(r"[^0-9.]", "", regex=True),
-                                                     errors="coerce"))
+    periods = pd.PeriodIndex(pd.to_datetime([c.replace("*", "").strip() for c in months], format="%Y %B"), freq="M")
+    vals = tot[months].apply(lambda s: pd.to_numeric(s.str.replace(r"[^0-9.]", "", regex=True), errors="coerce"))
     vals.columns = periods
     vals.index = tot["Citizenship"].str.strip()
     vals = vals.groupby(level=0).sum(min_count=1)
@@ -128,8 +141,7 @@ class ExternalPanels:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> ExternalPanels:
         d = real_dir(path)
-        long = pd.concat([load_unhcr(d), load_eurostat_countries(d), load_bamf(d), load_cbs41(d)],
-                         ignore_index=True)
+        long = pd.concat([load_unhcr(d), load_eurostat_countries(d), load_bamf(d), load_cbs41(d)], ignore_index=True)
         last = long.groupby("panel")["period"].max().to_dict()
         return cls(long=long, last=last)
 

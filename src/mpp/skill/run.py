@@ -72,9 +72,15 @@ def data_hash(wide: pd.DataFrame, panels: ExternalPanels | None) -> str:
     return h.hexdigest()[:12]
 
 
-def compute_points(wide: pd.DataFrame, panels: ExternalPanels | None, settings: ProtocolSettings,
-                   cache_dir: str | Path | None = None, progress: bool = True, *,
-                   catalog: VariantsConfig) -> dict:
+def compute_points(
+    wide: pd.DataFrame,
+    panels: ExternalPanels | None,
+    settings: ProtocolSettings,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+    *,
+    catalog: VariantsConfig,
+) -> dict:
     """Points and registry sums at every origin: {origin: {...}}; cached per origin in `cache_dir`, keyed on the
     settings, the data and the specs of the registry variants used (`catalog`, from the run spec)."""
     specs = {v: catalog.get(v) for v in REGISTRY_VARIANTS}
@@ -121,18 +127,24 @@ def cases_for(wide: pd.DataFrame, origin: pd.Period) -> tuple[pd.DataFrame, np.n
     names, amat = aggregate_matrix(ids)
     hist = wide.loc[:origin]
     naive_b = hist.iloc[-12:].to_numpy(float).sum(axis=0)
-    after = wide.loc[origin + 1: origin + 12]
+    after = wide.loc[origin + 1 : origin + 12]
     actual = after.to_numpy(float).sum(axis=0) if len(after) == 12 and after.notna().all().all() else None
     a = np.full(len(ids), np.nan) if actual is None else actual
-    cases = pd.DataFrame({
-        "origin": str(origin), "series_id": ids + names,
-        "level": ["bottom"] * len(ids) + ["stream"] * (len(names) - 1) + ["total"],
-        "actual": np.concatenate([a, amat @ a]), "naive": np.concatenate([naive_b, amat @ naive_b])})
+    cases = pd.DataFrame(
+        {
+            "origin": str(origin),
+            "series_id": ids + names,
+            "level": ["bottom"] * len(ids) + ["stream"] * (len(names) - 1) + ["total"],
+            "actual": np.concatenate([a, amat @ a]),
+            "naive": np.concatenate([naive_b, amat @ naive_b]),
+        }
+    )
     return cases, actual
 
 
-def candidate_sums(wide: pd.DataFrame, points: dict, settings: ProtocolSettings, point: str, weight: float,
-                   calibration: str) -> dict:
+def candidate_sums(
+    wide: pd.DataFrame, points: dict, settings: ProtocolSettings, point: str, weight: float, calibration: str
+) -> dict:
     """{origin: sums[case, sample]} of one calibrated candidate (shrinkage `weight` of `point` vs naive)."""
     origins = settings.origins()
     pts, act, hists = {}, {}, {}
@@ -185,9 +197,16 @@ class ProtocolResult:
     engine_default: str = ""
 
 
-def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path | None = None,
-                 wide: pd.DataFrame | None = None, panels: ExternalPanels | None = None,
-                 progress: bool = True, n_boot: int = 1000, *, catalog: VariantsConfig) -> ProtocolResult:
+def run_protocol(
+    settings: ProtocolSettings | None = None,
+    cache_dir: str | Path | None = None,
+    wide: pd.DataFrame | None = None,
+    panels: ExternalPanels | None = None,
+    progress: bool = True,
+    n_boot: int = 1000,
+    *,
+    catalog: VariantsConfig,
+) -> ProtocolResult:
     settings = settings or ProtocolSettings()
     split = settings.split
     wide = load_cbs_panel() if wide is None else wide
@@ -201,9 +220,11 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
     scored: dict[str, pd.DataFrame] = {}
     scored["naive total (point)"] = naive_scored(wide, settings)
     for v, label in (("baseline", BASELINE_LABEL), ("anchored", ANCHORED_LABEL)):
-        scored[label] = score_candidate(wide, settings, {o: registry_case_sums(points, o, v, settings.seed,
-                                                                                            list(wide.columns))
-                                                         for o in settings.origins()})
+        scored[label] = score_candidate(
+            wide,
+            settings,
+            {o: registry_case_sums(points, o, v, settings.seed, list(wide.columns)) for o in settings.origins()},
+        )
     reference = scored[BASELINE_LABEL]
 
     def crps_criterion(frame: pd.DataFrame) -> float:
@@ -219,19 +240,34 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
         cands[name] = split.tuning_only(scored[name])
     best, crit = choose_on_tuning(split, cands, crps_criterion, what="calibration option")
     calibration = best.split("[")[1].rstrip("]")
-    choices.append({"choice": "calibration option (space/dependence/centring)", "chosen": best,
-                    "criterion": "sum CRPS", "scores": crit, "origins": _origin_span(cands[best])})
+    choices.append(
+        {
+            "choice": "calibration option (space/dependence/centring)",
+            "chosen": best,
+            "criterion": "sum CRPS",
+            "scores": crit,
+            "origins": _origin_span(cands[best]),
+        }
+    )
     # Choice 2: per point method, the shrinkage weight toward the naive total (chosen calibration).
     for point in POINT_METHODS[1:]:
         cands = {}
         for w in SHRINK_WEIGHTS:
             name = f"{point} w={w:g} + pooled conformal [{calibration}]"
-            scored[name] = score_candidate(wide, settings, candidate_sums(wide, points, settings, point, w,
-                                                                          calibration))
+            scored[name] = score_candidate(
+                wide, settings, candidate_sums(wide, points, settings, point, w, calibration)
+            )
             cands[name] = split.tuning_only(scored[name])
         best, crit = choose_on_tuning(split, cands, crps_criterion, what=f"shrinkage weight of {point}")
-        choices.append({"choice": f"shrinkage weight for {point}", "chosen": best, "criterion": "sum CRPS",
-                        "scores": crit, "origins": _origin_span(cands[best])})
+        choices.append(
+            {
+                "choice": f"shrinkage weight for {point}",
+                "chosen": best,
+                "criterion": "sum CRPS",
+                "scores": crit,
+                "origins": _origin_span(cands[best]),
+            }
+        )
     seconds["candidates"] = time.perf_counter() - t
     # Choice 3: the default. Candidates that beat the naive total on tuning origins (pooled WAPE lower by more
     # than 1.96 bootstrap SEs) compete on sum CRPS; if none does, the default is the best-calibrated simple
@@ -240,13 +276,28 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
     pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
     simple = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, f"naive + pooled conformal [{calibration}]")}
     default, rule, crit = _default_rule(split, pool, simple, n_boot, settings.seed)
-    choices.append({"choice": "default method", "chosen": default, "criterion": rule, "scores": crit,
-                    "origins": _origin_span(pool[default])})
+    choices.append(
+        {
+            "choice": "default method",
+            "chosen": default,
+            "criterion": rule,
+            "scores": crit,
+            "origins": _origin_span(pool[default]),
+        }
+    )
     registry = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, ANCHORED_LABEL)}
-    engine_default, rule_e, crit_e = _default_rule(split, registry, {BASELINE_LABEL: registry[BASELINE_LABEL]},
-                                                   n_boot, settings.seed)
-    choices.append({"choice": "engine default (a registry variant)", "chosen": engine_default,
-                    "criterion": rule_e, "scores": crit_e, "origins": _origin_span(pool[engine_default])})
+    engine_default, rule_e, crit_e = _default_rule(
+        split, registry, {BASELINE_LABEL: registry[BASELINE_LABEL]}, n_boot, settings.seed
+    )
+    choices.append(
+        {
+            "choice": "engine default (a registry variant)",
+            "chosen": engine_default,
+            "criterion": rule_e,
+            "scores": crit_e,
+            "origins": _origin_span(pool[engine_default]),
+        }
+    )
 
     rows = []
     for name, frame in scored.items():
@@ -255,17 +306,32 @@ def run_protocol(settings: ProtocolSettings | None = None, cache_dir: str | Path
                 continue
             ref = split.tuning_only(reference) if role == "tuning" else split.locked_only(reference)
             row = summarise(sub, ref, n_boot=n_boot, seed=settings.seed)
-            rows.append({"method": name, "origins_role": role, "first": sub["origin"].min(),
-                         "last": sub["origin"].max(), **row})
+            rows.append(
+                {"method": name, "origins_role": role, "first": sub["origin"].min(), "last": sub["origin"].max(), **row}
+            )
     table = pd.DataFrame(rows)
     seconds["total"] = time.perf_counter() - t0
-    fallbacks = sorted({p["info"]["indicator"]["fallback"] for p in points.values()
-                        if p["info"]["indicator"]["fallback"]})
-    choices.append({"choice": "indicator fallbacks (recorded per origin)", "chosen": "", "criterion": "",
-                    "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
-                    "origins": "", "distinct": fallbacks})
-    return ProtocolResult(table=table, choices=choices, scored=scored, default=default, seconds=seconds,
-                          engine_default=ENGINE_VARIANT[engine_default])
+    fallbacks = sorted(
+        {p["info"]["indicator"]["fallback"] for p in points.values() if p["info"]["indicator"]["fallback"]}
+    )
+    choices.append(
+        {
+            "choice": "indicator fallbacks (recorded per origin)",
+            "chosen": "",
+            "criterion": "",
+            "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
+            "origins": "",
+            "distinct": fallbacks,
+        }
+    )
+    return ProtocolResult(
+        table=table,
+        choices=choices,
+        scored=scored,
+        default=default,
+        seconds=seconds,
+        engine_default=ENGINE_VARIANT[engine_default],
+    )
 
 
 def _default_rule(split: OriginSplit, pool: dict, simple: dict, n_boot: int, seed: int) -> tuple[str, str, dict]:
@@ -286,8 +352,14 @@ def _default_rule(split: OriginSplit, pool: dict, simple: dict, n_boot: int, see
         return max(abs(frame["covered"].mean() - 0.9), abs(frame.loc[agg, "covered"].mean() - 0.9))
 
     best, crit = choose_on_tuning(split, simple, calibration_error, what="the default")
-    return best, ("nothing beats the naive total on tuning origins: best-calibrated simple method "
-                  "(max abs(cov90 - 90%) over bottom and aggregate sums)"), crit
+    return (
+        best,
+        (
+            "nothing beats the naive total on tuning origins: best-calibrated simple method "
+            "(max abs(cov90 - 90%) over bottom and aggregate sums)"
+        ),
+        crit,
+    )
 
 
 def _origin_span(frame: pd.DataFrame) -> str:
@@ -295,5 +367,13 @@ def _origin_span(frame: pd.DataFrame) -> str:
     return f"{o[0]}..{o[-1]} ({len(o)} origins)" if o else ""
 
 
-__all__ = ["CALIBRATIONS", "POINT_METHODS", "ProtocolResult", "ProtocolSettings", "candidate_sums", "cases_for",
-           "compute_points", "run_protocol"]
+__all__ = [
+    "CALIBRATIONS",
+    "POINT_METHODS",
+    "ProtocolResult",
+    "ProtocolSettings",
+    "candidate_sums",
+    "cases_for",
+    "compute_points",
+    "run_protocol",
+]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mpp.provenance import code_version
 from mpp.project import Project
+from mpp.provenance import code_version
 from mpp.tracking.registry import connect, quiet_mlflow
 
 EXPERIMENT = "mpp-backtest"
@@ -22,8 +22,11 @@ def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
     """-> the parent run id. `outputs` is a `mpp.backtest.pipeline.BacktestOutputs`."""
     quiet_mlflow()
     client, exp_id = connect(Project.discover(home), EXPERIMENT)
-    parent = client.create_run(exp_id, run_name=f"backtest {params.get('origins', '')}",
-                               tags={"mpp.kind": "backtest", "mpp.code_version": code_version()})
+    parent = client.create_run(
+        exp_id,
+        run_name=f"backtest {params.get('origins', '')}",
+        tags={"mpp.kind": "backtest", "mpp.code_version": code_version()},
+    )
     pid = parent.info.run_id
     try:
         for k, v in {**params, "wall_seconds": round(outputs.wall_seconds, 1)}.items():
@@ -32,8 +35,11 @@ def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
             if f.is_file() and f.suffix in ARTIFACT_SUFFIXES:
                 client.log_artifact(pid, str(f))
         for variant, metrics in outputs.metrics.items():
-            child = client.create_run(exp_id, run_name=variant, tags={
-                "mlflow.parentRunId": pid, "mpp.kind": "backtest-variant", "mpp.variant": variant})
+            child = client.create_run(
+                exp_id,
+                run_name=variant,
+                tags={"mlflow.parentRunId": pid, "mpp.kind": "backtest-variant", "mpp.variant": variant},
+            )
             cid = child.info.run_id
             client.log_param(cid, "variant", variant)
             for name, value in metrics.items():

@@ -62,8 +62,11 @@ class PipelineConfig(StrictModel):
     gating: Gating = Gating()
     occupancy: Occupancy = Occupancy()
     report: bool = True
-    overlays: list[str] = Field(default_factory=list, description="overlay files (relative to this file's folder) "
-                                "applied after each variant's forecast; model-only outputs and gating are unchanged")
+    overlays: list[str] = Field(
+        default_factory=list,
+        description="overlay files (relative to this file's folder) "
+        "applied after each variant's forecast; model-only outputs and gating are unchanged",
+    )
     run_key_includes_code: bool = False
     experiment: str = Field("mpp-monthly", min_length=1, description="MLflow experiment of the monthly runs")
     model_prefix: str = Field("mpp", pattern=r"^[A-Za-z0-9_.-]+$", description="registered model = <prefix>-<variant>")
@@ -74,4 +77,3 @@ class PipelineConfig(StrictModel):
         if len(set(v)) != len(v):
             raise ValueError(f"variants must be distinct, got {v}")
         return v
-

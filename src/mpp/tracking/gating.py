@@ -37,8 +37,14 @@ class Decision:
         return f"{'promoted to champion' if self.promote else 'kept as challenger'}: {'; '.join(self.reasons)}"
 
 
-def decide(candidate: dict[str, float], champion: dict[str, float] | None, metric: str, margin: float,
-           higher_is_better: bool = False, champion_version: str | None = None) -> Decision:
+def decide(
+    candidate: dict[str, float],
+    champion: dict[str, float] | None,
+    metric: str,
+    margin: float,
+    higher_is_better: bool = False,
+    champion_version: str | None = None,
+) -> Decision:
     """Promote the candidate unless its `metric` is worse than the champion's by more than `margin` (relative).
 
     No champion yet -> promote. A candidate without the metric (e.g. the backtest could not score it) is never
@@ -49,8 +55,9 @@ def decide(candidate: dict[str, float], champion: dict[str, float] | None, metri
         return Decision(True, ["no champion yet"], cand, None, None)
     champ = champion.get(metric)
     if cand is None or cand != cand:
-        return Decision(False, [f"candidate has no {metric}; champion v{champion_version} stays"], None, champ,
-                        champion_version)
+        return Decision(
+            False, [f"candidate has no {metric}; champion v{champion_version} stays"], None, champ, champion_version
+        )
     if champ is None or champ != champ:
         return Decision(True, [f"champion v{champion_version} has no {metric}"], cand, None, champion_version)
     if higher_is_better:
@@ -61,6 +68,8 @@ def decide(candidate: dict[str, float], champion: dict[str, float] | None, metri
         limit = champ + margin * abs(champ)
         ok = cand <= limit
         rel = "lower" if cand <= champ else "higher"
-    why = (f"{metric} {cand:.4g} vs champion v{champion_version} {champ:.4g} ({rel}; limit with margin "
-           f"{margin:.0%}: {limit:.4g})")
+    why = (
+        f"{metric} {cand:.4g} vs champion v{champion_version} {champ:.4g} ({rel}; limit with margin "
+        f"{margin:.0%}: {limit:.4g})"
+    )
     return Decision(ok, [why], cand, champ, champion_version)

@@ -40,8 +40,7 @@ class VersionInfo:
 class MonthlyTracking:
     """One monthly run's MLflow session (see the module docstring)."""
 
-    def __init__(self, project: Project, experiment: str, model_prefix: str,
-                 log: Callable[[str], None] | None = None):
+    def __init__(self, project: Project, experiment: str, model_prefix: str, log: Callable[[str], None] | None = None):
         reg.quiet_mlflow()
         self.client, self.experiment_id = reg.connect(project, experiment)
         self.prefix = model_prefix
@@ -88,12 +87,14 @@ class MonthlyTracking:
         return lines
 
     # ------------------------------------------------------------------------------------------- runs
-    def start(self, run_name: str, key: str, variants: list[str], tags: dict[str, str],
-              params: dict[str, Any]) -> str:
+    def start(self, run_name: str, key: str, variants: list[str], tags: dict[str, str], params: dict[str, Any]) -> str:
         """Snapshot the aliases (for a rollback) and open the parent run; -> its id."""
         self._aliases_before = reg.snapshot_aliases(self.client, [self.model_name(v) for v in variants])
-        run = mlflow.start_run(experiment_id=self.experiment_id, run_name=run_name,
-                               tags={reg.TAG_KEY: key, reg.TAG_KIND: "monthly", **tags})
+        run = mlflow.start_run(
+            experiment_id=self.experiment_id,
+            run_name=run_name,
+            tags={reg.TAG_KEY: key, reg.TAG_KIND: "monthly", **tags},
+        )
         self.parent_id = run.info.run_id
         self.run_ids.append(self.parent_id)
         mlflow.log_params(params)
@@ -102,8 +103,12 @@ class MonthlyTracking:
     @contextlib.contextmanager
     def variant_run(self, variant: str, key: str, tags: dict[str, str]) -> Iterator[str]:
         """A child run of the parent for one variant (the active run inside the block); yields its id."""
-        with mlflow.start_run(run_name=variant, nested=True, experiment_id=self.experiment_id,
-                              tags={reg.TAG_KEY: key, reg.TAG_KIND: "variant", "variant": variant, **tags}) as run:
+        with mlflow.start_run(
+            run_name=variant,
+            nested=True,
+            experiment_id=self.experiment_id,
+            tags={reg.TAG_KEY: key, reg.TAG_KIND: "variant", "variant": variant, **tags},
+        ) as run:
             self.run_ids.append(run.info.run_id)
             yield run.info.run_id
 
@@ -114,8 +119,13 @@ class MonthlyTracking:
             yield
 
     @staticmethod
-    def log(params: dict[str, Any] | None = None, metrics: dict[str, float] | None = None,
-            files: tuple[Path, ...] | list[Path] = (), folder: Path | None = None, subdir: str | None = None) -> None:
+    def log(
+        params: dict[str, Any] | None = None,
+        metrics: dict[str, float] | None = None,
+        files: tuple[Path, ...] | list[Path] = (),
+        folder: Path | None = None,
+        subdir: str | None = None,
+    ) -> None:
         """In the active run: parameters, metrics, files (under `subdir`) and a whole folder (under `subdir`)."""
         if params:
             mlflow.log_params(params)
@@ -144,21 +154,27 @@ class MonthlyTracking:
         with tempfile.TemporaryDirectory() as tmp:
             for f in MODEL_FILES:
                 shutil.copy2(folder / f, Path(tmp) / f)
-            info = mlflow.pyfunc.log_model(name="model", python_model=BandsModel(), artifacts={ARTIFACT: tmp},
-                                           pip_requirements=["mpp", "mlflow", "pandas", "numpy", "pyarrow"])
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=BandsModel(),
+                artifacts={ARTIFACT: tmp},
+                pip_requirements=["mpp", "mlflow", "pandas", "numpy", "pyarrow"],
+            )
         return info.model_uri, info.model_id
 
     # --------------------------------------------------------------------------------------- registry
-    def register(self, variant: str, model_uri: str, run_id: str, model_id: str | None, key: str,
-                 tags: dict[str, str]) -> tuple[str, bool]:
+    def register(
+        self, variant: str, model_uri: str, run_id: str, model_id: str | None, key: str, tags: dict[str, str]
+    ) -> tuple[str, bool]:
         """A new uncommitted version, unless a committed one with the same run key exists (then that one is
         reused); -> (version, created now)."""
         same = self.version_with_key(variant, key)
         if same is not None:
             return same.version, False
         name = self.model_name(variant)
-        mv = reg.register(self.client, name, model_uri, run_id, model_id,
-                          {**tags, reg.TAG_KEY: key, reg.TAG_COMMITTED: "false"})
+        mv = reg.register(
+            self.client, name, model_uri, run_id, model_id, {**tags, reg.TAG_KEY: key, reg.TAG_COMMITTED: "false"}
+        )
         self.created.append((name, str(mv.version)))
         return str(mv.version), True
 
@@ -188,11 +204,15 @@ class MonthlyTracking:
                 failures.append(msg)
 
         for (name, alias), version in (self._aliases_before or {}).items():
-            step(f"restore alias {alias} of {name} to {version or 'none'}",
-                 functools.partial(reg.restore_alias, self.client, name, alias, version))
+            step(
+                f"restore alias {alias} of {name} to {version or 'none'}",
+                functools.partial(reg.restore_alias, self.client, name, alias, version),
+            )
         for name, version in self.created:
-            step(f"delete version {version} of {name}",
-                 functools.partial(self.client.delete_model_version, name, version))
+            step(
+                f"delete version {version} of {name}",
+                functools.partial(self.client.delete_model_version, name, version),
+            )
         for run_id in self.run_ids:
             step(f"mark run {run_id} FAILED", functools.partial(self.client.set_terminated, run_id, "FAILED"))
 

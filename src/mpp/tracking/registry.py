@@ -74,8 +74,10 @@ def check_reachable(uri: str, timeout: float = 5.0) -> None:
         return  # it answered (auth or a proxy decide the rest); MLflow reports what it says
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise OfflineError(f"tracking server MLFLOW_TRACKING_URI={mask_secrets(uri)} is unreachable "
-                           f"({mask_secrets(str(reason))}); nothing was run or registered") from None
+        raise OfflineError(
+            f"tracking server MLFLOW_TRACKING_URI={mask_secrets(uri)} is unreachable "
+            f"({mask_secrets(str(reason))}); nothing was run or registered"
+        ) from None
 
 
 def connect(loc: Project, experiment: str = EXPERIMENT) -> tuple[MlflowClient, str]:
@@ -106,7 +108,9 @@ def find_finished_run(client: MlflowClient, experiment_id: str, key: str, kind: 
     runs = client.search_runs(
         [experiment_id],
         filter_string=f"tags.`{TAG_KEY}` = '{key}' and tags.`{TAG_KIND}` = '{kind}' and attributes.status = 'FINISHED'",
-        order_by=["attributes.start_time DESC"], max_results=1)
+        order_by=["attributes.start_time DESC"],
+        max_results=1,
+    )
     return runs[0] if runs else None
 
 
@@ -153,22 +157,28 @@ def run_metrics(client: MlflowClient, version: ModelVersion | None) -> dict[str,
     return dict(client.get_run(version.run_id).data.metrics)
 
 
-def register(client: MlflowClient, name: str, model_uri: str, run_id: str, model_id: str | None,
-             tags: dict[str, str]) -> ModelVersion:
+def register(
+    client: MlflowClient, name: str, model_uri: str, run_id: str, model_id: str | None, tags: dict[str, str]
+) -> ModelVersion:
     """A new (uncommitted) version of `name`, creating the registered model on first use."""
     try:
         client.get_registered_model(name)
     except MlflowException:
         with contextlib.suppress(MlflowException):
-            client.create_registered_model(name, description="mpp monthly forecast bands (pyfunc over reconciled "
-                                                             "sample paths); one version per cut-off")
+            client.create_registered_model(
+                name,
+                description="mpp monthly forecast bands (pyfunc over reconciled sample paths); one version per cut-off",
+            )
     return client.create_model_version(name, model_uri, run_id=run_id, tags=tags, model_id=model_id)
 
 
 def snapshot_aliases(client: MlflowClient, names: list[str]) -> dict[tuple[str, str], str | None]:
     """{(model, alias): version or None}, to restore after a failure."""
-    return {(n, a): (str(v.version) if (v := alias_version(client, n, a)) else None)
-            for n in names for a in (CHAMPION, CHALLENGER)}
+    return {
+        (n, a): (str(v.version) if (v := alias_version(client, n, a)) else None)
+        for n in names
+        for a in (CHAMPION, CHALLENGER)
+    }
 
 
 def restore_alias(client: MlflowClient, name: str, alias: str, version: str | None) -> None:

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -89,9 +90,11 @@ _REGISTRY: dict[str, _Registered] = {}
 
 def section(section_id: str, order: float) -> Callable[[Builder], Builder]:
     """Register a section builder; `order` places it on the page (see the module docstring)."""
+
     def register(fn: Builder) -> Builder:
         _REGISTRY[section_id] = _Registered(section_id, order, fn)
         return fn
+
     return register
 
 

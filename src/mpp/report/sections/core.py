@@ -3,25 +3,50 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from mpp.report.charts import Chart, annual_chart, chart_name, fan_chart, figure_png, realised_annual
-from mpp.report.i18n import (SCENARIOS, format_number, format_pct, format_rounded, is_share, nationality_name,
-                             series_label, t)
+from mpp.report.i18n import (
+    SCENARIOS,
+    format_number,
+    format_pct,
+    format_rounded,
+    is_share,
+    nationality_name,
+    series_label,
+    t,
+)
 from mpp.report.plausibility import plausibility_flags
 from mpp.report.scorecard import scorecard_rows, variant_summary
 from mpp.report.sections import ReportContext, Section, section
-from mpp.report.tables import (TOTAL_ID, add_change, family_counts, headline_years, revision_against, stream_ids,
-                               top_nationalities)
+from mpp.report.tables import (
+    TOTAL_ID,
+    add_change,
+    family_counts,
+    headline_years,
+    revision_against,
+    stream_ids,
+    top_nationalities,
+)
 
-OCCUPANCY_ORDER = ("occupancy_total", "asylum_seekers", "status_holders", "rejected", "status_holder_share",
-                   "ind_backlog", "capacity_need")
+OCCUPANCY_ORDER = (
+    "occupancy_total",
+    "asylum_seekers",
+    "status_holders",
+    "rejected",
+    "status_holder_share",
+    "ind_backlog",
+    "capacity_need",
+)
 OBSERVED_YEARS = 8  # realised COA figures drawn up to this many years before the projection starts
-COA_MEASURES = {"persons_in_coa_reception_total": "occupancy_total",
-                "status_holders_in_coa_reception": "status_holders"}
+COA_MEASURES = {
+    "persons_in_coa_reception_total": "occupancy_total",
+    "status_holders_in_coa_reception": "status_holders",
+}
 
 
 def label_of(ctx: ReportContext, quantity: str) -> str:
@@ -52,6 +77,7 @@ def occupancy_start(ctx: ReportContext) -> str | None:
 
 # --- headline ----------------------------------------------------------------------------------------------------
 
+
 @section("headline", order=20)
 def headline(ctx: ReportContext) -> Section:
     head = ctx.headline
@@ -69,8 +95,15 @@ def headline(ctx: ReportContext) -> Section:
             r = by_year.loc[y]
             if "/" not in quantity and y == start_year and r["minimum"] == r["maximum"]:
                 any_start = True
-                cells.append({"text": t("start_stock", ctx.lang).format(
-                    value=fmt_value(quantity, r["median"], ctx.lang), date=start), "span": 4, "cls": "start"})
+                cells.append(
+                    {
+                        "text": t("start_stock", ctx.lang).format(
+                            value=fmt_value(quantity, r["median"], ctx.lang), date=start
+                        ),
+                        "span": 4,
+                        "cls": "start",
+                    }
+                )
             else:
                 cells += [{"text": fmt_value(quantity, r[s], ctx.lang), "span": 1} for s in SCENARIOS]
         group = t("forecast", ctx.lang) if "/" in quantity else f"COA ({t('end_of_year', ctx.lang)})"
@@ -80,15 +113,24 @@ def headline(ctx: ReportContext) -> Section:
     notes = [t("scenario_note", ctx.lang), t("rounded_note", ctx.lang), t("headline_note", ctx.lang)]
     if any_start:
         notes.append(t("start_stock_note", ctx.lang))
-    return Section("headline", t("headline", ctx.lang), "sections/headline.html.j2",
-                   {"years": years, "scenarios": [t(s, ctx.lang) for s in SCENARIOS], "rows": rows, "notes": notes},
-                   warnings)
+    return Section(
+        "headline",
+        t("headline", ctx.lang),
+        "sections/headline.html.j2",
+        {"years": years, "scenarios": [t(s, ctx.lang) for s in SCENARIOS], "rows": rows, "notes": notes},
+        warnings,
+    )
 
 
 # --- national forecast (mpp forecast --national) ---------------------------------------------------------------
 
-NATIONAL_SERIES = (TOTAL_ID, "first_asylum_request/TOTAL", "repeat_asylum_request/TOTAL", "nareizigers/TOTAL",
-                   "resettlement/TOTAL")
+NATIONAL_SERIES = (
+    TOTAL_ID,
+    "first_asylum_request/TOTAL",
+    "repeat_asylum_request/TOTAL",
+    "nareizigers/TOTAL",
+    "resettlement/TOTAL",
+)
 
 
 @section("national", order=18)
@@ -109,25 +151,41 @@ def national(ctx: ReportContext) -> Section | None:
         method = (models.get(sid.split("/")[0]) or {}).get("method", "")
         if "assum" in str(method):
             label += f" ({t('assumption', lang)})"
-        cells = [{"text": format_rounded(g.loc[y, s], lang) if y in g.index else "", "span": 1}
-                 for y in years for s in SCENARIOS]
+        cells = [
+            {"text": format_rounded(g.loc[y, s], lang) if y in g.index else "", "span": 1}
+            for y in years
+            for s in SCENARIOS
+        ]
         rows.append({"label": label, "cells": cells, "group": ""})
-    files = sorted({Path(str(f.get("file", ""))).name for f in (m.get("source_files") or {}).values()
-                    if isinstance(f, dict) and f.get("file")})
-    notes = [t("national_note", lang).format(cutoff=m.get("cutoff", "?"), files=", ".join(files) or "?"),
-             t("scenario_note", lang), t("rounded_note", lang)]
+    files = sorted(
+        {
+            Path(str(f.get("file", ""))).name
+            for f in (m.get("source_files") or {}).values()
+            if isinstance(f, dict) and f.get("file")
+        }
+    )
+    notes = [
+        t("national_note", lang).format(cutoff=m.get("cutoff", "?"), files=", ".join(files) or "?"),
+        t("scenario_note", lang),
+        t("rounded_note", lang),
+    ]
     findings = m.get("findings") or []
     if findings:
         notes.append(t("national_findings", lang).format(n=len(findings)))
     warnings = []
     if m.get("cutoff") and ctx.run.cutoff and str(m["cutoff"])[:7] != ctx.run.cutoff:
         warnings.append(t("national_cutoff_differs", lang).format(national=m["cutoff"], run=ctx.run.cutoff))
-    return Section("national", t("national", lang), "sections/headline.html.j2",
-                   {"years": years, "scenarios": [t(s, lang) for s in SCENARIOS], "rows": rows, "notes": notes},
-                   warnings)
+    return Section(
+        "national",
+        t("national", lang),
+        "sections/headline.html.j2",
+        {"years": years, "scenarios": [t(s, lang) for s in SCENARIOS], "rows": rows, "notes": notes},
+        warnings,
+    )
 
 
 # --- revision ----------------------------------------------------------------------------------------------------
+
 
 def revision_table(ctx: ReportContext) -> pd.DataFrame | None:
     if ctx.run.revision is not None:
@@ -145,12 +203,21 @@ def revision_sentences(ctx: ReportContext, rev: pd.DataFrame) -> list[str]:
     med = rev[(rev["scenario"] == "median") & rev["quantity"].astype(str).str.contains("/")]
     for r in med.itertuples(index=False):
         q = str(r.quantity)
-        vals = {"label": label_of(ctx, q)[:1].upper() + label_of(ctx, q)[1:], "year": int(r.year),
-                "current": fmt_value(q, r.current, ctx.lang), "previous": fmt_value(q, r.previous, ctx.lang),
-                "change": format_rounded(abs(r.change), ctx.lang),
-                "pct": "" if pd.isna(r.change_pct) else format_number(abs(r.change_pct), ctx.lang, 1) + "%"}
-        key = ("revision_sentence_same" if abs(r.change) < 0.5 * 10 else
-               "revision_sentence_up" if r.change > 0 else "revision_sentence_down")
+        vals = {
+            "label": label_of(ctx, q)[:1].upper() + label_of(ctx, q)[1:],
+            "year": int(r.year),
+            "current": fmt_value(q, r.current, ctx.lang),
+            "previous": fmt_value(q, r.previous, ctx.lang),
+            "change": format_rounded(abs(r.change), ctx.lang),
+            "pct": "" if pd.isna(r.change_pct) else format_number(abs(r.change_pct), ctx.lang, 1) + "%",
+        }
+        key = (
+            "revision_sentence_same"
+            if abs(r.change) < 0.5 * 10
+            else "revision_sentence_up"
+            if r.change > 0
+            else "revision_sentence_down"
+        )
         out.append(t(key, ctx.lang).format(**vals))
     return out
 
@@ -178,25 +245,44 @@ def revision(ctx: ReportContext) -> Section | None:
             cells += [fmt_value(q, r["current"], ctx.lang), change]
         rows.append({"label": label_of(ctx, q), "year": int(year), "cells": cells})
     prev = ctx.previous.cutoff if ctx.previous is not None else None
-    return Section("revision", t("revision", ctx.lang), "sections/revision.html.j2",
-                   {"sentences": revision_sentences(ctx, rev), "rows": rows, "previous_cutoff": prev,
-                    "scenarios": [t(s, ctx.lang) for s in SCENARIOS]})
+    return Section(
+        "revision",
+        t("revision", ctx.lang),
+        "sections/revision.html.j2",
+        {
+            "sentences": revision_sentences(ctx, rev),
+            "rows": rows,
+            "previous_cutoff": prev,
+            "scenarios": [t(s, ctx.lang) for s in SCENARIOS],
+        },
+    )
 
 
 # --- charts ------------------------------------------------------------------------------------------------------
 
+
 def fan_charts(ctx: ReportContext) -> list[Chart]:
     ids = [TOTAL_ID, *stream_ids(ctx.run), *top_nationalities(ctx.run, ctx.top_n)]
-    return [Chart(chart_name("fan", sid), label_of(ctx, sid), figure_png(fan_chart(
-        ctx.run.history_series(sid), ctx.run.series_bands(sid), label_of(ctx, sid), ctx.lang))) for sid in ids]
+    return [
+        Chart(
+            chart_name("fan", sid),
+            label_of(ctx, sid),
+            figure_png(fan_chart(ctx.run.history_series(sid), ctx.run.series_bands(sid), label_of(ctx, sid), ctx.lang)),
+        )
+        for sid in ids
+    ]
 
 
 def annual_charts(ctx: ReportContext) -> list[Chart]:
     out = []
     for sid in [TOTAL_ID, *stream_ids(ctx.run)]:
         title = f"{label_of(ctx, sid)}: {t('annual_scenarios', ctx.lang)}"
-        fig = annual_chart(ctx.run.series_bands(sid, annual=True), title, ctx.lang,
-                           realised=realised_annual(ctx.run.history_series(sid)))
+        fig = annual_chart(
+            ctx.run.series_bands(sid, annual=True),
+            title,
+            ctx.lang,
+            realised=realised_annual(ctx.run.history_series(sid)),
+        )
         out.append(Chart(chart_name("annual", sid), title, figure_png(fig)))
     return out
 
@@ -226,9 +312,16 @@ def occupancy_charts(ctx: ReportContext) -> list[Chart]:
     for quantity in order:
         g = monthly[monthly["quantity"] == quantity]
         share = is_share(quantity)
-        fig = fan_chart(pd.Series(dtype=float), g, t(quantity, ctx.lang), ctx.lang, percent=share,
-                        ylabel=t("share", ctx.lang) if share else t("persons", ctx.lang),
-                        observed=coa_observed(ctx, quantity), observed_label=t("realised_coa", ctx.lang))
+        fig = fan_chart(
+            pd.Series(dtype=float),
+            g,
+            t(quantity, ctx.lang),
+            ctx.lang,
+            percent=share,
+            ylabel=t("share", ctx.lang) if share else t("persons", ctx.lang),
+            observed=coa_observed(ctx, quantity),
+            observed_label=t("realised_coa", ctx.lang),
+        )
         out.append(Chart(chart_name("fan", quantity), t(quantity, ctx.lang), figure_png(fig)))
     return out
 
@@ -245,18 +338,22 @@ def occupancy_warning(text: str, lang: str) -> str:
 
 @section("monthly", order=40)
 def monthly(ctx: ReportContext) -> Section:
-    nat_total = len(set(ctx.run.bands_monthly.loc[ctx.run.bands_monthly["level"] == "nationality", "nationality"])
-                    - {"OTHER", "UNKNOWN"})
+    nat_total = len(
+        set(ctx.run.bands_monthly.loc[ctx.run.bands_monthly["level"] == "nationality", "nationality"])
+        - {"OTHER", "UNKNOWN"}
+    )
     shown = len(top_nationalities(ctx.run, ctx.top_n))
     notes = [t("top_nationalities_note", ctx.lang).format(n=shown, total=nat_total)] if shown else []
-    return Section("monthly", t("monthly_charts", ctx.lang), "sections/charts.html.j2",
-                   {"charts": fan_charts(ctx), "notes": notes})
+    return Section(
+        "monthly", t("monthly_charts", ctx.lang), "sections/charts.html.j2", {"charts": fan_charts(ctx), "notes": notes}
+    )
 
 
 @section("annual", order=50)
 def annual(ctx: ReportContext) -> Section:
-    return Section("annual", t("annual_charts", ctx.lang), "sections/charts.html.j2",
-                   {"charts": annual_charts(ctx), "notes": []})
+    return Section(
+        "annual", t("annual_charts", ctx.lang), "sections/charts.html.j2", {"charts": annual_charts(ctx), "notes": []}
+    )
 
 
 @section("occupancy", order=60)
@@ -266,11 +363,13 @@ def occupancy(ctx: ReportContext) -> Section | None:
         return None
     notes = [] if ctx.coa_observations is not None else [t("no_coa_history", ctx.lang)]
     warnings = [occupancy_warning(str(w), ctx.lang) for w in ctx.run.occupancy_manifest.get("warnings") or []]
-    return Section("occupancy", t("occupancy", ctx.lang), "sections/charts.html.j2",
-                   {"charts": charts, "notes": notes}, warnings)
+    return Section(
+        "occupancy", t("occupancy", ctx.lang), "sections/charts.html.j2", {"charts": charts, "notes": notes}, warnings
+    )
 
 
 # --- backtest ----------------------------------------------------------------------------------------------------
+
 
 @section("backtest", order=70)
 def backtest(ctx: ReportContext) -> Section | None:
@@ -279,12 +378,14 @@ def backtest(ctx: ReportContext) -> Section | None:
     if not rows:
         return None
     n = metrics.get("n_origins") if metrics else None
-    note = t("scorecard_note", ctx.lang).format(variant=ctx.run.manifest.get("variant", "?"),
-                                                 n=format_number(n, ctx.lang) if n else "?")
+    note = t("scorecard_note", ctx.lang).format(
+        variant=ctx.run.manifest.get("variant", "?"), n=format_number(n, ctx.lang) if n else "?"
+    )
     return Section("backtest", t("backtest", ctx.lang), "sections/backtest.html.j2", {"rows": rows, "note": note})
 
 
 # --- assumptions -------------------------------------------------------------------------------------------------
+
 
 def forecast_settings(ctx: ReportContext) -> list[tuple[str, str]]:
     m, lang = ctx.run.manifest, ctx.lang
@@ -294,8 +395,12 @@ def forecast_settings(ctx: ReportContext) -> list[tuple[str, str]]:
     rows.append((t("variant", lang), variant + (f": {spec['description']}" if spec.get("description") else "")))
     q = m.get("quantiles") or {}
     if q:
-        rows.append((t("scenarios_label", lang), ", ".join(f"{t(k, lang)} P{format_number(100 * float(q[k]), lang)}"
-                                                          for k in SCENARIOS if k in q)))
+        rows.append(
+            (
+                t("scenarios_label", lang),
+                ", ".join(f"{t(k, lang)} P{format_number(100 * float(q[k]), lang)}" for k in SCENARIOS if k in q),
+            )
+        )
     if m.get("horizon"):
         span = f" ({m['first_period']} - {m['last_period']})" if m.get("first_period") and m.get("last_period") else ""
         rows.append((t("horizon", lang), f"{m['horizon']} {t('months', lang)}{span}"))
@@ -314,11 +419,21 @@ def occupancy_assumption_rows(ctx: ReportContext) -> list[dict[str, str]]:
     rows = []
     for name, v in _walk_assumptions(ctx.run.occupancy_manifest.get("assumptions") or {}):
         unit = str(v.get("unit", ""))
-        value = (_fmt_param(v["value"], unit, ctx.lang) if v.get("value") is not None else
-                 "; ".join(f"{s.get('start')}: {_fmt_param(s.get('value'), unit, ctx.lang)}"
-                           for s in v.get("schedule") or ()))
-        rows.append({"name": readable_name(name, ctx.lang), "value": value, "unit": unit_label(unit, ctx.lang),
-                     "source": humanize_keys(" ".join(str(v.get("source", "")).split()))})
+        value = (
+            _fmt_param(v["value"], unit, ctx.lang)
+            if v.get("value") is not None
+            else "; ".join(
+                f"{s.get('start')}: {_fmt_param(s.get('value'), unit, ctx.lang)}" for s in v.get("schedule") or ()
+            )
+        )
+        rows.append(
+            {
+                "name": readable_name(name, ctx.lang),
+                "value": value,
+                "unit": unit_label(unit, ctx.lang),
+                "source": humanize_keys(" ".join(str(v.get("source", "")).split())),
+            }
+        )
     return rows
 
 
@@ -327,11 +442,13 @@ _DOTTED_KEY = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)\b")
 
 def humanize_keys(text: str) -> str:
     """Dotted setting names inside free text ('see procedure.grant_rate') in readable form; file names kept."""
+
     def repl(m: re.Match) -> str:
         key = m.group(1)
         if re.search(r"\.(csv|tsv|yaml|yml|json|md|parquet|xlsx|html|py)$", key) or "_" not in key.split(".", 1)[1]:
             return key
         return readable_name(key)
+
     return _DOTTED_KEY.sub(repl, text)
 
 
@@ -377,22 +494,33 @@ def assumptions(ctx: ReportContext) -> Section:
     lang, m = ctx.lang, ctx.run.manifest
     families = family_counts(m)
     fallbacks = [(series_label(k, lang), str(v)) for k, v in (m.get("fallbacks") or {}).items()]
-    return Section("assumptions", t("assumptions", lang), "sections/assumptions.html.j2", {
-        "settings": forecast_settings(ctx),
-        "families": [(str(r.family), format_number(r.series, lang)) for r in families.itertuples(index=False)],
-        "fallbacks": fallbacks, "occupancy": occupancy_assumption_rows(ctx),
-        "occupancy_name": ctx.run.occupancy_manifest.get("assumptions_name"),
-    })
+    return Section(
+        "assumptions",
+        t("assumptions", lang),
+        "sections/assumptions.html.j2",
+        {
+            "settings": forecast_settings(ctx),
+            "families": [(str(r.family), format_number(r.series, lang)) for r in families.itertuples(index=False)],
+            "fallbacks": fallbacks,
+            "occupancy": occupancy_assumption_rows(ctx),
+            "occupancy_name": ctx.run.occupancy_manifest.get("assumptions_name"),
+        },
+    )
 
 
 # --- data and technical provenance -------------------------------------------------------------------------------
+
 
 @section("data", order=90)
 def data(ctx: ReportContext) -> Section:
     lang, m, sc = ctx.lang, ctx.run.manifest, ctx.scope
     rows: list[tuple[str, str]] = []
-    rows.append((t("data_kind", lang), t("sample_kind", lang) if sc.sample else t("real_kind", lang)
-                 if sc.known else t("unknown", lang)))
+    rows.append(
+        (
+            t("data_kind", lang),
+            t("sample_kind", lang) if sc.sample else t("real_kind", lang) if sc.known else t("unknown", lang),
+        )
+    )
     if sc.sources:
         rows.append((t("data_files", lang), ", ".join(sc.sources)))
     if m.get("data_vintage"):
@@ -402,20 +530,32 @@ def data(ctx: ReportContext) -> Section:
         rows.append((t("data_period", lang), f"{first} - {sc.last_period or ctx.run.cutoff}"))
     rows.append((t("cutoff", lang), str(ctx.run.cutoff)))
     if sc.known:
-        rows.append((t("streams", lang), ", ".join(t(s, lang) for s in sc.streams)
-                     + (f" ({t('not_in_data', lang)}: {', '.join(t(s, lang) for s in sc.missing_streams)})"
-                        if sc.missing_streams else "")))
+        rows.append(
+            (
+                t("streams", lang),
+                ", ".join(t(s, lang) for s in sc.streams)
+                + (
+                    f" ({t('not_in_data', lang)}: {', '.join(t(s, lang) for s in sc.missing_streams)})"
+                    if sc.missing_streams
+                    else ""
+                ),
+            )
+        )
         nats = ", ".join(nationality_name(n, lang) for n in sc.nationalities[:15])
         more = f", ... ({len(sc.nationalities)})" if len(sc.nationalities) > 15 else ""
         rows.append((t("nationalities", lang), nats + more))
-        rows.append((t("coverage", lang), t("national_yes", lang) if sc.national else
-                     t("national_no", lang).format(what=sc.coverage_text(lang))))
+        rows.append(
+            (
+                t("coverage", lang),
+                t("national_yes", lang) if sc.national else t("national_no", lang).format(what=sc.coverage_text(lang)),
+            )
+        )
     return Section("data", t("data_provenance", lang), "sections/kv.html.j2", {"rows": rows})
 
 
 @section("provenance", order=95)
 def provenance(ctx: ReportContext) -> Section:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mpp.provenance import code_version
     from mpp.report.tables import provenance_rows
@@ -425,5 +565,5 @@ def provenance(ctx: ReportContext) -> Section:
     if ctx.previous is not None:
         rows.append((t("previous_run", lang), f"{ctx.previous.directory} ({t('cutoff', lang)} {ctx.previous.cutoff})"))
     rows.append((t("report_code_version", lang), code_version()))
-    rows.append((t("report_created", lang), datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    rows.append((t("report_created", lang), datetime.now(UTC).isoformat(timespec="seconds")))
     return Section("provenance", t("technical", lang), "sections/kv.html.j2", {"rows": rows, "mono": True})

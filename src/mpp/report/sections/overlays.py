@@ -38,15 +38,20 @@ def summary_rows(ctx: ReportContext, summary: pd.DataFrame) -> tuple[list[str], 
         v = g.set_index("component")
         if "model" not in v.index or "total" not in v.index:
             continue
-        rows.append({
-            "label": _label(ctx, sid), "year": int(year),
-            "model": format_rounded(v.at["model", "median"], ctx.lang),
-            "overlays": [_signed(v.at[f"overlay: {n}", "median"], ctx.lang) if f"overlay: {n}" in v.index else ""
-                         for n in names],
-            "total": format_rounded(v.at["total", "median"], ctx.lang),
-            "band": f"{format_rounded(v.at['total', 'minimum'], ctx.lang)} - "
-                    f"{format_rounded(v.at['total', 'maximum'], ctx.lang)}",
-        })
+        rows.append(
+            {
+                "label": _label(ctx, sid),
+                "year": int(year),
+                "model": format_rounded(v.at["model", "median"], ctx.lang),
+                "overlays": [
+                    _signed(v.at[f"overlay: {n}", "median"], ctx.lang) if f"overlay: {n}" in v.index else ""
+                    for n in names
+                ],
+                "total": format_rounded(v.at["total", "median"], ctx.lang),
+                "band": f"{format_rounded(v.at['total', 'minimum'], ctx.lang)} - "
+                f"{format_rounded(v.at['total', 'maximum'], ctx.lang)}",
+            }
+        )
     return names, rows
 
 
@@ -57,11 +62,23 @@ def overlay_fan(ctx: ReportContext, total_monthly: pd.DataFrame, sid: str) -> Ch
     ax = fig.axes[0]
     m = ctx.run.series_bands(sid).sort_values("period")
     x = pd.PeriodIndex(m["period"], freq="M").to_timestamp()
-    ax.plot(x, m["median"].to_numpy(float), color="#d95f02", linewidth=1.4, linestyle="--",
-            label=t("model_only_median", ctx.lang))
+    ax.plot(
+        x,
+        m["median"].to_numpy(float),
+        color="#d95f02",
+        linewidth=1.4,
+        linestyle="--",
+        label=t("model_only_median", ctx.lang),
+    )
     for b in ("minimum", "maximum"):
-        ax.plot(x, m[b].to_numpy(float), color="#d95f02", linewidth=0.9, linestyle=":",
-                label=t("model_only_band", ctx.lang) if b == "minimum" else None)
+        ax.plot(
+            x,
+            m[b].to_numpy(float),
+            color="#d95f02",
+            linewidth=0.9,
+            linestyle=":",
+            label=t("model_only_band", ctx.lang) if b == "minimum" else None,
+        )
     top = max(ax.get_ylim()[1], float(m["maximum"].max()) * 1.18)
     ax.set_ylim(0, top)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
@@ -70,8 +87,12 @@ def overlay_fan(ctx: ReportContext, total_monthly: pd.DataFrame, sid: str) -> Ch
 
 def waterfall_chart(ctx: ReportContext, row: pd.Series) -> Chart:
     """Previous -> new data -> model change -> overlays -> current, for one series and year."""
-    steps = [("previous", row["previous"]), ("new data", row["new data"]), ("model change", row["model change"]),
-             ("overlays", row["overlays"])]
+    steps = [
+        ("previous", row["previous"]),
+        ("new data", row["new data"]),
+        ("model change", row["model change"]),
+        ("overlays", row["overlays"]),
+    ]
     fig, ax = _new_figure((8.0, 3.2))
     level, labels = 0.0, []
     for i, (name, v) in enumerate(steps):
@@ -85,9 +106,14 @@ def waterfall_chart(ctx: ReportContext, row: pd.Series) -> Chart:
     ax.bar(len(steps), row["current"], color=COLORS["median"])
     labels.append(t("current", ctx.lang))
     for i, v in enumerate([s[1] for s in steps] + [row["current"]]):
-        y = row["current"] if i == len(steps) else (steps[0][1] if i == 0 else sum(s[1] for s in steps[:i + 1]))
-        ax.annotate(format_rounded(v, ctx.lang) if i in (0, len(steps)) else _signed(v, ctx.lang), (i, y),
-                    ha="center", va="bottom", fontsize=8)
+        y = row["current"] if i == len(steps) else (steps[0][1] if i == 0 else sum(s[1] for s in steps[: i + 1]))
+        ax.annotate(
+            format_rounded(v, ctx.lang) if i in (0, len(steps)) else _signed(v, ctx.lang),
+            (i, y),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     ax.set_xticks(range(len(labels)), labels)
     title = f"{_label(ctx, row['series_id'])} {int(row['year'])}: {t('revision_waterfall', ctx.lang)}"
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
@@ -99,12 +125,20 @@ def waterfall_chart(ctx: ReportContext, row: pd.Series) -> Chart:
 def plausibility_sentences(ctx: ReportContext, table: pd.DataFrame) -> list[str]:
     out = []
     for _, r in table.iterrows():
-        out.append(tf("plausibility_sentence", ctx.lang, series=_label(ctx, r["series_id"]), year=int(r["year"]),
-                      figure=format_number(r["figure"], ctx.lang), pct=format_number(r["percentile"], ctx.lang),
-                      median=format_rounded(r["model_median"], ctx.lang),
-                      low=format_rounded(r["model_minimum"], ctx.lang),
-                      high=format_rounded(r["model_maximum"], ctx.lang),
-                      change=format_number(r["implied_change_pct"], ctx.lang)))
+        out.append(
+            tf(
+                "plausibility_sentence",
+                ctx.lang,
+                series=_label(ctx, r["series_id"]),
+                year=int(r["year"]),
+                figure=format_number(r["figure"], ctx.lang),
+                pct=format_number(r["percentile"], ctx.lang),
+                median=format_rounded(r["model_median"], ctx.lang),
+                low=format_rounded(r["model_minimum"], ctx.lang),
+                high=format_rounded(r["model_maximum"], ctx.lang),
+                change=format_number(r["implied_change_pct"], ctx.lang),
+            )
+        )
     return out
 
 
@@ -115,8 +149,15 @@ def overlays(ctx: ReportContext) -> Section | None:
     has_overlays = (d / "summary.csv").is_file() and (d / "manifest.json").is_file()
     if not has_overlays and not waterfall_file.is_file():
         return None
-    data: dict = {"names": [], "rows": [], "overlays": [], "sentences": [], "charts": [], "waterfall": [],
-                  "scenarios": [t(s, ctx.lang) for s in SCENARIOS]}
+    data: dict = {
+        "names": [],
+        "rows": [],
+        "overlays": [],
+        "sentences": [],
+        "charts": [],
+        "waterfall": [],
+        "scenarios": [t(s, ctx.lang) for s in SCENARIOS],
+    }
     warnings: list[str] = []
     if has_overlays:
         manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
@@ -124,10 +165,15 @@ def overlays(ctx: ReportContext) -> Section | None:
         data["names"], data["rows"] = summary_rows(ctx, summary)
         for o in manifest.get("overlays", []):
             src = o.get("source", {})
-            data["overlays"].append({"name": o["name"], "version": o.get("version", ""),
-                                     "status": t(f"status_{o.get('status')}", ctx.lang),
-                                     "source": f"{src.get('document', '')} ({src.get('date', '')})",
-                                     "sha": str(o.get("sha256", ""))[:12]})
+            data["overlays"].append(
+                {
+                    "name": o["name"],
+                    "version": o.get("version", ""),
+                    "status": t(f"status_{o.get('status')}", ctx.lang),
+                    "source": f"{src.get('document', '')} ({src.get('date', '')})",
+                    "sha": str(o.get("sha256", ""))[:12],
+                }
+            )
             if o.get("status") == "illustrative":
                 warnings.append(tf("overlay_illustrative", ctx.lang, name=o["name"]))
         pfile = d / "plausibility.csv"
@@ -145,10 +191,20 @@ def overlays(ctx: ReportContext) -> Section | None:
     if waterfall_file.is_file():
         w = pd.read_csv(waterfall_file)
         tot = w[w["series_id"] == TOTAL_ID]
-        data["waterfall"] = [{"label": _label(ctx, r["series_id"]), "year": int(r["year"]),
-                              "cells": [format_rounded(r["previous"], ctx.lang), _signed(r["new data"], ctx.lang),
-                                        _signed(r["model change"], ctx.lang), _signed(r["overlays"], ctx.lang),
-                                        format_rounded(r["current"], ctx.lang)]} for _, r in w.iterrows()]
+        data["waterfall"] = [
+            {
+                "label": _label(ctx, r["series_id"]),
+                "year": int(r["year"]),
+                "cells": [
+                    format_rounded(r["previous"], ctx.lang),
+                    _signed(r["new data"], ctx.lang),
+                    _signed(r["model change"], ctx.lang),
+                    _signed(r["overlays"], ctx.lang),
+                    format_rounded(r["current"], ctx.lang),
+                ],
+            }
+            for _, r in w.iterrows()
+        ]
         data["charts"] += [waterfall_chart(ctx, r) for _, r in tot.head(3).iterrows()]
     return Section("overlays", t("overlays_title", ctx.lang), "sections/overlays.html.j2", data, warnings)
 

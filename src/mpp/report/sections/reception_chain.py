@@ -13,8 +13,10 @@ from mpp.report.sections import ReportContext, Section, section
 
 FLOWS = ("ind_decisions", "ind_grants", "grant_rate")
 STOCKS = ("ind_backlog", "amv_coa_places", "nidos_places", "amv_capacity_need", "capacity_need")
-MEASURE_LABEL = {"persons_in_coa_reception_total": "occupancy_total",
-                 "status_holders_in_coa_reception": "status_holders"}
+MEASURE_LABEL = {
+    "persons_in_coa_reception_total": "occupancy_total",
+    "status_holders_in_coa_reception": "status_holders",
+}
 
 
 def _read(path) -> pd.DataFrame | None:
@@ -33,8 +35,12 @@ def flow_rows(flows: pd.DataFrame, lang: str) -> tuple[list[str], list[dict]]:
         g = annual[annual["quantity"] == q].set_index("period")
         if g.empty:
             continue
-        rows.append({"label": t(q, lang), "cells": [_cell(q, g.loc[y, s], lang) if y in g.index else ""
-                                                   for y in years for s in SCENARIOS]})
+        rows.append(
+            {
+                "label": t(q, lang),
+                "cells": [_cell(q, g.loc[y, s], lang) if y in g.index else "" for y in years for s in SCENARIOS],
+            }
+        )
     return years, rows
 
 
@@ -46,8 +52,12 @@ def stock_rows(ob: pd.DataFrame, lang: str) -> tuple[list[str], list[dict]]:
         g = jan[jan["quantity"] == q].set_index("period")
         if g.empty:
             continue
-        rows.append({"label": t(q, lang), "cells": [format_rounded(g.loc[d, s], lang) if d in g.index else ""
-                                                   for d in dates for s in SCENARIOS]})
+        rows.append(
+            {
+                "label": t(q, lang),
+                "cells": [format_rounded(g.loc[d, s], lang) if d in g.index else "" for d in dates for s in SCENARIOS],
+            }
+        )
     return dates, rows
 
 
@@ -56,27 +66,43 @@ def ukraine_rows(u: pd.DataFrame, lang: str) -> list[dict]:
     last = u["period"].max()
     for name, g in u.groupby("scenario", sort=False):
         end = g[g["period"] == last].iloc[0]
-        rows.append({"label": str(g["label"].iloc[0]), "filings": format_rounded(g["asylum_filings"].sum(), lang),
-                     "effect": format_rounded(end["occupancy_effect"], lang),
-                     "capacity": format_rounded(end["capacity_need_effect"], lang), "end": last})
+        rows.append(
+            {
+                "label": str(g["label"].iloc[0]),
+                "filings": format_rounded(g["asylum_filings"].sum(), lang),
+                "effect": format_rounded(end["occupancy_effect"], lang),
+                "capacity": format_rounded(end["capacity_need_effect"], lang),
+                "end": last,
+            }
+        )
     return rows
 
 
 def track_rows(tr: pd.DataFrame, lang: str) -> list[dict]:
     out = []
     for _, r in tr[tr["window"] != "start"].iterrows():
-        out.append({"date": r["date"], "label": t(MEASURE_LABEL.get(r["measure"], r["measure"]), lang),
-                    "observed": format_number(r["observed"], lang), "model": format_number(r["model"], lang),
-                    "error": ("+" if r["pct_error"] > 0 else "") + format_number(r["pct_error"], lang, 1) + "%",
-                    "window": t("fit_window" if r["window"] == "fit" else "check_window", lang),
-                    "approx": r.get("kind") == "approx"})
+        out.append(
+            {
+                "date": r["date"],
+                "label": t(MEASURE_LABEL.get(r["measure"], r["measure"]), lang),
+                "observed": format_number(r["observed"], lang),
+                "model": format_number(r["model"], lang),
+                "error": ("+" if r["pct_error"] > 0 else "") + format_number(r["pct_error"], lang, 1) + "%",
+                "window": t("fit_window" if r["window"] == "fit" else "check_window", lang),
+                "approx": r.get("kind") == "approx",
+            }
+        )
     return out
 
 
 @section("reception_chain", order=65)
 def reception_chain(ctx: ReportContext) -> Section | None:
     occ = ctx.run.directory / "occupancy"
-    flows, tr, u = _read(occ / "ind_flow_bands.csv"), _read(occ / "replay_track_record.csv"), _read(occ / "ukraine_scenarios.csv")
+    flows, tr, u = (
+        _read(occ / "ind_flow_bands.csv"),
+        _read(occ / "replay_track_record.csv"),
+        _read(occ / "ukraine_scenarios.csv"),
+    )
     if flows is None and tr is None and u is None:
         return None
     lang = ctx.lang
@@ -91,9 +117,13 @@ def reception_chain(ctx: ReportContext) -> Section | None:
     replay = ctx.run.occupancy_manifest.get("replay") or {}
     if tr is not None:
         data["track"] = track_rows(tr, lang)
-        notes.append(t("track_record_note", lang).format(start=replay.get("periods", ["?"])[0],
-                                                         end=replay.get("periods", ["?", "?"])[1],
-                                                         fit_until=replay.get("fit_until", "?")))
+        notes.append(
+            t("track_record_note", lang).format(
+                start=replay.get("periods", ["?"])[0],
+                end=replay.get("periods", ["?", "?"])[1],
+                fit_until=replay.get("fit_until", "?"),
+            )
+        )
     elif replay.get("note"):
         notes.append(replay["note"])
     data["notes"] = notes
