@@ -106,7 +106,11 @@ def test_sensitivity_signs_follow_the_mechanics():
     assert ch["capacity_buffer"] == 0  # the buffer changes capacity need, not occupancy
 
 
-def test_cli_writes_bands_manifest_and_sensitivity(tmp_path):
+def test_cli_writes_bands_manifest_and_sensitivity(tmp_path, monkeypatch):
+    # the shared console's width must not depend on what earlier tests in this worker did (CI saw a squeezed table)
+    from mpp.cli.app import console
+
+    monkeypatch.setattr(console, "_width", 250)
     d = _forecast_dir(tmp_path / "f")
     out = tmp_path / "out"
     r = CliRunner().invoke(
