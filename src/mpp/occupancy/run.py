@@ -278,15 +278,7 @@ def replay_to_dir(
         "assumptions_name": a.name,
         "assumptions_version": a.version,
         "notes": r.notes,
-        "calibration": None
-        if calibration is None
-        else {
-            "values": calibration.values,
-            "fit_until": calibration.fit_until,
-            "n_fit": calibration.n_fit,
-            "n_check": calibration.n_check,
-            "loss": round(calibration.loss, 6),
-        },
+        "calibration": _calibration_summary(calibration),
         "errors": r.summary.round(2).to_dict(orient="records"),
         "outputs": ["replay_monthly.csv", "replay_vs_observations.csv", "replay_errors.csv", "replay.png"]
         + (["calibrated_assumptions.yaml"] if calibration is not None else []),
@@ -398,15 +390,7 @@ def long_replay_to_dir(
             for g in ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
         },
         "notes": r.notes,
-        "calibration": None
-        if calibration is None
-        else {
-            "values": calibration.values,
-            "fit_until": calibration.fit_until,
-            "n_fit": calibration.n_fit,
-            "n_check": calibration.n_check,
-            "loss": round(calibration.loss, 6),
-        },
+        "calibration": _calibration_summary(calibration),
         "errors": r.summary.round(2).to_dict(orient="records"),
         "outputs": outputs,
     }
@@ -430,3 +414,16 @@ def fit_knobs_long(a, inp, obs, calibrate: list[str], fit_until: str, calibrate_
     if not knobs or len(knobs) > 3:
         raise DataError("calibrate between 1 and 3 assumptions at a time")
     return calibrate_long(a, inp, obs, knobs, fit_until)
+
+
+def _calibration_summary(calibration) -> dict | None:
+    """What a replay manifest records of an estimation (None when nothing was estimated)."""
+    if calibration is None:
+        return None
+    return {
+        "values": calibration.values,
+        "fit_until": calibration.fit_until,
+        "n_fit": calibration.n_fit,
+        "n_check": calibration.n_check,
+        "loss": round(calibration.loss, 6),
+    }
