@@ -33,7 +33,7 @@ from mpp.provenance import (
     staged_dir,
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
-from mpp.spec import RunSpec, load_spec
+from mpp.spec import RunSpec, load_release_calendar, load_spec
 from mpp.strict import current_month
 from mpp.tracking.config import PipelineConfig
 from mpp.tracking.gating import Decision, decide, run_key
@@ -121,8 +121,10 @@ def gating_scores(
     out: Path,
     data_hash: str,
     echo=print,
+    lag_months: int = 0,
 ) -> dict[str, dict[str, float]]:
-    """Backtest metrics per variant at the configured origins ({} when the history is too short)."""
+    """Backtest metrics per variant at the configured origins ({} when the history is too short). Each origin
+    sees the months published by then (`lag_months`, the release calendar's lag of the panel)."""
     from mpp.backtest import FrameSource, run_backtest, summary_metrics
 
     first = history["period"].min()
@@ -131,7 +133,7 @@ def gating_scores(
         return {}
     bcfg = fcfg.model_copy(update={"n_samples": cfg.gating.n_samples})
     detail = run_backtest(
-        FrameSource(history, name="vintage"),
+        FrameSource(history, name="vintage", lag_months=lag_months),
         cfg.variants,
         origins,
         cfg.gating.horizon,
@@ -322,7 +324,8 @@ def run_monthly(
                     f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
                     f"cut-off {cutoff_s}; backtest for gating ..."
                 )
-                scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo)
+                lag = load_release_calendar(project=loc).monthly_lag()
+                scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo, lag)
                 for v in cfg.variants:
                     echo(f"forecasting {v} ...")
                     _variant_run(
@@ -652,14 +655,18 @@ def backtest(
     home: str | Path | None = None,
     spec: RunSpec | None = None,
     echo=None,
+    publication_lag: int | None = None,
 ):
     """`mpp backtest`: the rolling-origin backtest into `out`, the peer comparison with the official forecasts
     when the project names its reference data (`reference_data` in mpp.toml) and `peer`, logged to MLflow
-    when `track` -> (outputs, MLflow run id or None)."""
+    when `track` -> (outputs, MLflow run id or None). `publication_lag` (months): what an origin sees; default
+    the release calendar's lag of the CBS monthly panel (releases.yaml)."""
     from mpp.backtest.pipeline import run_backtest_pipeline
 
     project = Project.discover(home)
     spec = spec or load_spec(project)
+    if publication_lag is None:
+        publication_lag = load_release_calendar(project=project).monthly_lag()
     if track:  # an unreachable tracking server is exit 5 now, not after the whole backtest
         from mpp.tracking.registry import check_reachable
 
@@ -678,6 +685,7 @@ def backtest(
         catalog=spec.variants,
         config=spec.forecast,
         log=echo,
+        lag_months=publication_lag,
     )
     run_id = None
     if track:
@@ -691,6 +699,7 @@ def backtest(
                 "origins": f"{origins[0]}:{origins[-1]}" if origins else "",
                 "horizon": horizon,
                 "seed": seed,
+                "publication_lag": publication_lag,
                 "spec_hash": spec.hash,
             },
             home=project.home,

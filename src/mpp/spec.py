@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mpp.data.releases import ReleaseCalendar
 from mpp.errors import ConfigError
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantsConfig, VariantSpec, parse_variants
@@ -92,14 +93,24 @@ def load_scenario_spec(path: str | os.PathLike) -> ScenarioSpec:
         raise ConfigError(f"{path}: {validation_message(exc)}") from None
 
 
-def load_national_config(path: str | os.PathLike | None = None, project: Project | None = None) -> NationalConfig:
-    """The national forecast's settings (`national.yaml`: sources, precedence, model)."""
-    path = Path(path) if path else (project or Project.discover()).config_file("national.yaml")
+def _project_file(model, name: str, path: str | os.PathLike | None, project: Project | None):
+    """A project configuration file (or the packaged default) validated against `model`."""
+    path = Path(path) if path else (project or Project.discover()).config_file(name)
     raw = load_yaml(path)
     try:
-        return NationalConfig.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_fields(exc)}") from None
+
+
+def load_national_config(path: str | os.PathLike | None = None, project: Project | None = None) -> NationalConfig:
+    """The national forecast's settings (`national.yaml`: sources, precedence, model)."""
+    return _project_file(NationalConfig, "national.yaml", path, project)
+
+
+def load_release_calendar(path: str | os.PathLike | None = None, project: Project | None = None) -> ReleaseCalendar:
+    """The release calendar (`releases.yaml`: publication lag of every source, MPP vintages' dates)."""
+    return _project_file(ReleaseCalendar, "releases.yaml", path, project)
 
 
 def load_overlay(path: str | os.PathLike) -> LoadedOverlay:

@@ -194,3 +194,28 @@ def test_a_changed_variant_is_recomputed_and_the_others_reused_and_the_log_says_
         log=lines3.append,
     )
     assert all("recomputed (changed: variant spec or forecast settings)" in x for x in lines3) and len(lines3) == 2
+
+
+def test_publication_lag_the_origin_month_is_not_seen_but_forecast_and_scored(panel, fast_config, tmp_path):
+    """Regression (issue 26): with a one-month publication lag, the forecast made at origin O reads months up
+    to O-1 only (baseline and model alike), and O itself is forecast (horizon 1) and scored."""
+    rec = Recorder()
+    origin = pd.Period("2019-06", freq="M")
+    detail = run_backtest(
+        FrameSource(panel, lag_months=1),
+        ["drift"],
+        [origin],
+        3,
+        tmp_path,
+        **spec_kw(),
+        progress=False,
+        forecast_fn=rec,
+    )
+    assert {c["cutoff"] for c in rec.calls} == {"2019-05"}
+    assert all(c["last"] == pd.Period("2019-05", freq="M") for c in rec.calls)
+    months = detail.loc[detail["target"] == "month"]
+    assert set(months["origin"]) == {"2019-06"}
+    assert months["period"].astype(str).min() == "2019-06"
+    # a folder made without a lag refuses to mix with one made with it
+    with pytest.raises(BacktestError, match="publication_lag_months"):
+        run_backtest(FrameSource(panel), ["drift"], [origin], 3, tmp_path, **spec_kw(), progress=False)

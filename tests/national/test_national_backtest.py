@@ -93,3 +93,26 @@ def test_official_comparison_scores_the_central_scenario():
     assert t["official_central_is"] == "medio"
     assert t["official_error"] == pytest.approx(0.2)
     assert t["ours_error_same_scenario"] == pytest.approx(0.02)
+
+
+def test_naive_and_model_see_only_what_was_published(national_obs, national_cfg):
+    """Regression (issue 26): at a December origin neither the quarter that ends then nor that year's annual
+    totals were published; the naive rule's last 4 quarters are the last 4 published ones."""
+    from mpp.national.backtest import known_at
+    from mpp.spec import load_release_calendar
+
+    cal = load_release_calendar()
+    origin = pd.Period("2021-12", "M")
+    known = known_at(national_obs, origin, cal)
+    q = known[
+        (known["stream"] == "first_asylum_request") & (known["freq"] == "Q") & (known["source"] == "cbs_quarterly")
+    ]
+    assert q["period"].max() == "2021-Q3"
+    assert not ((known["freq"] == "Y") & (known["period"] == "2021")).any()
+    naive = naive_annual(national_obs, origin, national_cfg, cal)
+    cbs = national_obs[(national_obs["source"] == "cbs_quarterly") & (national_obs["nationality"] == "TOTAL")]
+    last4 = cbs.set_index("period").loc[["2020-Q4", "2021-Q1", "2021-Q2", "2021-Q3"], "value"].sum()
+    assert naive[(FIRST, 2022)] == pytest.approx(last4)
+    assert naive[(FIRST, 2023)] == pytest.approx(last4)
+    # without the calendar (the earlier, optimistic backtest) 2021-Q4 is used
+    assert naive_annual(national_obs, origin, national_cfg)[(FIRST, 2022)] != pytest.approx(last4)

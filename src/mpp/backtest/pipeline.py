@@ -45,16 +45,17 @@ class BacktestOutputs:
     files: list[str] = field(default_factory=list)
 
 
-def open_source(path: str | Path) -> DataSource:
-    """A vintage store folder (each origin sees the vintage published then) or a data file (validated)."""
+def open_source(path: str | Path, lag_months: int = 0) -> DataSource:
+    """A vintage store folder (each origin sees the vintage published then) or a data file (validated).
+    `lag_months`: the data's publication lag (release calendar): an origin sees months to origin - lag."""
     path = Path(path)
     if path.is_dir():
         from mpp.data.store import VintageStore
 
-        return VintageSource(VintageStore(path), name=f"vintage store {path}")
+        return VintageSource(VintageStore(path), name=f"vintage store {path}", lag_months=lag_months)
     from mpp.data.io import read_realisations
 
-    return FrameSource(read_realisations(path)[0], name=path.name)
+    return FrameSource(read_realisations(path)[0], name=path.name, lag_months=lag_months)
 
 
 def read_csv_free_last_column(path: Path) -> pd.DataFrame:
@@ -194,13 +195,15 @@ def run_backtest_pipeline(
     catalog: VariantsConfig,
     config: ForecastConfig,
     log=None,
+    lag_months: int = 0,
 ) -> BacktestOutputs:
     """Run or resume the backtest and write every output of DIR (see docs/backtest.md).
 
     `catalog` and `config` come from the run spec; `shared_data` is the folder with the official forecasts and
-    realised national figures for the peer comparison (None: no peer comparison)."""
+    realised national figures for the peer comparison (None: no peer comparison). `lag_months`: the data's
+    publication lag when `data` is a path (a DataSource carries its own)."""
     out = Path(out_dir)
-    source = data if not isinstance(data, (str, Path)) else open_source(data)
+    source = data if not isinstance(data, (str, Path)) else open_source(data, lag_months)
     variants = with_baseline(variants)
     default_variant = default_variant or catalog.default
     t0 = time.perf_counter()

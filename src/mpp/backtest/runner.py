@@ -62,24 +62,37 @@ def with_baseline(variants: Sequence[str]) -> list[str]:
 
 
 class DataSource(Protocol):
-    """Where realisations come from: what was known at an origin, and the latest figures to score against."""
+    """Where realisations come from: what was known at an origin, and the latest figures to score against.
+
+    `lag_months`: the publication lag of the source (the release calendar, `mpp.data.releases`): a forecast
+    made at the end of month `origin` sees months up to `origin - lag_months` only, and its forecast starts
+    after that month: the months in between are forecast and scored too (they were not out yet), then
+    `horizon` months after the origin. Horizon 1 of the detail table is the first month after the data."""
 
     name: str
+    lag_months: int
 
     def known_at(self, origin: pd.Period) -> pd.DataFrame: ...
 
     def latest(self) -> pd.DataFrame: ...
 
 
+def data_cutoff(source: DataSource, origin: pd.Period) -> pd.Period:
+    """The last month a forecast made at the end of `origin` can read from `source` (its publication lag)."""
+    return origin - int(getattr(source, "lag_months", 0))
+
+
 @dataclass
 class FrameSource:
-    """One table without publication history: at an origin, everything up to and including that month."""
+    """One table without publication history: at an origin, everything published by then, i.e. up to and
+    including month `origin - lag_months` (0: up to the origin itself)."""
 
     data: pd.DataFrame
     name: str = "table"
+    lag_months: int = 0
 
     def known_at(self, origin: pd.Period) -> pd.DataFrame:
-        return self.data.loc[self.data["period"] <= origin].reset_index(drop=True)
+        return self.data.loc[self.data["period"] <= data_cutoff(self, origin)].reset_index(drop=True)
 
     def latest(self) -> pd.DataFrame:
         return self.data
@@ -91,10 +104,11 @@ class VintageSource:
 
     store: Any  # mpp.data.store.VintageStore
     name: str = "vintage store"
+    lag_months: int = 0
 
     def known_at(self, origin: pd.Period) -> pd.DataFrame:
         df = self.store.read_as_of(origin)
-        return df.loc[df["period"] <= origin].reset_index(drop=True)
+        return df.loc[df["period"] <= data_cutoff(self, origin)].reset_index(drop=True)
 
     def latest(self) -> pd.DataFrame:
         return self.store.read()
@@ -103,6 +117,7 @@ class VintageSource:
 @dataclass(frozen=True)
 class PartTask:
     origin: pd.Period
+    cutoff: pd.Period  # the last month published at the origin (= origin without a publication lag)
     variant: str
     spec: VariantSpec
     config: ForecastConfig
@@ -128,9 +143,9 @@ def run_part(task: PartTask) -> dict:
     t0 = time.perf_counter()
     res = fn(
         task.history,
-        task.origin,
+        task.cutoff,
         variant=task.spec,
-        horizon=task.horizon,
+        horizon=task.horizon + (task.origin - task.cutoff).n,  # the unpublished months, then `horizon` more
         seed=task.seed,
         workers=1,
         progress=False,
@@ -139,7 +154,7 @@ def run_part(task: PartTask) -> dict:
     )
     seconds = time.perf_counter() - t0
     actual = realisations_by_series(task.realised, list(res.series_ids))
-    after = actual.loc[actual.index > task.origin]
+    after = actual.loc[actual.index > task.cutoff]
     detail = score_forecast(
         res.paths, list(res.series_ids), res.periods, res.history_wide, after, quantiles=res.manifest.get("quantiles")
     )
@@ -148,6 +163,7 @@ def run_part(task: PartTask) -> dict:
     path = part_path(task.part_dir, task.variant, task.origin)
     meta = {
         "origin": str(task.origin),
+        "data_cutoff": str(task.cutoff),
         "variant": task.variant,
         "seconds": round(seconds, 3),
         "n_series": len(res.series_ids),
@@ -213,7 +229,8 @@ def _check_settings(out_dir: Path, settings: dict) -> None:
     f = out_dir / "backtest.json"
     if f.exists():
         old = json.loads(f.read_text())
-        diff = [k for k in settings if old.get(k) != settings[k]]
+        defaults = {"publication_lag_months": 0}  # folders made before the release calendar had no lag
+        diff = [k for k in settings if old.get(k, defaults.get(k)) != settings[k]]
         if diff:
             raise BacktestError(
                 f"{out_dir} holds a backtest made with other settings ({', '.join(diff)}); "
@@ -259,7 +276,14 @@ def run_backtest(
         raise BacktestError(f"origins {', '.join(bad)} leave no realised month to score (data end {last})")
     variants = with_baseline(variants)
     realised_hash = hash_frame(latest[VALUE_COLS])
-    settings = {"horizon": int(horizon), "seed": int(seed), "data": source.name, "data_hash": realised_hash}
+    lag = int(getattr(source, "lag_months", 0))
+    settings = {
+        "horizon": int(horizon),
+        "seed": int(seed),
+        "data": source.name,
+        "data_hash": realised_hash,
+        "publication_lag_months": lag,
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     _check_settings(out_dir, settings)
 
@@ -280,6 +304,7 @@ def run_backtest(
             todo.append(
                 PartTask(
                     o,
+                    data_cutoff(source, o),
                     v,
                     specs[v],
                     config,
@@ -332,6 +357,7 @@ __all__ = [
     "FrameSource",
     "PartTask",
     "VintageSource",
+    "data_cutoff",
     "parse_origins",
     "part_key",
     "part_path",

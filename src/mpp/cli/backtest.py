@@ -37,6 +37,14 @@ def backtest_command(
         None, "--home", help="Project folder (default: $MPP_HOME or the project around the working directory)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the headline and summary metrics as JSON."),
+    publication_lag: int = typer.Option(
+        None,
+        "--publication-lag",
+        min=0,
+        help="Months between a month's end and its publication: an origin sees data to origin - lag and the "
+        "months in between are forecast (default: the release calendar's lag of the CBS monthly panel, "
+        "releases.yaml).",
+    ),
 ) -> None:
     """Refit every variant at every origin on data known then, score the forecasts, write tables and plots."""
     from mpp.backtest.runner import parse_origins
@@ -56,6 +64,7 @@ def backtest_command(
         peer=not no_peer,
         track=track,
         home=home,
+        publication_lag=publication_lag,
     )
     if as_json:
         print(

@@ -1,14 +1,16 @@
 """The national track record: a rolling-origin backtest of the annual sums the MPP publishes.
 
-Origins every quarter (quarter-end months), each forecast made only from observations whose period ends at or
-before the origin (`forecast_national` reads nothing later). Targets: the current calendar year and the next
+Origins every quarter (quarter-end months), each forecast made only from the observations published by the
+end of the origin month (`known_at` with the release calendar, `mpp.data.releases`: the quarter that ends at the
+origin and, at a December origin, that year's annual totals are not out yet); the naive rule sees the same.
+Without a calendar (the earlier table, kept for comparison) everything whose period ends by the origin is used. Targets: the current calendar year and the next
 one, per stream and for the total asylum inflow, wherever a realised national figure exists. References: the
 naive "last 4 quarters" rule and the official MPP values (mpp_published.csv) at their cut-off.
 
 Honesty: choices (method, calibration scale) are made with `mpp.backtest.protocol.choose_on_tuning` on the
 tuning origins (up to 2020-Q4) only; origins from 2021-Q1 are locked and only reported. The files hold the
-latest published vintage of every value, so this is a pseudo-real-time backtest (revisions are small for
-national first requests: CBS quarterly vs Eurostat within 1%).
+latest published vintage of every value, so this is a pseudo-real-time backtest in publication timing but not in
+revisions (revisions are small for national first requests: CBS quarterly vs Eurostat within 1%).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pandas as pd
 
 from mpp.backtest.protocol import OriginSplit, crps_of_sums, paired_bootstrap
 from mpp.data.observations import before, resolve, series
+from mpp.data.releases import ReleaseCalendar
 from mpp.national import model as national_model
 from mpp.national.config import NationalConfig
 from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID, effective_methods, forecast_national
@@ -67,12 +70,24 @@ def realised_annual(obs: pd.DataFrame, cfg: NationalConfig) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def naive_annual(obs: pd.DataFrame, origin: pd.Period, cfg: NationalConfig) -> dict[tuple[str, int], float]:
+def known_at(obs: pd.DataFrame, origin, calendar: ReleaseCalendar | None = None, cutoff=None) -> pd.DataFrame:
+    """What a forecaster at the end of month `origin` could read: with a release calendar, the observations
+    published by then (and covering nothing after `cutoff`, if given); without one, every observation whose
+    period ends by the origin (or the cut-off)."""
+    if calendar is None:
+        return before(obs, cutoff if cutoff is not None else origin)
+    return calendar.published_by(obs, origin, cutoff)
+
+
+def naive_annual(
+    obs: pd.DataFrame, origin: pd.Period, cfg: NationalConfig, calendar: ReleaseCalendar | None = None
+) -> dict[tuple[str, int], float]:
     """The naive references at an origin. First requests: the last 4 quarters repeated (current year =
     its observed quarters + the same quarters of the year before; next year = the last 4 quarters' total).
     Nareizigers and repeat requests, known nationally only per year here: the last complete year's total for
-    both years. Total: the sum of the three plus the stated resettlement median."""
-    res = resolve(before(obs, origin), cfg.precedence)
+    both years. Total: the sum of the three plus the stated resettlement median. It reads what the model
+    reads at the origin (`known_at`): with publication lags, the last 4 quarters published."""
+    res = resolve(known_at(obs, origin, calendar), cfg.precedence)
     q = series(res, "first_asylum_request", "Q")
     last_q = (origin + 1).asfreq("Q") - 1
     q = q[q.index <= last_q]
@@ -91,9 +106,9 @@ def naive_annual(obs: pd.DataFrame, origin: pd.Period, cfg: NationalConfig) -> d
     return out
 
 
-def _cache_key(obs: pd.DataFrame, origin, methods: dict, n: int, seed: int, cfg: NationalConfig) -> str:
+def _cache_key(known: pd.DataFrame, origin, methods: dict, n: int, seed: int, cfg: NationalConfig) -> str:
     h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(before(obs, origin).astype(str), index=False).values.tobytes())
+    h.update(pd.util.hash_pandas_object(known.astype(str), index=False).values.tobytes())
     settings = cfg.model_dump()
     for stream in ("first_asylum_request", "nareizigers", "repeat_asylum_request"):  # replaced by the effective ones
         for key in ("method", "scale", "base"):
@@ -115,16 +130,19 @@ def origin_sums(
     n: int,
     seed: int,
     cache: Path | None = None,
+    calendar: ReleaseCalendar | None = None,
 ) -> dict[tuple[str, int], np.ndarray]:
-    """Sample annual sums {(series, year): [sample]} for the current and next year at one origin."""
+    """Sample annual sums {(series, year): [sample]} for the current and next year at one origin, from what
+    was known then (`known_at`). Cached per origin, keyed on the known data, settings and model code."""
+    known = known_at(obs, origin, calendar)
     path = None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        path = cache / f"sums_{origin}_{_cache_key(obs, origin, methods, n, seed, cfg)}.npz"
+        path = cache / f"sums_{origin}_{_cache_key(known, origin, methods, n, seed, cfg)}.npz"
         if path.exists():
             z = np.load(path)
             return {(k.split("|")[0], int(k.split("|")[1])): z[k] for k in z.files}
-    fc = forecast_national(obs, origin, cfg, seed=seed, n_samples=n, methods=methods)
+    fc = forecast_national(known, origin, cfg, seed=seed, n_samples=n, methods=methods)
     years, annual = fc.annual()
     out = {}
     for sid in TARGET_SERIES:
@@ -144,6 +162,7 @@ def backtest_cases(
     seed: int = 0,
     cache: Path | None = None,
     progress=None,
+    calendar: ReleaseCalendar | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """One case per (origin, series, target year) with a realised figure: origin, role, series_id, year,
     horizon ('current' / 'next'), actual, actual_source, naive; and the sample sums [case, sample]."""
@@ -153,8 +172,8 @@ def backtest_cases(
     for k, origin in enumerate(origins):
         if progress:
             progress(k, len(origins), origin)
-        s = origin_sums(obs, origin, cfg, methods, n, seed + k, cache)
-        naive = naive_annual(obs, origin, cfg)
+        s = origin_sums(obs, origin, cfg, methods, n, seed + k, cache, calendar)
+        naive = naive_annual(obs, origin, cfg, calendar)
         for (sid, year), samples in s.items():
             if (sid, year) not in realised.index:
                 continue
