@@ -20,12 +20,12 @@ def test_monthly_run_writes_the_reception_chain_and_the_track_record_note(make_f
         "occupancy: {assumptions: null}",
         (
             "occupancy:\n  assumptions: assumptions/kernprognose_2025.yaml\n  replay:\n    real: nowhere/real\n"
-            "    assumptions: assumptions/replay_2015_2020.yaml\n"
+            "    assumptions: assumptions/replay_2015_2023.yaml\n"
         ),
     )
     d = make_fast_config(horizon=18, n_samples=60, extra={"pipeline.yaml": yaml})
     (d / "assumptions").mkdir()
-    for f in ("kernprognose_2025.yaml", "replay_2015_2020.yaml"):
+    for f in ("kernprognose_2025.yaml", "replay_2015_2023.yaml"):
         shutil.copy(default_config_dir() / "assumptions" / f, d / "assumptions" / f)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     res = run_monthly(home=tmp_path / "home", echo=lambda s: None)

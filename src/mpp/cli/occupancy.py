@@ -247,13 +247,13 @@ def occupancy_replay_cmd(
 @app.command(
     "occupancy-replay-long",
     epilog="Example: mpp occupancy-replay-long --real ../shared/data/real "
-    "--start 2015-01 --end 2020-06 --assumptions config/assumptions/replay_2015_2020.yaml "
-    "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2016-12-31 --out out/replay_long",
+    "--start 2015-01 --end 2023-03 --assumptions config/assumptions/replay_2015_2023.yaml "
+    "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2019-12-31 --out out/replay",
 )
 def occupancy_replay_long_cmd(
     real: Path = typer.Option(..., "--real", help="folder of the real series (Eurostat, CBS, IND files)"),
     start: str = typer.Option("2015-01", "--start", help="first month (the first month of a quarter)"),
-    end: str = typer.Option("2020-06", "--end", help="last month (the last month of a quarter)"),
+    end: str = typer.Option("2023-03", "--end", help="last month (the last month of a quarter)"),
     assumptions: Path = typer.Option(..., "--assumptions", help="base assumptions YAML (rates, intake shares)"),
     observations: Path = typer.Option(..., "--observations", help="COA observations CSV"),
     out: Path = typer.Option(..., "--out", help="output directory"),

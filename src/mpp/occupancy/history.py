@@ -19,6 +19,7 @@ Inputs (all read by path; nothing is filled in: a required month missing in ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,11 @@ CBS_MONTHLY = "cbs_monthly_national_2018_2022_with_gaps.csv"
 IND_MONTHLY = "ind_monthly_national_2018_2023_with_gaps.csv"
 CBS_PANEL = "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
 REALISED_TOTALS = "realised_totals.csv"  # in the folder above `real`
+CBS_QUARTERLY = "cbs_first_asylum_requests_quarterly_national_2013_2025Q2.csv"
+CBS_ANNUAL = "cbs_annual_national_totals_2015_2024.csv"
+EUROSTAT_ANNUAL = "eurostat_migr_asyappctza_NL_annual_by_citizenship_2008_2022.csv"
+IND_EXTRA = "ind_monthly_national_extra_months_2020_2022.csv"
+IND_MONTHLY_FILES = (IND_MONTHLY, IND_EXTRA)
 NAREIZIGERS_PROFILES = ("panel", "flat")
 
 _MEASURES = {
@@ -104,54 +110,9 @@ def load_eurostat_monthly_applications(path: str | Path) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def nareizigers_from_annual(
-    totals_path: str | Path, panel_path: str | Path, years: list[int], profile: str
-) -> pd.DataFrame:
-    """Monthly nareizigers for `years` from the annual totals (realised_totals.csv) spread by `profile`
-    ('panel' = the same year's monthly shape of the CBS 7-nationality panel's nareizigers; 'flat' = 1/12).
-    An ASSUMPTION, stated in every month's source label."""
-    if profile not in NAREIZIGERS_PROFILES:
-        raise DataError(f"nareizigers profile must be one of {NAREIZIGERS_PROFILES}, got {profile!r}")
-    from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
-
-    tot = read_realised_totals(totals_path)
-    tot = tot[tot["stream"] == "nareizigers"].assign(year=lambda d: d["period"].astype(int)).set_index("year")
-    panel = _read(Path(panel_path)) if profile == "panel" else None
-    rows = []
-    for y in years:
-        if y not in tot.index:
-            raise DataError(f"{totals_path}: no annual nareizigers total for {y} (not filled in)")
-        total = float(tot.loc[y, "value"])
-        if profile == "flat":
-            shares = np.full(12, 1 / 12)
-        else:
-            sub = panel[(panel["stream"] == "nareizigers") & panel["period"].astype(str).str.startswith(f"{y}-")]
-            m = sub.groupby("period")["value"].sum()
-            if len(m) != 12 or m.sum() <= 0:
-                raise DataError(f"{panel_path}: the nareizigers panel lacks months of {y}")
-            shares = (m / m.sum()).to_numpy()
-        r = tot.loc[y]
-        label = (
-            f"annual total {total:,.0f} ({r['publisher']}, {r['file']} row {r['row']}"
-            f"{', rounded to ' + format(int(r['rounding'])) if r['rounding'] > 1 else ''}) x {profile} "
-            "monthly profile (ASSUMPTION: no monthly national series before 2018)"
-        )
-        for i in range(12):
-            rows.append(
-                {
-                    "period": f"{y}-{i + 1:02d}",
-                    "stream": "nareizigers",
-                    "nationality": "TOTAL",
-                    "value": total * shares[i],
-                    "source": label,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 @dataclass
 class LongReplayInputs:
-    """Everything realised that drives the long replay, monthly, with a source per value."""
+    """Everything realised that drives the replay, monthly, with a source per value."""
 
     periods: pd.PeriodIndex
     inflow: np.ndarray  # [stream, month, 1]
@@ -162,42 +123,169 @@ class LongReplayInputs:
     pending: pd.Series  # Eurostat pending at month end, incl. the month before the start
     sources: pd.DataFrame  # period, input, value, source
     notes: list[str] = field(default_factory=list)
+    ukraine_tp_stock: pd.Series | None = None  # Eurostat temporary protection at month end: NOT a model input
 
 
-def _pick(
-    sources: list[tuple[str, pd.DataFrame]], stream: str, periods: pd.PeriodIndex, required: bool
-) -> tuple[pd.Series, pd.Series]:
+@dataclass(frozen=True)
+class Block:
+    """A coarse source for one stream: totals per quarter ('Q') or year ('Y') spread over the block's months by
+    `shares(block) -> 3 or 12 weights` (an even spread unless stated), each month labelled `label(block)`."""
+
+    freq: str
+    totals: pd.Series  # PeriodIndex of freq
+    label: Callable[[pd.Period], str]
+    shares: Callable[[pd.Period], np.ndarray] | None = None
+
+
+def _monthly(sources: list[tuple[str, pd.DataFrame]], stream: str, periods: pd.PeriodIndex):
+    """First monthly source (in order) that has each month -> (values with NaN, labels)."""
     have = pd.Series(np.nan, index=periods)
     origin = pd.Series("", index=periods, dtype=object)
     for label, df in sources:
-        d = df[(df["stream"] == stream) & (df["nationality"].astype(str) == "TOTAL")]
+        national = df["nationality"].astype(str) == "TOTAL" if "nationality" in df.columns else True  # national files
+        d = df[(df["stream"] == stream) & national]
         if d.empty:
             continue
-        vals = (
-            pd.Series(
-                pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
-                index=pd.PeriodIndex(d["period"].astype(str), freq="M"),
-            )
-            .groupby(level=0)
-            .last()
-        )
-        labels = (
-            d["source"].astype(str).to_numpy()
-            if "source" in d.columns and label.endswith("*")
-            else np.full(len(d), label)
-        )
-        lab = pd.Series(labels, index=pd.PeriodIndex(d["period"].astype(str), freq="M")).groupby(level=0).last()
-        found = vals.reindex(periods)
-        fill = have.isna() & found.notna()
-        have[fill] = found[fill]
-        origin[fill] = lab.reindex(periods)[fill]
-    if required and have.isna().any():
-        missing = list(periods[have.isna().to_numpy()])
-        raise DataError(
-            f"long replay: {stream} is missing {len(missing)} month(s) in every source: "
-            f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} (not filled in)"
-        )
+        idx = pd.PeriodIndex(d["period"].astype(str), freq="M")
+        vals = pd.Series(pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float), index=idx)
+        vals = vals.groupby(level=0).last().reindex(periods)
+        fill = have.isna() & vals.notna()
+        have[fill] = vals[fill]
+        origin[fill] = label
     return have, origin
+
+
+def assemble_stream(
+    stream: str,
+    periods: pd.PeriodIndex,
+    monthly: list[tuple[str, pd.DataFrame]],
+    blocks: list[Block],
+    block_freq: str,
+    required: bool,
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    """One inflow stream per month, with its source. Per block of months (`block_freq` 'Q' or 'Y'): when every
+    month of the block is in a monthly source (in order of preference), those; else the first coarse source
+    with the block's total, spread by its stated shares; else, for a required stream, an error naming the
+    months (never filled in), and for an optional one the monthly values there are and zero elsewhere, noted."""
+    have, origin = _monthly(monthly, stream, periods)
+    notes: list[str] = []
+    for b in sorted({p.asfreq(block_freq) for p in periods}):
+        months = [p for p in periods if p.asfreq(block_freq) == b]
+        if have[months].notna().all():
+            continue
+        full = pd.period_range(b.asfreq("M", how="start"), b.asfreq("M", how="end"), freq="M")
+        for blk in blocks:
+            if blk.freq != block_freq or b not in blk.totals.index:
+                continue
+            w = blk.shares(b) if blk.shares is not None else np.full(len(full), 1.0 / len(full))
+            spread = pd.Series(float(blk.totals[b]) * np.asarray(w, dtype=float), index=full)
+            have[months] = spread[months].to_numpy()
+            origin[months] = blk.label(b)
+            break
+        else:
+            miss = [p for p in months if np.isnan(have[p])]
+            if required:
+                raise DataError(
+                    f"long replay: {stream} is missing {len(miss)} month(s) in every source: "
+                    f"{', '.join(str(p) for p in miss[:6])}{' ...' if len(miss) > 6 else ''} (not filled in)"
+                )
+            for p in miss:
+                have[p], origin[p] = 0.0, "NO SOURCE: zero (an optional stream; a low bias, noted)"
+            notes.append(f"{stream}: no source for {', '.join(map(str, miss))}; replayed as zero")
+    return have, origin, notes
+
+
+def _optional(path: Path) -> pd.DataFrame | None:
+    return _read(path) if path.is_file() else None
+
+
+def _quarterly_first_requests(real: Path) -> list[Block]:
+    df = _optional(real / CBS_QUARTERLY)
+    if df is None:
+        return []
+    d = df[(df["stream"] == "first_asylum_request") & (df["nationality"] == "TOTAL")]
+    tot = pd.Series(
+        d["value"].astype(float).to_numpy(), index=pd.PeriodIndex(d["period"].str.replace("-Q", "Q"), freq="Q")
+    )
+    return [
+        Block(
+            "Q",
+            tot,
+            lambda q: (
+                f"CBS quarterly first requests {q} {tot[q]:,.0f} ({CBS_QUARTERLY}, published in thousands) / 3: "
+                "even spread (no monthly national figure for every month of the quarter)"
+            ),
+        )
+    ]
+
+
+def _annual_repeat(real: Path) -> list[Block]:
+    df = _optional(real / EUROSTAT_ANNUAL)
+    if df is None:
+        return []
+    d = df[df["citizen"] == "TOTAL"].pivot_table(index="year", columns="asyl_app", values="values", aggfunc="first")
+    rep = (d["ASY_APP"] - d["NASY_APP"]).dropna()
+    tot = pd.Series(rep.to_numpy(dtype=float), index=pd.PeriodIndex([str(y) for y in rep.index], freq="Y"))
+    return [
+        Block(
+            "Y",
+            tot,
+            lambda y: (
+                f"Eurostat migr_asyappctza {y} ASY_APP - NASY_APP = {tot[y]:,.0f} ({EUROSTAT_ANNUAL}) / 12: "
+                "even spread (no monthly national figure for every month of the year)"
+            ),
+        )
+    ]
+
+
+def _annual_nareizigers(real: Path, totals: Path, profile: str) -> list[Block]:
+    """realised_totals.csv (2015-2017) and CBS annual totals (2018-): one annual total per year, spread by the
+    stated profile."""
+    if profile not in NAREIZIGERS_PROFILES:
+        raise DataError(f"nareizigers profile must be one of {NAREIZIGERS_PROFILES}, got {profile!r}")
+    from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
+
+    rows: dict[int, tuple[float, str]] = {}
+    cbs = _optional(real / CBS_ANNUAL)
+    if cbs is not None:
+        for _, r in cbs[cbs["stream"] == "nareizigers"].iterrows():
+            rows[int(r["year"])] = (float(r["value"]), f"CBS annual total ({CBS_ANNUAL})")
+    if totals.is_file():
+        tot = read_realised_totals(totals)
+        for _, r in tot[tot["stream"] == "nareizigers"].iterrows():
+            rounded = f", rounded to {int(r['rounding'])}" if r["rounding"] > 1 else ""
+            rows.setdefault(
+                int(r["period"]), (float(r["value"]), f"{r['publisher']}, {r['file']} row {r['row']}{rounded}")
+            )
+    if not rows:
+        return []
+    idx = pd.PeriodIndex([str(y) for y in rows], freq="Y")
+    series = pd.Series([v for v, _ in rows.values()], index=idx)
+    labels = {str(y): lab for y, (_, lab) in rows.items()}
+    panel = _optional(real / CBS_PANEL) if profile == "panel" else None
+
+    def shares(y: pd.Period) -> np.ndarray:
+        if profile == "flat":
+            return np.full(12, 1 / 12)
+        if panel is None:
+            raise DataError(f"{real / CBS_PANEL}: the nareizigers panel is missing")
+        sub = panel[(panel["stream"] == "nareizigers") & panel["period"].astype(str).str.startswith(f"{y}-")]
+        m = sub.groupby("period")["value"].sum()
+        if len(m) != 12 or m.sum() <= 0:
+            raise DataError(f"{real / CBS_PANEL}: the nareizigers panel lacks months of {y}")
+        return (m / m.sum()).to_numpy()
+
+    return [
+        Block(
+            "Y",
+            series,
+            lambda y: (
+                f"annual total {series[y]:,.0f} ({labels[str(y)]}) x {profile} monthly profile "
+                "(ASSUMPTION: no monthly national figure for every month of the year)"
+            ),
+            shares,
+        )
+    ]
 
 
 def long_replay_inputs(
@@ -207,7 +295,13 @@ def long_replay_inputs(
     nareizigers_profile: str = "panel",
     realised_totals: str | Path | None = None,
 ) -> LongReplayInputs:
-    """Assemble the long replay's realised inputs for whole quarters start..end (e.g. '2015-01'..'2020-06')."""
+    """Assemble the replay's realised inputs for whole quarters start..end (e.g. '2015-01'..'2023-03').
+
+    Inflow per stream (`assemble_stream`): first requests from Eurostat monthly (NASY_APP, to 2020-08), then the
+    IND and CBS monthly figures, a quarter without a monthly figure for each of its months from CBS's quarterly
+    total / 3; repeat requests from Eurostat monthly (ASY_APP - NASY_APP), the IND monthly reports, then
+    Eurostat's annual figure / 12; nareizigers from the CBS and IND monthly figures, a year without every month
+    from its annual total x the stated profile. Every month's source is in `sources`."""
     real = Path(real_dir)
     totals = Path(realised_totals) if realised_totals else real.parent / REALISED_TOTALS
     periods = pd.period_range(start, end, freq="M")
@@ -216,29 +310,23 @@ def long_replay_inputs(
     apps = load_eurostat_monthly_applications(real / EUROSTAT_MONTHLY)
     proc = load_eurostat_procedure(real / EUROSTAT_PENDING)
     es_label = f"Eurostat migr_asyappctzm ({EUROSTAT_MONTHLY})"
-    pre2018 = sorted({p.year for p in periods if p.year < 2018})
-    nar_annual = (
-        nareizigers_from_annual(totals, real / CBS_PANEL, pre2018, nareizigers_profile)
-        if pre2018
-        else pd.DataFrame(columns=["period", "stream", "nationality", "value", "source"])
-    )
-    sources = {
-        "first_asylum_request": [(es_label + " NASY_APP", apps)],
-        "repeat_asylum_request": [(es_label + " ASY_APP - NASY_APP", apps)],
-        "nareizigers": [
-            (f"CBS ({CBS_MONTHLY})", _read(real / CBS_MONTHLY)),
-            (f"IND monthly reports ({IND_MONTHLY})", _read(real / IND_MONTHLY)),
-            ("annual*", nar_annual),
-        ],
+    ind = [(f"IND monthly reports ({f})", d) for f in IND_MONTHLY_FILES if (d := _optional(real / f)) is not None]
+    cbs = [(f"CBS monthly ({CBS_MONTHLY})", _read(real / CBS_MONTHLY))]
+    plan = {
+        "first_asylum_request": ([(es_label + " NASY_APP", apps), *ind, *cbs], _quarterly_first_requests(real), "Q"),
+        "repeat_asylum_request": ([(es_label + " ASY_APP - NASY_APP", apps), *ind], _annual_repeat(real), "Y"),
+        "nareizigers": ([*cbs, *ind], _annual_nareizigers(real, totals, nareizigers_profile), "Y"),
     }
     x = np.zeros((len(STREAMS), len(periods), 1))
     src_rows = []
     notes = []
     for i, s in enumerate(STREAMS):
-        if s not in sources:
+        if s not in plan:
             notes.append(f"{s}: no monthly national source for {start}..{end}; replayed as zero inflow")
             continue
-        vals, origin = _pick(sources[s], s, periods, required=True)
+        monthly, blocks, freq = plan[s]
+        vals, origin, n = assemble_stream(s, periods, monthly, blocks, freq, required=s != "repeat_asylum_request")
+        notes += n
         x[i, :, 0] = vals.to_numpy()
         src_rows += [
             {"period": str(p), "input": s, "value": float(v), "source": o} for p, v, o in zip(periods, vals, origin)
@@ -294,7 +382,26 @@ def long_replay_inputs(
                     "source": "Eurostat migr_asypenctzm",
                 },
             ]
+    tp = proc["tp_stock"]
+    tp = tp[(tp.index >= periods[0]) & (tp.index <= periods[-1])]
+    if len(tp):
+        notes.append(
+            f"Ukrainian displaced (temporary protection, Eurostat migr_asytpsm: {tp.iloc[-1]:,.0f} at the end of "
+            f"{tp.index[-1]}) are kept apart: they live in municipal reception (GOO), not in COA asylum reception, "
+            "and COA's figures do not count them; they enter the replay only if they file an asylum request "
+            "(then they are in Eurostat's applications)"
+        )
+        src_rows += [
+            {
+                "period": str(p),
+                "input": "ukraine_tp_stock (not a model input)",
+                "value": float(v),
+                "source": "Eurostat migr_asytpsm temporary protection beneficiaries at month end",
+            }
+            for p, v in tp.items()
+        ]
     return LongReplayInputs(
+        ukraine_tp_stock=tp,
         periods=periods,
         inflow=x,
         decisions=dec_m,

@@ -403,7 +403,9 @@ def input_files(real_dir: Path) -> list[Path]:
     from mpp.occupancy import history as h
 
     return [
-        real_dir / f for f in (h.EUROSTAT_MONTHLY, h.EUROSTAT_PENDING, h.CBS_MONTHLY, h.IND_MONTHLY, h.CBS_PANEL)
+        real_dir / f
+        for f in (h.EUROSTAT_MONTHLY, h.EUROSTAT_PENDING, h.CBS_MONTHLY, *h.IND_MONTHLY_FILES, h.CBS_PANEL)
+        + (h.CBS_QUARTERLY, h.CBS_ANNUAL, h.EUROSTAT_ANNUAL)
     ] + [real_dir.parent / h.REALISED_TOTALS]
 
 

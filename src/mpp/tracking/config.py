@@ -33,10 +33,10 @@ class ReplayTrackRecord(StrictModel):
     and goes on without)."""
 
     real: str | None = None
-    assumptions: str = "assumptions/replay_2015_2020.yaml"
+    assumptions: str = "assumptions/replay_2015_2023.yaml"
     start: str = "2015-01"
-    end: str = "2020-06"
-    fit_until: str = "2016-12-31"
+    end: str = "2023-03"
+    fit_until: str = "2019-12-31"
 
     @field_validator("start", "end")
     @classmethod
