@@ -26,6 +26,7 @@ import pandas as pd
 from mpp.backtest.protocol import OriginSplit, crps_of_sums, paired_bootstrap
 from mpp.data.observations import before, resolve, series
 from mpp.data.releases import ReleaseCalendar
+from mpp.national import grants as national_grants
 from mpp.national import model as national_model
 from mpp.national.config import NationalConfig
 from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID, effective_methods, forecast_national
@@ -118,7 +119,8 @@ def _cache_key(known: pd.DataFrame, origin, methods: dict, n: int, seed: int, cf
             [str(origin), effective_methods(cfg, methods), n, seed, settings], sort_keys=True, default=str
         ).encode()
     )
-    h.update(inspect.getsource(national_model).encode())
+    for module in (national_model, national_grants):
+        h.update(inspect.getsource(module).encode())
     return h.hexdigest()[:20]
 
 

@@ -14,7 +14,7 @@ FREQS = ("M", "Q", "Y")
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
     file: str
-    reader: Literal["eurostat_tsv", "tidy", "realised_totals", "panel_sum"]
+    reader: Literal["eurostat_tsv", "tidy", "realised_totals", "panel_sum", "eurostat_decisions", "cbs_permits"]
     rounding: float = Field(1, gt=0)
 
 
@@ -25,12 +25,35 @@ class FirstModel(BaseModel):
     scale: float = Field(1.0, gt=0)
 
 
+class GrantsModel(BaseModel):
+    """Nareizigers from asylum grants (mpp.national.grants); every value here was fixed before any backtest."""
+
+    model_config = ConfigDict(extra="forbid")
+    # grants after the last published one: a ratio to first requests `processing_quarters` earlier on the
+    # same path (ratio_to_first), or a random walk of the log annual grant level (level_rw)
+    forecast: Literal["ratio_to_first", "level_rw"] = "ratio_to_first"
+    processing_quarters: int = Field(4, ge=0, le=12)
+    # which months follow the grants: every month after the cut-off, or only the calendar years after the
+    # cut-off's year (the rest of the running year then follows its observed months, as panel_share)
+    months: Literal["after_cutoff", "later_years"] = "after_cutoff"
+    # grant -> arrival lag: gamma with this shape; its mean (years) is estimated on a grid, flat prior
+    lag_shape: float = Field(4.0, gt=0)
+    lag_mean_years: tuple[float, float] = (0.25, 3.0)
+    # follow-up ratio (arrivals per grant), log scale: normal-inverse-gamma prior
+    ratio_prior: float = Field(1.0, gt=0)
+    ratio_prior_weight: float = Field(0.25, gt=0)
+    sigma_prior: float = Field(0.25, gt=0)
+    sigma_prior_df: float = Field(4.0, gt=0)
+    sigma_max: float = Field(1.0, gt=0)  # a year's log noise above this (a factor e) is not drawn
+
+
 class NareizigersModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: Literal["panel_share", "annual_rw"] = "panel_share"
+    method: Literal["panel_share", "annual_rw", "grants"] = "panel_share"
     base: Literal["level_rw", "level_ar", "ets"] = "level_rw"
     share_years: int = Field(3, ge=1)
     scale: float = Field(1.0, gt=0)
+    grants: GrantsModel = GrantsModel()
 
 
 class RepeatModel(BaseModel):

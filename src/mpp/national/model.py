@@ -32,7 +32,8 @@ import pandas as pd
 
 from mpp.data.observations import before, resolve, series
 from mpp.errors import DataError
-from mpp.national.config import NationalConfig
+from mpp.national import grants
+from mpp.national.config import GrantsModel, NationalConfig
 from mpp.national.sources import PANEL
 
 FIRST, REPEAT, NAR, RESETTLE, TOTAL_ID = (
@@ -247,6 +248,8 @@ def effective_methods(cfg: NationalConfig, methods: dict | None = None) -> dict:
         "nar_base": m.nareizigers.base,
         "nar_scale": m.nareizigers.scale,
         "repeat": m.repeat_asylum_request.method,
+        "nar_grants": m.nareizigers.grants.forecast,
+        "nar_grant_months": m.nareizigers.grants.months,
         **(methods or {}),
     }
 
@@ -300,7 +303,7 @@ def forecast_national(
     nat_y = _contiguous_tail(series(res, "nareizigers", "Y"))
     nat_y = nat_y[nat_y.index.year <= cutoff.year - (0 if cutoff.month == 12 else 1)]
     nar_panel_m = np.zeros((len(months), n))
-    if methods["nareizigers"] == "panel_share":
+    if methods["nareizigers"] in ("panel_share", "grants"):
         pm = series(res, "nareizigers", "M", nationality=PANEL)
         pq = _contiguous_tail(series(res, "nareizigers", "Q", nationality=PANEL))
         pq = pq[pq.index <= last_full_q]
@@ -351,6 +354,30 @@ def forecast_national(
             "share_log_sd": round(sd, 4),
             "base_sources": _sources(res, "nareizigers", "Y", nat_y.index),
         }
+        if methods["nareizigers"] == "grants":
+            # months after the cut-off follow the grants; months up to it stay the panel's (observed) months
+            first_q = {k: np.full(n, float(v)) for k, v in fq.items()}
+            first_q.update({k: q_first[i] for i, k in enumerate(quarters)})
+            gcfg = m.nareizigers.grants.model_copy(
+                update={"forecast": methods["nar_grants"], "months": methods["nar_grant_months"]}
+            )
+            after = np.asarray(months > cutoff if gcfg.months == "after_cutoff" else months.year > cutoff.year)
+            g_m, details["nareizigers"]["grants"] = _grant_months(
+                obs,
+                cutoff,
+                cfg,
+                gcfg,
+                nat_y,
+                first_q,
+                quarters,
+                _season(pq, 4),
+                month_profiles(pm),
+                n,
+                rng,
+            )
+            nar_m[after] = g_m[after]
+            nar_panel_m[after] = g_m[after] * share[None, :]
+            details["nareizigers"]["method"] = "grants"
     else:
         years_all = sorted(set(months.year))
         if nat_y.empty:
@@ -466,6 +493,30 @@ def forecast_national(
         basis=pd.DataFrame(basis_rows),
         details=details,
     )
+
+
+def _grant_months(
+    obs: pd.DataFrame,
+    cutoff: pd.Period,
+    cfg: NationalConfig,
+    gcfg: GrantsModel,
+    nat_y: pd.Series,
+    first_q: dict[pd.Period, np.ndarray],
+    quarters: pd.PeriodIndex,
+    season: np.ndarray,
+    profiles: dict[int, np.ndarray],
+    n: int,
+    rng,
+) -> tuple[np.ndarray, dict]:
+    """Monthly national nareizigers [month, sample] of the forecast years from grants (mpp.national.grants)."""
+    hist = grants.grant_history(obs, cutoff, cfg.precedence)
+    years = sorted(set(quarters.year))
+    g_paths, p_grants = grants.grant_paths(hist, first_q, years[-1], gcfg, n, rng)
+    post = grants.fit_lag(nat_y, {p.year: float(v) for p, v in hist.annual.items()}, gcfg)
+    annual, p_fit = grants.nareizigers_annual(post, g_paths, years, n, rng, gcfg.sigma_max)
+    qp = np.concatenate([annual[i][None, :] * season[:, None] for i in range(len(years))])
+    g_bands = {str(y): grants.quantiles(g_paths[y]) for y in years}
+    return split_quarters(qp, quarters, profiles, rng), {**p_grants, **p_fit, "grants_per_year": g_bands}
 
 
 def _panel_split(
