@@ -29,8 +29,9 @@ from mpp.hierarchy import (
     projection_matrix,
     reconcile_paths,
 )
-from mpp.models import forecast_series
+from mpp.models import SeriesForecast, forecast_series
 from mpp.models.base import Transform
+from mpp.models.registry import panel_function
 from mpp.models.variants import VariantSpec
 from mpp.provenance import code_version, hash_frame, hash_json
 
@@ -100,6 +101,22 @@ def _fit_task(task: tuple) -> Any:
     return forecast_series(y, horizon=horizon, n_samples=n_samples, spec=spec, seed=seed)
 
 
+def _panel_fits(panel, hist: pd.DataFrame, hierarchy, horizon: int, n_samples: int, spec, seed: int) -> list:
+    """A panel family's bottom paths summed to every level (coherent before reconciliation), as one
+    `SeriesForecast` per series; residuals are the seasonal differences on log1p (for MinT's weights)."""
+    bottom, params = panel(hist[hierarchy.bottom_ids], horizon, n_samples, spec, np.random.default_rng(seed))
+    paths = np.einsum("ab,bhs->ahs", hierarchy.S, bottom)
+    return [
+        SeriesForecast(
+            paths=paths[i],
+            family=spec.family,
+            params=params,
+            residuals=pd.Series(np.log1p(hist[sid].to_numpy(float)), index=hist.index).diff(12),
+        )
+        for i, sid in enumerate(hierarchy.series_ids)
+    ]
+
+
 def run_forecast(
     history: pd.DataFrame,
     cutoff: pd.Period | str,
@@ -138,22 +155,27 @@ def run_forecast(
     months = pd.period_range(start, cutoff, freq="M")
     hist = aggregate_history(bottom, hierarchy).reindex(months, fill_value=0).astype(float)
 
-    tasks = [
-        (sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid)) for sid in hierarchy.series_ids
-    ]
-    fits = map_tasks(
-        _fit_task,
-        tasks,
-        workers=workers,
-        backend=backend,
-        scheduler=scheduler,
-        progress=progress,
-        description=f"fitting {spec.name}",
-    )
+    panel = panel_function(spec.family)
+    if panel is not None:
+        fits = _panel_fits(panel, hist, hierarchy, horizon, config.n_samples, spec, seed)
+    else:
+        tasks = [
+            (sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid))
+            for sid in hierarchy.series_ids
+        ]
+        fits = map_tasks(
+            _fit_task,
+            tasks,
+            workers=workers,
+            backend=backend,
+            scheduler=scheduler,
+            progress=progress,
+            description=f"fitting {spec.name}",
+        )
 
     base = np.stack([f.paths for f in fits])  # [series, horizon, sample]
     residuals = pd.DataFrame({sid: f.residuals for sid, f in zip(hierarchy.series_ids, fits)})
-    if config.dependence:
+    if config.dependence and panel is None:  # a panel family draws its own cross-series dependence
         # rank dependence is scale-free: the working-scale (log) residuals are the better-behaved estimate
         base = impose_dependence(base, residuals, seed=seed)
     count_resid = None
@@ -193,7 +215,7 @@ def run_forecast(
         "n_samples": int(config.n_samples),
         "quantiles": quantiles,
         "reconciliation": config.reconciliation,
-        "dependence": bool(config.dependence),
+        "dependence": bool(config.dependence) and panel is None,
         "pooling": config.pooling.model_dump(),
         "n_series": len(hierarchy.series_ids),
         "n_bottom": len(hierarchy.bottom_ids),

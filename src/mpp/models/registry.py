@@ -26,6 +26,13 @@ FAMILY_FUNCTIONS: dict[str, tuple[str, str]] = {
     "robust": ("mpp.models.robust", "forecast_robust"),
     "ensemble": ("mpp.models.ensemble", "forecast_ensemble"),
     "auto": ("mpp.models.auto", "forecast_auto"),
+    "naive_conformal": ("mpp.models.pooled", "forecast_naive_conformal"),
+}
+
+# Families that pool across series: the engine gives them the whole bottom panel at once,
+# function(history[period, series], horizon, n_samples, spec, rng) -> (paths[series, horizon, sample], params).
+PANEL_FAMILIES: dict[str, tuple[str, str]] = {
+    "naive_conformal": ("mpp.models.pooled", "naive_conformal_panel"),
 }
 
 # Where a failing family falls back to: always simpler, ending at naive (which works from one month on).
@@ -36,6 +43,7 @@ FALLBACK: dict[str, str | None] = {
     "ensemble": "theta",
     "auto": "theta",
     "robust": "seasonal_naive",
+    "naive_conformal": "seasonal_naive",
     "theta": "seasonal_naive",
     "seasonal_naive": "naive",
     "drift": "naive",
@@ -47,6 +55,14 @@ FamilyFunction = Callable[[pd.Series, int, int, VariantSpec, np.random.Generator
 
 def family_function(family: str) -> FamilyFunction:
     module, name = FAMILY_FUNCTIONS[family]
+    return getattr(importlib.import_module(module), name)
+
+
+def panel_function(family: str) -> Callable | None:
+    """The panel form of a family that pools across series, or None for a family fitted one series at a time."""
+    if family not in PANEL_FAMILIES:
+        return None
+    module, name = PANEL_FAMILIES[family]
     return getattr(importlib.import_module(module), name)
 
 

@@ -15,9 +15,21 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from mpp.errors import ConfigError
 from mpp.strict import StrictModel, name_problem
 
-SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust")
+SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "naive_conformal")
 FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
-Family = Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "ensemble", "auto"]
+Family = Literal[
+    "naive",
+    "seasonal_naive",
+    "drift",
+    "ets",
+    "sarima",
+    "theta",
+    "prophet",
+    "robust",
+    "naive_conformal",
+    "ensemble",
+    "auto",
+]
 
 
 class VariantSpec(StrictModel):

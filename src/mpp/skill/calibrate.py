@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MIN_SCALE = {"log": 0.05, "count": 5.0}
-FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
+from mpp.models.pooled import series_scale
+
 #: The named options compared by the protocol: space/dependence/centring.
 CALIBRATION_NAMES = (
     "log/joint/raw",
@@ -69,22 +69,6 @@ def options_from_name(name: str) -> CalibrationOptions:
 
 def _fwd(x: np.ndarray, space: str) -> np.ndarray:
     return np.log1p(np.maximum(x, 0.0)) if space == "log" else np.asarray(x, float)
-
-
-def series_scale(history: pd.DataFrame, space: str, shrink: float, years: int = 5) -> np.ndarray:
-    """Per-series spread of successive 12-month totals known at the origin (sd of log ratios, or of count
-    differences), over the last `years` years, shrunk toward the cross-series median."""
-    s12 = history.rolling(12, min_periods=12).sum()
-    diff = (_fwd(s12, space) - _fwd(s12.shift(12), space)) if space == "log" else (s12 - s12.shift(12))
-    diff = pd.DataFrame(diff, index=history.index, columns=history.columns).iloc[-12 * years :]
-    enough = diff.notna().sum().to_numpy() >= 3
-    sd = np.where(enough, diff.std().to_numpy(float), np.nan)
-    if not np.isfinite(sd).any():  # under 3 years of history anywhere: a wide fixed spread (warm-up only)
-        return np.full(history.shape[1], FALLBACK_SCALE[space])
-    med = float(np.nanmedian(sd))
-    sd = np.where(np.isfinite(sd), sd, med)
-    sd = (1 - shrink) * sd + shrink * med
-    return np.fmax(sd, MIN_SCALE[space])
 
 
 def aggregate_matrix(series_ids: list[str]) -> tuple[list[str], np.ndarray]:

@@ -1,0 +1,51 @@
+"""The panel family `naive_conformal` through the engine: coherent paths that reconciliation leaves as they are,
+the naive 12-month total as every series' median, months following last year's months."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mpp.data.io import read_realisations
+from mpp.forecast import run_forecast
+from mpp.spec import load_forecast_config, load_variants
+
+REAL = Path(os.environ["MPP_REFERENCE_DATA"]) / "real"
+
+
+@pytest.fixture(scope="module")
+def result():
+    if not REAL.is_dir():
+        pytest.skip("real data not found")
+    cbs = read_realisations(REAL / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv")[0]
+    config = load_forecast_config().model_copy(update={"n_samples": 2000})
+    return run_forecast(cbs, "2023-06", load_variants().get("naive_conformal"), horizon=30, config=config, seed=3)
+
+
+def test_panel_family_paths_are_coherent_and_untouched_by_reconciliation(result):
+    from tests.forecast.test_engine import assert_coherent
+
+    assert_coherent(result)
+    assert set(result.manifest["families"].values()) == {"naive_conformal"}
+    assert result.manifest["dependence"] is False  # the family draws its own dependence
+
+
+def test_panel_family_median_is_the_naive_total_at_every_level(result):
+    hist = result.history_wide
+    for sid in result.series_ids:
+        naive = hist[sid].iloc[-12:].sum()
+        first_year = result.series_paths(sid)[:12].sum(axis=0)
+        # the median of a mirrored pool is the point; clipping at 0 and sampling move it a little
+        assert np.median(first_year) == pytest.approx(naive, rel=0.12), sid
+
+
+def test_panel_family_months_follow_last_year(result):
+    hist = result.history_wide
+    sid = "TOTAL/TOTAL"
+    paths = result.series_paths(sid)[:12]
+    share = paths / paths.sum(axis=0, keepdims=True)
+    last = hist[sid].iloc[-12:].to_numpy(float)
+    np.testing.assert_allclose(np.median(share, axis=1), last / last.sum(), atol=0.02)
