@@ -47,7 +47,9 @@ def test_naive_conformal_is_centred_on_the_naive_total_and_keeps_last_years_mont
         assert np.median(sums.sum(axis=0)) == pytest.approx(point.sum(), rel=0.002)  # centred total
     first = paths[:, :12, 0]  # one path (not clipped to zero)
     assert (first.sum(axis=1) > 0).all()
-    np.testing.assert_allclose(first / first.sum(axis=1, keepdims=True), (h.iloc[-12:] / h.iloc[-12:].sum()).to_numpy().T, atol=1e-9)
+    np.testing.assert_allclose(
+        first / first.sum(axis=1, keepdims=True), (h.iloc[-12:] / h.iloc[-12:].sum()).to_numpy().T, atol=1e-9
+    )
 
 
 def test_naive_conformal_short_pool_falls_back_to_normal_errors_and_says_so():

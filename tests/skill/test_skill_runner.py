@@ -59,6 +59,8 @@ def test_runner_makes_every_choice_on_tuning_origins_only(monkeypatch, tmp_path)
     assert set(res.table["origins_role"]) == {"tuning", "locked"}
     locked = res.table.loc[res.table["origins_role"] == "locked"]
     assert locked["first"].min() == "2019-12" and locked["last"].max() == "2020-06"
-    assert res.engine_default in ("baseline", "anchored")
+    assert res.engine_default in ("baseline", "anchored", "naive_conformal")
+    assert set(res.bands["horizon"]) <= {"rest of this year", "next year", "year after"} and len(res.bands)
+    assert set(res.monthly["origins_role"]) == {"tuning", "locked"}
     assert any(c["choice"] == "default method" for c in res.choices)
     assert len(list(tmp_path.glob("points-*/*.npz"))) == len(settings.origins())  # cached per origin

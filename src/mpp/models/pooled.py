@@ -3,7 +3,7 @@ spread back on every path. A *panel* family: it sees every bottom series at once
 
 At the cut-off c, for every past monthly origin t (the last `calibration_origins` months whose outcome is known
 by c) and every series i, the error of year k (months t+12(k-1)+1 .. t+12k) against the naive total at t,
-standardised by the series' spread known at t, is z[t, k, i] = (A - P_t) / s_t. Each path draws ONE past origin
+standardised by the series' spread known at t (its relative spread shrunk halfway to the panel's), is z[t, k, i] = (A - P_t) / s_t. Each path draws ONE past origin
 (one error vector across series and years: the cross-series and year-to-year dependence of real errors, an
 empirical copula) and a random sign (the pool mirrored, so every series and every sum of series has the naive
 point as its median: centred aggregates, by symmetry), plus a little Gaussian jitter. Yearly sums are
@@ -26,17 +26,22 @@ from mpp.models.variants import VariantSpec
 
 MIN_SCALE = {"log": 0.05, "count": 5.0}
 FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
-SCALE_SHRINK = 0.5  # per-series scale shrunk halfway toward the cross-series median
+SCALE_SHRINK = 0.5  # per-series relative spread shrunk halfway toward the cross-series median
 MIN_POOL = 6  # past origins needed before a year's errors are pooled
+MAX_SHIFT = 0.2  # the re-centring of the panel total moves it by at most this share of the points' sum
 
 
 def _fwd(x, space: str):
     return np.log1p(np.maximum(x, 0.0)) if space == "log" else np.asarray(x, float)
 
 
-def series_scale(history: pd.DataFrame, space: str, shrink: float, years: int = 5) -> np.ndarray:
+def series_scale(
+    history: pd.DataFrame, space: str, shrink: float, years: int = 5, relative: bool = False
+) -> np.ndarray:
     """Per-series spread of successive 12-month totals known at the origin (sd of log ratios, or of count
-    differences), over the last `years` years, shrunk toward the cross-series median."""
+    differences), over the last `years` years, shrunk toward the cross-series median; with `relative`, the
+    spread as a share of the last 12-month total is what is shrunk (a small series keeps a spread in
+    proportion to its level instead of borrowing the persons of a big one)."""
     s12 = history.rolling(12, min_periods=12).sum()
     diff = (_fwd(s12, space) - _fwd(s12.shift(12), space)) if space == "log" else (s12 - s12.shift(12))
     diff = pd.DataFrame(diff, index=history.index, columns=history.columns).iloc[-12 * years :]
@@ -44,26 +49,29 @@ def series_scale(history: pd.DataFrame, space: str, shrink: float, years: int = 
     sd = np.where(enough, diff.std().to_numpy(float), np.nan)
     if not np.isfinite(sd).any():  # under 3 years of history anywhere: a wide fixed spread (warm-up only)
         return np.full(history.shape[1], FALLBACK_SCALE[space])
+    level = np.fmax(s12.iloc[-1].to_numpy(float), 12.0) if relative else np.ones(len(sd))
+    sd = sd / level
     med = float(np.nanmedian(sd))
     sd = np.where(np.isfinite(sd), sd, med)
-    sd = (1 - shrink) * sd + shrink * med
+    sd = ((1 - shrink) * sd + shrink * med) * level
     return np.fmax(sd, MIN_SCALE[space])
 
 
 def naive_year_errors(history: pd.DataFrame, years: int, window: int) -> tuple[list[pd.Period], np.ndarray]:
     """Standardised errors z[origin, year, series] of the naive 12-month total at every past monthly origin t
-    of `history` (the last `window` ones with at least 27 months behind them, so the scale is the series' own),
+    of `history` (the last `window` ones with at least 35 months behind them: the scale then rests on a year of
+    year-on-year changes, not on two or three, which would make early errors enormous),
     NaN where year k's outcome is not in `history`. Reads nothing after history's last month."""
     values = history.to_numpy(float)
     n = len(values)
-    first = 26  # 12 months for the naive total, 12 + 3 for the spread of successive totals
+    first = 34  # 12 months for the first 12-month total, 12 for the next, 12 changes of it
     last = n - 1 - SEASON  # the last origin with a complete first year
     idx = list(range(max(first, last - window + 1), last + 1))
     csum = np.vstack([np.zeros(values.shape[1]), np.cumsum(values, axis=0)])
     z = np.full((len(idx), years, values.shape[1]), np.nan)
     for j, t in enumerate(idx):
         point = csum[t + 1] - csum[t + 1 - SEASON]
-        scale = series_scale(history.iloc[: t + 1], "count", SCALE_SHRINK)
+        scale = series_scale(history.iloc[: t + 1], "count", SCALE_SHRINK, relative=True)
         for k in range(years):
             end = t + SEASON * (k + 1)
             if end < n:
@@ -81,7 +89,7 @@ def naive_conformal_panel(
     years = -(-horizon // SEASON)
     last_year = history.to_numpy(float)[-SEASON:]  # [month, series]
     point = last_year.sum(axis=0)
-    scale = series_scale(history, "count", SCALE_SHRINK) * spec.spread_inflation
+    scale = series_scale(history, "count", SCALE_SHRINK, relative=True) * spec.spread_inflation
     _, z = naive_year_errors(history, years, spec.calibration_origins)
     complete = [np.isfinite(z[:, k]).all(axis=1) for k in range(years)]
     pooled = [int(c.sum()) for c in complete]
@@ -127,7 +135,8 @@ def centre_panel_total(sums: np.ndarray, point: np.ndarray, rounds: int = 3) -> 
 
     Clipping at 0 makes small volatile series right-skewed, which lifts the median of their sum above the sum
     of their medians (by 8-13% a year on synthetic panels); this takes it back at the cost of each series'
-    median moving by the same small fraction. Returns the shifted sums and the shift per year (persons)."""
+    median moving by the same small fraction (never more than MAX_SHIFT: beyond that the pool itself is
+    wrong and re-centring would hide it). Returns the shifted sums and the shift per year (persons)."""
     total = float(point.sum())
     if total <= 0:
         return sums, [0.0] * sums.shape[1]
@@ -135,6 +144,7 @@ def centre_panel_total(sums: np.ndarray, point: np.ndarray, rounds: int = 3) -> 
     shifts = np.zeros(sums.shape[1])
     for _ in range(rounds):  # clipping after a shift lifts the median again a little; a few rounds settle it
         lift = np.median(sums.sum(axis=2), axis=0) - total  # [year]
+        lift = np.clip(shifts + lift, -MAX_SHIFT * total, MAX_SHIFT * total) - shifts
         shifts += lift
         sums = np.maximum(sums - lift[None, :, None] * share[None, None, :], 0.0)
     return sums, [round(float(x), 3) for x in shifts]

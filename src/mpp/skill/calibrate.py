@@ -15,7 +15,12 @@ Options (`CalibrationOptions`):
               'independent'  each series draws its own past error (no dependence);
               'level'        bottom as 'joint'; every aggregate (stream sums, total) calibrated directly on the
                              pooled errors of aggregates, around the sum of bottom points.
-  center      subtract the pool's median error (the point stays the median) or keep the pool's bias.
+  centring   'raw'      keep the pool's bias;
+              'centred'  subtract the pool's median error (each series' median is near its point; summed
+                         skewed draws still put the aggregates' medians above the sum of points);
+              'shifted'  shift every case's draws (bottom series, then each aggregate after summing) so that its
+                         median IS the point: the naive total's point with the pool's spread around it at every
+                         level (aggregates are then no longer sums of the bottom draws: sums only).
 """
 
 from __future__ import annotations
@@ -37,14 +42,18 @@ CALIBRATION_NAMES = (
     "count/joint/centred",
     "count/independent/raw",
     "count/level/raw",
+    "log/joint/shifted",
+    "count/joint/shifted",
+    "count/independent/shifted",
 )
+CENTRINGS = ("raw", "centred", "shifted")
 
 
 @dataclass(frozen=True)
 class CalibrationOptions:
     space: str = "log"
     dependence: str = "joint"
-    center: bool = False
+    centring: str = "raw"
     jitter: float = 0.1  # Gaussian smoothing of the drawn errors, as a share of the pool's sd
     scale_shrink: float = 0.5  # per-series scale shrunk toward the cross-series median by this share
 
@@ -53,18 +62,20 @@ class CalibrationOptions:
             raise ValueError(f"space must be log or count, got {self.space!r}")
         if self.dependence not in ("joint", "independent", "level"):
             raise ValueError(f"dependence must be joint, independent or level, got {self.dependence!r}")
+        if self.centring not in CENTRINGS:
+            raise ValueError(f"centring must be one of {', '.join(CENTRINGS)}, got {self.centring!r}")
 
     @property
     def label(self) -> str:
-        return f"{self.space}/{self.dependence}/{'centred' if self.center else 'raw'}"
+        return f"{self.space}/{self.dependence}/{self.centring}"
 
 
 def options_from_name(name: str) -> CalibrationOptions:
-    """'log/joint/raw' -> CalibrationOptions(space='log', dependence='joint', center=False)."""
+    """'log/joint/raw' -> CalibrationOptions(space='log', dependence='joint', centring='raw')."""
     parts = name.split("/")
-    if len(parts) != 3 or parts[2] not in ("raw", "centred"):
+    if len(parts) != 3 or parts[2] not in CENTRINGS:
         raise ValueError(f"calibration must look like log/joint/raw, got {name!r}")
-    return CalibrationOptions(parts[0], parts[1], parts[2] == "centred")
+    return CalibrationOptions(parts[0], parts[1], parts[2])
 
 
 def _fwd(x: np.ndarray, space: str) -> np.ndarray:
@@ -119,7 +130,7 @@ def calibrated_sums(
             z = rng.standard_normal((50, len(p)))
             za = rng.standard_normal((50, len(agg_names)))
             info["fallback"] = "no earlier errors: normal errors with the series' own spread"
-        if opts.center:
+        if opts.centring == "centred":
             z = z - np.median(z)
             za = za - np.median(za)
         draw = _pooled_draws(z, n_samples, opts, rng)
@@ -129,12 +140,19 @@ def calibrated_sums(
             agg = _inverse(p_agg, s_agg, dra.T, opts.space)
         else:
             agg = amat @ bottom
+        if opts.centring == "shifted":
+            bottom, agg = shift_to_point(bottom, p), shift_to_point(agg, p_agg)
         out[o] = (bottom, agg, info)
         if actual.get(o) is not None:
             a = actual[o]
             z_bottom[o] = (_fwd(a, opts.space) - _fwd(p, opts.space)) / s
             z_agg[o] = (_fwd(amat @ a, opts.space) - _fwd(p_agg, opts.space)) / s_agg
     return out
+
+
+def shift_to_point(sums: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """sums[case, sample] moved so that every case's median is its point (then clipped at 0)."""
+    return np.maximum(sums - np.median(sums, axis=1, keepdims=True) + point[:, None], 0.0)
 
 
 def _pooled_draws(z: np.ndarray, n_samples: int, opts: CalibrationOptions, rng: np.random.Generator) -> np.ndarray:
@@ -165,6 +183,7 @@ __all__ = [
     "CALIBRATION_NAMES",
     "CalibrationOptions",
     "options_from_name",
+    "shift_to_point",
     "aggregate_matrix",
     "calibrated_sums",
     "series_scale",

@@ -28,13 +28,17 @@ from mpp.backtest.protocol import OriginSplit, choose_on_tuning, score_cases, su
 from mpp.models.variants import VariantsConfig
 from mpp.provenance import hash_json
 from mpp.skill.calibrate import CALIBRATION_NAMES, aggregate_matrix, calibrated_sums, options_from_name
+from mpp.skill.horizons import band_calibration, monthly_scores, year_cases
 from mpp.skill.methods import Context, GlobalModel, naive_point, registry_sums
 from mpp.skill.panels import ExternalPanels, load_cbs_panel
 
 POINT_METHODS = ("naive", "anchored", "global", "indicator")
 BASELINE_LABEL = "seasonal naive simulation (baseline)"
 ANCHORED_LABEL = "anchored (old default)"
-ENGINE_VARIANT = {BASELINE_LABEL: "baseline", ANCHORED_LABEL: "anchored"}
+CONFORMAL_LABEL = "naive-centred pooled conformal (naive_conformal)"
+ENGINE_VARIANT = {BASELINE_LABEL: "baseline", ANCHORED_LABEL: "anchored", CONFORMAL_LABEL: "naive_conformal"}
+#: Months of the engine variant's paths at every origin: to December of the year after next.
+PATH_MONTHS = 36
 SHRINK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 CALIBRATIONS = {name: options_from_name(name) for name in CALIBRATION_NAMES}
 
@@ -166,6 +170,27 @@ def registry_case_sums(points: dict, origin: pd.Period, variant: str, seed: int,
     return np.vstack([b, amat @ b])
 
 
+def variant_paths(wide: pd.DataFrame, settings: ProtocolSettings, spec) -> dict[pd.Period, np.ndarray]:
+    """The panel variant's monthly paths[series, month, sample] at every origin, from the same function the
+    engine calls (`mpp forecast` with this variant), on the panel cut at the origin."""
+    from mpp.models.registry import panel_function
+
+    panel = panel_function(spec.family)
+    if panel is None:
+        raise ValueError(f"variant {spec.name} is not a panel family")
+    return {
+        o: panel(
+            wide.loc[:o], PATH_MONTHS, settings.n_samples, spec, np.random.default_rng([settings.seed, o.ordinal])
+        )[0]
+        for o in settings.origins()
+    }
+
+
+def _case_sums(paths: np.ndarray, ids: list[str]) -> np.ndarray:
+    b = paths[:, :12].sum(axis=1)
+    return np.vstack([b, aggregate_matrix(ids)[1] @ b])
+
+
 def score_candidate(wide: pd.DataFrame, settings: ProtocolSettings, sums_by_origin: dict) -> pd.DataFrame:
     frames = []
     for o in settings.scored():
@@ -195,6 +220,8 @@ class ProtocolResult:
     default: str
     seconds: dict[str, float]
     engine_default: str = ""
+    bands: pd.DataFrame = field(default_factory=pd.DataFrame)  # band exceedance per calendar-year horizon
+    monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # monthly coverage, half-year sums vs naive rules
 
 
 def run_protocol(
@@ -226,6 +253,12 @@ def run_protocol(
             {o: registry_case_sums(points, o, v, settings.seed, list(wide.columns)) for o in settings.origins()},
         )
     reference = scored[BASELINE_LABEL]
+    t = time.perf_counter()
+    conformal = variant_paths(wide, settings, catalog.get("naive_conformal"))
+    scored[CONFORMAL_LABEL] = score_candidate(
+        wide, settings, {o: _case_sums(p, list(wide.columns)) for o, p in conformal.items()}
+    )
+    seconds["model_naive_conformal"] = time.perf_counter() - t
 
     def crps_criterion(frame: pd.DataFrame) -> float:
         return float(frame["crps"].sum())
@@ -274,7 +307,11 @@ def run_protocol(
     # method (90% coverage of bottom and aggregate sums closest to 90%). Same rule among the registry variants
     # for the engine's default (`config/variants.yaml`), which must be a registry variant.
     pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
-    simple = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, f"naive + pooled conformal [{calibration}]")}
+    simple = {
+        k: v
+        for k, v in pool.items()
+        if k in (BASELINE_LABEL, CONFORMAL_LABEL, f"naive + pooled conformal [{calibration}]")
+    }
     default, rule, crit = _default_rule(split, pool, simple, n_boot, settings.seed)
     choices.append(
         {
@@ -285,9 +322,9 @@ def run_protocol(
             "origins": _origin_span(pool[default]),
         }
     )
-    registry = {k: v for k, v in pool.items() if k in (BASELINE_LABEL, ANCHORED_LABEL)}
+    registry = {k: v for k, v in pool.items() if k in ENGINE_VARIANT}
     engine_default, rule_e, crit_e = _default_rule(
-        split, registry, {BASELINE_LABEL: registry[BASELINE_LABEL]}, n_boot, settings.seed
+        split, registry, {k: registry[k] for k in (BASELINE_LABEL, CONFORMAL_LABEL)}, n_boot, settings.seed
     )
     choices.append(
         {
@@ -324,7 +361,11 @@ def run_protocol(
             "distinct": fallbacks,
         }
     )
+    scored_paths = {o: p for o, p in conformal.items() if o >= pd.Period(settings.first_scored, freq="M")}
+    cases, sums = year_cases(wide, scored_paths)
     return ProtocolResult(
+        bands=band_calibration(cases, sums, split),
+        monthly=monthly_scores(wide, scored_paths, split),
         table=table,
         choices=choices,
         scored=scored,
