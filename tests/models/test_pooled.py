@@ -24,7 +24,7 @@ def test_naive_year_errors_are_the_standardised_errors_of_the_last_12_month_tota
     t = origins[3]
     pos = h.index.get_loc(t)
     point = h.iloc[pos - 11 : pos + 1].sum().to_numpy()
-    scale = series_scale(h.iloc[: pos + 1], "count", 0.5)
+    scale = series_scale(h.iloc[: pos + 1], "count", 0.5, relative=True)
     year2 = h.iloc[pos + 13 : pos + 25].sum().to_numpy()
     np.testing.assert_allclose(z[3, 1], (year2 - point) / scale)
     # an origin whose second year is not in the history has no year-2 error (nothing read after the cut-off)
@@ -38,7 +38,7 @@ def test_naive_conformal_is_centred_on_the_naive_total_and_keeps_last_years_mont
     assert paths.shape == (5, 36, 4000) and (paths >= 0).all()
     assert params["pool_origins"][0] >= 6
     point = h.iloc[-12:].sum().to_numpy()
-    scale = series_scale(h, "count", 0.5)
+    scale = series_scale(h, "count", 0.5, relative=True)
     for k in range(3):
         sums = paths[:, 12 * k : 12 * (k + 1)].sum(axis=1)
         moved = point * (1 - params["panel_shift"][k] / point.sum())  # each series' share of the total's shift
