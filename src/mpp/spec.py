@@ -78,9 +78,39 @@ def load_pipeline_config(
 
 
 def load_assumptions(path: str | os.PathLike) -> Assumptions:
-    """Read and validate an occupancy assumptions file."""
+    """Read and validate an occupancy assumptions file; a `from_replay` section copies the named parameters from
+    the replay's assumptions file (each with the replay's source, prefixed by where it came from)."""
     path = Path(path)
-    return parse_assumptions(load_yaml(path), origin=str(path))
+    raw = load_yaml(path)
+    if isinstance(raw, dict) and isinstance(raw.get("from_replay"), dict):
+        raw = _with_replay_parameters(raw, path)
+    return parse_assumptions(raw, origin=str(path))
+
+
+def _with_replay_parameters(raw: dict, path: Path) -> dict:
+    ref = raw["from_replay"]
+    rfile = path.parent / str(ref.get("file"))
+    if not rfile.is_file():
+        raise ConfigError(f"{path}: from_replay.file {ref.get('file')!r} not found beside it")
+    replay = load_assumptions(rfile)
+    params = dict(replay.params())
+    raw = {**raw, "from_replay": {**ref, "name": replay.name, "version": replay.version}}
+    raw["from_replay"]["sha256"] = hash_bytes(rfile.read_bytes())
+    for dotted in ref.get("parameters") or ():
+        if dotted not in params:
+            raise ConfigError(f"{path}: from_replay: {rfile.name} has no parameter {dotted!r}")
+        *parents, leaf = dotted.split(".")
+        node = raw
+        for key in parents:
+            node[key] = dict(node.get(key) or {})
+            node = node[key]
+        if node.get(leaf) is not None:
+            raise ConfigError(f"{path}: {dotted} is given here and taken from_replay: give it once")
+        p = params[dotted]
+        node[leaf] = p.model_copy(
+            update={"source": f"from the replay {replay.name} v{replay.version} ({rfile.name}): {p.source}"}
+        ).model_dump(mode="json", exclude_none=True)
+    return raw
 
 
 def load_scenario_spec(path: str | os.PathLike) -> ScenarioSpec:

@@ -96,6 +96,6 @@ def test_spec_refuses_an_unknown_variant_and_a_missing_assumptions_file(tmp_path
     pipe.write_text(text.replace("variants: [baseline]", "variants: [baseline, nosuch]"))
     with pytest.raises(ConfigError, match="unknown variant 'nosuch'"):
         load_spec(Project.discover(start=proj))
-    pipe.write_text(text.replace("assumptions/kernprognose_2025.yaml", "assumptions/gone.yaml"))
+    pipe.write_text(text.replace("assumptions/projection_2026.yaml", "assumptions/gone.yaml"))
     with pytest.raises(ConfigError, match="occupancy assumptions file not found"):
         load_spec(Project.discover(start=proj))

@@ -214,3 +214,24 @@ def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without
         fdir, load_assumptions(EXAMPLE), tmp_path / "occ2", replay={**spec, "real": tmp_path / "nowhere"}
     )
     assert "not at" in m2["replay"]["note"] and not (tmp_path / "occ2" / "replay_track_record.csv").exists()
+
+
+def test_the_check_summary_counts_the_first_check_observation(tmp_path):
+    """Regression: the check window's summary dropped its earliest observation (error_summary took the earliest
+    date of what it was given for the start)."""
+    from mpp.occupancy.run import long_replay_to_dir
+
+    real = _write_synthetic(tmp_path)
+    obs = _obs().assign(url="", notes="")
+    obs.to_csv(tmp_path / "obs.csv", index=False)
+    m = long_replay_to_dir(
+        real,
+        "2017-01",
+        "2018-06",
+        load_assumptions(BASE),
+        tmp_path / "obs.csv",
+        tmp_path / "out",
+        "2017-06-30",
+        chart=False,
+    )
+    assert [(e["measure"], e["n"]) for e in m["errors"]] == [("persons_in_coa_reception_total", 1)]

@@ -306,3 +306,43 @@ def occupancy_replay_long_cmd(
             f"{e['mean_abs_pct_error']:.1f}%, largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%"
         )
     console.print(f"-> {out}")
+
+
+@app.command(
+    "occupancy-compare",
+    epilog="Example: mpp occupancy-compare --forecast runs/kp25_inflow "
+    "--ours config/assumptions/projection_2026.yaml --theirs config/assumptions/kernprognose_2025.yaml "
+    "--published ../shared/data/mpp_published.csv --vintage 'Kernprognose 2025' "
+    "--out out/compare",
+)
+def occupancy_compare_cmd(
+    forecast: Path = typer.Option(..., "--forecast", help="forecast directory (the inflow paths both settings share)"),
+    ours: Path = typer.Option(..., "--ours", help="our assumptions YAML"),
+    theirs: Path = typer.Option(..., "--theirs", help="the other setting's assumptions YAML"),
+    out: Path = typer.Option(..., "--out", help="output directory (setting_comparison.csv, .md)"),
+    published: Path | None = typer.Option(None, "--published", help="published figures CSV (median occupancy)"),
+    vintage: str = typer.Option("Kernprognose 2025", "--vintage", help="the published vintage to compare with"),
+) -> None:
+    """Each assumption, ours beside theirs, and its effect on the median end-of-year occupancy (one at a time)."""
+    from mpp.data.loaders import guarded_read
+    from mpp.occupancy.compare import compare_settings, markdown
+    from mpp.occupancy.inputs import read_stream_paths
+    from mpp.provenance import atomic_write_csv, atomic_write_text
+
+    a_ours, a_theirs = load_assumptions(ours), load_assumptions(theirs)
+    streams, periods, paths, _ = read_stream_paths(forecast)
+    start = pd.Period(a_ours.initial_stocks.date[:7], freq="M")
+    if start not in periods or a_theirs.initial_stocks.date != a_ours.initial_stocks.date:
+        raise DataError("both settings must start on the same day, inside the forecast")
+    i = periods.get_loc(start)
+    pub = None
+    if published is not None:
+        p = guarded_read(pd.read_csv, published, "published figures CSV")
+        p = p[(p["vintage"] == vintage) & (p["quantity"] == "coa_occupancy_end_of_year") & (p["scenario"] == "median")]
+        pub = {int(r["target_year"]): float(r["value"]) for _, r in p.iterrows()}
+    table = compare_settings(a_ours, a_theirs, paths[:, i:], periods[i:], streams, pub)
+    years = sorted(int(c.split("_")[1]) for c in table.columns if c.startswith("median_"))
+    md = markdown(table, years)
+    atomic_write_csv(Path(out) / "setting_comparison.csv", table)
+    atomic_write_text(Path(out) / "setting_comparison.md", md + "\n")
+    console.print(md, highlight=False, soft_wrap=True)

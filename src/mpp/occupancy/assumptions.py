@@ -365,6 +365,18 @@ class Ukraine(_Strict):
         return self
 
 
+class FromReplay(_Strict):
+    """Parameters a projection takes from a replay's assumptions file (the rates the replay estimated, so the
+    replay's record is the projection's record). `mpp.spec.load_assumptions` copies them in and records the
+    replay file's name, version and sha256 here."""
+
+    file: str = Field(description="the replay's assumptions file, relative to this file")
+    parameters: tuple[str, ...] = Field(description="dotted Param paths copied from the replay")
+    name: str | None = None
+    version: str | None = None
+    sha256: str | None = None
+
+
 class Assumptions(_Strict):
     name: str
     version: str
@@ -378,6 +390,7 @@ class Assumptions(_Strict):
     uncertainty: Uncertainty | None = None
     amv: Amv | None = None
     ukraine: Ukraine | None = None
+    from_replay: FromReplay | None = None
 
     @field_validator("capacity_buffer")
     @classmethod

@@ -138,10 +138,13 @@ def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame,
     return pd.DataFrame(rows, columns=cols).sort_values(["measure", "date"], kind="stable").reset_index(drop=True)
 
 
-def error_summary(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Per measure and kind of observation (firm = annual/point figures, approx = rounded news figures), after
-    the start date: n, mean absolute % error, largest absolute % error, mean % error (bias)."""
-    c = comparison[comparison["date"] > comparison["date"].min()] if len(comparison) else comparison
+def error_summary(comparison: pd.DataFrame, after: str | None = None) -> pd.DataFrame:
+    """Per measure and kind of observation (firm = annual/point figures, approx = rounded news figures), dated
+    after `after` (default: after the earliest date, the start): n, mean absolute % error, largest absolute %
+    error, mean % error (bias)."""
+    if after is None and len(comparison):
+        after = str(comparison["date"].min())
+    c = comparison[comparison["date"].astype(str) > after] if after is not None else comparison
     c = c.assign(quality=np.where(c["kind"] == "approx", "approx", "firm"))
     rows = []
     for (measure, quality), g in c.groupby(["measure", "quality"], sort=True):

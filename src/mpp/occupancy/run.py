@@ -320,7 +320,7 @@ def long_replay_to_dir(
     r.comparison["used_for"] = np.where(
         r.comparison["date"] < first_day, "start", np.where(r.comparison["date"] <= fit_until, "fit", "check")
     )
-    r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"])
+    r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"], after=fit_until)
     rows = []
     for prof in NAREIZIGERS_PROFILES:
         alt_inp = inp if prof == nareizigers_profile else long_replay_inputs(real_dir, start, end, prof)
@@ -361,7 +361,7 @@ def long_replay_to_dir(
                 replay_chart(
                     monthly,
                     with_quantity(r.comparison),
-                    f"Long replay {start}..{end}: realised inflow, decisions, backlog vs COA",
+                    f"Replay {start}..{end}: realised inflow, decisions, backlog vs COA",
                     fit_until=fit_until,
                 )
             ),

@@ -50,7 +50,7 @@ class ReplayTrackRecord(StrictModel):
 
 
 class Occupancy(StrictModel):
-    assumptions: str | None = "assumptions/kernprognose_2025.yaml"
+    assumptions: str | None = "assumptions/projection_2026.yaml"
     replay: ReplayTrackRecord | None = None
 
 
