@@ -1,6 +1,8 @@
-"""Shared test fixtures. Real public data is read by path (never copied here) from the project's reference
-data: `$MPP_REFERENCE_DATA`, else `reference_data` of [tool.mpp] in pyproject.toml (../shared/data beside the
-checkout). In a git worktree elsewhere, run with MPP_REFERENCE_DATA=/path/to/shared/data."""
+"""Shared test fixtures. Real public data is read from the snapshot that ships inside the package
+(src/mpp/resources/snapshot/<date>/, verified against its sha256s once per session): `make test` needs nothing
+outside the repository, and a missing snapshot file is a failure, never a skip. The wide cross-learning panels
+that the snapshot leaves out are read from ../shared/data/real (or $MPP_REAL_DATA) by tests marked `shared_data`,
+which run in `make test-all` and skip elsewhere with the reason."""
 
 from __future__ import annotations
 
@@ -9,29 +11,34 @@ from pathlib import Path
 
 import pytest
 
-from mpp.project import REFERENCE_ENV, Project
+from mpp.data.snapshot import packaged_snapshot, verify_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = Project.discover(REPO).reference_data or REPO.parent / "shared" / "data"
-SHARED = REFERENCE.parent
+REFERENCE = packaged_snapshot()
 REAL = REFERENCE / "real"
 CBS_MONTHLY_7NAT = REAL / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
-# Commands run by the tests (also in subprocesses) find the same reference data.
-os.environ.setdefault(REFERENCE_ENV, str(REFERENCE))
+#: the full shared real data (wide panels); only tests marked shared_data read it
+SHARED_REAL = Path(os.environ.get("MPP_REAL_DATA") or REPO.parent / "shared" / "data" / "real")
 
 
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
-    if not REAL.is_dir():
-        pytest.skip(f"real data not found at {REAL}")
+    verify_snapshot(REFERENCE)  # a missing or changed file fails here, naming it
     return REAL
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"shared folder not found at {SHARED}")
-    return SHARED
+def reference_dir(real_dir) -> Path:
+    """The snapshot in the reference-data layout (real/, mpp_published.csv, realised_totals.csv, ...)."""
+    return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def shared_real_dir() -> Path:
+    """The wide panels outside the snapshot (tests marked shared_data: make test-all)."""
+    if not SHARED_REAL.is_dir():
+        pytest.skip(f"wide real panels not found at {SHARED_REAL} (outside the packaged snapshot; make test-all)")
+    return SHARED_REAL
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The monthly re-estimation (`mpp monthly`): only the wiring of the stages, in the order they run.
 
-    lock -> data (file or generated sample) -> validate -> vintage store -> reuse check (run key)
-    -> gating backtest -> per variant: forecast, occupancy, MLflow child run, pyfunc model
+    lock -> data (--data, else the project's data source: the packaged snapshot's CBS panel) -> validate
+    -> vintage store -> reuse check (run key) -> gating backtest -> per variant: forecast, occupancy, MLflow
+    child run, pyfunc model -> national forecast (the spec's national sources, seed and settings)
     -> register versions (uncommitted) -> champion decisions -> revision report -> HTML/Excel report
     -> commit versions and move aliases (the very last step)
 
@@ -79,17 +80,6 @@ class MonthlyResult:
 
 
 # ------------------------------------------------------------------------------------------------ data stage
-def sample_path(loc: Project) -> Path:
-    """The bundled generated sample panel, written once to data/sample/sample.csv."""
-    from mpp.data.sample import generate_sample
-
-    path = loc.sample_csv
-    if not path.is_file():
-        df = generate_sample(seed=0)
-        atomic_write_csv(path, df.assign(period=df["period"].astype(str))[VALUE_COLS + ["source"]])
-    return path
-
-
 def ingest(loc: Project, data: Path, cutoff: str | None, vintage: str | None):
     """Read and validate `data`, store what was known at the cut-off as a vintage -> (history, cutoff, entry)."""
     from mpp.data.io import read_realisations
@@ -132,12 +122,14 @@ def gating_scores(
     if not origins:
         return {}
     bcfg = fcfg.model_copy(update={"n_samples": cfg.gating.n_samples})
+    # one resumable folder per data, seed and settings (another seed in pipeline.yaml is another backtest)
+    folder = hash_json({"data": data_hash, "seed": cfg.seed, "forecast": bcfg.model_dump(mode="json")})[:12]
     detail = run_backtest(
         FrameSource(history, name="vintage", lag_months=lag_months),
         cfg.variants,
         origins,
         cfg.gating.horizon,
-        out / "_backtest" / data_hash[:12],
+        out / "_backtest" / folder,
         seed=cfg.seed,
         progress=False,
         catalog=spec.variants,
@@ -186,6 +178,16 @@ def occupancy_stage(forecast_dir: Path, spec: RunSpec, out_dir: Path) -> Path | 
     except ForecastMissesStart:
         return None
     return out_dir / "occupancy_bands.csv"
+
+
+def national_stage(spec: RunSpec, cutoff: str, out_dir: Path) -> Path:
+    """The national forecast (every MPP stream and the total, `national.yaml`) at the run's cut-off and seed
+    from the run spec's national sources, written to `out_dir` (the report shows it beside each variant)."""
+    from mpp.national.run import run_national, write_national
+
+    assert spec.national is not None and spec.national_data is not None
+    run = run_national(cutoff, data_dir=spec.national_data, cfg=spec.national, seed=spec.pipeline.seed)
+    return write_national(run, out_dir)
 
 
 def fan_chart_png(forecast_dir: Path, title: str) -> Path:
@@ -249,7 +251,7 @@ def run_monthly(
     check_reachable(loc.tracking_uri())  # exit 5 before anything is stored
 
     with run_lock(loc.lock_file):
-        data_path = Path(data) if data else sample_path(loc)
+        data_path = Path(data) if data else loc.default_data()
         history, cut, entry = ingest(loc, data_path, cutoff, vintage)
         cutoff_s = str(cut)
         data_hash = hash_frame(history[VALUE_COLS])
@@ -269,6 +271,7 @@ def run_monthly(
                 "keys": keys,
                 "candidate": candidate,
                 "report": cfg.report,
+                **({"national": spec.national_hash} if spec.national is not None else {}),
                 **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]} if spec.overlays else {}),
             }
         )[:32]
@@ -343,6 +346,14 @@ def run_monthly(
                     )
                 for v in cfg.variants:
                     write_gating_scores(outcomes[v].out_dir, scores)
+                if spec.national is not None:
+                    echo("national forecast of every MPP stream ...")
+                    national_stage(spec, cutoff_s, out / "national")
+                    track.log(
+                        params={"national_hash": spec.national_hash, "national_data": spec.national_data},
+                        folder=out / "national",
+                        subdir="national",
+                    )
                 for v in cfg.variants:
                     o = outcomes[v]
                     assert o.model_uri is not None and o.run_id is not None
@@ -658,9 +669,9 @@ def backtest(
     publication_lag: int | None = None,
 ):
     """`mpp backtest`: the rolling-origin backtest into `out`, the peer comparison with the official forecasts
-    when the project names its reference data (`reference_data` in mpp.toml) and `peer`, logged to MLflow
-    when `track` -> (outputs, MLflow run id or None). `publication_lag` (months): what an origin sees; default
-    the release calendar's lag of the CBS monthly panel (releases.yaml)."""
+    (`mpp_published.csv` of the project's reference data: `reference_data`, else the data source's snapshot)
+    when `peer`, logged to MLflow when `track` -> (outputs, MLflow run id or None). `publication_lag` (months):
+    what an origin sees; default the release calendar's lag of the CBS monthly panel (releases.yaml)."""
     from mpp.backtest.pipeline import run_backtest_pipeline
 
     project = Project.discover(home)
@@ -681,7 +692,7 @@ def backtest(
         workers=workers,
         backend=backend,
         progress=progress,
-        shared_data=project.reference_data if peer else None,
+        shared_data=project.reference_folder() if peer else None,
         catalog=spec.variants,
         config=spec.forecast,
         log=echo,

@@ -11,14 +11,18 @@ git finds a repository, from the working directory upwards:
 Settings of `mpp.toml` (or `[tool.mpp]`), paths relative to the project folder:
 - `config = "config"`: the folder with `forecast.yaml`, `variants.yaml`, `pipeline.yaml` and `assumptions/`
   (`$MPP_CONFIG_DIR` overrides it);
+- `data_source = "..."`: the project's data, a dated snapshot folder of the public sources
+  (`data/snapshot/<date>/`, written by `mpp init` and `mpp data fetch`; `mpp.data.snapshot`) or one
+  realisations file. A monthly run forecasts its monthly panel and makes the national forecast from its
+  `real/` folder. Not declared: the snapshot that ships inside the package (real public data, no network).
 - `reference_data = "..."` (optional): the folder with the official forecasts and realised national figures
-  that `mpp backtest` compares with (`mpp_published.csv`, `realised_totals.csv`, `real/...`);
-  `$MPP_REFERENCE_DATA` overrides it (tests and benchmarks find the real panels there too).
+  that `mpp backtest` compares with (`mpp_published.csv`, `realised_totals.csv`, `real/...`); default: the
+  data source's snapshot. `$MPP_REFERENCE_DATA` overrides it.
 A configuration file the project does not have is taken from the defaults that ship inside the package
 (`mpp/resources/config/`), and the run spec records which file was used.
 
 Everything a run writes stays under the project folder: `mlruns/` (MLflow database, artifacts, the run lock),
-`data/store/` (vintage store), `data/sample/sample.csv` (the generated sample panel), `models/` and `out/`.
+`data/store/` (vintage store), `data/snapshot/` (dated snapshots of the public sources), `models/` and `out/`.
 Nothing is written under the installed package.
 """
 
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from mpp.errors import ConfigError
+from mpp.errors import ConfigError, DataError
 
 PROJECT_FILE = "mpp.toml"
 HOME_ENV = "MPP_HOME"
@@ -42,6 +46,9 @@ CONFIG_FILES = ("forecast.yaml", "variants.yaml", "pipeline.yaml")
 PROJECT_TEMPLATE = """# An mpp project: `mpp` commands run in this folder (or below it) read their configuration here and write
 # their outputs here (mlruns/, data/store/, models/, out/). See docs/architecture.md.
 config = "config"   # forecast.yaml, variants.yaml, pipeline.yaml and assumptions/ (missing files: packaged defaults)
+# The project's data: a dated snapshot of the public sources (provenance.csv lists each file's source, licence,
+# retrieval date and sha256, checked before every run), or one realisations file. `mpp data fetch` writes newer ones.
+data_source = "{data_source}"
 """
 
 
@@ -89,6 +96,7 @@ class Project:
     config_dir: Path
     is_project: bool = True
     reference_data: Path | None = None
+    declared_source: Path | None = None  # `data_source` of mpp.toml; None = the packaged snapshot
 
     @classmethod
     def discover(cls, home: str | os.PathLike | None = None, start: Path | None = None) -> Project:
@@ -104,8 +112,47 @@ class Project:
             raise ConfigError(f"{root}: the project setting 'config' must be a folder name, got {cfg!r}")
         env = os.environ.get(CONFIG_ENV)
         config_dir = Path(env).resolve() if env else (root / cfg).resolve()
+        src = settings.get("data_source")
+        if src is not None and not (isinstance(src, str) and src):
+            raise ConfigError(f"{root}: the project setting 'data_source' must be a path, got {src!r}")
+        source = (root / src).resolve() if src else None
         ref = os.environ.get(REFERENCE_ENV) or settings.get("reference_data")
-        return cls(root, config_dir, is_project, (root / ref).resolve() if isinstance(ref, str) and ref else None)
+        reference = (root / ref).resolve() if isinstance(ref, str) and ref else None
+        return cls(root, config_dir, is_project, reference, source)
+
+    @property
+    def data_source(self) -> Path:
+        """The project's data (a snapshot folder or one file): `data_source` of mpp.toml, else the packaged
+        snapshot."""
+        from mpp.data.snapshot import packaged_snapshot
+
+        return self.declared_source or packaged_snapshot()
+
+    def source_snapshot(self) -> Path:
+        """The snapshot folder the national sources and reference figures come from: the data source when it
+        is a snapshot, else the packaged one. Verified (sha256 of every file) before it is returned."""
+        from mpp.data.snapshot import is_snapshot, packaged_snapshot, verify_snapshot
+
+        src = self.data_source
+        if not src.exists():
+            raise DataError(f"the project's data source {src} does not exist (data_source in {PROJECT_FILE})")
+        folder = src if src.is_dir() else packaged_snapshot()
+        if not is_snapshot(folder):
+            raise DataError(f"{folder}: a data source folder must be a snapshot (provenance.csv beside its files)")
+        verify_snapshot(folder)
+        return folder
+
+    def default_data(self) -> Path:
+        """The monthly realisations a run forecasts without --data: the data source file, or its snapshot's
+        7-nationality panel."""
+        from mpp.data.snapshot import PANEL
+
+        src = self.data_source
+        return src if src.is_file() else self.source_snapshot() / PANEL
+
+    def reference_folder(self) -> Path:
+        """`reference_data` when set, else the data source's snapshot."""
+        return self.reference_data or self.source_snapshot()
 
     def config_file(self, name: str) -> Path:
         """A configuration file of this project, or the packaged default when the project has none."""
@@ -138,10 +185,6 @@ class Project:
         return self.home / "data" / "store"
 
     @property
-    def sample_csv(self) -> Path:
-        return self.home / "data" / "sample" / "sample.csv"
-
-    @property
     def models(self) -> Path:
         return self.home / "models"
 
@@ -159,7 +202,8 @@ class Project:
 
 
 def init_project(folder: str | os.PathLike, force: bool = False) -> list[Path]:
-    """Scaffold a project: mpp.toml, config/ (copies of the packaged defaults), data/, mlruns/, models/.
+    """Scaffold a project: mpp.toml, config/ (copies of the packaged defaults), data/snapshot/<date>/ (the
+    packaged snapshot of the public sources, declared as the project's data source), mlruns/, models/.
 
     Existing files are kept unless `force`; -> the files written."""
     root = Path(folder).resolve()
@@ -169,9 +213,12 @@ def init_project(folder: str | os.PathLike, force: bool = False) -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("data", "mlruns", "models", "config"):
         (root / sub).mkdir(exist_ok=True)
+    from mpp.data.snapshot import copy_snapshot, packaged_snapshot
+
+    snap = copy_snapshot(packaged_snapshot(), root / "data" / "snapshot")
     toml = root / PROJECT_FILE
     if force or not toml.exists():
-        toml.write_text(PROJECT_TEMPLATE, encoding="utf-8")
+        toml.write_text(PROJECT_TEMPLATE.format(data_source=snap.relative_to(root).as_posix()), encoding="utf-8")
         written.append(toml)
     src = default_config_dir()
     for f in sorted(src.rglob("*.yaml")):

@@ -10,7 +10,9 @@ stage reads configuration itself.
       pipeline     PipelineConfig   the monthly run: variants run, candidate, seed, gating, occupancy, report
       assumptions  Assumptions|None occupancy assumptions named by pipeline.occupancy.assumptions
       replay_assumptions            those of the long replay shown as the projection's track record
-      data, cutoff                  the run's input file (None = the generated sample) and cut-off (None = last)
+      national     NationalConfig|None  the national forecast of the run (pipeline.national; national.yaml)
+      national_data_hash            sha256 of its source files (their folder, `national_data`, is not hashed)
+      data, cutoff                  the run's input file (None = the project's data source) and cut-off (None = last)
       files                         where each part came from (not hashed: moving a file changes nothing)
 
 `spec.hash` covers everything but `files`; `spec.variant_hash(name)` covers what one variant's numbers depend
@@ -36,7 +38,7 @@ from mpp.occupancy.assumptions import Assumptions, parse_assumptions, validation
 from mpp.occupancy.scenario import ScenarioSpec
 from mpp.overlays.schema import LoadedOverlay, parse_overlay
 from mpp.project import Project
-from mpp.provenance import hash_bytes, hash_json
+from mpp.provenance import hash_bytes, hash_file, hash_json
 from mpp.strict import dump_yaml, load_yaml, parse_yaml
 from mpp.tracking.config import PipelineConfig
 
@@ -182,18 +184,34 @@ class RunSpec(BaseModel):
     assumptions: Assumptions | None = None
     replay_assumptions: Assumptions | None = None
     overlays: list[LoadedOverlay] = Field(default_factory=list)  # pipeline.overlays, loaded and hashed
+    national: NationalConfig | None = None
+    national_data: str | None = None
+    national_data_hash: str | None = None
     data: str | None = None
     cutoff: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
 
     def _hashed(self) -> dict:
-        d = self.model_dump(mode="json", exclude={"files", "overlays"})
+        d = self.model_dump(mode="json", exclude={"files", "overlays", "national_data"})
         d["overlays"] = [[lo.name, lo.sha256] for lo in self.overlays]  # content, not where the file lies
         return d
 
     @property
     def hash(self) -> str:
         return hash_json(self._hashed())
+
+    @property
+    def national_hash(self) -> str | None:
+        """What the national forecast's numbers depend on: its settings, its source files' contents, the seed."""
+        if self.national is None:
+            return None
+        return hash_json(
+            {
+                "national": self.national.model_dump(mode="json"),
+                "data": self.national_data_hash,
+                "seed": self.pipeline.seed,
+            }
+        )
 
     def variant(self, name: str | None = None) -> VariantSpec:
         return self.variants.get(name)
@@ -263,15 +281,16 @@ def load_spec(
             raise ConfigError(f"{pfile}: occupancy.replay assumptions file not found: {rfile}")
         replay_assumptions = load_assumptions(rfile)
         files["replay_assumptions"] = str(rfile)
-        real = (
-            (pfile.parent / replay.real).resolve()
-            if replay.real
-            else project.reference_data / "real"
-            if project.reference_data
-            else None
-        )
-        if real is not None:
-            files["replay_real"] = str(real)
+        real = (pfile.parent / replay.real).resolve() if replay.real else project.reference_folder() / "real"
+        files["replay_real"] = str(real)
+    national = national_data = national_data_hash = None
+    if pipeline.national:
+        nfile = project.config_file("national.yaml")
+        national = load_national_config(nfile)
+        real = project.source_snapshot() / "real"
+        national_data = str(real)
+        national_data_hash = hash_json({k: hash_file(real / s.file) for k, s in sorted(national.sources.items())})
+        files.update(national=str(nfile), national_data=national_data)
     overlay_files = [project.resolve_config_path(o, pfile.parent) for o in pipeline.overlays]
     overlays = load_overlays(overlay_files)
     files.update({f"overlay:{lo.name}": lo.path for lo in overlays})
@@ -282,6 +301,9 @@ def load_spec(
         assumptions=assumptions,
         replay_assumptions=replay_assumptions,
         overlays=overlays,
+        national=national,
+        national_data=national_data,
+        national_data_hash=national_data_hash,
         files=files,
     )
     for v in spec.run_variants:

@@ -1,5 +1,6 @@
 """The built wheel, installed (not editable) in a fresh virtual environment, runs a project anywhere:
-`mpp init proj && cd proj && mpp monthly` uses the configuration packaged in the wheel and writes only inside
+`mpp init proj && cd proj && mpp monthly` uses the configuration and the data snapshot packaged in the wheel (real
+public data, no network, nothing beside the checkout), prints the national table first and writes only inside
 proj/ (nothing under site-packages, the source tree or the folder it was started from)."""
 
 from __future__ import annotations
@@ -68,10 +69,22 @@ def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the
     outside_before = files_under(tmp_path, skip=(proj, venv, dist, tmp_path / "home"))
     res = run([mpp_cmd, "monthly", "--samples", "100"], proj, env, timeout=900)
     assert "Champion decision" in res.stdout
+    out = res.stdout
+    assert out.index("National annual scenario bands, cut-off 2025-06") < out.index("Annual bands") < out.index(
+        "COA occupancy at the end of each year"
+    )
+    assert "total asylum inflow" in out and "2027" in out
 
-    # Everything it wrote is inside proj/: the sample, the store, MLflow, the outputs.
-    for sub in ("data/sample/sample.csv", "mlruns/mlflow.db", "out"):
+    # Everything it wrote is inside proj/: the seeded snapshot, the store, MLflow, the outputs.
+    snap = next((proj / "data" / "snapshot").glob("*/provenance.csv")).parent
+    for sub in (
+        "mlruns/mlflow.db",
+        "out/2025-06/national/bands_annual.csv",
+        "out/2025-06/baseline/report.html",
+        "out/2025-06/baseline/occupancy/occupancy_bands.csv",
+    ):
         assert (proj / sub).exists(), sub
+    assert 'data_source = "data/snapshot/' in (proj / "mpp.toml").read_text() and (snap / "real").is_dir()
     bands = list((proj / "out").glob("*/*/bands_annual.csv"))
     assert bands, "no forecast written under proj/out"
     assert files_under(tmp_path, skip=(proj, venv, dist, tmp_path / "home")) == outside_before

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from mpp.data.io import read_realisations
 from mpp.data.loaders import load_panel_csv
+from mpp.data.snapshot import packaged_snapshot
 from mpp.forecast import read_forecast, run_forecast, write_forecast
 from mpp.forecast.engine import bottom_table, series_seed
 from mpp.spec import load_forecast_config, load_variants
 
 SMALL = load_forecast_config().model_copy(update={"n_samples": 100})
 VARIANTS = load_variants()
-REAL = Path(os.environ["MPP_REFERENCE_DATA"]) / "real"  # set by tests/conftest.py
+REAL = packaged_snapshot() / "real"  # verified by the real_dir fixture (tests/conftest.py)
 BANDS = ["minimum", "median", "medio", "maximum"]
 
 
 @pytest.fixture(scope="module")
-def cbs():
-    if not REAL.is_dir():
-        pytest.skip("real data not found")
+def cbs(real_dir):
     return read_realisations(REAL / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv")[0]
 
 
@@ -133,9 +129,7 @@ def _wide_panel(name: str) -> pd.DataFrame:
 # do not exist there: each runs at a mid-panel cut-off and at its last month.
 @pytest.mark.parametrize("panel,cutoffs", [("unhcr", ["2015-06", "2017-05"]), ("eurostat", ["2015-06", "2019-04"])])
 @pytest.mark.slow
-def test_every_variant_runs_on_the_wide_real_panels(panel, cutoffs):
-    if not REAL.is_dir():
-        pytest.skip("real data not found")
+def test_every_variant_runs_on_the_wide_real_panels(panel, cutoffs, real_dir):
     history = _wide_panel(panel)
     # the 6 largest keys plus OTHER keep this test quick; pooling itself is tested in tests/hierarchy
     config = SMALL.model_copy(update={"pooling": SMALL.pooling.model_copy(update={"top_n": 6})})

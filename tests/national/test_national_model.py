@@ -131,7 +131,7 @@ def test_quarterly_only_stretch_is_never_stored_as_months(written):
 
 def test_annual_table_at_2025_06_is_ordered_and_nonnegative(written):
     run, _ = written
-    t = annual_table(run)
+    t = annual_table(run.bands_annual)
     assert set(t["year"]) == {2025, 2026, 2027}
     assert len(t) == 15
     b = t[["minimum", "median", "medio", "maximum"]].to_numpy()

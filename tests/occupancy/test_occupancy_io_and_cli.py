@@ -146,21 +146,15 @@ def test_cli_start_mismatch_is_a_user_error(tmp_path):
     assert r.exit_code != 0 and isinstance(r.exception, DataError)
 
 
-def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(tmp_path):
+def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(tmp_path, cbs_monthly_path):
     """`mpp occupancy --json` and the monthly pipeline both go through mpp.occupancy.run.project_from_forecast."""
     import json
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
     from occupancy_helpers import EXAMPLE, EXAMPLE_INFLOW
 
-    panel = Path(os.environ["MPP_REFERENCE_DATA"]) / "real" / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
-    if not panel.exists():
-        import pytest
-
-        pytest.skip("real data not found")
+    panel = cbs_monthly_path
     cli = [sys.executable, "-c", "from mpp.cli import main; main()"]
     scen, out = tmp_path / "scen", tmp_path / "out"
     subprocess.run(

@@ -94,11 +94,11 @@ def test_inflow_run_ignores_occupancy_effects(result, overlay_file):
     assert run.total.manifest["occupancy_overlay_effects"] == ["occ#1"]
 
 
-def test_example_overlays_carry_the_published_figures(shared_dir):
+def test_example_overlays_carry_the_published_figures(reference_dir):
     """The budget overlay's numbers are the budget's, as listed in the shared published figures."""
     root = default_config_dir() / "overlays"
     budget, pact = load_overlays([root / "budget_2025_inflow.yaml", root / "migration_pact_2026.yaml"])
-    pub = pd.read_csv(shared_dir / "data" / "published_budget_and_capacity_figures.csv")
+    pub = pd.read_csv(reference_dir / "published_budget_and_capacity_figures.csv")
     pub = pub[(pub["vintage"] == "Begroting A&M 2025") & (pub["quantity"] == "total_asylum_inflow")]
     assert budget.overlay.effects[0].target.annual == dict(
         zip(pub["target_year"].astype(int), pub["value"].astype(float))

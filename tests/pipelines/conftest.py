@@ -23,6 +23,7 @@ gating: {metric: stream_nationality.crps_scaled, margin: 0.05, origins: 1, step:
          n_samples: 40}
 occupancy: {assumptions: null}
 report: false
+national: false
 """
 
 

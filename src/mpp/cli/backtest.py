@@ -29,7 +29,7 @@ def backtest_command(
         False,
         "--no-peer",
         help="Skip the comparison with official MPP forecasts "
-        "(made only when the project names its reference_data folder).",
+        "(mpp_published.csv of the project's reference data, by default its data snapshot).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     track: bool = typer.Option(True, "--track/--no-track", help="Log to MLflow: a parent run, a child per variant."),

@@ -23,7 +23,8 @@ HOME_HELP = (
 
 @app.command(
     "monthly",
-    epilog="Example: mpp monthly   (the bundled sample; your own data: mpp monthly --data FILE --cutoff 2025-06).  "
+    epilog="Example: mpp monthly   (the project's data source, by default the packaged snapshot of the public "
+    "sources; your own file: mpp monthly --data FILE --cutoff 2025-06).  "
     "Exit codes: 0 ok, 2 usage, 3 data invalid, 4 config invalid, 5 tracking server unreachable, 6 run failed "
     "(nothing registered or promoted), 73 cannot write, 75 another run holds the lock. See docs/scheduling.md.",
 )
@@ -31,8 +32,8 @@ def monthly_command(
     data: Path = typer.Option(
         None,
         "--data",
-        help="Realisations file (CSV/CBS/Eurostat); default: the bundled "
-        "generated sample panel (data/sample/sample.csv).",
+        help="Realisations file (CSV/CBS/Eurostat); default: the project's data source (data_source in "
+        "mpp.toml; else the packaged snapshot's CBS 83102NED panel of 7 nationalities).",
     ),
     cutoff: str = typer.Option(
         None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."
@@ -50,16 +51,10 @@ def monthly_command(
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
-    national: Path = typer.Option(
-        None,
-        "--national",
-        help="Also make the national forecast of every MPP stream from "
-        "the national source files in this folder (e.g. ../shared/data/real), written to "
-        "<run outputs>/national/ (docs/national.md).",
-    ),
 ) -> None:
-    """Monthly re-estimation: ingest, validate, forecast every variant, occupancy, backtest gating, MLflow
-    tracking and registry, revision report; ends with the annual bands and the champion decision."""
+    """Monthly re-estimation: ingest, validate, forecast every variant, the national forecast of every MPP stream,
+    occupancy, backtest gating, MLflow tracking and registry, revision report; prints the national table first,
+    then the panel's annual bands, occupancy, the report and the champion decision."""
     from mpp.flows import run_monthly
 
     silent = quiet or as_json
@@ -72,30 +67,25 @@ def monthly_command(
         n_samples=samples,
         echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)),
     )
-    national_manifest = None
-    if national is not None:
-        from mpp.cli.national import national_forecast
-
-        national_manifest = national_forecast(
-            national, str(res.cutoff), res.out_dir.parent / "national", 0, samples, silent, False
-        )
-        cand = res.outcomes[res.candidate].out_dir
-        if (cand / "report.html").is_file():  # the published variant's report shows the national forecast too
-            from mpp.report import write_report
-
-            write_report(cand)
+    national_dir = res.out_dir.parent / "national"
     if as_json:
         summary = monthly_summary(res)
-        if national_manifest is not None:
+        if (national_dir / "manifest.json").is_file():
+            manifest = json.loads((national_dir / "manifest.json").read_text(encoding="utf-8"))
             summary["national"] = {
-                "out_dir": str(res.out_dir.parent / "national"),
-                "cutoff": national_manifest["cutoff"],
-                "findings": len(national_manifest["findings"]),
+                "out_dir": str(national_dir),
+                "cutoff": manifest["cutoff"],
+                "seed": manifest["seed"],
+                "findings": len(manifest["findings"]),
             }
         print(json.dumps(summary, indent=2, default=str))
     if silent:
         return
     cand = res.outcomes[res.candidate]
+    if (national_dir / "bands_annual.csv").is_file():
+        from mpp.cli.national import print_national_table
+
+        print_national_table(national_dir)
     if (cand.out_dir / "bands_annual.csv").is_file():
         console.print(
             annual_bands_table(
@@ -115,6 +105,12 @@ def monthly_command(
         if pfile.stat().st_size > 1 and len(plaus := pd.read_csv(pfile)):
             for line in plausibility_lines(plaus):
                 console.print(f"  {line}", highlight=False)
+    if (occ := cand.out_dir / "occupancy" / "occupancy_bands.csv").is_file():
+        from mpp.cli.occupancy import occupancy_year_table
+
+        console.print(occupancy_year_table(pd.read_csv(occ, dtype={"period": str})))
+    if (cand.out_dir / "report.html").is_file():
+        console.print(f"report: {cand.out_dir / 'report.html'}", highlight=False, soft_wrap=True)
     if cand.revision_lines:
         console.print(f"[bold]Revisions against version {cand.previous_version or 'previous'}[/]")
         for line in cand.revision_lines:

@@ -22,9 +22,8 @@ NAMES = {
 def national_forecast(
     data: Path | None, cutoff: str | None, out: Path, seed: int, samples: int | None, quiet: bool, as_json: bool
 ) -> dict:
-    from mpp.cli.app import console
     from mpp.errors import ConfigError
-    from mpp.national.run import annual_table, run_national, write_national
+    from mpp.national.run import run_national, write_national
     from mpp.spec import load_national_config
 
     if not cutoff:
@@ -36,18 +35,30 @@ def national_forecast(
     if as_json:
         print(json.dumps(run.manifest, indent=2, default=str))
     elif not quiet:
-        t = Table(
-            title=f"National annual scenario bands, cut-off {run.manifest['cutoff']} "
-            f"({run.manifest['n_samples']} paths)",
-            title_justify="left",
-        )
-        for col in ("quantity", "year", *BAND_NAMES):
-            t.add_column(col, justify="left" if col == "quantity" else "right")
-        for _, r in annual_table(run).iterrows():
-            t.add_row(NAMES.get(r["series_id"], r["series_id"]), str(r["year"]), *(f"{r[b]:,.0f}" for b in BAND_NAMES))
-        console.print(t)
-        n = len(run.manifest["findings"])
-        if n:
-            console.print(f"[yellow]{n} validation finding(s) where sources disagree[/] (findings.csv)")
-        console.print(f"written to {out}")
+        print_national_table(out)
     return run.manifest
+
+
+def print_national_table(folder: Path) -> None:
+    """The MPP's national table of a national forecast folder: every stream and the total, this year and the
+    next two, four bands (rounded to tens), with the number of validation findings."""
+    import pandas as pd
+
+    from mpp.cli.app import console
+    from mpp.national.run import annual_table
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    t = Table(
+        title=f"National annual scenario bands, cut-off {manifest['cutoff']} ({manifest['n_samples']} paths, "
+        f"seed {manifest['seed']})",
+        title_justify="left",
+    )
+    for col in ("quantity", "year", *BAND_NAMES):
+        t.add_column(col, justify="left" if col == "quantity" else "right")
+    for _, r in annual_table(pd.read_csv(folder / "bands_annual.csv")).iterrows():
+        t.add_row(NAMES.get(r["series_id"], r["series_id"]), str(r["year"]), *(f"{r[b]:,.0f}" for b in BAND_NAMES))
+    console.print(t)
+    n = len(manifest["findings"])
+    if n:
+        console.print(f"[yellow]{n} validation finding(s) where sources disagree[/] ({folder / 'findings.csv'})")
+    console.print(f"national forecast: {folder}", highlight=False, soft_wrap=True)

@@ -183,9 +183,10 @@ def write_national(run: NationalRun, out_dir: str | Path) -> Path:
     return out
 
 
-def annual_table(run: NationalRun) -> pd.DataFrame:
-    """The MPP's annual table: the published quantities, this year and the next two, rounded to tens."""
-    a = run.bands_annual[run.bands_annual["series_id"].isin(PUBLISHED)].copy()
+def annual_table(bands_annual: pd.DataFrame) -> pd.DataFrame:
+    """The MPP's annual table from a national run's annual bands: the published quantities, this year and the
+    next two, rounded to tens."""
+    a = bands_annual[bands_annual["series_id"].isin(PUBLISHED)].copy()
     a["order"] = a["series_id"].map({s: i for i, s in enumerate(PUBLISHED)})
     a = a.sort_values(["order", "year"])
     for b in BAND_NAMES:

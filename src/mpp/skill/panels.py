@@ -46,10 +46,7 @@ def real_dir(path: str | os.PathLike | None = None) -> Path:
     if path is None and not os.environ.get("MPP_REAL_DATA"):
         from mpp.project import Project
 
-        ref = Project.discover().reference_data
-        if ref is None:
-            raise DataError("no real data folder: pass it, set $MPP_REAL_DATA, or set reference_data in mpp.toml")
-        path = ref / "real"
+        path = Project.discover().reference_folder() / "real"
     d = Path(path if path is not None else os.environ["MPP_REAL_DATA"])
     if not (d / CBS_PANEL).exists():
         raise DataError(f"{d}: the real data folder lacks {CBS_PANEL}")
@@ -141,6 +138,12 @@ class ExternalPanels:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> ExternalPanels:
         d = real_dir(path)
+        missing = [f for f in (UNHCR, EUROSTAT_TSV, BAMF, CBS41) if not (d / f).is_file()]
+        if missing:  # the wide panels are not in the packaged snapshot (size): they come from the shared data
+            raise DataError(
+                f"{d}: the wide cross-learning panels are missing ({', '.join(missing)}); pass the folder that has "
+                "them (e.g. ../shared/data/real) or set $MPP_REAL_DATA"
+            )
         long = pd.concat([load_unhcr(d), load_eurostat_countries(d), load_bamf(d), load_cbs41(d)], ignore_index=True)
         last = long.groupby("panel")["period"].max().to_dict()
         return cls(long=long, last=last)

@@ -62,6 +62,11 @@ class PipelineConfig(StrictModel):
     gating: Gating = Gating()
     occupancy: Occupancy = Occupancy()
     report: bool = True
+    national: bool = Field(
+        True,
+        description="make the national forecast of every MPP stream (national.yaml) from the real/ folder of the "
+        "project's data snapshot at the run's cut-off and seed, into out/<cut-off>/national/",
+    )
     overlays: list[str] = Field(
         default_factory=list,
         description="overlay files (relative to this file's folder) "
