@@ -117,7 +117,13 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", default=os.environ.get("MPP_SKILL_CACHE", ".cache/skill"))
     ap.add_argument("--out", default="docs/skill_protocol.md")
     ap.add_argument("--json", default=None, help="also write the table and choices as JSON here")
-    ap.add_argument("--real", default=None, help="folder of the real data (default ../shared/data/real)")
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+    ap.add_argument(
+        "--real",
+        default=os.environ.get("MPP_REAL_DATA") or str(shared),
+        help="folder of the real data with the wide cross-learning panels, which the packaged snapshot leaves out "
+        "(default $MPP_REAL_DATA, else ../shared/data/real beside the checkout)",
+    )
     ap.add_argument("--boot", type=int, default=1000)
     ap.add_argument(
         "--tuning-only",

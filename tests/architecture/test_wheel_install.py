@@ -70,8 +70,10 @@ def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the
     res = run([mpp_cmd, "monthly", "--samples", "100"], proj, env, timeout=900)
     assert "Champion decision" in res.stdout
     out = res.stdout
-    assert out.index("National annual scenario bands, cut-off 2025-06") < out.index("Annual bands") < out.index(
-        "COA occupancy at the end of each year"
+    assert (
+        out.index("National annual scenario bands, cut-off 2025-06")
+        < out.index("Annual bands")
+        < out.index("COA occupancy at the end of each year")
     )
     assert "total asylum inflow" in out and "2027" in out
 

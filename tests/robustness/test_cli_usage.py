@@ -12,7 +12,7 @@ from clihelpers import run_main
     "args, message",
     [
         ((), "Usage: mpp [OPTIONS] COMMAND"),
-        (("forecast",), "Error: Missing option '--data'."),
+        (("forecast",), "Error: Missing option '--out'."),
         (("forcast",), "Error: No such command 'forcast'. Did you mean 'forecast'?"),
         (("forecast", "--data", "x.csv", "--out", "o", "--horizon", "abc"), "Error: Invalid value for '--horizon'"),
         (("--bogus",), "Error: No such option: --bogus"),

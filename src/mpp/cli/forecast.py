@@ -14,15 +14,17 @@ from mpp.strict import month_option
 
 @app.command(
     "forecast",
-    epilog="Example (bundled sample): mpp data sample --out sample.csv; mpp forecast --data sample.csv --cutoff "
-    "2025-06 --variant baseline --out out/fc   (then: mpp report out/fc)",
+    epilog="Example (the project's data source, by default the packaged snapshot): mpp forecast --cutoff 2025-06 "
+    "--variant baseline --out out/fc   (then: mpp report out/fc); national: mpp forecast --national --cutoff "
+    "2025-06 --out out/national",
 )
 def forecast_command(
     data: Path = typer.Option(
-        ...,
+        None,
         "--data",
-        help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder "
-        "(with --national: the folder of the national source files, e.g. ../shared/data/real).",
+        help="Realisations: a CSV/CBS/Eurostat file, or a vintage store folder (with --national: the folder of the "
+        "national source files); default: the project's data source (data_source in mpp.toml, else the packaged "
+        "snapshot of the public sources).",
     ),
     cutoff: str = typer.Option(
         None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."
@@ -67,9 +69,10 @@ def forecast_command(
                 print_overlay_run(console, run, out / "overlays")
         return
     from mpp.flows import forecast_to_dir
+    from mpp.project import Project
 
     result, run = forecast_to_dir(
-        data,
+        data or Project.discover().default_data(),
         out,
         cutoff=cutoff,
         variant=variant,

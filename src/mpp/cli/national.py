@@ -28,8 +28,10 @@ def national_forecast(
 
     if not cutoff:
         raise ConfigError("--national needs --cutoff YYYY-MM (the last month of data to use)")
-    if data is None:
-        raise ConfigError("--national needs --data: the folder of the national source files")
+    if data is None:  # the national sources of the project's data snapshot
+        from mpp.project import Project
+
+        data = Project.discover().source_snapshot() / "real"
     run = run_national(cutoff, data_dir=data, cfg=load_national_config(), seed=seed, n_samples=samples)
     write_national(run, out)
     if as_json:
