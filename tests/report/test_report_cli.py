@@ -67,12 +67,12 @@ def test_ui_says_where_it_listens_before_starting(tmp_path, monkeypatch):
     assert cmd[cmd.index("--port") + 1] == "5123" and "ignore::DeprecationWarning" in kw["env"]["PYTHONWARNINGS"]
 
 
-def test_help_examples_use_the_bundled_sample():
+def test_help_examples_use_the_packaged_snapshot_or_the_sample():
     import typer
 
     commands = typer.main.get_command(app).commands
     for name in ("forecast", "backtest", "occupancy", "report", "compare", "monthly"):
         example = (commands[name].epilog or "") + (commands[name].help or "").split("Example", 1)[-1]
         assert "Example" in (commands[name].epilog or commands[name].help), name
-        assert "../shared" not in example and "sample" in example, name
+        assert "../shared" not in example and ("snapshot" in example or "sample" in example), name
     assert "Example" in runner.invoke(app, ["forecast", "--help"], env={"COLUMNS": "200"}).output
