@@ -9,8 +9,8 @@ publisher, where the copy came from, the publisher's licence, the retrieval date
 
 Only what the product reads by default (the national model, the 7-nationality panel, occupancy and its replay,
 the official-forecast comparison) and the small real files the default tests read are included; the wide
-cross-learning panels (BAMF Germany, Eurostat EU+ by citizenship 2016, Eurostat NL annual by citizenship,
-CBS 41 nationalities 2007-2015, CBS quarterly by nationality) stay outside (`make test-all`, `scripts/protocol.py`).
+cross-learning panels (BAMF Germany, Eurostat EU+ by citizenship 2016, CBS 41 nationalities 2007-2015) and
+the CBS quarterly file by nationality (read by nothing) stay outside (`make test-all`, `scripts/protocol.py`).
 """
 
 from __future__ import annotations
@@ -52,6 +52,11 @@ FILES: dict[str, tuple[str, str, str]] = {
     "real/eurostat_asylum_applicants_monthly_by_country_2012_2019.csv": (
         "Eurostat asylum applicants",
         "ebuddj/2019-asylum @d19e7d8d",
+        EUROSTAT,
+    ),
+    "real/eurostat_migr_asyappctza_NL_annual_by_citizenship_2008_2022.csv": (
+        "Eurostat migr_asyappctza (R eurostat cache downloaded 2024-01-18)",
+        "bgautijonsson/asylum @af19f35f",
         EUROSTAT,
     ),
     "real/eurostat_migr_asyappctzm_NL_2015_by_citizenship.csv": (
