@@ -145,10 +145,10 @@ class Project:
     def default_data(self) -> Path:
         """The monthly realisations a run forecasts without --data: the data source file, or its snapshot's
         7-nationality panel."""
-        from mpp.data.snapshot import PANEL
+        from mpp.data.snapshot import panel_file
 
         src = self.data_source
-        return src if src.is_file() else self.source_snapshot() / PANEL
+        return src if src.is_file() else panel_file(self.source_snapshot())
 
     def reference_folder(self) -> Path:
         """`reference_data` when set, else the data source's snapshot."""

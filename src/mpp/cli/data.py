@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from mpp.cli.app import app, console
-from mpp.errors import DataError, OfflineError
+from mpp.errors import DataError
 from mpp.strict import month_option, past_month_option
 
 data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.", no_args_is_help=True)
@@ -208,37 +208,58 @@ def sample(
     )
 
 
-CBS_FILTER = "Geslacht eq 'T001038' and Leeftijd eq '10000'"
-
-
-def download_cbs(table: str = "83102NED") -> pd.DataFrame:
-    """TypedDataSet rows of a CBS table (all sexes and ages) via `cbsodata`; OfflineError without network."""
-    import cbsodata
-    import requests
-
-    try:
-        return pd.DataFrame(cbsodata.get_data(table, filters=CBS_FILTER))
-    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
-        raise OfflineError(f"cannot download CBS {table}: no network ({type(exc).__name__})") from None
-
-
 @data_app.command("fetch")
 def fetch(
-    source: str = typer.Argument(..., help="Only 'cbs' (StatLine 83102NED) for now."),
-    out: Path = typer.Option(Path("data/raw/cbs_83102NED.csv"), "--out", help="CSV file to write."),
+    sources: list[str] = typer.Argument(
+        None, help="Sources to download: cbs (StatLine 83102NED), eurostat (migr_asyappctzm, NL); default both."
+    ),
+    out: Path = typer.Option(None, "--out", help="Write one source's file here instead of a new snapshot."),
+    home: Path = typer.Option(None, "--home", help="Project folder (default: the project around the working folder)."),
+    date: str = typer.Option(None, "--date", help="Name of the new snapshot folder, YYYY-MM-DD (default: today)."),
 ) -> None:
-    """Download a source file (needs network).
+    """Download the public sources again (needs a network) into a new dated snapshot beside the project's
+    current one, data/snapshot/<date>/ (the current files kept verbatim, the fetched ones validated like any
+    file, provenance.csv updated), and make it the project's data source. Without a network: one line, exit 5.
 
-    Example: mpp data fetch cbs --out data/raw/cbs_83102NED.csv
+    Example: mpp data fetch   (or: mpp data fetch cbs --out data/raw/cbs_83102NED.csv)
     """
-    from mpp.provenance import atomic_write_csv
+    import datetime as dt
+    import re
 
-    if source != "cbs":
-        raise DataError(f"unknown source {source!r}: only 'cbs' can be fetched")
-    df = download_cbs()
-    atomic_write_csv(out, df)
-    console.print(
-        f"wrote {len(df)} CBS 83102NED rows to {out}; check it with `mpp data check {out}`",
-        highlight=False,
-        soft_wrap=True,
-    )
+    from mpp.data.fetch import SOURCES, check_fetched, fetch_snapshot
+    from mpp.project import PROJECT_FILE, Project
+    from mpp.provenance import atomic_write_bytes, atomic_write_text
+
+    names = sources or list(SOURCES)
+    if out is not None:
+        if len(names) != 1 or names[0] not in SOURCES:
+            raise DataError(f"--out takes exactly one source ({', '.join(SOURCES)})")
+        data = SOURCES[names[0]][4]()
+        atomic_write_bytes(out, data)
+        try:
+            rows = check_fetched(out)
+        except DataError:
+            out.unlink()  # an invalid download is not left where a run could read it
+            raise
+        console.print(f"wrote {out} ({rows} rows, validated)", highlight=False, soft_wrap=True)
+        return
+    project = Project.discover(home)
+    day = date or dt.date.today().isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise DataError(f"--date: {day!r} is not YYYY-MM-DD")
+    parent = project.home / "data" / "snapshot"
+    name, n = day, 1
+    while date is None and (parent / name).exists():  # a second fetch on one day: 2026-12-04.2, ...
+        n += 1
+        name = f"{day}.{n}"
+    folder, counts = fetch_snapshot(project.source_snapshot(), parent, name, names)
+    rel = folder.relative_to(project.home).as_posix()
+    toml = project.home / PROJECT_FILE
+    line = re.compile(r"^data_source\s*=.*$", re.M)
+    if toml.is_file() and line.search(text := toml.read_text(encoding="utf-8")):
+        atomic_write_text(toml, line.sub(f'data_source = "{rel}"', text, count=1))
+        used = f"now the project's data source ({PROJECT_FILE})"
+    else:
+        used = f'to use it, set data_source = "{rel}" in {PROJECT_FILE}'
+    got = ", ".join(f"{s} {n} rows" for s, n in counts.items())
+    console.print(f"new snapshot {folder} ({got}, validated); {used}", highlight=False, soft_wrap=True)

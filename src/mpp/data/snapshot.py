@@ -28,6 +28,8 @@ MANIFEST = "provenance.csv"
 MANIFEST_COLUMNS = ("file", "publisher", "source", "licence", "retrieved", "bytes", "sha256")
 #: The monthly panel a monthly run forecasts by default (7 nationalities x first requests and nareizigers).
 PANEL = "real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+#: The CBS 83102NED table `mpp data fetch` writes (every nationality): a fetched snapshot's monthly panel.
+FETCHED_PANEL = "real/cbs_83102NED.csv"
 #: The folder of the national sources (national.yaml), COA and IND files inside a snapshot.
 REAL = "real"
 
@@ -44,6 +46,13 @@ def packaged_snapshot() -> Path:
     if not found:
         raise DataError("the installed mpp package holds no data snapshot (mpp/resources/snapshot/): reinstall it")
     return found[-1]
+
+
+def panel_file(folder: Path) -> Path:
+    """The monthly panel of a snapshot: the fetched CBS 83102NED table when it has one, else the 7-nationality
+    panel."""
+    fetched = Path(folder) / FETCHED_PANEL
+    return fetched if fetched.is_file() else Path(folder) / PANEL
 
 
 def is_snapshot(folder: Path) -> bool:
