@@ -3,9 +3,6 @@ the naive 12-month total as every series' median, months following last year's m
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -13,14 +10,10 @@ from mpp.data.io import read_realisations
 from mpp.forecast import run_forecast
 from mpp.spec import load_forecast_config, load_variants
 
-REAL = Path(os.environ["MPP_REFERENCE_DATA"]) / "real"
-
 
 @pytest.fixture(scope="module")
-def result():
-    if not REAL.is_dir():
-        pytest.skip("real data not found")
-    cbs = read_realisations(REAL / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv")[0]
+def result(cbs_monthly_path):
+    cbs = read_realisations(cbs_monthly_path)[0]
     config = load_forecast_config().model_copy(update={"n_samples": 2000})
     return run_forecast(cbs, "2023-06", load_variants().get("naive_conformal"), horizon=30, config=config, seed=3)
 
