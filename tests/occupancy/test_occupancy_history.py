@@ -219,12 +219,12 @@ def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without
 def test_the_check_summary_counts_the_first_check_observation(tmp_path):
     """Regression: the check window's summary dropped its earliest observation (error_summary took the earliest
     date of what it was given for the start)."""
-    from mpp.occupancy.run import long_replay_to_dir
+    from mpp.occupancy.run import replay_to_dir
 
     real = _write_synthetic(tmp_path)
     obs = _obs().assign(url="", notes="")
     obs.to_csv(tmp_path / "obs.csv", index=False)
-    m = long_replay_to_dir(
+    m = replay_to_dir(
         real,
         "2017-01",
         "2018-06",

@@ -30,8 +30,8 @@ from clihelpers import run_main
         (
             (
                 "occupancy-replay",
-                "--inflow",
-                "a.csv",
+                "--real",
+                "r",
                 "--start",
                 "2018-1",
                 "--end",
@@ -42,6 +42,8 @@ from clihelpers import run_main
                 "o.csv",
                 "--out",
                 "o",
+                "--fit-until",
+                "2018-06-30",
             ),
             "Invalid value for '--start'",
         ),

@@ -14,11 +14,11 @@ from rich.table import Table
 from mpp.cli.app import app, console
 from mpp.errors import DataError
 from mpp.occupancy.inputs import write_stream_paths
-from mpp.occupancy.run import long_replay_to_dir, project_from_forecast, replay_to_dir
+from mpp.occupancy.run import project_from_forecast, replay_to_dir
 from mpp.occupancy.scenario import scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
 from mpp.spec import load_assumptions, load_scenario_spec
-from mpp.strict import date_option, month_or_quarter_option
+from mpp.strict import month_option
 
 
 @app.command(
@@ -158,102 +158,16 @@ SHORT_MEASURE = {
 
 @app.command(
     "occupancy-replay",
-    epilog="Example: mpp occupancy-replay "
-    "--inflow ../shared/data/real/cbs_monthly_national_2018_2022_with_gaps.csv "
-    "--inflow ../shared/data/real/ind_monthly_national_2018_2023_with_gaps.csv --start 2018-01 --end 2020-05 "
-    "--assumptions config/assumptions/replay_2018_2020.yaml "
-    "--observations ../shared/data/real/coa_occupancy_observations.csv --out out/replay",
-)
-def occupancy_replay_cmd(
-    inflow: list[Path] = typer.Option(
-        ...,
-        "--inflow",
-        help="realised inflow CSV (period, stream, nationality, "
-        "value); repeat the option to add sources in order of preference",
-    ),
-    start: str = typer.Option(
-        ..., "--start", callback=month_or_quarter_option, help="first month (YYYY-MM) or quarter (YYYYQn) to replay"
-    ),
-    end: str = typer.Option(..., "--end", callback=month_or_quarter_option, help="last month or quarter to replay"),
-    assumptions: Path = typer.Option(
-        ..., "--assumptions", help="assumptions YAML whose initial stocks are for the day before --start"
-    ),
-    observations: Path = typer.Option(..., "--observations", help="COA observations CSV (date, measure, value, kind)"),
-    out: Path = typer.Option(..., "--out", help="output directory"),
-    calibrate: list[str] = typer.Option(
-        [],
-        "--calibrate",
-        help="estimate an assumption without a historical "
-        "figure, PATH=LOW:HIGH (e.g. departure.hazard=0.01:0.6); repeatable, at most 3",
-    ),
-    fit_until: str = typer.Option(
-        None,
-        "--fit-until",
-        callback=date_option,
-        help="last observation date (YYYY-MM-DD) used by --calibrate; later observations check the estimate",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
-) -> None:
-    """Replay history on realised inflow and compare the model with COA's occupancy figures."""
-    manifest = replay_to_dir(
-        inflow,
-        start,
-        end,
-        load_assumptions(assumptions),
-        observations,
-        out,
-        calibrate,
-        fit_until,
-        assumptions_file=assumptions,
-    )
-    if as_json:
-        print(json.dumps(manifest, indent=2, default=str))
-        return
-    for n in manifest["notes"]:
-        console.print(f"[dim]{n}[/]")
-    cmp = pd.read_csv(out / "replay_vs_observations.csv")
-    table = Table(title=f"replay {start}..{end} vs COA observations")
-    cal = manifest["calibration"]
-    extra = ("used for",) if cal else ()
-    for col in ("date", "measure", "kind", "observed", "model", "% error") + extra:
-        table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
-    for _, row in cmp.iterrows():
-        table.add_row(
-            row["date"],
-            SHORT_MEASURE.get(row["measure"], row["measure"]),
-            row["kind"],
-            f"{row['observed']:,.0f}",
-            f"{row['model']:,.0f}",
-            f"{row['pct_error']:+.1f}",
-            *((row["used_for"],) if cal else ()),
-        )
-    console.print(table)
-    if cal:
-        console.print(
-            "calibrated on observations up to "
-            + cal["fit_until"]
-            + ": "
-            + ", ".join(f"{k} = {v:g}" for k, v in cal["values"].items())
-            + f"; errors below are on the {cal['n_check']} later observations only"
-        )
-    for e in manifest["errors"]:
-        console.print(
-            f"{e['measure']} ({e['quality']}, n={e['n']}): mean |error| {e['mean_abs_pct_error']:.1f}%, "
-            f"largest {e['max_abs_pct_error']:.1f}%, bias {e['mean_pct_error']:+.1f}%"
-        )
-    console.print(f"-> {out}")
-
-
-@app.command(
-    "occupancy-replay-long",
-    epilog="Example: mpp occupancy-replay-long --real ../shared/data/real "
+    epilog="Example: mpp occupancy-replay --real ../shared/data/real "
     "--start 2015-01 --end 2023-03 --assumptions config/assumptions/replay_2015_2023.yaml "
     "--observations ../shared/data/real/coa_occupancy_observations.csv --fit-until 2019-12-31 --out out/replay",
 )
-def occupancy_replay_long_cmd(
+def occupancy_replay_cmd(
     real: Path = typer.Option(..., "--real", help="folder of the real series (Eurostat, CBS, IND files)"),
-    start: str = typer.Option("2015-01", "--start", help="first month (the first month of a quarter)"),
-    end: str = typer.Option("2023-03", "--end", help="last month (the last month of a quarter)"),
+    start: str = typer.Option(
+        "2015-01", "--start", callback=month_option, help="first month (the first month of a quarter)"
+    ),
+    end: str = typer.Option("2023-03", "--end", callback=month_option, help="last month (the last month of a quarter)"),
     assumptions: Path = typer.Option(..., "--assumptions", help="base assumptions YAML (rates, intake shares)"),
     observations: Path = typer.Option(..., "--observations", help="COA observations CSV"),
     out: Path = typer.Option(..., "--out", help="output directory"),
@@ -267,8 +181,9 @@ def occupancy_replay_long_cmd(
     calibrate: list[str] = typer.Option([], "--calibrate", help="estimate PATH=LOW:HIGH on the fit window; repeatable"),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
-    """Long replay driven by realised inflow, IND decisions, grant rates and backlog, against COA's figures."""
-    manifest = long_replay_to_dir(
+    """The replay: COA occupancy driven by realised inflow, IND decisions, grant rates and backlog, against COA's
+    figures (estimated on the observations up to --fit-until, checked on the later ones)."""
+    manifest = replay_to_dir(
         real,
         start,
         end,
@@ -286,7 +201,7 @@ def occupancy_replay_long_cmd(
     for n in manifest["notes"]:
         console.print(f"[dim]{n}[/]")
     cmp = pd.read_csv(out / "replay_vs_observations.csv").drop_duplicates(["date", "measure", "observed"])
-    table = Table(title=f"long replay {start}..{end} vs COA observations (fit until {fit_until})")
+    table = Table(title=f"replay {start}..{end} vs COA observations (estimated until {fit_until})")
     for col in ("date", "measure", "observed", "model", "% error", "window"):
         table.add_column(col, justify="right" if col in ("observed", "model", "% error") else "left")
     for _, row in cmp.iterrows():

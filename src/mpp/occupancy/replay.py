@@ -1,10 +1,6 @@
-"""Replaying history: drive the model with realised inflow and compare with COA's own occupancy figures.
-
-Only complete realised inflow is used: a month (or quarter) missing for a required stream is an error, never
-filled in. Several sources may be given in order of preference (e.g. the CBS monthly table, then the IND
-monthly reports for the months CBS lacks); every month says which source it came from. Streams no source has
-completely in the range (e.g. repeat requests in 2018-2020) are zero and listed in the notes so the bias is
-visible.
+"""Replaying history, shared parts: compare the model with COA's own occupancy figures, summarise the errors,
+and estimate rates on a fit window (`Knob`, `minimise`). The replay itself (realised inflow, decisions and
+backlog, each month with its source) is `mpp.occupancy.history`.
 """
 
 from __future__ import annotations
@@ -15,10 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mpp.data.schema import STREAMS
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions
-from mpp.occupancy.model import OccupancyPaths, Stocks, project_occupancy
+from mpp.occupancy.model import OccupancyPaths
 
 # Which model quantity each COA measure corresponds to (others have no counterpart in the model). The three
 # total-person measures differ in definition (see ../shared/data/real/PROVENANCE.md): "in de opvang" counts
@@ -32,73 +27,8 @@ MEASURE_TO_QUANTITY = {
     "status_holders_in_coa_reception": "status_holders",
 }
 
-InflowSources = pd.DataFrame | Sequence[tuple[str, pd.DataFrame]]
 #: an observation this close to the first or last step end is compared with it (e.g. 1 June with 31 May)
 NEAREST_STEP_DAYS = pd.Timedelta(days=16)
-
-
-def _span(periods: list[pd.Period]) -> str:
-    """'2018-01..2020-03' for consecutive runs, comma-separated."""
-    if not periods:
-        return ""
-    runs, start, prev = [], periods[0], periods[0]
-    for p in periods[1:]:
-        if p != prev + 1:
-            runs.append((start, prev))
-            start = p
-        prev = p
-    runs.append((start, prev))
-    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in runs)
-
-
-def realised_inflow(
-    sources: InflowSources, start: str, end: str, required: tuple[str, ...] = ("first_asylum_request", "nareizigers")
-) -> tuple[tuple[str, ...], pd.PeriodIndex, np.ndarray, list[str]]:
-    """Tidy realised inflow (columns period 'YYYY-MM' or 'YYYYQn', stream, nationality, value) ->
-    (streams, periods, inflow[stream, horizon, 1], notes). National totals (nationality TOTAL) only.
-
-    `sources` is one frame or a list of (label, frame) in order of preference: a period missing in the first
-    source is taken from the next that has it (and the notes say so). Every period in start..end must be
-    present for each `required` stream; other streams of STREAMS are used when complete in the range, else
-    set to zero with a note."""
-    if isinstance(sources, pd.DataFrame):
-        sources = [("inflow", sources)]
-    quarterly = "Q" in start
-    periods = pd.period_range(start, end, freq="Q" if quarterly else "M")
-    out = np.zeros((len(STREAMS), len(periods), 1))
-    notes = []
-    for i, s in enumerate(STREAMS):
-        have = pd.Series(np.nan, index=periods)
-        origin = pd.Series("", index=periods, dtype=object)
-        for label, df in sources:
-            d = df[(df["nationality"].astype(str) == "TOTAL") & (df["stream"] == s)]
-            values = (
-                pd.Series(
-                    pd.to_numeric(d["value"], errors="coerce").to_numpy(dtype=float),
-                    index=pd.PeriodIndex(d["period"].astype(str), freq=periods.freq),
-                )
-                .groupby(level=0)
-                .last()
-            )
-            found = values.reindex(periods)
-            fill = have.isna() & found.notna()
-            have[fill] = found[fill]
-            origin[fill] = label
-        if have.isna().any():
-            missing = list(periods[have.isna().to_numpy()])
-            if s in required:
-                raise DataError(
-                    f"realised inflow for {s} is missing {len(missing)} period(s) in {start}..{end}: "
-                    f"{', '.join(str(p) for p in missing[:6])}{' ...' if len(missing) > 6 else ''} "
-                    "(not filled in)"
-                )
-            notes.append(f"{s}: not complete in the sources for {start}..{end}; replayed as zero inflow")
-            continue
-        out[i, :, 0] = have.to_numpy()
-        if len(sources) > 1:
-            for label in dict.fromkeys(origin):
-                notes.append(f"{s}: {_span(list(periods[(origin == label).to_numpy()]))} from {label}")
-    return STREAMS, periods, out, notes
 
 
 def compare_with_observations(paths: OccupancyPaths, observations: pd.DataFrame, sample: int = 0) -> pd.DataFrame:
@@ -185,23 +115,6 @@ class Replay:
         return out
 
 
-def run_replay(
-    sources: InflowSources, start: str, end: str, assumptions: Assumptions, observations: pd.DataFrame
-) -> Replay:
-    """Replay `start..end` on realised inflow from `sources` with `assumptions` (whose initial stocks must be
-    for the day before `start`) and compare with `observations`."""
-    first = pd.Period(start, freq="Q" if "Q" in start else "M").asfreq("M", how="start")
-    if pd.Timestamp(assumptions.initial_stocks.date) != first.start_time:
-        raise DataError(
-            f"the assumptions' initial stocks are for {assumptions.initial_stocks.date}, but the replay "
-            f"starts in {start} (needs {first.start_time.date()})"
-        )
-    streams, periods, x, notes = realised_inflow(sources, start, end)
-    paths = project_occupancy(Stocks.from_assumptions(assumptions), x, periods, assumptions, streams)
-    cmp = compare_with_observations(paths, observations)
-    return Replay(paths=paths, comparison=cmp, summary=error_summary(cmp), notes=notes)
-
-
 # ------------------------------------------------------------------------------------------------ calibration
 
 #: weight of an observation in the calibration by its `kind`: rounded news figures ("zo'n 20.000") count half
@@ -251,42 +164,6 @@ class Calibration:
     n_fit: int
     n_check: int
     loss: float
-
-
-def calibrate(
-    sources: InflowSources,
-    start: str,
-    end: str,
-    assumptions: Assumptions,
-    observations: pd.DataFrame,
-    knobs: Sequence[Knob],
-    fit_until: str,
-) -> Calibration:
-    """Estimate `knobs` by weighted least squares of the replay's % errors on the observations dated after the
-    start and up to `fit_until` (approx figures weigh half); later observations are left for checking.
-
-    Deterministic: a coarse grid (9 points per knob, at most 3 knobs) followed by bounded Nelder-Mead from the
-    best grid point."""
-    if not knobs or len(knobs) > 3:
-        raise DataError(
-            "calibrate between 1 and 3 assumptions at a time (more cannot be told apart by the few COA observations)"
-        )
-    streams, periods, x, _ = realised_inflow(sources, start, end)
-    stocks = Stocks.from_assumptions(assumptions)
-    first_day = str(pd.Timestamp(assumptions.initial_stocks.date).date())
-    obs = observations[observations["measure"].isin(MEASURE_TO_QUANTITY)]
-    dates = obs["date"].astype(str)
-    fit = obs[(dates > first_day) & (dates <= fit_until)]
-    n_check = int(((dates > fit_until) & (pd.to_datetime(dates) <= periods[-1].end_time + NEAREST_STEP_DAYS)).sum())
-    if fit.empty:
-        raise DataError(f"no COA observation between {first_day} and {fit_until} to calibrate on")
-
-    def loss(values: dict[str, float]) -> float:
-        a = with_values(assumptions, values)
-        return weighted_loss(compare_with_observations(project_occupancy(stocks, x, periods, a, streams), fit))
-
-    values, v_loss = minimise(loss, knobs)
-    return Calibration(values=values, fit_until=fit_until, n_fit=len(fit), n_check=n_check, loss=v_loss)
 
 
 def weighted_loss(c: pd.DataFrame) -> float:

@@ -17,18 +17,15 @@ from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
-from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary, run_replay, with_values
-from mpp.occupancy.replay import calibrate as fit_knobs
+from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary
 from mpp.provenance import (
     atomic_write_bytes,
     atomic_write_csv,
     atomic_write_json,
-    atomic_write_text,
     code_version,
     hash_file,
     hash_json,
 )
-from mpp.strict import dump_yaml
 
 
 def with_quantity(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -206,88 +203,6 @@ def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tu
 
 
 def replay_to_dir(
-    inflow: list[Path],
-    start: str,
-    end: str,
-    assumptions: Assumptions,
-    observations: Path,
-    out: Path,
-    calibrate: list[str] | None = None,
-    fit_until: str | None = None,
-    assumptions_file: Path | None = None,
-) -> dict:
-    """Replay start..end on realised inflow (files in order of preference) and write replay_monthly.csv,
-    replay_vs_observations.csv, replay_errors.csv, replay.png and manifest.json into `out`; return the manifest.
-
-    With `calibrate` (['departure.hazard=0.01:0.6', ...]) those assumptions are first estimated on the COA
-    observations up to `fit_until` (see `mpp.occupancy.replay.calibrate`), the replay uses the estimates,
-    the comparison marks each observation `fit` or `check`, and calibrated_assumptions.yaml is written."""
-    from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
-
-    a = assumptions
-    sources = []
-    for f in map(Path, inflow):
-        sources.append((f.name, guarded_read(pd.read_csv, f, "realised inflow CSV")))
-    obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
-    calibration = None
-    if calibrate:
-        if not fit_until:
-            raise DataError("--calibrate needs --fit-until (the last observation date used for estimating)")
-        calibration = fit_knobs(sources, start, end, a, obs, [Knob.parse(k) for k in calibrate], fit_until)
-        a = with_values(
-            a,
-            calibration.values,
-            source=(
-                f"calibrated by mpp occupancy-replay on {calibration.n_fit} COA observations "
-                f"{a.initial_stocks.date}..{fit_until} (weighted least squares of % errors)"
-            ),
-        )
-    r = run_replay(sources, start, end, a, obs)
-    if calibration is not None:
-        r.comparison["used_for"] = np.where(
-            r.comparison["date"] <= a.initial_stocks.date,
-            "start",
-            np.where(r.comparison["date"] <= fit_until, "fit", "check"),
-        )
-        r.summary = error_summary(r.comparison[r.comparison["used_for"] != "fit"])
-    monthly = r.monthly()
-    out = Path(out)
-    if calibration is not None:
-        atomic_write_text(out / "calibrated_assumptions.yaml", dump_yaml(a.model_dump(mode="json", exclude_none=True)))
-    atomic_write_csv(out / "replay_monthly.csv", monthly)
-    atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
-    atomic_write_csv(out / "replay_errors.csv", r.summary)
-    atomic_write_bytes(
-        out / "replay.png",
-        figure_png(
-            replay_chart(
-                monthly, with_quantity(r.comparison), f"Replay {start}..{end} on realised inflow vs COA figures"
-            )
-        ),
-    )
-    manifest = {
-        "stage": "occupancy_replay",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code_version": code_version(),
-        "periods": [start, end],
-        "inflow_files": {str(f): hash_file(f) for f in inflow},
-        "observations_file": str(observations),
-        "observations_hash": hash_file(observations),
-        "assumptions_file": str(assumptions_file) if assumptions_file else None,
-        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
-        "assumptions_name": a.name,
-        "assumptions_version": a.version,
-        "notes": r.notes,
-        "calibration": _calibration_summary(calibration),
-        "errors": r.summary.round(2).to_dict(orient="records"),
-        "outputs": ["replay_monthly.csv", "replay_vs_observations.csv", "replay_errors.csv", "replay.png"]
-        + (["calibrated_assumptions.yaml"] if calibration is not None else []),
-    }
-    atomic_write_json(out / "manifest.json", manifest)
-    return manifest
-
-
-def long_replay_to_dir(
     real_dir: Path,
     start: str,
     end: str,
