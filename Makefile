@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 # Exact versions of every dependency (pip-tools); `make lock` regenerates it after pyproject.toml changes.
 LOCK := requirements.lock
 
-.PHONY: install demo test bench system-deps lint lock
+.PHONY: install demo test test-all bench system-deps lint lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,8 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# Main job: the monthly pipeline on the bundled sample data, ending with the bands table.
+# Main job: the monthly pipeline on the packaged snapshot of the public sources (real data, no network): the
+# national table (every stream and the total, this year + 2, four bands), the panel bands, occupancy, the report.
 demo: install
 	$(BIN)/mpp monthly
 
@@ -30,7 +31,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# CI (.ci/run): lint, type check, then the suite without the slow end-to-end runs (one of each kind stays in) and
+# without the tests of the wide panels that the packaged snapshot leaves out. Real data: the packaged snapshot only.
 test: install system-deps lint
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not shared_data"
+
+# Everything: the slow end-to-end runs too, and the wide-panel tests (they read ../shared/data/real or $$MPP_REAL_DATA).
+test-all: install system-deps lint
 	$(BIN)/python -m pytest -n 2 -q
 
 # After adding or changing a dependency in pyproject.toml: regenerate the lock file and commit both.

@@ -163,6 +163,19 @@ def postgres_mlflow_server():
         shutil.rmtree(root, ignore_errors=True)
 
 
+#: cases of the backend-parametrized tests that only `make test-all` runs (the other backend stays in `make test`)
+SLOW_CASES = {
+    "test_two_cutoffs_then_rerun_on_the_real_panel[postgres]",
+    "test_failure_after_registration_leaves_registry_and_aliases[sqlite]",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.name in SLOW_CASES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def tracking(request, fast_config, monkeypatch) -> str:
     """The tracking backend of a pipeline test: embedded SQLite under the run's home, or the PostgreSQL server."""

@@ -21,7 +21,8 @@ from mpp.flows import run_monthly
 from mpp.project import Project
 from mpp.tracking import registry as reg
 
-pytestmark = pytest.mark.slow
+# `make test` keeps the two-cut-off run on SQLite, the rollback on PostgreSQL and the lock; the rest (and the
+# other backend of those two, see conftest.SLOW_CASES) run in `make test-all`.
 BANDS = ["minimum", "median", "medio", "maximum"]
 
 
@@ -164,6 +165,7 @@ def test_second_run_is_refused_while_the_lock_is_held(fast_config, tmp_path, cbs
     assert "another mpp monthly run" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_invalid_data_exits_3_and_invalid_config_exits_4(fast_config, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("period,stream,nationality,value\n2024-01,first_asylum_request,SYR,-5\n")
@@ -177,6 +179,7 @@ def test_invalid_data_exits_3_and_invalid_config_exits_4(fast_config, tmp_path):
     assert proc.returncode == 4 and "gating.margin" in proc.stderr
 
 
+@pytest.mark.slow
 def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fast_config, tmp_path, cbs_monthly_path):
     from typer.testing import CliRunner
 
@@ -224,6 +227,7 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
     assert res.exit_code == 0 and "127.0.0.1" in res.output
 
 
+@pytest.mark.slow
 def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path, cbs_monthly_path):
     """A scheduler's SIGTERM while the aliases are about to move: versions rolled back, aliases kept, FAILED."""
     import signal
@@ -280,6 +284,7 @@ def test_sigterm_after_registration_rolls_back_and_exits_6(fast_config, tmp_path
     assert [r.info.status for r in runs] == ["FAILED"]
 
 
+@pytest.mark.slow
 def test_editing_one_variant_recomputes_only_that_variant_and_the_log_says_why(fast_config, tmp_path, cbs_monthly_path):
     home = tmp_path / "home"
     first_log: list[str] = []
