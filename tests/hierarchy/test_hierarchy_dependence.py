@@ -77,3 +77,17 @@ def test_a_series_with_constant_residuals_is_left_independent_without_failing():
     a, b, c = (H.position(s) for s in ("s/A", "s/B", "s/C"))
     assert np.corrcoef(sums[a], sums[c])[0, 1] > 0.7
     assert abs(np.corrcoef(sums[a], sums[b])[0, 1]) < 0.15
+
+
+def test_dependence_is_a_named_sampler_and_true_false_keep_their_meaning():
+    from mpp.forecast.config import ForecastConfig
+    from mpp.hierarchy import SAMPLERS
+
+    assert ForecastConfig(dependence=True).sampler == "gaussian_copula"
+    assert ForecastConfig(dependence=False).sampler == "independent"
+    assert ForecastConfig(dependence="independent").sampler == "independent"
+    base, res = independent_base(n=10), correlated_residuals(0.8)
+    np.testing.assert_array_equal(SAMPLERS["gaussian_copula"](base, res, 4), impose_dependence(base, res, seed=4))
+    np.testing.assert_array_equal(SAMPLERS["independent"](base, res, 4), base)
+    with pytest.raises(ValueError):
+        ForecastConfig(dependence="vine")

@@ -141,3 +141,17 @@ def test_reconcile_sets_negative_bottom_values_to_zero_and_resums():
     np.testing.assert_allclose(out[0, 0, 0], np.maximum(raw_bottom, 0).sum())
     unclipped = reconcile_paths(base, TWO, P, nonnegative=False)
     np.testing.assert_allclose(unclipped[-2:, 0, 0], raw_bottom)
+
+
+def test_reconciliation_records_name_the_inputs_each_method_needs():
+    from mpp.forecast.config import ForecastConfig
+    from mpp.hierarchy import RECONCILIATION
+
+    assert METHODS == tuple(RECONCILIATION) == ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
+    assert {m: sorted(r.needs) for m, r in RECONCILIATION.items() if r.needs} == {
+        "top_down": ["history"],
+        "mint_shrink": ["residuals"],
+    }
+    assert ForecastConfig(reconciliation="ols").reconciliation == "ols"
+    with pytest.raises(ValueError):
+        ForecastConfig(reconciliation="middle_out")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from mpp.models import ForecastArgumentError, VariantSpec, forecast_series
-from mpp.models.variants import SIMPLE_FAMILIES
+from mpp.models.families import simple_family_names
 from mpp.spec import load_variants
 
 H, N = 8, 20
@@ -38,7 +38,7 @@ SERIES = {
     ),
 }
 
-FAMILY_SPECS = [VariantSpec(name=f, family=f) for f in SIMPLE_FAMILIES]
+FAMILY_SPECS = [VariantSpec(name=f, family=f) for f in simple_family_names()]
 FAMILY_SPECS += [
     VariantSpec(name="ensemble", family="ensemble", members=["seasonal_naive", "theta", "robust"]),
     VariantSpec(

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from mpp.errors import ConfigError
-from mpp.models.variants import FAMILIES
+from mpp.models.families import family_names
 from mpp.spec import get_variant, load_variants
 
 REQUIRED = {"baseline", "ets", "sarima", "theta", "prophet", "ensemble", "auto"}
@@ -16,7 +16,7 @@ def test_shipped_variants_are_valid_and_complete():
     cfg = load_variants()
     assert REQUIRED <= set(cfg.variants)
     assert cfg.default in cfg.variants  # chosen by the skill protocol on tuning origins (docs/skill_protocol.md)
-    assert {v.family for v in cfg.variants.values()} <= set(FAMILIES)
+    assert {v.family for v in cfg.variants.values()} <= set(family_names())
     assert get_variant().name == cfg.default
     assert get_variant("baseline").family == "seasonal_naive"
 

@@ -8,10 +8,14 @@ from pydantic import Field, field_validator
 
 from mpp.bands import DEFAULT_QUANTILES, validate_quantiles
 from mpp.errors import ConfigError
+from mpp.hierarchy import METHODS, SAMPLERS
 from mpp.strict import StrictModel
 
 MAX_HORIZON = 240  # months (20 years): far beyond any MPP horizon, and paths stay a few hundred MB at most
-RECONCILIATION_METHODS = ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
+RECONCILIATION_METHODS = METHODS
+# Literals derived from the registries (mypy cannot check a Literal built from a tuple; pydantic validates it)
+Reconciliation = Literal[METHODS]  # type: ignore[valid-type]
+Sampler = Literal[tuple(SAMPLERS)]  # type: ignore[valid-type]
 
 
 class Pooling(StrictModel):
@@ -29,8 +33,9 @@ class ForecastConfig(StrictModel):
     horizon: int | Literal["auto"] = "auto"
     n_samples: int = Field(1000, ge=20, le=100_000)
     quantiles: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_QUANTILES))
-    reconciliation: Literal["bottom_up", "top_down", "ols", "wls_struct", "mint_shrink"] = "mint_shrink"
-    dependence: bool = True
+    reconciliation: Reconciliation = "mint_shrink"
+    # the joint-path sampler (mpp.hierarchy.SAMPLERS); true/false are gaussian_copula/independent
+    dependence: bool | Sampler = True
     pooling: Pooling = Pooling()
     parallel: Parallel = Parallel()
 
@@ -48,6 +53,12 @@ class ForecastConfig(StrictModel):
             return validate_quantiles(q)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
+
+    @property
+    def sampler(self) -> str:
+        if isinstance(self.dependence, bool):
+            return "gaussian_copula" if self.dependence else "independent"
+        return str(self.dependence)
 
     def horizon_for(self, cutoff) -> int:
         """Months to forecast after `cutoff` (a Period[M]): 'auto' runs to December of the year after next."""

@@ -22,9 +22,10 @@ from mpp.errors import DataError
 from mpp.forecast.config import ForecastConfig
 from mpp.forecast.parallel import map_tasks
 from mpp.hierarchy import (
+    RECONCILIATION,
+    SAMPLERS,
     aggregate_history,
     build_hierarchy,
-    impose_dependence,
     pool_small_nationalities,
     projection_matrix,
     reconcile_paths,
@@ -175,11 +176,11 @@ def run_forecast(
 
     base = np.stack([f.paths for f in fits])  # [series, horizon, sample]
     residuals = pd.DataFrame({sid: f.residuals for sid, f in zip(hierarchy.series_ids, fits)})
-    if config.dependence and panel is None:  # a panel family draws its own cross-series dependence
-        # rank dependence is scale-free: the working-scale (log) residuals are the better-behaved estimate
-        base = impose_dependence(base, residuals, seed=seed)
+    # rank dependence is scale-free: the working-scale (log) residuals are the better-behaved estimate
+    if panel is None:  # a panel family draws its own cross-series dependence
+        base = SAMPLERS[config.sampler](base, residuals, seed)
     count_resid = None
-    if config.reconciliation == "mint_shrink":
+    if "residuals" in RECONCILIATION[config.reconciliation].needs:
         # MinT weighs series by their error covariance in persons, the scale the aggregation constraints hold on
         count_resid = pd.DataFrame(
             {sid: count_residuals(hist[sid], f.residuals, f.params, spec) for sid, f in zip(hierarchy.series_ids, fits)}
@@ -215,7 +216,7 @@ def run_forecast(
         "n_samples": int(config.n_samples),
         "quantiles": quantiles,
         "reconciliation": config.reconciliation,
-        "dependence": bool(config.dependence) and panel is None,
+        "dependence": config.dependence if panel is None else False,
         "pooling": config.pooling.model_dump(),
         "n_series": len(hierarchy.series_ids),
         "n_bottom": len(hierarchy.bottom_ids),

@@ -18,6 +18,8 @@ Choices, and why:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -78,3 +80,13 @@ def impose_dependence(paths: np.ndarray, residuals: pd.DataFrame | np.ndarray, s
         target_rank = np.argsort(np.argsort(draws[:, c], kind="stable"), kind="stable")
         out[i] = paths[i][:, by_size[target_rank]]
     return out
+
+
+def independent(paths: np.ndarray, residuals: pd.DataFrame | np.ndarray, seed: int) -> np.ndarray:
+    """No dependence: every series keeps its own sample order (series stay independent)."""
+    return np.asarray(paths, dtype=float)
+
+
+# The joint-path samplers, beside the reconciliation methods' P: (paths, residuals, seed) -> reordered paths.
+Sampler = Callable[[np.ndarray, "pd.DataFrame | np.ndarray", int], np.ndarray]
+SAMPLERS: dict[str, Sampler] = {"gaussian_copula": impose_dependence, "independent": independent}

@@ -14,14 +14,15 @@ below each node (`wls_struct`), or the Schäfer-Strimmer shrunk covariance of in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import linalg
 
 from mpp.errors import ConfigError, DataError
 from mpp.hierarchy.structure import Hierarchy
-
-METHODS: tuple[str, ...] = ("bottom_up", "top_down", "ols", "wls_struct", "mint_shrink")
 
 # Variances below this fraction of the largest one are raised to it, so a series whose in-sample errors are
 # (almost) all zero does not make W singular; it then gets a very large but finite weight.
@@ -111,6 +112,64 @@ def top_down_proportions(history: pd.DataFrame, hierarchy: Hierarchy, window: in
     return (values[ok] / total[ok, None]).mean(axis=0)
 
 
+def _bottom_up(hierarchy: Hierarchy, residuals, history, window) -> np.ndarray:
+    n_all, n_bottom = hierarchy.S.shape
+    P = np.zeros((n_bottom, n_all))
+    P[:, n_all - n_bottom :] = np.eye(n_bottom)
+    return P
+
+
+def _top_down(hierarchy: Hierarchy, residuals, history, window) -> np.ndarray:
+    n_all, n_bottom = hierarchy.S.shape
+    P = np.zeros((n_bottom, n_all))
+    P[:, 0] = top_down_proportions(history, hierarchy, window)
+    return P
+
+
+def _ols(hierarchy: Hierarchy, residuals, history, window) -> np.ndarray:
+    return gls_projection(hierarchy.S, np.ones(hierarchy.n_all))
+
+
+def _wls_struct(hierarchy: Hierarchy, residuals, history, window) -> np.ndarray:
+    return gls_projection(hierarchy.S, hierarchy.S.sum(axis=1))
+
+
+def _mint_shrink(hierarchy: Hierarchy, residuals, history, window) -> np.ndarray:
+    res = residual_matrix(residuals, hierarchy)
+    absent = [sid for sid, col in zip(hierarchy.series_ids, res.T) if np.isnan(col).all()]
+    if absent:
+        raise DataError(f"mint_shrink needs in-sample residuals for every series; none for {', '.join(absent[:5])}")
+    W, _ = shrunk_covariance(complete_rows(res))
+    return gls_projection(hierarchy.S, W)
+
+
+@dataclass(frozen=True)
+class ReconciliationMethod:
+    """One reconciliation method: how it computes P, and which inputs it needs besides the hierarchy.
+
+    needs: "residuals" (in-sample one-step errors on the count scale) and/or "history" (the realised wide
+    history); the engine computes only what the configured method needs.
+    """
+
+    name: str
+    projection: Callable[..., np.ndarray]  # (hierarchy, residuals, history, window) -> P[n_bottom, n_all]
+    needs: frozenset[str] = frozenset()
+
+
+RECONCILIATION: dict[str, ReconciliationMethod] = {
+    m.name: m
+    for m in (
+        ReconciliationMethod("bottom_up", _bottom_up),
+        ReconciliationMethod("top_down", _top_down, frozenset({"history"})),
+        ReconciliationMethod("ols", _ols),
+        ReconciliationMethod("wls_struct", _wls_struct),
+        ReconciliationMethod("mint_shrink", _mint_shrink, frozenset({"residuals"})),
+    )
+}
+METHODS: tuple[str, ...] = tuple(RECONCILIATION)
+_NEEDED = {"residuals": "in-sample residuals", "history": "the realised history"}
+
+
 def projection_matrix(
     method: str,
     hierarchy: Hierarchy,
@@ -127,32 +186,14 @@ def projection_matrix(
     history    wide realised history (period x series ids); needed for `top_down`.
     window     `top_down` only: average the proportions over the last `window` months (None: all).
     """
-    S = hierarchy.S
-    n_all, n_bottom = S.shape
-    if method == "bottom_up":
-        P = np.zeros((n_bottom, n_all))
-        P[:, n_all - n_bottom :] = np.eye(n_bottom)
-        return P
-    if method == "top_down":
-        if history is None:
-            raise ConfigError("reconciliation 'top_down' needs the realised history")
-        P = np.zeros((n_bottom, n_all))
-        P[:, 0] = top_down_proportions(history, hierarchy, window)
-        return P
-    if method == "ols":
-        return gls_projection(S, np.ones(n_all))
-    if method == "wls_struct":
-        return gls_projection(S, S.sum(axis=1))
-    if method == "mint_shrink":
-        if residuals is None:
-            raise ConfigError("reconciliation 'mint_shrink' needs in-sample residuals")
-        res = residual_matrix(residuals, hierarchy)
-        absent = [sid for sid, col in zip(hierarchy.series_ids, res.T) if np.isnan(col).all()]
-        if absent:
-            raise DataError(f"mint_shrink needs in-sample residuals for every series; none for {', '.join(absent[:5])}")
-        W, _ = shrunk_covariance(complete_rows(res))
-        return gls_projection(S, W)
-    raise ConfigError(f"unknown reconciliation method {method!r}; choose one of {', '.join(METHODS)}")
+    if method not in RECONCILIATION:
+        raise ConfigError(f"unknown reconciliation method {method!r}; choose one of {', '.join(METHODS)}")
+    record = RECONCILIATION[method]
+    given = {"residuals": residuals, "history": history}
+    for need in sorted(record.needs):
+        if given[need] is None:
+            raise ConfigError(f"reconciliation {method!r} needs {_NEEDED[need]}")
+    return record.projection(hierarchy, residuals, history, window)
 
 
 def reconcile_paths(paths: np.ndarray, hierarchy: Hierarchy, P: np.ndarray, nonnegative: bool = True) -> np.ndarray:

@@ -12,16 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mpp.models.base import SeriesForecast
+from mpp.models.base import Family, SeriesForecast
 from mpp.models.ensemble import holdout_errors, member_seeds
-from mpp.models.variants import VariantSpec
+from mpp.models.registry import run_family
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 
 def forecast_auto(
     y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
 ) -> SeriesForecast:
-    from mpp.models.registry import run_family
-
     members = list(dict.fromkeys(spec.members))
     fit_seed, score_seed = member_seeds(rng, 2)
     scores = None
@@ -41,3 +40,12 @@ def forecast_auto(
     }
     # `family` names the family that produced the paths, as for any other fallback
     return SeriesForecast(fit.paths, fit.family, params, fit.aicc, fit.residuals)
+
+
+FAMILY = Family(
+    "auto",
+    forecast_auto,
+    fallback="theta",
+    settings=settings_model("auto", *COMMON_SETTINGS, "members", "holdout"),
+    members=True,
+)

@@ -10,7 +10,7 @@ Array axes: `paths[horizon, sample]` (month 1..H after the cut-off, one column p
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,7 +22,9 @@ from scipy import stats
 from mpp.errors import MppError
 
 if TYPE_CHECKING:
-    pass
+    from pydantic import BaseModel
+
+    from mpp.models.variants import VariantSpec
 
 SEASON = 12  # months per seasonal cycle
 
@@ -45,6 +47,32 @@ class SeriesForecast:
     aicc: float | None = None
     residuals: pd.Series | None = None
     fallback: str | None = None
+
+
+FamilyFunction = Callable[[pd.Series, int, int, "VariantSpec", np.random.Generator], SeriesForecast]
+
+
+@dataclass(frozen=True)
+class Family:
+    """One model family as the registry knows it. A module of `mpp.models` declares its families in a
+    module-level `FAMILY` (or a tuple `FAMILIES`); `mpp.models.families` finds them, so adding a family is one
+    module (plus a variant using it in variants.yaml).
+
+    forecast:  the family function (the interface above)
+    fallback:  the simpler family tried when this one raises `FamilyFailed`; None only for `naive`
+    settings:  its own settings model: the fields of `VariantSpec` it reads (`mpp.models.variants.settings_model`)
+    members:   True for combinations of other families (ensemble, auto), which need a `members` list
+    panel:     for a family that pools across series, its panel form
+               (history[period, series], horizon, n_samples, spec, rng) -> (paths[series, horizon, sample], params);
+               the engine then gives it the whole bottom panel at once
+    """
+
+    name: str
+    forecast: FamilyFunction
+    fallback: str | None
+    settings: type[BaseModel]
+    members: bool = False
+    panel: Callable | None = None
 
 
 class FamilyFailed(Exception):

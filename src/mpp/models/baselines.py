@@ -18,6 +18,7 @@ import pandas as pd
 
 from mpp.models.base import (
     SEASON,
+    Family,
     SeriesForecast,
     annual_log_ratios,
     bootstrap_errors,
@@ -27,7 +28,7 @@ from mpp.models.base import (
     path_cap,
     working_series,
 )
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 
 def lag_walk_paths(
@@ -128,3 +129,15 @@ def forecast_seasonal_naive(y, horizon, n_samples, spec, rng) -> SeriesForecast:
         "last_12m_total": float(values[-SEASON:].sum()),
     }
     return SeriesForecast(paths, "seasonal_naive", params, None, full_residuals(y, diffs))
+
+
+FAMILIES = (
+    Family("naive", forecast_naive, fallback=None, settings=settings_model("naive", *COMMON_SETTINGS)),
+    Family("drift", forecast_drift, fallback="naive", settings=settings_model("drift", *COMMON_SETTINGS)),
+    Family(
+        "seasonal_naive",
+        forecast_seasonal_naive,
+        fallback="naive",
+        settings=settings_model("seasonal_naive", *COMMON_SETTINGS),
+    ),
+)

@@ -20,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mpp.models.base import SeriesForecast
-from mpp.models.variants import VariantSpec
+from mpp.models.base import Family, SeriesForecast
+from mpp.models.registry import run_family
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 ERROR_FLOOR = 0.05  # keeps one lucky holdout from taking all the weight
 
@@ -34,8 +35,6 @@ def holdout_errors(
     y: pd.Series, members: list[str], spec: VariantSpec, holdout: int, n_samples: int, seed: int
 ) -> dict[str, float]:
     """Absolute log error of each member's median holdout total, fitted on y without the last `holdout` months."""
-    from mpp.models.registry import run_family
-
     train, actual = y.iloc[:-holdout], float(y.iloc[-holdout:].sum())
     scores = {}
     for member in members:
@@ -65,8 +64,6 @@ def weighted_median(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def forecast_ensemble(
     y: pd.Series, horizon: int, n_samples: int, spec: VariantSpec, rng: np.random.Generator
 ) -> SeriesForecast:
-    from mpp.models.registry import run_family
-
     members = list(dict.fromkeys(spec.members))
     seeds = member_seeds(rng, len(members) + 1)
     scores = None
@@ -95,3 +92,12 @@ def forecast_ensemble(
         "member_params": {m: f.params for m, f in zip(members, fits)},
     }
     return SeriesForecast(paths, "ensemble", params, None, residuals.reindex(y.index))
+
+
+FAMILY = Family(
+    "ensemble",
+    forecast_ensemble,
+    fallback="theta",
+    settings=settings_model("ensemble", *COMMON_SETTINGS, "members", "combine", "weights", "holdout"),
+    members=True,
+)

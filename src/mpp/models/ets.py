@@ -15,6 +15,7 @@ import pandas as pd
 
 from mpp.models.base import (
     SEASON,
+    Family,
     FamilyFailed,
     SeriesForecast,
     finish_paths,
@@ -23,7 +24,7 @@ from mpp.models.base import (
     quiet_fitting,
     working_series,
 )
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 MIN_MONTHS = 10
 
@@ -76,3 +77,8 @@ def forecast_ets(
         "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)},
     }
     return SeriesForecast(paths, "ets", params, float(best.aicc), full_residuals(y, best.resid))
+
+
+FAMILY = Family(
+    "ets", forecast_ets, fallback="theta", settings=settings_model("ets", *COMMON_SETTINGS, "damped", "seasonal")
+)

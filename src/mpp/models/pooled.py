@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mpp.models.base import SEASON, FamilyFailed, SeriesForecast
-from mpp.models.variants import VariantSpec
+from mpp.models.base import SEASON, Family, FamilyFailed, SeriesForecast
+from mpp.models.variants import VariantSpec, settings_model
 
 MIN_SCALE = {"log": 0.05, "count": 5.0}
 FALLBACK_SCALE = {"log": 0.5, "count": 500.0}
@@ -171,6 +171,15 @@ def forecast_naive_conformal(
     paths, params = naive_conformal_panel(y.to_frame("y"), horizon, n_samples, spec, rng)
     resid = pd.Series(np.log1p(y.to_numpy(float)), index=y.index).diff(SEASON)
     return SeriesForecast(paths=paths[0], family="naive_conformal", params=params, residuals=resid)
+
+
+FAMILY = Family(
+    "naive_conformal",
+    forecast_naive_conformal,
+    fallback="seasonal_naive",
+    settings=settings_model("naive_conformal", "calibration_origins", "spread_inflation", "jitter"),
+    panel=naive_conformal_panel,
+)
 
 
 __all__ = [

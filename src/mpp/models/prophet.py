@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.models.base import (
+    Family,
     SeriesForecast,
     finish_paths,
     full_residuals,
@@ -23,7 +24,7 @@ from mpp.models.base import (
     quiet_fitting,
     working_series,
 )
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 MIN_MONTHS = 12
 
@@ -74,3 +75,11 @@ def forecast_prophet(
         "n_changepoints": int(len(model.changepoints)),
     }
     return SeriesForecast(paths, "prophet", params, None, full_residuals(y, z - fitted))
+
+
+FAMILY = Family(
+    "prophet",
+    forecast_prophet,
+    fallback="theta",
+    settings=settings_model("prophet", *COMMON_SETTINGS, "changepoint_prior_scale"),
+)

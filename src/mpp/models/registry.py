@@ -1,69 +1,27 @@
-"""Family lookup and the fallback chain behind `forecast_series`.
+"""The fallback chain behind `forecast_series`; the family records come from `mpp.models.families`.
 
-Families are imported lazily (Prophet and its Stan backend take a second to import).
+Family modules are imported on first use (Prophet and its Stan backend take a second to import).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from mpp.models.base import FamilyFailed, SeriesForecast, check_arguments
+from mpp.models.base import FamilyFailed, FamilyFunction, SeriesForecast, check_arguments
+from mpp.models.families import family as family_record
 from mpp.models.variants import VariantSpec
 
-# family -> (module, function)
-FAMILY_FUNCTIONS: dict[str, tuple[str, str]] = {
-    "naive": ("mpp.models.baselines", "forecast_naive"),
-    "drift": ("mpp.models.baselines", "forecast_drift"),
-    "seasonal_naive": ("mpp.models.baselines", "forecast_seasonal_naive"),
-    "ets": ("mpp.models.ets", "forecast_ets"),
-    "sarima": ("mpp.models.sarima", "forecast_sarima"),
-    "theta": ("mpp.models.theta", "forecast_theta"),
-    "prophet": ("mpp.models.prophet", "forecast_prophet"),
-    "robust": ("mpp.models.robust", "forecast_robust"),
-    "ensemble": ("mpp.models.ensemble", "forecast_ensemble"),
-    "auto": ("mpp.models.auto", "forecast_auto"),
-    "naive_conformal": ("mpp.models.pooled", "forecast_naive_conformal"),
-}
 
-# Families that pool across series: the engine gives them the whole bottom panel at once,
-# function(history[period, series], horizon, n_samples, spec, rng) -> (paths[series, horizon, sample], params).
-PANEL_FAMILIES: dict[str, tuple[str, str]] = {
-    "naive_conformal": ("mpp.models.pooled", "naive_conformal_panel"),
-}
-
-# Where a failing family falls back to: always simpler, ending at naive (which works from one month on).
-FALLBACK: dict[str, str | None] = {
-    "prophet": "theta",
-    "sarima": "theta",
-    "ets": "theta",
-    "ensemble": "theta",
-    "auto": "theta",
-    "robust": "seasonal_naive",
-    "naive_conformal": "seasonal_naive",
-    "theta": "seasonal_naive",
-    "seasonal_naive": "naive",
-    "drift": "naive",
-    "naive": None,
-}
-
-FamilyFunction = Callable[[pd.Series, int, int, VariantSpec, np.random.Generator], SeriesForecast]
-
-
-def family_function(family: str) -> FamilyFunction:
-    module, name = FAMILY_FUNCTIONS[family]
-    return getattr(importlib.import_module(module), name)
+def family_function(name: str) -> FamilyFunction:
+    return family_record(name).forecast
 
 
 def panel_function(family: str) -> Callable | None:
     """The panel form of a family that pools across series, or None for a family fitted one series at a time."""
-    if family not in PANEL_FAMILIES:
-        return None
-    module, name = PANEL_FAMILIES[family]
-    return getattr(importlib.import_module(module), name)
+    return family_record(family).panel
 
 
 def _numerical_failure(exc: Exception) -> bool:
@@ -88,7 +46,7 @@ def run_family(family: str, y: pd.Series, horizon: int, n_samples: int, spec: Va
             if not _numerical_failure(exc):
                 raise
             reasons.append(f"{current} failed: {_one_line(exc)}")
-            current = FALLBACK[current]
+            current = family_record(current).fallback
             continue
         if reasons:
             result.fallback = "; ".join(reasons) + f"; used {current}"

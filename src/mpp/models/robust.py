@@ -37,6 +37,7 @@ import pandas as pd
 
 from mpp.models.base import (
     SEASON,
+    Family,
     FamilyFailed,
     SeriesForecast,
     Transform,
@@ -45,7 +46,7 @@ from mpp.models.base import (
     full_residuals,
     path_cap,
 )
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 MIN_TRAIN = SEASON + 1  # months needed before an origin for the point method
 MIN_CALIBRATION = 6  # past origins needed to calibrate
@@ -167,3 +168,27 @@ def forecast_robust(
         "point_12m_total": float(point[:SEASON].sum()),
     }
     return SeriesForecast(paths, "robust", params, None, full_residuals(y, one_step))
+
+
+FAMILY = Family(
+    "robust",
+    forecast_robust,
+    fallback="seasonal_naive",
+    settings=settings_model(
+        "robust",
+        *COMMON_SETTINGS,
+        "level_months",
+        "level_weight",
+        "season_years",
+        "season_shrink",
+        "trend_damping",
+        "calibration_origins",
+        "spread_inflation",
+        "min_spread",
+        "jitter",
+        "center_errors",
+        "shape_clip",
+        "later_years",
+        "later_center",
+    ),
+)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from mpp.models.base import (
     SEASON,
+    Family,
     FamilyFailed,
     SeriesForecast,
     finish_paths,
@@ -20,7 +21,7 @@ from mpp.models.base import (
     quiet_fitting,
     working_series,
 )
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 Order = tuple[tuple[int, int, int], tuple[int, int, int]]
 DEFAULT_ORDERS: list[Order] = [
@@ -81,3 +82,8 @@ def forecast_sarima(
         "coefficients": {name: float(v) for name, v in zip(best.model.param_names, best.params)},
     }
     return SeriesForecast(paths, "sarima", params, float(best.aicc), full_residuals(y, resid))
+
+
+FAMILY = Family(
+    "sarima", forecast_sarima, fallback="theta", settings=settings_model("sarima", *COMMON_SETTINGS, "orders")
+)

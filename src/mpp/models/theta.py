@@ -14,6 +14,7 @@ import pandas as pd
 
 from mpp.models.base import (
     SEASON,
+    Family,
     FamilyFailed,
     SeriesForecast,
     bootstrap_errors,
@@ -24,7 +25,7 @@ from mpp.models.base import (
     working_series,
 )
 from mpp.models.robust import seasonal_profile
-from mpp.models.variants import VariantSpec
+from mpp.models.variants import COMMON_SETTINGS, VariantSpec, settings_model
 
 MIN_MONTHS = 6
 
@@ -69,3 +70,8 @@ def forecast_theta(
         "seasonal": bool(use_season),
     }
     return SeriesForecast(paths, "theta", params, None, full_residuals(y, errors))
+
+
+FAMILY = Family(
+    "theta", forecast_theta, fallback="seasonal_naive", settings=settings_model("theta", *COMMON_SETTINGS, "seasonal")
+)

@@ -8,28 +8,38 @@ The file is `variants.yaml` of a project's configuration (`mpp.project`); `mpp.s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from mpp.errors import ConfigError
+from mpp.models.families import all_families, family_names, simple_family_names
 from mpp.strict import StrictModel, name_problem
 
-SIMPLE_FAMILIES = ("naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust", "naive_conformal")
-FAMILIES = SIMPLE_FAMILIES + ("ensemble", "auto")
-Family = Literal[
-    "naive",
-    "seasonal_naive",
-    "drift",
-    "ets",
-    "sarima",
-    "theta",
-    "prophet",
-    "robust",
-    "naive_conformal",
-    "ensemble",
-    "auto",
-]
+
+def _known_family(name: str) -> str:
+    if name not in all_families():
+        raise ValueError(f"unknown family {name!r}; known: {', '.join(family_names())}")
+    return name
+
+
+def _member_family(name: str) -> str:
+    if name not in simple_family_names():
+        raise ValueError(f"{name!r} cannot be a member; choose one of {', '.join(simple_family_names())}")
+    return name
+
+
+FamilyName = Annotated[str, AfterValidator(_known_family)]
+MemberName = Annotated[str, AfterValidator(_member_family)]
 
 
 class VariantSpec(StrictModel):
@@ -38,7 +48,7 @@ class VariantSpec(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = "unnamed"
-    family: Family
+    family: FamilyName
     description: str = ""
     window: int | None = Field(None, ge=13, description="training window in months (None = all history)")
     transform: Literal["log1p", "boxcox", "none"] = "log1p"
@@ -50,9 +60,7 @@ class VariantSpec(StrictModel):
     # Prophet
     changepoint_prior_scale: float = Field(0.05, gt=0)
     # ensemble / auto
-    members: list[Literal["naive", "seasonal_naive", "drift", "ets", "sarima", "theta", "prophet", "robust"]] = Field(
-        default_factory=list
-    )
+    members: list[MemberName] = Field(default_factory=list)
     combine: Literal["mixture", "median"] = "mixture"
     weights: Literal["equal", "inverse_error"] = "equal"
     holdout: int = Field(12, ge=1, le=36, description="months held out to score members (inverse_error, auto)")
@@ -81,15 +89,30 @@ class VariantSpec(StrictModel):
 
     @model_validator(mode="after")
     def _members_fit_family(self) -> VariantSpec:
-        if self.family in ("ensemble", "auto") and not self.members:
+        combines = all_families()[self.family].members
+        if combines and not self.members:
             raise ValueError(f"family '{self.family}' needs a non-empty 'members' list")
-        if self.family not in ("ensemble", "auto") and self.members:
-            raise ValueError(f"'members' only applies to ensemble/auto, not family '{self.family}'")
+        if not combines and self.members:
+            combinations = "/".join(n for n in family_names() if n not in simple_family_names())
+            raise ValueError(f"'members' only applies to {combinations}, not family '{self.family}'")
         return self
 
     def with_family(self, family: str) -> VariantSpec:
         """The same settings for another (member or fallback) family."""
         return self.model_copy(update={"family": family, "members": [], "name": f"{self.name}:{family}"})
+
+
+def settings_model(family: str, *fields: str) -> type[BaseModel]:
+    """A family's own settings model: the named fields of `VariantSpec`, with their types, defaults and limits."""
+    spec_fields = VariantSpec.model_fields
+    unknown = [f for f in fields if f not in spec_fields]
+    if unknown:
+        raise TypeError(f"family {family!r} reads settings VariantSpec does not have: {', '.join(unknown)}")
+    definitions: dict = {f: (spec_fields[f].annotation, spec_fields[f]) for f in fields}
+    return create_model(f"{family}_settings", __base__=StrictModel, **definitions)
+
+
+COMMON_SETTINGS = ("window", "transform")
 
 
 class VariantsConfig(StrictModel):
