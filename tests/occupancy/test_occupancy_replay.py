@@ -100,3 +100,21 @@ def test_occupancy_replay_command_writes_outputs_and_marks_fit_and_check(tmp_pat
     )
     r = CliRunner().invoke(app, [*args[:4], "2017-1", *args[5:]])
     assert r.exit_code != 0 and "not a month" in r.output
+
+
+def test_the_band_holds_the_replay_and_each_leave_one_year_out_estimate(tmp_path):
+    from mpp.occupancy.history import jackknife_band
+
+    real = _write_synthetic(tmp_path)
+    inp = long_replay_inputs(real, "2017-01", "2018-06")
+    extra = {"date": "2018-03-31", "measure": "persons_in_coa_reception_total", "value": 23000, "kind": "point"}
+    obs = pd.concat([_obs(), pd.DataFrame([{**extra, "source": "test"}])], ignore_index=True)
+    base = load_assumptions(BASE)
+    band, est = jackknife_band(base, inp, obs, [Knob.parse("housing.hazard=0.01:0.9")], "2018-06-30")
+    assert [e["left_out"] for e in est] == ["none", "2017", "2018"]
+    assert [e["n_fit"] for e in est] == [2, 1, 1]
+    for e in est:
+        m = run_long_replay(base, inp, obs, e["values"])[0].monthly()
+        assert (band["occupancy_total_low"] <= m["occupancy_total"] + 1e-9).all()
+        assert (band["occupancy_total_high"] >= m["occupancy_total"] - 1e-9).all()
+    assert (band["occupancy_total_high"] > band["occupancy_total_low"]).any()

@@ -179,6 +179,9 @@ def occupancy_replay_cmd(
         "panel or flat (an assumption; the other one is run as a sensitivity)",
     ),
     calibrate: list[str] = typer.Option([], "--calibrate", help="estimate PATH=LOW:HIGH on the fit window; repeatable"),
+    band: bool = typer.Option(
+        False, "--band", help="also re-estimate leaving out one estimation year at a time: the replay's band"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """The replay: COA occupancy driven by realised inflow, IND decisions, grant rates and backlog, against COA's
@@ -194,6 +197,7 @@ def occupancy_replay_cmd(
         nareizigers_profile,
         calibrate,
         assumptions_file=assumptions,
+        band=band,
     )
     if as_json:
         print(json.dumps(manifest, indent=2, default=str))

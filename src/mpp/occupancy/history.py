@@ -547,3 +547,27 @@ def calibrate_long(
 
     values, v_loss = minimise(loss, knobs, starts=starts)
     return Calibration(values=values, fit_until=fit_until, n_fit=len(fit), n_check=n_check, loss=v_loss)
+
+
+def jackknife_band(
+    base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame, knobs, fit_until: str
+) -> tuple[pd.DataFrame, list[dict]]:
+    """How much the replay depends on any one year of the estimation window: the rates re-estimated with each
+    year's observations left out (the same procedure as `calibrate_long`), each replayed. -> (band: period,
+    `<quantity>_low` / `<quantity>_high` for occupancy_total and status_holders = min / max over the full
+    estimate and the leave-one-year-out estimates; the estimates: left_out, values, n_fit)."""
+    first_day = str(inp.periods[0].start_time.date())
+    dates = observations["date"].astype(str)
+    years = sorted({d[:4] for d in dates if first_day <= d <= fit_until})
+    runs, estimates = [], []
+    for left_out in [None, *years]:
+        obs = observations if left_out is None else observations[~dates.str.startswith(left_out)]
+        cal = calibrate_long(base, inp, obs, knobs, fit_until)
+        r, _ = run_long_replay(base, inp, observations, cal.values)
+        runs.append(r.monthly())
+        estimates.append({"left_out": left_out or "none", "values": cal.values, "n_fit": cal.n_fit})
+    band = pd.DataFrame({"period": runs[0]["period"]})
+    for q in ("occupancy_total", "status_holders"):
+        stack = np.vstack([m[q].to_numpy(float) for m in runs])
+        band[f"{q}_low"], band[f"{q}_high"] = stack.min(axis=0), stack.max(axis=0)
+    return band, estimates

@@ -22,6 +22,7 @@ from mpp.provenance import (
     atomic_write_bytes,
     atomic_write_csv,
     atomic_write_json,
+    atomic_write_text,
     code_version,
     hash_file,
     hash_json,
@@ -214,13 +215,22 @@ def replay_to_dir(
     calibrate: list[str] | None = None,
     chart: bool = True,
     assumptions_file: Path | None = None,
+    band: bool = False,
 ) -> dict:
-    """The long replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
+    """The replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
     replay_monthly.csv, replay_inputs.csv (every input per month with its source), replay_vs_observations.csv
     (each observation marked start / fit / check), replay_errors.csv (check window only),
     replay_sensitivity.csv (the nareizigers profile before 2018: the other profile, same rates), replay.png and
-    manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only."""
-    from mpp.occupancy.history import NAREIZIGERS_PROFILES, calibrate_long, long_replay_inputs, run_long_replay
+    manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only; with
+    `band` too, replay_band.csv: the range of the replay over the leave-one-estimation-year-out estimates
+    (`history.jackknife_band`), shaded in the chart."""
+    from mpp.occupancy.history import (
+        NAREIZIGERS_PROFILES,
+        calibrate_long,
+        jackknife_band,
+        long_replay_inputs,
+        run_long_replay,
+    )
 
     a = assumptions
     obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
@@ -253,6 +263,14 @@ def replay_to_dir(
             )
     sens = pd.DataFrame(rows)
     out = Path(out)
+    band_frame, band_estimates = None, None
+    if band:
+        if not calibrate:
+            raise DataError(
+                "--band re-estimates the --calibrate rates leaving out one year at a time: give --calibrate"
+            )
+        band_frame, band_estimates = jackknife_band(a, inp, obs, [Knob.parse(k) for k in calibrate], fit_until)
+        atomic_write_csv(out / "replay_band.csv", band_frame)
     monthly = r.monthly()
     monthly["eurostat_pending"] = [float(inp.pending.iloc[0])] + [float(inp.pending[p]) for p in inp.periods]
     atomic_write_csv(out / "replay_monthly.csv", monthly)
@@ -260,13 +278,15 @@ def replay_to_dir(
     atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
     atomic_write_csv(out / "replay_errors.csv", r.summary)
     atomic_write_csv(out / "replay_sensitivity.csv", sens)
+    atomic_write_text(out / "replay_table.md", replay_table(r.comparison))
     outputs = [
         "replay_monthly.csv",
         "replay_inputs.csv",
         "replay_vs_observations.csv",
         "replay_errors.csv",
         "replay_sensitivity.csv",
-    ]
+        "replay_table.md",
+    ] + (["replay_band.csv"] if band else [])
     if chart:
         from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
 
@@ -278,6 +298,7 @@ def replay_to_dir(
                     with_quantity(r.comparison),
                     f"Replay {start}..{end}: realised inflow, decisions, backlog vs COA",
                     fit_until=fit_until,
+                    band=band_frame,
                 )
             ),
         )
@@ -306,11 +327,26 @@ def replay_to_dir(
         },
         "notes": r.notes,
         "calibration": _calibration_summary(calibration),
+        "band_estimates": band_estimates,
         "errors": r.summary.round(2).to_dict(orient="records"),
         "outputs": outputs,
     }
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def replay_table(comparison: pd.DataFrame) -> str:
+    """The replay's own table (markdown): per observation date and measure (the first of duplicate sources) the
+    observed and replayed value, the % error and the window (start / estimation / check)."""
+    c = comparison.drop_duplicates(["date", "measure"]).sort_values(["measure", "date"], kind="stable")
+    window = {"start": "start", "fit": "estimation", "check": "**check**"}
+    lines = ["| date | measure | kind | observed | replay | error | window |", "|---|---|---|---|---|---|---|"]
+    for _, r in c.iterrows():
+        lines.append(
+            f"| {r['date']} | {r['measure']} | {r['kind']} | {r['observed']:,.0f} | {r['model']:,.0f} | "
+            f"{r['pct_error']:+.1f}% | {window.get(r['used_for'], r['used_for'])} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def input_files(real_dir: Path) -> list[Path]:

@@ -274,12 +274,19 @@ def annual_chart(
     return fig
 
 
-def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str, fit_until: str | None = None) -> Figure:
+def replay_chart(
+    monthly: pd.DataFrame,
+    comparison: pd.DataFrame,
+    title: str,
+    fit_until: str | None = None,
+    band: pd.DataFrame | None = None,
+) -> Figure:
     """A replay against COA's figures: model totals and status holders as lines (end of month), observations
     as markers (filled: COA/NJI figures; hollow: rounded news figures), one colour per quantity.
 
     `monthly` has period, occupancy_total, status_holders; `comparison` has date, quantity (the model quantity
-    an observation measures), kind and observed."""
+    an observation measures), kind and observed; `band` (optional) has period and `<quantity>_low` /
+    `<quantity>_high`, drawn as a shaded range around each line."""
     fig, ax = _new_figure((8.0, 3.8))
     x = pd.PeriodIndex(monthly["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
     lines = {
@@ -288,6 +295,9 @@ def replay_chart(monthly: pd.DataFrame, comparison: pd.DataFrame, title: str, fi
     }
     for q, (label, colour) in lines.items():
         ax.plot(x, monthly[q].to_numpy(float), color=colour, linewidth=1.8, label=f"model: {label}")
+        if band is not None:
+            xb = pd.PeriodIndex(band["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
+            ax.fill_between(xb, band[f"{q}_low"], band[f"{q}_high"], color=colour, alpha=0.18, linewidth=0)
     c = comparison.assign(_q=comparison["quantity"], _d=pd.to_datetime(comparison["date"]))
     for q, (label, colour) in lines.items():
         g = c[c["_q"] == q]
