@@ -137,8 +137,9 @@ def main(argv=None) -> int:
     from mpp.skill.run import ProtocolSettings, run_protocol
 
     t0 = time.perf_counter()
-    settings = ProtocolSettings()
-    from mpp.spec import load_variants
+    from mpp.spec import load_release_calendar, load_variants
+
+    settings = ProtocolSettings(publication_lag=load_release_calendar().monthly_lag())
 
     res = run_protocol(settings, cache_dir=args.cache, n_boot=args.boot, catalog=load_variants())
     lags = lag_table(until=settings.split.tuning_end)
@@ -152,7 +153,10 @@ def main(argv=None) -> int:
         f"Origins every {settings.step} months; calibration pools warm up from {settings.first_origin}; scored "
         f"from {settings.first_scored}. Tuning origins: up to {settings.split.tuning_end} (every choice below "
         f"was made on these only). Locked origins: {settings.split.locked_start} onward (the headline; no "
-        "choice read them). Cases per origin: 14 bottom series + 2 stream sums + the total. WAPE = "
+        "choice read them). At an origin every method, the naive rule included, reads only the months the release "
+        f"calendar (`releases.yaml`, CBS panel lag {settings.publication_lag} month) has published by then; the "
+        "forecast covers the 12 months after the origin. Cases per origin: 14 bottom series + 2 stream sums + the "
+        "total. WAPE = "
         "sum|median - outcome| / sum outcome; differences are to the naive 12-month total (negative = better) "
         "with paired bootstrap SEs over origins; CRPS skill of 12-month sums against the seasonal-naive "
         "simulation (`baseline`), CRPS by `scoringrules`.",

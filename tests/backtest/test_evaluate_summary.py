@@ -180,3 +180,15 @@ def test_point_seasonal_naive_reference_by_hand():
     assert m[12] == 13.0  # 2021-02 looks back to 2020-02, the origin month itself
     n12 = d.loc[d["target"] == "next12"].iloc[0]
     assert n12["snaive"] == history.iloc[-12:].to_numpy().sum()
+
+
+def test_half_year_sums_are_scored_beside_the_last_6_and_half_of_last_12_naive_rules():
+    paths, periods, history, actual = _tiny()
+    d = score_forecast(paths, ["TOTAL/TOTAL"], periods, history, actual)
+    half = d.loc[d["target"] == "half"]
+    assert len(half) == 1
+    h = half.iloc[0]
+    assert h["actual"] == pytest.approx(actual.loc[periods[:6], "TOTAL/TOTAL"].sum())
+    assert h["snaive"] == pytest.approx(history["TOTAL/TOTAL"].iloc[-6:].sum())
+    assert h["naive_half12"] == pytest.approx(history["TOTAL/TOTAL"].iloc[-12:].sum() / 2)
+    assert d.loc[d["target"] != "half", "naive_half12"].isna().all()

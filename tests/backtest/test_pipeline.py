@@ -46,7 +46,7 @@ def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
         assert (tmp_path / f).stat().st_size > 0, f
     scores = pd.read_csv(tmp_path / "scores.csv")
     assert set(scores["level"]) == {"total", "stream", "nationality", "stream_nationality"}
-    assert set(scores["target"]) == {"month", "next12", "year"}
+    assert set(scores["target"]) == {"month", "half", "next12", "year"}
     assert set(scores["variant"]) == {"baseline", "drift"}
     assert set(res.ranking.groupby("level")["rank"].apply(tuple)) == {(1, 2)}
     metrics = load_metrics(tmp_path)

@@ -3,6 +3,8 @@
 Three kinds of target, one row per (series, target) in a tidy "detail" table:
   month    the value of forecast month h (horizon 1..H),
   next12   the sum of the 12 months after the origin (the figure the acceptance bar is about),
+  half     the sum of the 6 months after the origin (the monthly path as a budget reads it), beside the naive
+           rules "the last 6 months" (`snaive`) and "half the last 12 months" (`naive_half12`),
   year     a calendar-year total as the MPP publishes it: for the origin's own year the realised months up to
            the origin plus the forecast rest; for the next year the forecast alone (`horizon` = 0 or 1).
 A target is scored only when every month it needs has been realised; otherwise it has no row.
@@ -56,6 +58,7 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     "exceed_median",
     "width",
     "snaive",
+    "naive_half12",
 )
 
 
@@ -131,11 +134,14 @@ def score_forecast(
     lagged = hist.reindex(periods - season)
     known_lag = np.asarray(periods - season <= cutoff)[None, :]  # [1, horizon]
     month["snaive"] = np.where(known_lag, lagged.to_numpy(float).T, np.nan).ravel()
+    month["naive_half12"] = np.nan
     blocks.append(month.loc[np.isfinite(month["actual"])])
 
     # Aggregate targets: the next 12 months and calendar years.
     known = pd.concat([hist, act.dropna(how="any")]) if act.notna().any().any() else hist
     windows = []
+    if horizon >= 6:
+        windows.append(("half", 6, str(periods[5]), periods[:6]))
     if horizon >= 12:
         windows.append(("next12", 12, str(periods[11]), periods[:12]))
     for k in (0, 1):
@@ -157,9 +163,12 @@ def score_forecast(
         agg.insert(2, "target", target)
         agg.insert(3, "horizon", h)
         agg.insert(4, "period", label)
-        # Point seasonal naive of a 12-month sum: the 12 months before the origin.
-        agg["snaive"] = (
-            hist.iloc[-12:].to_numpy(float).sum(axis=0) if target == "next12" and len(hist) >= 12 else np.nan
+        # Point naive rules: a 12-month sum from the 12 months before the origin; a half-year from the last 6
+        # months, or from half the last 12.
+        n = {"next12": 12, "half": 6}.get(target)
+        agg["snaive"] = hist.iloc[-n:].to_numpy(float).sum(axis=0) if n and len(hist) >= n else np.nan
+        agg["naive_half12"] = (
+            hist.iloc[-12:].to_numpy(float).sum(axis=0) / 2 if target == "half" and len(hist) >= 12 else np.nan
         )
         blocks.append(agg)
     out = pd.concat(blocks, ignore_index=True)

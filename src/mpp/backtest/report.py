@@ -39,7 +39,9 @@ def summary_markdown(
         "",
         "wape = sum|F-A|/sum A with F the median of path sums; coverage90 = share inside P5-P95 of path "
         "sums (target 85-95%); width_rel = mean (P95-P5)/A; CRPS skill vs seasonal naive on monthly values "
-        "(SE: bootstrap over origins).",
+        "(SE: bootstrap over origins). The monthly path: coverage_min_max_monthly = share of monthly values "
+        "inside their P5-P95 band; wape_half = the same WAPE on the next 6 months' sum, beside the naive "
+        "rules wape_half_last6 (the last 6 months) and wape_half_half12 (half the last 12 months).",
         "",
         markdown_table(headline),
         "",

@@ -108,15 +108,20 @@ def headline(
     exceed_medio/_median on monthly values (targets 33% and 50%)
     crps_skill, crps_skill_se   monthly CRPS skill against seasonal naive, bootstrap SE over origins
     wape_next12_snaive_point  the same with F = the 12 months before the origin (model-free seasonal naive)
+    wape_half, wape_half_last6, wape_half_half12   the next 6 months' sum: the median of path sums, the last 6
+                      months, half the last 12 months (the monthly path against the naive rules)
+    coverage_min_max_monthly   share of monthly values inside their P5-P95 band
     beats_baseline_wape   wape_next12 below the baseline variant's; beats_snaive_point_wape: below the point
     """
     lvl = detail.loc[detail["level"] == level] if level != "all" else detail
     n12 = lvl.loc[lvl["target"] == "next12"]
     month = lvl.loc[lvl["target"] == "month"]
+    half = lvl.loc[lvl["target"] == "half"]
     rows = []
     for v in sorted(lvl["variant"].unique(), key=lambda x: (x != BASELINE, x)):
         a = n12.loc[n12["variant"] == v]
         m = month.loc[month["variant"] == v]
+        h = half.loc[half["variant"] == v]
         pos = a["actual"] > 0
         skill, se = crps_skill_bootstrap(month, v, n_boot=n_boot, seed=seed)
         rows.append(
@@ -132,6 +137,9 @@ def headline(
                 "exceed_medio": float(m["exceed_medio"].mean()) if len(m) else np.nan,
                 "exceed_median": float(m["exceed_median"].mean()) if len(m) else np.nan,
                 "coverage_min_max_monthly": float(m["covered"].mean()) if len(m) else np.nan,
+                "wape_half": weighted_abs_error(h["actual"], h["median"]) if len(h) else np.nan,
+                "wape_half_last6": weighted_abs_error(h["actual"], h["snaive"]) if len(h) else np.nan,
+                "wape_half_half12": weighted_abs_error(h["actual"], h["naive_half12"]) if len(h) else np.nan,
                 "mase": float(m["ase"].mean()) if len(m) else np.nan,
                 "crps_skill": skill,
                 "crps_skill_se": se,

@@ -101,12 +101,14 @@ def calibrated_sums(
     opts: CalibrationOptions,
     n_samples: int = 400,
     seed: int = 0,
+    lag: int = 0,
 ) -> dict:
     """For every origin in order: sample sums of the bottom series and of the aggregates.
 
     points[o]: the method's median 12-month sums of the bottom series at o; actual[o]: the realised sums (None
     while unknown; only used for origins whose outcome is complete before a later origin); histories[o]: the
-    panel known at o. Returns {origin: (bottom_sums[series, sample], agg_sums[agg, sample], info)}.
+    panel known at o; lag: months after an outcome's last month before it is published (an origin's errors
+    join the pool of a later origin o only when o - lag is past its outcome). Returns {origin: (bottom_sums[series, sample], agg_sums[agg, sample], info)}.
     """
     rng = np.random.default_rng(seed)
     series_ids = list(histories[origins[0]].columns)
@@ -119,7 +121,7 @@ def calibrated_sums(
         s = series_scale(hist, opts.space, opts.scale_shrink)
         agg_hist = pd.DataFrame(hist.to_numpy(float) @ amat.T, index=hist.index, columns=agg_names)
         s_agg = series_scale(agg_hist, opts.space, 0.0)
-        pool = [p for p in z_bottom if p + 12 <= o]
+        pool = [p for p in z_bottom if p + 12 + lag <= o]
         p = points[o]
         p_agg = amat @ p
         info = {"pool_origins": len(pool)}

@@ -110,9 +110,12 @@ def band_calibration(cases: pd.DataFrame, sums: list[np.ndarray], split: OriginS
     return pd.DataFrame(rows)
 
 
-def monthly_scores(wide: pd.DataFrame, paths: dict[pd.Period, np.ndarray], split: OriginSplit) -> pd.DataFrame:
-    """Monthly coverage (P5-P95, months 1-12) and half-year sums (months 1-6) against the naive rules, tuning
-    and locked origins apart; differences to the last-6-months rule with origin-bootstrap SEs."""
+def monthly_scores(
+    wide: pd.DataFrame, paths: dict[pd.Period, np.ndarray], split: OriginSplit, lag: int = 0
+) -> pd.DataFrame:
+    """Monthly coverage (P5-P95, months 1-12) and half-year sums (months 1-6) against the naive rules (on the
+    months published by the origin, `lag` before it), tuning and locked origins apart; differences to the
+    last-6-months rule with origin-bootstrap SEs."""
     ids, levels, m = _cases(list(wide.columns))
     last = wide.dropna(how="any").index.max()
     cov_rows, half_rows = [], []
@@ -123,7 +126,7 @@ def monthly_scores(wide: pd.DataFrame, paths: dict[pd.Period, np.ndarray], split
         act = wide.loc[o + 1 : o + 12].to_numpy(float) @ m.T  # [month, case]
         lo, hi = np.quantile(vals, [0.05, 0.95], axis=2)
         covered = ((act.T >= lo) & (act.T <= hi)).astype(float)  # [case, month]
-        past = wide.loc[:o].to_numpy(float) @ m.T
+        past = wide.loc[: o - lag].to_numpy(float) @ m.T
         half = vals[:, :6].sum(axis=1)
         for i in range(len(ids)):
             cov_rows.append({"origin": str(o), "level": levels[i], "covered": covered[i].mean()})

@@ -47,15 +47,15 @@ def naive_point(ctx: Context) -> np.ndarray:
     return ctx.history.iloc[-12:].to_numpy(float).sum(axis=0)
 
 
-def registry_sums(ctx: Context, spec, n_samples: int = 200) -> np.ndarray:
-    """Sample 12-month sums [series, sample] of a model-registry variant (a `VariantSpec` from the run spec), one
-    series at a time."""
+def registry_sums(ctx: Context, spec, n_samples: int = 200, lead: int = 0) -> np.ndarray:
+    """Sample sums [series, sample] of the 12 months starting `lead` months after the history's end, of a
+    model-registry variant (a `VariantSpec` from the run spec), one series at a time."""
     from mpp.models import forecast_series
 
     out = np.empty((ctx.history.shape[1], n_samples))
     for i, col in enumerate(ctx.history.columns):
         y = ctx.history[col].astype(float)
-        out[i] = forecast_series(y, 12, n_samples, spec, seed=ctx.seed + 7919 * i).paths.sum(axis=0)
+        out[i] = forecast_series(y, 12 + lead, n_samples, spec, seed=ctx.seed + 7919 * i).paths[lead:].sum(axis=0)
     return out
 
 
@@ -84,13 +84,13 @@ def _features(w: pd.DataFrame) -> dict[str, pd.DataFrame]:
 FEATURES = ("r1", "r3", "r6", "yoy", "level", "vol", "month")
 
 
-def _rows(w: pd.DataFrame, source: str, with_target: bool) -> pd.DataFrame:
+def _rows(w: pd.DataFrame, source: str, with_target: bool, lead: int = 0) -> pd.DataFrame:
     """Long table of features (and the target log-ratio where known inside `w`) for every (month, key)."""
     f = _features(w)
     parts = {k: v.stack(future_stack=True) for k, v in f.items()}
     df = pd.DataFrame(parts)
     if with_target:
-        nxt = w.rolling(12, min_periods=12).sum().shift(-12)
+        nxt = w.rolling(12, min_periods=12).sum().shift(-12 - lead)  # the 12 months after `lead` unseen ones
         df["target"] = np.log((nxt + 1) / (f["s12"] + 1)).stack(future_stack=True)
     df.index.names = ["period", "key"]
     df = df.reset_index()
@@ -99,12 +99,12 @@ def _rows(w: pd.DataFrame, source: str, with_target: bool) -> pd.DataFrame:
     return df
 
 
-def training_rows(ctx: Context) -> pd.DataFrame:
+def training_rows(ctx: Context, lead: int = 0) -> pd.DataFrame:
     """Every row whose features and target are known at the origin, from all panels and the CBS panel."""
-    frames = [_rows(ctx.history, "cbs", True)]
+    frames = [_rows(ctx.history, "cbs", True, lead)]
     if ctx.panels is not None:
         for panel in sorted(ctx.panels.long["panel"].unique()):
-            frames.append(_rows(ctx.panels.wide(panel), panel, True))
+            frames.append(_rows(ctx.panels.wide(panel), panel, True, lead))
     df = pd.concat(frames, ignore_index=True)
     df = df.loc[np.isfinite(df["target"]) & (df["s12"] >= MIN_LEVEL)]
     return df.dropna(subset=["r3", "yoy", "vol"])
@@ -158,8 +158,9 @@ class GlobalModel:
     indicators: tuple[str, ...] = ()
     n_jobs: int = 1
 
-    def predict(self, ctx: Context) -> tuple[np.ndarray, dict]:
-        """Median 12-month sums for ctx.history's series, and what was used."""
+    def predict(self, ctx: Context, lead: int = 0) -> tuple[np.ndarray, dict]:
+        """Median sums of the 12 months that start `lead` months after ctx.history's last month (a publication
+        lag: the months between the last published one and the forecast's origin), and what was used."""
         import lightgbm as lgb
 
         info: dict = {"indicators_used": [], "fallback": ""}
@@ -172,7 +173,7 @@ class GlobalModel:
                 info["fallback"] += ("; " if info["fallback"] else "") + why
         if self.indicators and info["fallback"]:
             info["fallback"] += "; fell back to " + ("indicators " + ", ".join(use) if use else "the global model")
-        train = training_rows(ctx)
+        train = training_rows(ctx, lead)
         feats = list(FEATURES)
         now = _rows(ctx.history, "cbs", False)
         now = now.loc[now["period"] == ctx.origin]

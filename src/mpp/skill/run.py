@@ -53,6 +53,13 @@ class ProtocolSettings:
     registry_samples: int = 200
     seed: int = 13
     split: OriginSplit = field(default_factory=OriginSplit)
+    # months between a month's end and its publication (the release calendar's CBS panel lag): at origin o
+    # every method, the naive rule included, reads the panel up to o - publication_lag only
+    publication_lag: int = 0
+
+    def known(self, origin: pd.Period) -> pd.Period:
+        """The last month published by the end of `origin`."""
+        return origin - self.publication_lag
 
     def origins(self) -> list[pd.Period]:
         return list(pd.period_range(self.first_origin, self.last_origin, freq="M")[:: self.step])
@@ -101,17 +108,18 @@ def compute_points(
             out[o]["info"] = json.loads(str(out[o]["info"]))
             continue
         t0 = time.perf_counter()
-        ctx = Context(o, wide.loc[:o], panels.known_at(o) if panels is not None else None, settings.seed)
+        k, lead = settings.known(o), settings.publication_lag
+        ctx = Context(k, wide.loc[:k], panels.known_at(k) if panels is not None else None, settings.seed)
         rec: dict = {"naive": naive_point(ctx)}
         info: dict = {}
         for v in REGISTRY_VARIANTS:
             t = time.perf_counter()
-            rec[f"sums_{v}"] = registry_sums(ctx, specs[v], settings.registry_samples)
+            rec[f"sums_{v}"] = registry_sums(ctx, specs[v], settings.registry_samples, lead)
             info[f"seconds_{v}"] = time.perf_counter() - t
         rec["anchored"] = np.median(rec["sums_anchored"], axis=1)
         for name, model in (("global", GlobalModel()), ("indicator", GlobalModel(indicators=("bamf", "euplus")))):
             t = time.perf_counter()
-            rec[name], info[name] = model.predict(ctx)
+            rec[name], info[name] = model.predict(ctx, lead)
             info[f"seconds_{name}"] = time.perf_counter() - t
         rec["info"] = info
         if f is not None:
@@ -124,12 +132,13 @@ def compute_points(
     return out
 
 
-def cases_for(wide: pd.DataFrame, origin: pd.Period) -> tuple[pd.DataFrame, np.ndarray | None]:
+def cases_for(wide: pd.DataFrame, origin: pd.Period, lag: int = 0) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The cases of one origin (14 bottom series, stream sums, total) and the bottom outcomes (None if the
-    12 months after the origin are not all realised)."""
+    12 months after the origin are not all realised); the naive total is that of the last 12 months published
+    by the origin (`lag` months before it)."""
     ids = list(wide.columns)
     names, amat = aggregate_matrix(ids)
-    hist = wide.loc[:origin]
+    hist = wide.loc[: origin - lag]
     naive_b = hist.iloc[-12:].to_numpy(float).sum(axis=0)
     after = wide.loc[origin + 1 : origin + 12]
     actual = after.to_numpy(float).sum(axis=0) if len(after) == 12 and after.notna().all().all() else None
@@ -155,9 +164,18 @@ def candidate_sums(
     for o in origins:
         base, naive = points[o][point], points[o]["naive"]
         pts[o] = np.expm1(weight * np.log1p(np.maximum(base, 0)) + (1 - weight) * np.log1p(naive))
-        act[o] = cases_for(wide, o)[1]
-        hists[o] = wide.loc[:o]
-    res = calibrated_sums(origins, pts, act, hists, CALIBRATIONS[calibration], settings.n_samples, settings.seed)
+        act[o] = cases_for(wide, o, settings.publication_lag)[1]
+        hists[o] = wide.loc[: settings.known(o)]
+    res = calibrated_sums(
+        origins,
+        pts,
+        act,
+        hists,
+        CALIBRATIONS[calibration],
+        settings.n_samples,
+        settings.seed,
+        settings.publication_lag,
+    )
     return {o: np.vstack([res[o][0], res[o][1]]) for o in origins}
 
 
@@ -172,18 +190,19 @@ def registry_case_sums(points: dict, origin: pd.Period, variant: str, seed: int,
 
 def variant_paths(wide: pd.DataFrame, settings: ProtocolSettings, spec) -> dict[pd.Period, np.ndarray]:
     """The panel variant's monthly paths[series, month, sample] at every origin, from the same function the
-    engine calls (`mpp forecast` with this variant), on the panel cut at the origin."""
+    engine calls (`mpp forecast` with this variant), on the months published by the origin; months 1.. after
+    the origin (the paths start after the last published month and the first `publication_lag` are dropped)."""
     from mpp.models.registry import panel_function
 
     panel = panel_function(spec.family)
     if panel is None:
         raise ValueError(f"variant {spec.name} is not a panel family")
-    return {
-        o: panel(
-            wide.loc[:o], PATH_MONTHS, settings.n_samples, spec, np.random.default_rng([settings.seed, o.ordinal])
-        )[0]
-        for o in settings.origins()
-    }
+    lag = settings.publication_lag
+    out = {}
+    for o in settings.origins():
+        rng = np.random.default_rng([settings.seed, o.ordinal])
+        out[o] = panel(wide.loc[: settings.known(o)], PATH_MONTHS + lag, settings.n_samples, spec, rng)[0][:, lag:]
+    return out
 
 
 def _case_sums(paths: np.ndarray, ids: list[str]) -> np.ndarray:
@@ -194,7 +213,7 @@ def _case_sums(paths: np.ndarray, ids: list[str]) -> np.ndarray:
 def score_candidate(wide: pd.DataFrame, settings: ProtocolSettings, sums_by_origin: dict) -> pd.DataFrame:
     frames = []
     for o in settings.scored():
-        cases, actual = cases_for(wide, o)
+        cases, actual = cases_for(wide, o, settings.publication_lag)
         if actual is None:
             continue
         frames.append(score_cases(cases, sums_by_origin[o]))
@@ -205,7 +224,7 @@ def naive_scored(wide: pd.DataFrame, settings: ProtocolSettings) -> pd.DataFrame
     """The naive total as a point forecast (a degenerate ensemble: no band)."""
     frames = []
     for o in settings.scored():
-        cases, actual = cases_for(wide, o)
+        cases, actual = cases_for(wide, o, settings.publication_lag)
         if actual is None:
             continue
         frames.append(score_cases(cases, cases["naive"].to_numpy(float)[:, None]))
@@ -365,7 +384,7 @@ def run_protocol(
     cases, sums = year_cases(wide, scored_paths)
     return ProtocolResult(
         bands=band_calibration(cases, sums, split),
-        monthly=monthly_scores(wide, scored_paths, split),
+        monthly=monthly_scores(wide, scored_paths, split, settings.publication_lag),
         table=table,
         choices=choices,
         scored=scored,

@@ -1,0 +1,71 @@
+"""README's accuracy figures for the panel are the generated ones: its marked blocks equal what the files
+written by scripts/readme_figures.py (from `mpp backtest` and `mpp forecast --national --overlay`) render."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mpp.backtest.panel_figures import panel_table, percentile_sentence, read_block, readme_block, write_block
+from mpp.backtest.protocol import OriginSplit
+from mpp.spec import load_variants
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_panel_block_equals_the_generated_table():
+    gen = json.loads((ROOT / "docs" / "panel_figures.json").read_text(encoding="utf-8"))
+    expected = readme_block(pd.DataFrame(gen["table"]), gen["command"], gen["default"])
+    assert read_block((ROOT / "README.md").read_text(encoding="utf-8"), "panel-accuracy") == expected
+    assert gen["default"] == load_variants().default  # regenerate after the default changes
+
+
+def test_readme_overlay_percentile_equals_the_generated_run():
+    gen = json.loads((ROOT / "docs" / "overlay_percentile.json").read_text(encoding="utf-8"))
+    expected = percentile_sentence(gen["row"], gen["command"])
+    assert read_block((ROOT / "README.md").read_text(encoding="utf-8"), "overlay-percentile") == expected
+
+
+def test_blocks_are_replaced_between_their_markers_only():
+    text = "a\n<!-- generated:x (scripts/readme_figures.py; do not edit) -->\nold\n<!-- end:x -->\nb"
+    new = write_block(text, "x", "new 1\nnew 2")
+    assert read_block(new, "x") == "new 1\nnew 2" and new.startswith("a\n") and new.endswith("\nb")
+    with pytest.raises(ValueError):
+        write_block(text, "y", "z")
+
+
+def test_panel_table_from_a_backtest_detail():
+    rows = []
+    for o, actual in (("2021-06", 100.0), ("2022-06", 200.0)):
+        for sid, level, median, naive in (
+            ("a/x", "stream_nationality", 110.0, 90.0),
+            ("a/TOTAL", "stream", 120.0, 100.0),
+            ("TOTAL/x", "nationality", 0.0, 0.0),  # nationality totals are not among the protocol's cases
+        ):
+            rows.append(
+                dict(
+                    variant="v",
+                    origin=o,
+                    series_id=sid,
+                    level=level,
+                    target="next12",
+                    actual=actual,
+                    abs_error=abs(median - actual),
+                    snaive=naive,
+                    covered=1.0,
+                    exceed_medio=0.0,
+                    exceed_median=1.0,
+                )
+            )
+    t = panel_table(pd.DataFrame(rows), OriginSplit(), n_boot=10)
+    locked = t.loc[t["origins_role"] == "locked"].iloc[0]
+    assert locked["cases"] == 2 and locked["origins"] == 1
+    assert locked["wape"] == pytest.approx((90 + 80) / 400)
+    assert locked["wape_naive"] == pytest.approx((110 + 100) / 400)
+    assert locked["wape_aggregate"] == pytest.approx(80 / 200)
+    assert np.isclose(locked["d_wape"], locked["wape"] - locked["wape_naive"])
+    assert set(t["origins_role"]) == {"locked", "tuning"}
