@@ -28,7 +28,9 @@ NATIONAL_CMD = "mpp forecast --national --data <real> --cutoff 2025-06 --seed 0 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default=".cache/readme_figures", help="working folder (resumable backtest parts)")
-    ap.add_argument("--real", default=None, help="folder of the real data (default: the project's reference data)")
+    ap.add_argument(
+        "--real", default=None, help="folder of the real data (default: the project reference data or its snapshot)"
+    )
     args = ap.parse_args(argv)
     from mpp.backtest.panel_figures import (
         markdown_table,
@@ -43,7 +45,7 @@ def main(argv=None) -> int:
     from mpp.project import Project
     from mpp.spec import load_variants
 
-    real = Path(args.real) if args.real else Project.discover().reference_data / "real"
+    real = Path(args.real) if args.real else Project.discover().reference_folder() / "real"
     work = Path(args.work)
     default = load_variants().default
     variants = list(dict.fromkeys(["baseline", "naive_conformal", default]))
@@ -104,6 +106,13 @@ def main(argv=None) -> int:
     text = write_block(text, "panel-accuracy", readme_block(table, BACKTEST_CMD, default))
     text = write_block(text, "overlay-percentile", percentile_sentence(row, NATIONAL_CMD))
     readme.write_text(text, encoding="utf-8")
+    overlays_md = docs / "overlays.md"
+    overlays_md.write_text(
+        write_block(
+            overlays_md.read_text(encoding="utf-8"), "overlay-percentile", percentile_sentence(row, NATIONAL_CMD)
+        ),
+        encoding="utf-8",
+    )
     print(readme_block(table, BACKTEST_CMD, default))
     print(percentile_sentence(row, NATIONAL_CMD))
     return 0

@@ -28,6 +28,7 @@ def test_readme_overlay_percentile_equals_the_generated_run():
     gen = json.loads((ROOT / "docs" / "overlay_percentile.json").read_text(encoding="utf-8"))
     expected = percentile_sentence(gen["row"], gen["command"])
     assert read_block((ROOT / "README.md").read_text(encoding="utf-8"), "overlay-percentile") == expected
+    assert read_block((ROOT / "docs" / "overlays.md").read_text(encoding="utf-8"), "overlay-percentile") == expected
 
 
 def test_blocks_are_replaced_between_their_markers_only():

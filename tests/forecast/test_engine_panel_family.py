@@ -4,6 +4,7 @@ the naive 12-month total as every series' median, months following last year's m
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mpp.data.io import read_realisations
@@ -42,3 +43,18 @@ def test_panel_family_months_follow_last_year(result):
     share = paths / paths.sum(axis=0, keepdims=True)
     last = hist[sid].iloc[-12:].to_numpy(float)
     np.testing.assert_allclose(np.median(share, axis=1), last / last.sum(), atol=0.02)
+
+
+def test_panel_family_on_too_short_a_history_falls_back_per_series(cbs_short):
+    res = cbs_short
+    assert np.isfinite(res.paths).all() and (res.paths >= 0).all()
+    assert all(f != "naive_conformal" for f in res.manifest["families"].values())
+    assert res.manifest["fallbacks"]  # recorded, series by series
+
+
+@pytest.fixture(scope="module")
+def cbs_short(cbs_monthly_path):
+    cbs = read_realisations(cbs_monthly_path)[0]
+    cbs = cbs.loc[cbs["period"] >= pd.Period("2024-09", freq="M")]  # 10 months up to the cut-off
+    config = load_forecast_config().model_copy(update={"n_samples": 100})
+    return run_forecast(cbs, "2025-06", load_variants().get("naive_conformal"), horizon=12, config=config, seed=1)

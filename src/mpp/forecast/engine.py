@@ -31,7 +31,7 @@ from mpp.hierarchy import (
     reconcile_paths,
 )
 from mpp.models import SeriesForecast, forecast_series
-from mpp.models.base import Transform
+from mpp.models.base import FamilyFailed, Transform
 from mpp.models.registry import panel_function
 from mpp.models.variants import VariantSpec
 from mpp.provenance import code_version, hash_frame, hash_json
@@ -157,9 +157,13 @@ def run_forecast(
     hist = aggregate_history(bottom, hierarchy).reindex(months, fill_value=0).astype(float)
 
     panel = panel_function(spec.family)
+    fits = None
     if panel is not None:
-        fits = _panel_fits(panel, hist, hierarchy, horizon, config.n_samples, spec, seed)
-    else:
+        try:
+            fits = _panel_fits(panel, hist, hierarchy, horizon, config.n_samples, spec, seed)
+        except FamilyFailed:  # e.g. under a year of history: each series walks the usual fallback chain
+            panel = None
+    if fits is None:
         tasks = [
             (sid, hist[sid].copy(), horizon, config.n_samples, spec, series_seed(seed, sid))
             for sid in hierarchy.series_ids
