@@ -1,13 +1,19 @@
 """The monthly re-estimation (`mpp monthly`): only the wiring of the stages, in the order they run.
 
-    lock -> data (--data, else the project's data source: the packaged snapshot's CBS panel) -> validate
-    -> vintage store -> reuse check (run key) -> gating backtest -> per variant: forecast, occupancy, MLflow
-    child run, pyfunc model -> national forecast (the spec's national sources, seed and settings)
+    lock -> data source (--data, else config/data.yaml's default: the project's data source, by default the
+    packaged snapshot's CBS panel) -> validate -> vintage store -> reuse check (run key) -> gating backtest
+    -> per variant: forecast, occupancy, MLflow child run, pyfunc model -> national forecast (the spec's national
+    sources, seed and settings)
     -> register versions (uncommitted) -> champion decisions -> revision report -> HTML/Excel report
     -> commit versions and move aliases (the very last step)
 
 A failure anywhere (or SIGTERM) deletes the versions this run created, restores the aliases, marks the MLflow
 runs FAILED and raises RunFailed (exit 6); data and config mistakes keep their own exit codes (3, 4).
+
+A run is its data: the source's name and the hash of the data known at the cut-off (`DataIdentity.key`) name
+the output folder `out/<cut-off>/<key>/`, enter the run key, and tag every MLflow run and registered version;
+registered models are per source (`<prefix>-<source>-<variant>`), so champions, revisions and reuse never
+mix a sample run with a real one (docs/scheduling.md).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource
 from mpp.errors import ConfigError, DataError, RunFailed
 from mpp.project import Project
 from mpp.provenance import (
@@ -37,7 +44,7 @@ from mpp.revision import revision_markdown, revision_sentences, revision_table
 from mpp.spec import RunSpec, load_release_calendar, load_spec
 from mpp.strict import current_month
 from mpp.tracking.config import PipelineConfig
-from mpp.tracking.gating import Decision, decide, run_key
+from mpp.tracking.gating import Decision, decide, other_data, run_key
 
 VALUE_COLS = ["period", "stream", "nationality", "value"]
 
@@ -69,7 +76,17 @@ class MonthlyResult:
     candidate: str
     outcomes: dict[str, VariantOutcome]
     tracking_uri: str
+    identity: DataIdentity
     model_prefix: str = "mpp"
+
+    @property
+    def is_sample(self) -> bool:
+        return self.identity.source.is_sample
+
+    def model_name(self, variant: str) -> str:
+        from mpp.tracking.registry import model_name
+
+        return model_name(variant, self.model_prefix, self.identity.source.name)
 
     @property
     def out_dir(self) -> Path:
@@ -80,25 +97,83 @@ class MonthlyResult:
 
 
 # ------------------------------------------------------------------------------------------------ data stage
-def ingest(loc: Project, data: Path, cutoff: str | None, vintage: str | None):
-    """Read and validate `data`, store what was known at the cut-off as a vintage -> (history, cutoff, entry)."""
+def sample_path(loc: Project) -> Path:
+    """The bundled generated sample panel, written once to data/sample/sample.csv."""
+    from mpp.data.sample import generate_sample
+
+    path = loc.home / "data" / "sample" / "sample.csv"
+    if not path.is_file():
+        df = generate_sample(seed=0)
+        atomic_write_csv(path, df.assign(period=df["period"].astype(str))[VALUE_COLS + ["source"]])
+    return path
+
+
+def run_source(loc: Project, spec: RunSpec) -> DataSource:
+    """The data source of a run (see mpp.data.catalog): a default is taken only when it has data, and a stored
+    vintage keeps the name of the source it was ingested from (its lineage)."""
+    from mpp.data.store import VintageStore, is_sample_entry
+
+    store = VintageStore(loc.store)
+
+    def available(s: DataSource) -> bool:
+        if s.kind == "vintage":
+            return any(not is_sample_entry(e) for e in store.vintages())
+        return s.is_sample or (s.path is not None and s.path.exists())
+
+    source = spec.source(loc, available, declared=loc.default_data)
+    if source.kind != "vintage":
+        return source
+    entry = store.entry(store.latest_id() if source.vintage == "latest" else str(source.vintage))
+    if is_sample_entry(entry):
+        return DataSource(SAMPLE, "sample")
+    return DataSource(lineage_name(entry), "vintage", vintage=entry["id"])
+
+
+def lineage_name(entry: dict) -> str:
+    """The source name a stored vintage was ingested under (older entries stored a path or free text)."""
+    from mpp.data.catalog import name_from_path
+    from mpp.strict import name_problem
+
+    name = str(entry.get("source", ""))
+    return name if name_problem(name) is None else name_from_path(Path(name))
+
+
+def read_source(loc: Project, source: DataSource) -> tuple[pd.DataFrame, str]:
+    """The realisations of a data source, validated -> (table, where it was read from)."""
     from mpp.data.io import read_realisations
     from mpp.data.store import VintageStore
 
-    df, _ = read_realisations(data)
+    if source.kind == "vintage":
+        vid = str(source.vintage)
+        return VintageStore(loc.store).read(vid), f"{loc.store} vintage {vid}"
+    path = sample_path(loc) if source.is_sample else source.path
+    assert path is not None
+    return read_realisations(path)[0], str(path)
+
+
+def ingest(loc: Project, source: DataSource, cutoff: str | None, vintage: str | None):
+    """Read and validate the source, store what was known at the cut-off as a vintage (named after the source)
+    -> (history, cutoff, entry, where it was read from, the source: `sample` when the rows say so)."""
+    from mpp.data.scope import data_scope
+    from mpp.data.store import VintageStore
+
+    df, where = read_source(loc, source)
+    if not source.is_sample and data_scope(df)["sample"]:  # a copy of the generated sample is the sample
+        source = DataSource(SAMPLE, "sample", source.path)
     last = df["period"].max()
     cut = pd.Period(cutoff, freq="M") if cutoff else last
     if cut > last:
-        raise DataError(f"the cut-off {cut} is after the last month of {data} ({last})")
+        raise DataError(f"the cut-off {cut} is after the last month of {where} ({last})")
     known = df.loc[df["period"] <= cut].reset_index(drop=True)
     store = VintageStore(loc.store)
     entry = store.ingest(
         known.drop(columns=["vintage"], errors="ignore"),
         vintage or str(min(cut + 1, current_month())),
-        source=str(data),
-        file=str(data),
+        source=source.name,
+        file=where,
+        sample=source.is_sample,
     )
-    return store.read(entry.id), cut, entry
+    return store.read(entry.id), cut, entry, where, source
 
 
 # -------------------------------------------------------------------------------------------- compute stages
@@ -235,6 +310,7 @@ def run_monthly(
     n_samples: int | None = None,
     echo=print,
     spec: RunSpec | None = None,
+    variants: list[str] | None = None,
 ) -> MonthlyResult:
     """The whole monthly run; see the module docstring. `echo` receives progress lines.
 
@@ -243,18 +319,21 @@ def run_monthly(
     from mpp.tracking.monthly import MonthlyTracking
     from mpp.tracking.registry import check_reachable, run_lock
 
-    loc = Project.discover(home)
+    loc = Project.for_writing(home)
     spec = spec or load_spec(loc, pipeline_file=config)
-    spec = spec.with_samples(n_samples or spec.pipeline.n_samples).with_run(data, cutoff)
+    spec = spec.with_samples(n_samples or spec.pipeline.n_samples).with_run(data, cutoff).with_variants(variants)
     cfg = spec.pipeline.model_copy(update={"variants": spec.run_variants})
     candidate = spec.candidate
     check_reachable(loc.tracking_uri())  # exit 5 before anything is stored
 
+    source = run_source(loc, spec)
     with run_lock(loc.lock_file):
-        data_path = Path(data) if data else loc.default_data()
-        history, cut, entry = ingest(loc, data_path, cutoff, vintage)
+        history, cut, entry, data_where, source = ingest(loc, source, cutoff, vintage)
         cutoff_s = str(cut)
         data_hash = hash_frame(history[VALUE_COLS])
+        identity = DataIdentity(source, data_hash)
+        if source.is_sample:
+            echo(f"{SAMPLE_MARK}: outputs in out/{cutoff_s}/{identity.key}, registered models *-sample-*")
         code = code_version()
         assumptions_hash = hash_json(spec.assumptions.model_dump(mode="json")) if spec.assumptions is not None else None
         config_hashes = {
@@ -262,7 +341,9 @@ def run_monthly(
             for v in cfg.variants
         }
         keys = {
-            v: run_key(cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None)
+            v: run_key(
+                cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None, source.name
+            )
             for v in cfg.variants
         }
         # overlays change no registered model (model-only) but do change this month's outputs: part of the run's key
@@ -275,22 +356,27 @@ def run_monthly(
                 **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]} if spec.overlays else {}),
             }
         )[:32]
-        out = loc.out / cutoff_s
+        out = loc.out / cutoff_s / identity.key
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
-        track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo)
+        track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo, source=source.name)
 
-        what = f"data hash {data_hash[:12]}, spec hash {spec.hash[:12]}" + (
+        what = f"data hash {data_hash[:12]} ({identity.key}, {source.describe()}), spec hash {spec.hash[:12]}" + (
             f", code {code}"
             if cfg.run_key_includes_code
             else " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"
         )
         done = track.finished_run(parent_key)
+        if done is not None and (missing := _outputs_missing(outcomes)):
+            echo(
+                f"finished MLflow run {done[0]} has the same key but its outputs are gone ({missing}); computing again"
+            )
+            done = None
         if done is not None:
             echo(
                 f"cut-off {cutoff_s} reused from finished MLflow run {done[0]}: same {what}; nothing recomputed, "
-                "nothing registered"
+                f"nothing registered; outputs in {out}"
             )
-            return _reused(track, done, cfg, candidate, cutoff_s, data_hash, outcomes, loc)
+            return _reused(track, done, cfg, candidate, cutoff_s, identity, outcomes, loc)
         echo(f"cut-off {cutoff_s}: no finished run with {what}; computing")
 
         for line in track.drop_orphans(cfg.variants):
@@ -307,12 +393,18 @@ def run_monthly(
             f"monthly {cutoff_s}",
             parent_key,
             cfg.variants,
-            tags={"cutoff": cutoff_s, "candidate": candidate, "data_vintage": entry.id, "spec_hash": spec.hash},
+            tags={
+                "cutoff": cutoff_s,
+                "candidate": candidate,
+                "data_vintage": entry.id,
+                "spec_hash": spec.hash,
+                **identity.tags(),
+            },
             params={
                 "cutoff": cutoff_s,
                 "data_vintage": entry.id,
                 "data_hash": data_hash,
-                "data_file": str(data_path),
+                "data_file": data_where,
                 "code_version": code,
                 "seed": cfg.seed,
                 "spec_hash": spec.hash,
@@ -323,6 +415,7 @@ def run_monthly(
         )
         try:
             with sigterm_raises():
+                track.log_dataset(history[[*VALUE_COLS, "source"]], identity, data_where)
                 echo(
                     f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
                     f"cut-off {cutoff_s}; backtest for gating ..."
@@ -340,7 +433,7 @@ def run_monthly(
                         spec,
                         cfg,
                         config_hashes[v],
-                        data_hash,
+                        identity,
                         code,
                         scores.get(v, {}),
                     )
@@ -363,7 +456,12 @@ def run_monthly(
                         o.run_id,
                         o.model_id,
                         o.run_key,
-                        {"cutoff": cutoff_s, "data_hash": data_hash, "config_hash": config_hashes[v]},
+                        {
+                            "cutoff": cutoff_s,
+                            "data_hash": data_hash,
+                            "config_hash": config_hashes[v],
+                            **identity.tags(),
+                        },
                     )
                 for v in cfg.variants:
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
@@ -412,7 +510,16 @@ def run_monthly(
         for o in outcomes.values():
             o.out_dir = final_out / o.variant
         return MonthlyResult(
-            cutoff_s, entry.id, data_hash, parent_id, False, candidate, outcomes, loc.tracking_uri(), cfg.model_prefix
+            cutoff_s,
+            entry.id,
+            data_hash,
+            parent_id,
+            False,
+            candidate,
+            outcomes,
+            loc.tracking_uri(),
+            identity,
+            cfg.model_prefix,
         )
 
 
@@ -425,7 +532,7 @@ def _variant_run(
     spec: RunSpec,
     cfg: PipelineConfig,
     config_hash: str,
-    data_hash: str,
+    identity: DataIdentity,
     code: str,
     metrics: dict[str, float],
 ) -> None:
@@ -433,7 +540,8 @@ def _variant_run(
     from mpp.forecast import run_forecast, write_forecast
 
     vspec = spec.variant(o.variant)
-    with track.variant_run(o.variant, o.run_key, {"cutoff": str(cut)}) as run_id:
+    data_hash = identity.data_hash
+    with track.variant_run(o.variant, o.run_key, {"cutoff": str(cut), **identity.tags()}) as run_id:
         o.run_id = run_id
         result = run_forecast(history, cut, variant=vspec, seed=cfg.seed, config=spec.forecast, data_vintage=vintage_id)
         write_forecast(result, o.out_dir)
@@ -468,7 +576,8 @@ def _variant_run(
             track.log(
                 params=overlay_params(spec.overlays), folder=stage.directory if stage else None, subdir="overlays"
             )
-        png = fan_chart_png(o.out_dir, f"{o.variant}: total asylum inflow, cut-off {cut}")
+        mark = " — SAMPLE DATA (synthetic)" if identity.source.is_sample else ""
+        png = fan_chart_png(o.out_dir, f"{o.variant}: total asylum inflow, cut-off {cut}{mark}")
         track.log(files=[png], subdir="plots")
         o.model_uri, o.model_id = track.log_model(o.out_dir)
 
@@ -484,9 +593,19 @@ def _decide_and_revise(
 ) -> None:
     """Gate a new version against the champion; the revision against the previous cut-off's version."""
     if o.new_version and o.version is not None:
-        champ_version, champ_metrics = track.champion(o.variant)
-        o.decision = decide(
-            o.metrics, champ_metrics, cfg.gating.metric, cfg.gating.margin, cfg.gating.higher_is_better, champ_version
+        champ_version, champ_metrics, champ_tags = track.champion(o.variant)
+        refused = other_data(champ_tags, track.source or "", champ_version) if champ_version is not None else None
+        o.decision = (
+            Decision(False, [refused], champion_version=champ_version)
+            if refused
+            else decide(
+                o.metrics,
+                champ_metrics,
+                cfg.gating.metric,
+                cfg.gating.margin,
+                cfg.gating.higher_is_better,
+                champ_version,
+            )
         )
         track.tag_version(o.variant, o.version, "gating", o.decision.summary())
     prev, prev_bands = track.previous_bands(o.variant, cutoff)
@@ -534,7 +653,7 @@ def _waterfall(
     from mpp.overlays.run import write_waterfall
 
     prev_cutoff = prev.tags.get("cutoff", "?")
-    prev_dir = loc.out / prev_cutoff / o.variant
+    prev_dir = loc.out / prev_cutoff / prev.tags.get("data_id", "-") / o.variant
     current = json.loads((o.out_dir / "manifest.json").read_text())
     bridge = None
     pfile = prev_dir / "manifest.json"
@@ -575,7 +694,16 @@ def _report(track, o: VariantOutcome) -> None:
         track.log(files=list(files), subdir="report")
 
 
-def _reused(track, done, cfg, candidate, cutoff, data_hash, outcomes, loc) -> MonthlyResult:
+def _outputs_missing(outcomes: dict[str, VariantOutcome]) -> str | None:
+    """Why the output folders (named after the data's identity) cannot stand for a finished run (None: they
+    can): a reused run prints and reports what is in them, so they must be there."""
+    for o in outcomes.values():
+        if not (o.out_dir / "bands_annual.csv").is_file():
+            return f"no {o.out_dir / 'bands_annual.csv'}"
+    return None
+
+
+def _reused(track, done, cfg, candidate, cutoff, identity: DataIdentity, outcomes, loc) -> MonthlyResult:
     """A finished run with the same key: report what it decided, from its own records."""
     run_id, params = done
     for v, o in outcomes.items():
@@ -590,12 +718,13 @@ def _reused(track, done, cfg, candidate, cutoff, data_hash, outcomes, loc) -> Mo
     return MonthlyResult(
         cutoff,
         params.get("data_vintage", ""),
-        data_hash,
+        identity.data_hash,
         run_id,
         True,
         candidate,
         outcomes,
         loc.tracking_uri(),
+        identity,
         cfg.model_prefix,
     )
 
@@ -674,7 +803,7 @@ def backtest(
     what an origin sees; default the release calendar's lag of the CBS monthly panel (releases.yaml)."""
     from mpp.backtest.pipeline import run_backtest_pipeline
 
-    project = Project.discover(home)
+    project = Project.for_writing(home) if track else Project.discover(home)
     spec = spec or load_spec(project)
     if publication_lag is None:
         publication_lag = load_release_calendar(project=project).monthly_lag()

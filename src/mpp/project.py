@@ -154,6 +154,19 @@ class Project:
         """`reference_data` when set, else the data source's snapshot."""
         return self.reference_data or self.source_snapshot()
 
+    @classmethod
+    def for_writing(cls, home: str | os.PathLike | None = None) -> Project:
+        """The project a writing command works in: as `discover`, but a working directory that is no project
+        (no mpp.toml here or above, no --home, no $MPP_HOME) is refused instead of filled with mlruns/, data/
+        and out/ (ConfigError, exit 4)."""
+        project = cls.discover(home)
+        if not project.is_project and not (home or os.environ.get(HOME_ENV)):
+            raise ConfigError(
+                f"{project.home} is not an mpp project (no {PROJECT_FILE} here or in a folder above): run "
+                "`mpp init DIR` and work inside DIR, or pass --home DIR; nothing was written"
+            )
+        return project
+
     def config_file(self, name: str) -> Path:
         """A configuration file of this project, or the packaged default when the project has none."""
         own = self.config_dir / name

@@ -12,7 +12,9 @@ stage reads configuration itself.
       replay_assumptions            those of the long replay shown as the projection's track record
       national     NationalConfig|None  the national forecast of the run (pipeline.national; national.yaml)
       national_data_hash            sha256 of its source files (their folder, `national_data`, is not hashed)
-      data, cutoff                  the run's input file (None = the project's data source) and cut-off (None = last)
+      catalog      DataCatalog      the project's data sources (data.yaml); which one a bare run reads
+      data, cutoff                  the run's data (a source name or path; None = the catalog's default) and
+                                    cut-off (None = last)
       files                         where each part came from (not hashed: moving a file changes nothing)
 
 `spec.hash` covers everything but `files`; `spec.variant_hash(name)` covers what one variant's numbers depend
@@ -29,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mpp.data.catalog import DataCatalog, DataSource, resolve_source
 from mpp.data.releases import ReleaseCalendar
 from mpp.errors import ConfigError
 from mpp.forecast.config import ForecastConfig
@@ -75,6 +78,16 @@ def load_pipeline_config(
     raw = load_yaml(path) or {}
     try:
         return PipelineConfig.model_validate(raw), path
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_fields(exc)}") from None
+
+
+def load_data_catalog(project: Project | None = None) -> tuple[DataCatalog, Path]:
+    """-> (the project's data sources, validated; the file they came from)."""
+    path = (project or Project.discover()).config_file("data.yaml")
+    raw = load_yaml(path) or {}
+    try:
+        return DataCatalog.model_validate(raw), path
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_fields(exc)}") from None
 
@@ -187,12 +200,13 @@ class RunSpec(BaseModel):
     national: NationalConfig | None = None
     national_data: str | None = None
     national_data_hash: str | None = None
+    catalog: DataCatalog = Field(default_factory=DataCatalog)
     data: str | None = None
     cutoff: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
 
     def _hashed(self) -> dict:
-        d = self.model_dump(mode="json", exclude={"files", "overlays", "national_data"})
+        d = self.model_dump(mode="json", exclude={"files", "overlays", "national_data", "catalog"})  # data: by hash
         d["overlays"] = [[lo.name, lo.sha256] for lo in self.overlays]  # content, not where the file lies
         return d
 
@@ -243,6 +257,28 @@ class RunSpec(BaseModel):
             return self
         return self.model_copy(update={"forecast": self.forecast.model_copy(update={"n_samples": int(n_samples)})})
 
+    def with_variants(self, names: list[str] | None) -> RunSpec:
+        """The spec running these variants this time (None: pipeline.yaml's); unknown names are a ConfigError."""
+        if not names:
+            return self
+        for v in names:
+            self.variant(v)
+        return self.model_copy(update={"pipeline": self.pipeline.model_copy(update={"variants": list(names)})})
+
+    def source(self, project: Project, available=None, declared=None) -> DataSource:
+        """The data source of this run: `data` (an entry's name or a path), else the first of the catalog's
+        defaults that `available(source)` accepts (see mpp.data.catalog); `declared()` is the project's
+        `data_source` file (mpp.toml), read only when an entry names it."""
+        base = Path(self.files.get("data", project.config_file("data.yaml"))).parent
+        return resolve_source(
+            self.catalog,
+            project.home,
+            self.data,
+            lambda p: project.resolve_config_path(p, base),
+            available,
+            declared or project.default_data,
+        )
+
     def with_run(self, data: str | os.PathLike | None = None, cutoff: str | None = None) -> RunSpec:
         return self.model_copy(update={"data": str(data) if data else None, "cutoff": str(cutoff) if cutoff else None})
 
@@ -291,6 +327,8 @@ def load_spec(
         national_data = str(real)
         national_data_hash = hash_json({k: hash_file(real / s.file) for k, s in sorted(national.sources.items())})
         files.update(national=str(nfile), national_data=national_data)
+    catalog, cfile = load_data_catalog(project)
+    files["data"] = str(cfile)
     overlay_files = [project.resolve_config_path(o, pfile.parent) for o in pipeline.overlays]
     overlays = load_overlays(overlay_files)
     files.update({f"overlay:{lo.name}": lo.path for lo in overlays})
@@ -304,6 +342,7 @@ def load_spec(
         national=national,
         national_data=national_data,
         national_data_hash=national_data_hash,
+        catalog=catalog,
         files=files,
     )
     for v in spec.run_variants:
@@ -316,6 +355,7 @@ __all__ = [
     "dump_yaml",
     "get_variant",
     "load_assumptions",
+    "load_data_catalog",
     "load_forecast_config",
     "load_pipeline_config",
     "load_national_config",

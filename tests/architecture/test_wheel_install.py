@@ -87,7 +87,7 @@ def test_wheel_in_a_fresh_venv_runs_mpp_init_and_monthly_writing_only_inside_the
     ):
         assert (proj / sub).exists(), sub
     assert 'data_source = "data/snapshot/' in (proj / "mpp.toml").read_text() and (snap / "real").is_dir()
-    bands = list((proj / "out").glob("*/*/bands_annual.csv"))
+    bands = list((proj / "out").glob("*/*/*/bands_annual.csv"))  # out/<cut-off>/<data>/<variant>/
     assert bands, "no forecast written under proj/out"
     assert files_under(tmp_path, skip=(proj, venv, dist, tmp_path / "home")) == outside_before
     assert files_under(venv_site / "mpp") == installed_before  # nothing written into site-packages

@@ -41,11 +41,14 @@ def _client(home: Path) -> MlflowClient:
     return MlflowClient(tracking_uri=uri, registry_uri=uri)
 
 
+SOURCE = "cbs"  # --data FILE is the project's data source (the snapshot's panel), the catalog's entry `cbs`
+
+
 def _state(client: MlflowClient, prefix: str) -> dict:
     """Versions and aliases of both registered models, comparable before/after."""
     out = {}
     for v in ("baseline", "drift"):
-        name = f"{prefix}-{v}"
+        name = f"{prefix}-{SOURCE}-{v}"
         out[name] = (
             [(str(m.version), m.tags.get("cutoff")) for m in reg.versions(client, name, committed=None)],
             {
@@ -83,7 +86,7 @@ def test_two_cutoffs_then_rerun_on_the_real_panel(tracking, fast_config, tmp_pat
     assert not (first.out_dir / "revision.csv").exists()
 
     # the registered pyfunc gives back exactly the bands that were logged with it
-    model = reg.load_version(f"{prefix}-drift", "2")
+    model = reg.load_version(f"{prefix}-{SOURCE}-drift", "2")
     for kind, f in (("annual", "bands_annual.csv"), ("monthly", "bands_monthly.csv")):
         got = model.predict(pd.DataFrame({"kind": [kind]}))
         logged = pd.read_csv(second.out_dir / f, float_precision="round_trip", dtype={"period": str})
@@ -134,7 +137,7 @@ def test_failure_after_registration_leaves_registry_and_aliases(
     ok = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
     assert not ok.reused and ok.outcomes["drift"].new_version
     # MLflow never reuses a deleted version number: the rolled-back version 2 is gone, 3 is the new one
-    assert _state(client, prefix)[f"{prefix}-drift"][0] == [("1", "2025-05"), ("3", "2025-06")]
+    assert _state(client, prefix)[f"{prefix}-{SOURCE}-drift"][0] == [("1", "2025-05"), ("3", "2025-06")]
 
 
 def test_second_run_is_refused_while_the_lock_is_held(fast_config, tmp_path, cbs_monthly_path):
@@ -190,7 +193,19 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
     out = tmp_path / "cmp.html"
     res = CliRunner().invoke(
         app,
-        ["compare", "--cutoff", "2025-06", "--variants", "baseline,drift", "--home", str(home), "--out", str(out)],
+        [
+            "compare",
+            "--cutoff",
+            "2025-06",
+            "--variants",
+            "baseline,drift",
+            "--data",
+            str(cbs_monthly_path),
+            "--home",
+            str(home),
+            "--out",
+            str(out),
+        ],
         env={"COLUMNS": "200"},
     )
     assert res.exit_code == 0, res.output
@@ -207,6 +222,8 @@ def test_compare_prints_both_variants_and_writes_the_overlay_and_ui_has_help(fas
             "2025-06",
             "--variants",
             "baseline,drift",
+            "--data",
+            str(cbs_monthly_path),
             "--home",
             str(home),
             "--out",

@@ -25,7 +25,8 @@ def test_national_forecast_runs_with_the_spec_seed_is_keyed_and_logged(fast_conf
     spec = load_spec(Project.discover(home))
     assert spec.national is not None and spec.national_data_hash and spec.national_hash
     first = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
-    nat = home / "out" / "2025-06" / "national"
+    nat = first.out_dir.parent / "national"  # out/<cut-off>/<data>/national
+    assert nat.parent.parent == home / "out" / "2025-06"
     m = json.loads((nat / "manifest.json").read_text())
     assert m["seed"] == 7 and m["cutoff"] == "2025-06"
     client = MlflowClient(Project.discover(home).tracking_uri())

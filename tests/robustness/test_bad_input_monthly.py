@@ -26,7 +26,8 @@ def finished_home(tmp_path_factory):
         with pytest.raises(SystemExit) as exc:
             main(["monthly", "--data", str(write_panel(root / "good.csv")), "--home", str(root / "home"), "-q"])
         assert exc.value.code in (0, None)
-    assert (root / "home" / "out" / "2024-12" / "drift" / "report.xlsx").is_file()
+    (report,) = (root / "home" / "out" / "2024-12").glob("*/drift/report.xlsx")
+    assert re.fullmatch(r"good-[0-9a-f]{8}", report.parent.parent.name)  # out/<cut-off>/<source>-<hash>/<variant>
     return root
 
 
@@ -157,13 +158,16 @@ def test_revision_reads_the_previous_forecast_without_unpickling(finished_home, 
 
     monkeypatch.setattr(mlflow.pyfunc, "load_model", no_unpickling)
     later = write_panel(root / "later.csv", panel_rows(end_year=2025))
-    res = run_main(capsys, "monthly", "--data", str(later), "--cutoff", "2025-03", "--home", str(root / "home"), "-q")
+    res = run_main(  # this month's file of the same source (`good`): the revision compares with its last version
+        capsys, "monthly", "--data", f"good={later}", "--cutoff", "2025-03", "--home", str(root / "home"), "-q"
+    )
     assert res.code == 0, res
-    revision = root / "home" / "out" / "2025-03" / "drift" / "revision.csv"
+    (revision,) = (root / "home" / "out" / "2025-03").glob("good-*/drift/revision.csv")
     assert revision.is_file()
     import pandas as pd
 
-    previous = pd.read_csv(root / "home" / "out" / "2024-12" / "drift" / "bands_annual.csv")
+    (previous_file,) = (root / "home" / "out" / "2024-12").glob("good-*/drift/bands_annual.csv")
+    previous = pd.read_csv(previous_file)
     expected = previous.melt(
         id_vars=["series_id", "year"],
         value_vars=["minimum", "median", "medio", "maximum"],

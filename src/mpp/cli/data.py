@@ -10,13 +10,28 @@ import typer
 from rich.table import Table
 
 from mpp.cli.app import app, console
+from mpp.data.catalog import SAMPLE_MARK
 from mpp.errors import DataError
 from mpp.strict import month_option, past_month_option
 
 data_app = typer.Typer(help="Check, ingest, fetch and list monthly realisations.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-STORE_OPTION = typer.Option(Path("data/store"), "--store", help="Vintage store folder.")
+STORE_OPTION = typer.Option(None, "--store", help="Vintage store folder (default: the project's data/store).")
+HOME_OPTION = typer.Option(
+    None, "--home", help="Project folder (default: $MPP_HOME, else the project around the working directory)."
+)
+
+
+def project_store(store: Path | None, home: Path | None, writing: bool = False) -> Path:
+    """--store, else the project's store; a command that writes refuses to create one outside a project."""
+    from mpp.project import Project
+
+    if store is not None:
+        return store
+    return (Project.for_writing(home) if writing else Project.discover(home)).store
+
+
 MAX_COUNT_OPTION = typer.Option(
     None,
     "--max-count",
@@ -95,42 +110,64 @@ def ingest(
         ..., callback=past_month_option, help="Month the data was published, YYYY-MM (not after the current month)."
     ),
     store: Path = STORE_OPTION,
+    home: Path = HOME_OPTION,
+    name: str = typer.Option(
+        None, "--source", help="Data source name the vintage belongs to (its lineage; default: the file's name)."
+    ),
     max_count: int = MAX_COUNT_OPTION,
 ) -> None:
     """Validate a file and store it as a vintage (nothing is stored if it has any problem).
 
-    Example (bundled sample): mpp data sample --out sample.csv; mpp data ingest sample.csv --vintage 2025-07 --store data/store
+    Example (in a project, mpp init DIR): mpp data sample --out sample.csv; mpp data ingest sample.csv --vintage 2025-07
+    (a generated sample file is stored as a SAMPLE vintage, never as real data)
     """
     from mpp.data.store import VintageStore
     from mpp.data.validation import inspect_file, raise_for_problems
 
     frame, problems, raw = inspect_file(file, vintage=vintage, max_count=max_count)
     raise_for_problems(problems, file)
-    result = VintageStore(store).ingest(
-        frame, vintage, source=raw.source, file=str(file), rounding=raw.rounding, max_count=max_count
+    from mpp.data.catalog import SAMPLE, name_from_path
+    from mpp.data.scope import data_scope
+    from mpp.strict import safe_name
+
+    sample = data_scope(frame)["sample"]
+    lineage = SAMPLE if sample else safe_name(name or name_from_path(file), "--source")
+    result = VintageStore(project_store(store, home, writing=True)).ingest(
+        frame if "source" in frame else frame.assign(source=raw.source),  # rows keep their publisher
+        vintage,
+        source=lineage,
+        file=str(file),
+        rounding=raw.rounding,
+        max_count=max_count,
+        sample=sample,
     )
     state = "created" if result.created else "unchanged (same content as stored vintage)"
-    console.print(f"vintage {result.id}: {state}; {result.rows} rows -> {result.path}", highlight=False, soft_wrap=True)
+    mark = f" [bold red]{SAMPLE_MARK}[/]" if sample else ""
+    console.print(
+        f"vintage {result.id}: {state}; {result.rows} rows -> {result.path}{mark}", highlight=False, soft_wrap=True
+    )
 
 
 @data_app.command("list")
 def list_vintages(
     store: Path = STORE_OPTION,
+    home: Path = HOME_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the vintages as a JSON list."),
 ) -> None:
     """Table of stored vintages.
 
-    Example: mpp data list --store data/store
+    Example (in a project, after `mpp monthly`): mpp data list
     """
-    from mpp.data.store import VintageStore
+    from mpp.data.store import VintageStore, is_sample_entry
 
-    vintages = VintageStore(store).vintages()
+    vintages = [{**e, "sample": is_sample_entry(e)} for e in VintageStore(project_store(store, home)).vintages()]
     if as_json:
         print(json.dumps(vintages, indent=2, default=str))
         return
-    table = Table("id", "vintage", "rows", "source", "created", "hash")
+    table = Table("id", "vintage", "rows", "source", "kind", "created", "hash")
     for e in vintages:
-        table.add_row(e["id"], e["vintage"], str(e["rows"]), e["source"], e["created"], e["hash"][:12])
+        kind = "[bold red]SAMPLE (synthetic)[/]" if e["sample"] else "real"
+        table.add_row(e["id"], e["vintage"], str(e["rows"]), e["source"], kind, e["created"], e["hash"][:12])
     console.print(table)
 
 
@@ -154,6 +191,7 @@ def summarise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 @data_app.command("summary")
 def summary(
     store: Path = STORE_OPTION,
+    home: Path = HOME_OPTION,
     file: Path | None = typer.Option(None, "--file", help="Summarise a file instead of the store."),
     vintage: str | None = typer.Option(None, help="Store vintage id (default: latest)."),
     as_json: bool = typer.Option(False, "--json", help="Print the facts and annual totals as one JSON object."),
@@ -165,7 +203,7 @@ def summary(
     from mpp.data.loaders import load_file
     from mpp.data.store import VintageStore
 
-    df = load_file(file) if file is not None else VintageStore(store).read(vintage)
+    df = load_file(file) if file is not None else VintageStore(project_store(store, home)).read(vintage)
     annual, facts = summarise(df)
     if as_json:
         print(
@@ -243,7 +281,7 @@ def fetch(
             raise
         console.print(f"wrote {out} ({rows} rows, validated)", highlight=False, soft_wrap=True)
         return
-    project = Project.discover(home)
+    project = Project.for_writing(home)  # a new snapshot only inside a project
     day = date or dt.date.today().isoformat()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
         raise DataError(f"--date: {day!r} is not YYYY-MM-DD")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from mpp.cli.app import app, console
 from mpp.cli.render import annual_bands_table, overlay_summary_table, plausibility_lines
+from mpp.data.catalog import SAMPLE_MARK
 from mpp.errors import MppError, RunFailed
 from mpp.redact import mask_secrets
 from mpp.strict import month_option, past_month_option
@@ -23,17 +24,20 @@ HOME_HELP = (
 
 @app.command(
     "monthly",
-    epilog="Example: mpp monthly   (the project's data source, by default the packaged snapshot of the public "
-    "sources; your own file: mpp monthly --data FILE --cutoff 2025-06).  "
+    epilog="Examples: mpp monthly   (the project's declared data source, config/data.yaml: by default the packaged "
+    "snapshot of the public sources);  "
+    "mpp monthly --data sample --cutoff 2025-06 --variants baseline,theta --samples 100  (the generated sample, "
+    "two variants, coarse bands); your own file: mpp monthly --data FILE.  "
     "Exit codes: 0 ok, 2 usage, 3 data invalid, 4 config invalid, 5 tracking server unreachable, 6 run failed "
     "(nothing registered or promoted), 73 cannot write, 75 another run holds the lock. See docs/scheduling.md.",
 )
 def monthly_command(
-    data: Path = typer.Option(
+    data: str = typer.Option(
         None,
         "--data",
-        help="Realisations file (CSV/CBS/Eurostat); default: the project's data source (data_source in "
-        "mpp.toml; else the packaged snapshot's CBS 83102NED panel of 7 nationalities).",
+        help="A data source of config/data.yaml by name (e.g. sample), or a realisations file (CSV/CBS/Eurostat) or "
+        "vintage-store folder; default: the project's declared source (`default` in config/data.yaml: the "
+        "project's data_source of mpp.toml, else the packaged snapshot's CBS 83102NED panel of 7 nationalities).",
     ),
     cutoff: str = typer.Option(
         None, "--cutoff", callback=month_option, help="Last month used (YYYY-MM); default: last month of the data."
@@ -49,6 +53,12 @@ def monthly_command(
         None, "--config", help="Pipeline configuration (default: the project's pipeline.yaml)."
     ),
     samples: int = typer.Option(None, "--samples", min=20, help="Sample paths per series (default from config)."),
+    variants: str = typer.Option(
+        None,
+        "--variants",
+        help="Comma-separated variants to run this time, e.g. baseline,drift (default: pipeline.yaml's `variants`; "
+        "the published variant is always added).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (run, versions, decisions) for scripts."),
 ) -> None:
@@ -65,6 +75,7 @@ def monthly_command(
         home=home,
         config=config,
         n_samples=samples,
+        variants=[v.strip() for v in variants.split(",") if v.strip()] if variants else None,
         echo=(lambda s: None) if silent else (lambda s: console.print(s, highlight=False)),
     )
     national_dir = res.out_dir.parent / "national"
@@ -90,7 +101,8 @@ def monthly_command(
         console.print(
             annual_bands_table(
                 pd.read_csv(cand.out_dir / "bands_annual.csv"),
-                f"Annual bands, {res.candidate}, cut-off {res.cutoff} (data vintage {res.vintage})",
+                f"Annual bands, {res.candidate}, cut-off {res.cutoff}, data {res.identity.key} (vintage "
+                f"{res.vintage})" + (f"  {SAMPLE_MARK}" if res.is_sample else ""),
             )
         )
     if (cand.out_dir / "overlays" / "summary.csv").is_file():
@@ -126,7 +138,7 @@ def monthly_command(
     for v, o in res.outcomes.items():
         alias = o.decision.alias if o.decision else "-"
         t.add_row(
-            f"{res.model_prefix}-{v}" + (" *" if v == res.candidate else ""),
+            res.model_name(v) + (" *" if v == res.candidate else ""),
             str(o.version or "-"),
             alias if o.new_version or res.reused else f"{alias} (existing version)",
             "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused",
@@ -137,6 +149,8 @@ def monthly_command(
         f"({mask_secrets(res.tracking_uri)})",
         highlight=False,
     )
+    if res.is_sample:
+        console.print(f"[bold red]{SAMPLE_MARK}[/]: declare your data in config/data.yaml or pass --data")
 
 
 def monthly_summary(res) -> dict:
@@ -145,6 +159,9 @@ def monthly_summary(res) -> dict:
         "cutoff": res.cutoff,
         "vintage": res.vintage,
         "data_hash": res.data_hash,
+        "data_source": res.identity.source.name,
+        "data_id": res.identity.key,
+        "sample": res.is_sample,
         "reused": res.reused,
         "published_variant": res.candidate,
         "mlflow_run_id": res.parent_run_id,
@@ -180,8 +197,9 @@ def init_command(
 
 @app.command(
     "compare",
-    epilog="Example (after `mpp monthly` on the bundled sample): mpp compare --cutoff 2025-06 "
-    "--variants anchored,baseline --lang nl   (writes out/2025-06/compare_nl.html)",
+    epilog="Example (after `mpp monthly --data sample --cutoff 2025-06 --variants baseline,theta`): "
+    "mpp compare --data sample --cutoff 2025-06 --variants baseline,theta --lang nl   "
+    "(writes out/2025-06/sample-<hash>/compare_nl.html)",
 )
 def compare_command(
     cutoff: str = typer.Option(
@@ -194,8 +212,16 @@ def compare_command(
         help="Variant the others are compared with (default: the "
         "published variant of the pipeline configuration, else the first of --variants).",
     ),
+    data: str = typer.Option(
+        None,
+        "--data",
+        help="Data source (a name of config/data.yaml or a path) whose runs to compare; default: "
+        "the project's declared source.",
+    ),
     home: Path = typer.Option(None, "--home", help=HOME_HELP),
-    out: Path = typer.Option(None, "--out", help="HTML page to write (default out/<cutoff>/compare[_nl].html)."),
+    out: Path = typer.Option(
+        None, "--out", help="HTML page to write (default out/<cutoff>/<data>/compare[_nl].html, beside the runs)."
+    ),
     lang: str = typer.Option("en", "--lang", help="Language of the page: en or nl."),
     as_json: bool = typer.Option(False, "--json", help="Print bands, scores and differences as JSON (for scripts)."),
 ) -> None:
@@ -220,10 +246,14 @@ def compare_command(
         champion = published if published in names else names[0]
     elif champion not in names:
         names.insert(0, champion)
-    tracked = compare_runs(loc, cutoff, names, cfg.experiment)
+    from mpp.flows import run_source
+
+    source = run_source(loc, spec.with_run(data))
+    tracked = compare_runs(loc, cutoff, names, cfg.experiment, source.name)
+    folder = loc.out / cutoff / tracked[champion].data_id
     runs = {}
     for v, r in tracked.items():
-        hist = loc.out / cutoff / v / "history.csv"  # realised history when the run folder is still there
+        hist = loc.out / cutoff / r.data_id / v / "history.csv"  # realised history when the run folder is still there
         runs[v] = VariantRun(
             v,
             r.bands_annual,
@@ -233,7 +263,7 @@ def compare_command(
             r.run_id,
             pd.read_csv(hist, dtype={"period": str}) if hist.is_file() else None,
         )
-    path = out or loc.out / cutoff / ("compare.html" if lang == "en" else f"compare_{lang}.html")
+    path = out or folder / ("compare.html" if lang == "en" else f"compare_{lang}.html")
     atomic_write_text(path, render_compare(runs, cutoff, champion, lang))
     if as_json:
         print(json.dumps({**compare_data(runs, cutoff, champion), "page": str(path)}, indent=2, default=str))

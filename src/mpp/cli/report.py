@@ -12,8 +12,8 @@ from mpp.cli.app import app, console
 
 @app.command(
     "report",
-    epilog="Example (after `mpp monthly` on the bundled sample): mpp report out/2025-06/anchored "
-    "--lang nl --charts out/2025-06/anchored/charts",
+    epilog="Example (after `mpp monthly --data sample --cutoff 2025-06`): mpp report out/2025-06/sample-*/baseline "
+    "--lang nl --charts charts   (run folders: out/<cut-off>/<data source>-<hash>/<variant>)",
 )
 def report(
     run_dir: Path = typer.Argument(..., help="Forecast run directory (bands_monthly.csv, manifest.json, ...)."),

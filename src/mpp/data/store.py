@@ -5,7 +5,8 @@ A *vintage* is the month a dataset was published (YYYY-MM). Layout under `root` 
     index.json            {"vintages": [entry, ...]} in ingest order; written last
     <id>.parquet          one canonical table per vintage (with `source` and `vintage` columns)
 
-An entry: id, vintage, seq, hash (content hash of the canonical table), source, file, rows, created (UTC).
+An entry: id, vintage, seq, hash (content hash of the canonical table), source, file, rows, created (UTC),
+and `sample: true` for the generated sample panel (marked in `mpp data list`, never a real vintage).
 The first ingest of a month gets id "2024-05"; a second, different ingest in the same month (a revised
 release) gets "2024-05.2", then "2024-05.3": a vintage is never overwritten. Ingesting content that equals a
 stored vintage creates nothing and returns `created=False` with that vintage's id.
@@ -99,6 +100,20 @@ class VintageStore:
             raise DataError(f"no vintage published on or before {m} in {self.root}")
         return self.read(known[-1]["id"])
 
+    def entry(self, vintage_id: str) -> dict:
+        """The index entry of one vintage (DataError naming the stored ones when there is none)."""
+        return self._entry(vintage_id)
+
+    def latest_id(self, exclude_sample: bool = True) -> str:
+        """The id of the latest published vintage (real data only unless `exclude_sample` is False)."""
+        entries = [e for e in self._ordered() if not (exclude_sample and is_sample_entry(e))]
+        if not entries:
+            raise DataError(
+                f"the store {self.root} holds no {'real ' if exclude_sample else ''}vintages yet: "
+                "run `mpp data ingest FILE --vintage YYYY-MM` or `mpp data fetch cbs` first"
+            )
+        return entries[-1]["id"]
+
     def _ordered(self) -> list[dict]:
         """Entries by publication month, then sequence within the month."""
         return sorted(self.vintages(), key=lambda e: (e["vintage"], e["seq"]))
@@ -112,20 +127,21 @@ class VintageStore:
         file: str = "<frame>",
         rounding: int = 1,
         max_count: int | None = None,
+        sample: bool = False,
     ) -> IngestResult:
         """Validate and store `df` as a vintage published in month `vintage` (not after the current month).
         A store that cannot be written (read-only, no permission, full disk) is a StorageError naming it."""
         month = _month(vintage, published=True)
         raise_for_problems(find_problems(df, file=file, vintage=month, rounding=rounding, max_count=max_count), file)
         try:
-            return self._store(df, month, source)
+            return self._store(df, month, source, file, sample)
         except OSError as exc:
             raise StorageError(
                 f"cannot write to the vintage store {self.root}: {exc.strerror or exc}"
                 f"{f' ({exc.filename})' if exc.filename else ''}"
             ) from None
 
-    def _store(self, df: pd.DataFrame, month: pd.Period, source: str) -> IngestResult:
+    def _store(self, df: pd.DataFrame, month: pd.Period, source: str, file: str, sample: bool) -> IngestResult:
         table = canonical(df.assign(source=df["source"] if "source" in df else source))
         table["vintage"] = pd.PeriodIndex([month] * len(table), freq="M")
         digest = content_hash(table)
@@ -149,6 +165,8 @@ class VintageStore:
                 "file": f"{vid}.parquet",
                 "rows": int(len(table)),
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "read_from": file,
+                **({"sample": True} if sample else {}),
             }
             atomic_write_parquet(self.root / entry["file"], table)
             atomic_write_json(self.root / INDEX, {"vintages": [*entries, entry]})
@@ -158,3 +176,9 @@ class VintageStore:
         return IngestResult(
             created, entry["id"], entry["vintage"], entry["hash"], entry["rows"], self.root / entry["file"]
         )
+
+
+def is_sample_entry(entry: dict) -> bool:
+    """A vintage of the generated sample panel (also those stored before entries were marked: their source
+    was the sample file's path)."""
+    return bool(entry.get("sample")) or str(entry.get("source", "")).replace("\\", "/").endswith("sample/sample.csv")

@@ -146,11 +146,18 @@ def track_record(replay: dict, out: Path) -> dict:
     from mpp.occupancy.history import long_replay_inputs, run_long_replay
 
     if replay.get("real") is None:
-        return {"note": "no track record: the project names no reference data (reference_data in mpp.toml)"}
+        return {
+            "note": "no track record: the project names no reference data (reference_data in mpp.toml)",
+            "reason": "no_reference_data",
+        }
     real = Path(replay["real"])
     obs_path = real / "coa_occupancy_observations.csv"
     if not obs_path.is_file():
-        return {"note": f"no track record: the real series are not at {real}"}
+        return {
+            "note": f"no track record: the real series are not at {real}",
+            "reason": "series_missing",
+            "real": str(real),
+        }
     a = replay["assumptions"]
     obs = guarded_read(pd.read_csv, obs_path, "COA observations CSV")
     inp = long_replay_inputs(real, replay["start"], replay["end"])

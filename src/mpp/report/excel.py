@@ -36,13 +36,22 @@ FIRST_DATA_ROW = 3  # row 1 title, row 2 headers
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
+def _words_within(text: str, limit: int) -> str:
+    """The longest run of whole words of `text` within `limit` characters (a word longer than the limit is the
+    only thing ever cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:-(")
+    return cut if cut and len(cut) <= limit else text[:limit]
+
+
 def sheet_title(label: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (<= 31 characters, none of []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub(" ", label).strip()[:31].strip() or "sheet"
+    """A valid, unique Excel sheet name (<= 31 characters, none of []:*?/\\), shortened at a word boundary."""
+    base = _words_within(" ".join(_BAD_SHEET_CHARS.sub(" ", label).split()), 31) or "sheet"
     name, i = base, 2
     while name.lower() in {n.lower() for n in taken}:
         suffix = f" ({i})"
-        name, i = base[: 31 - len(suffix)] + suffix, i + 1
+        name, i = _words_within(base, 31 - len(suffix)) + suffix, i + 1
     taken.add(name)
     return name
 
@@ -165,11 +174,33 @@ def _headline_sheet(ws: Worksheet, ctx: ReportContext) -> None:
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 40)
     note = ws.cell(row=FIRST_DATA_ROW + len(rounded) + 1, column=1, value=t("excel_rounded_note", lang))
     note.font = NOTE_FONT
+    from mpp.report.html import all_warnings
     from mpp.report.sections.core import occupancy_start
 
-    notes = ([t("start_stock_note", lang)] if occupancy_start(ctx) else []) + ctx.scope.warnings(lang)
+    notes = ([t("start_stock_note", lang)] if occupancy_start(ctx) else []) + all_warnings(ctx)
     for i, w in enumerate(notes):
         ws.cell(row=FIRST_DATA_ROW + len(rounded) + 2 + i, column=1, value=w).font = Font(bold=True, color="8A1C1C")
+
+
+def _national_sheet(ws: Worksheet, ctx: ReportContext) -> None:
+    """The national forecast the HTML shows (every MPP stream and the total, this year + 2), exact values, with
+    the page's notes and warnings below."""
+    from mpp.report.sections.core import NATIONAL_SERIES, national
+
+    lang, a = ctx.lang, ctx.run.national_annual
+    assert a is not None
+    sec = national(ctx)
+    years = set(sec.data["years"]) if sec is not None else set(a["year"])
+    order = {sid: i for i, sid in enumerate(NATIONAL_SERIES)}
+    rows = a[a["year"].isin(years) & a["series_id"].isin(order)].copy()
+    rows = rows.sort_values(["series_id", "year"], key=lambda c: c.map(order) if c.name == "series_id" else c)
+    rows["series_id"] = [series_label(s, lang) for s in rows["series_id"]]
+    table = rows[["series_id", "year", *SCENARIOS]].rename(columns={"series_id": "quantity"})
+    _table_sheet(ws, t("national", lang), _translated(table, lang), {t(s, lang) for s in SCENARIOS})
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 40)
+    lines = [*(sec.data["notes"] if sec is not None else []), *(sec.warnings if sec is not None else [])]
+    for i, line in enumerate(lines):
+        ws.cell(row=FIRST_DATA_ROW + len(table) + 1 + i, column=1, value=line).font = NOTE_FONT
 
 
 def _assumption_rows(ctx: ReportContext) -> pd.DataFrame:
@@ -206,6 +237,8 @@ def build_workbook(run: RunData, lang: str = "en", top_n: int = 5) -> Workbook:
     ws.title = sheet_title(t("sheet_headline", lang), taken)
     _headline_sheet(ws, ctx)
 
+    if run.national_annual is not None and len(run.national_annual):
+        _national_sheet(wb.create_sheet(sheet_title(t("national", lang), taken)), ctx)
     for sid in [TOTAL_ID, *stream_ids(run), *top_nationalities(run, top_n)]:
         label = label_of(ctx, sid)
         _quantity_sheet(

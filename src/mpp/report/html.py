@@ -41,6 +41,15 @@ def run_warnings(ctx: ReportContext) -> list[str]:
     return out
 
 
+def all_warnings(ctx: ReportContext, sections: list | None = None) -> list[str]:
+    """Every warning of the run, once each, in the order the page's first screen shows them (the workbook shows
+    the same list)."""
+    warnings = run_warnings(ctx)
+    for s in build_sections(ctx) if sections is None else sections:
+        warnings += [w for w in s.warnings if w not in warnings]
+    return warnings
+
+
 def report_context(
     run: RunData,
     lang: str = "en",
@@ -52,9 +61,7 @@ def report_context(
     check_lang(lang)
     ctx = ReportContext(run, lang, previous, top_n, coa_observations)
     sections = build_sections(ctx)
-    warnings = run_warnings(ctx)
-    for s in sections:
-        warnings += [w for w in s.warnings if w not in warnings]
+    warnings = all_warnings(ctx, sections)
     m = run.manifest
     return {
         "lang": lang,

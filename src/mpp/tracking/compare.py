@@ -22,12 +22,15 @@ class TrackedRun:
     bands_annual: pd.DataFrame
     bands_monthly: pd.DataFrame
     manifest: dict
+    data_id: str = ""  # the data's identity (out/<cut-off>/<data_id>/ holds the run's folder)
+    data_kind: str = ""  # sample | real ("" for runs logged before sources were recorded)
 
 
 def compare_runs(
-    loc: Project, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT
+    loc: Project, cutoff: str, variants: list[str], experiment: str = reg.EXPERIMENT, source: str | None = None
 ) -> dict[str, TrackedRun]:
-    """The newest finished variant run at `cutoff` for each variant, with its logged bands and metrics."""
+    """The newest finished variant run at `cutoff` on data source `source` for each variant, with its logged
+    bands and metrics (runs on other data are never mixed in)."""
     reg.quiet_mlflow()  # no "Downloading artifacts" progress bars
     import mlflow.artifacts
     from mlflow.exceptions import MlflowException
@@ -38,14 +41,16 @@ def compare_runs(
         runs = client.search_runs(
             [exp_id],
             filter_string=f"tags.`{reg.TAG_KIND}` = 'variant' and tags.variant = '{v}' and "
-            f"tags.cutoff = '{cutoff}' and attributes.status = 'FINISHED'",
+            f"tags.cutoff = '{cutoff}' and attributes.status = 'FINISHED'"
+            + (f" and tags.data_source = '{source}'" if source else ""),
             order_by=["attributes.start_time DESC"],
             max_results=1,
         )
         if not runs:
             raise MppError(
-                f"no finished run of variant {v!r} at cut-off {cutoff} in "
-                f"{mask_secrets(loc.tracking_uri())}; run `mpp monthly --cutoff {cutoff}` with it first"
+                f"no finished run of variant {v!r} at cut-off {cutoff}"
+                + (f" on data source {source!r}" if source else "")
+                + f" in {mask_secrets(loc.tracking_uri())}; run `mpp monthly --cutoff {cutoff}` with it first"
             )
         run = runs[0]
         with tempfile.TemporaryDirectory() as tmp:
@@ -61,6 +66,12 @@ def compare_runs(
             except (MlflowException, OSError):  # runs logged before the manifest was an artifact
                 manifest = {}
         out[v] = TrackedRun(
-            run.info.run_id, dict(run.data.metrics), read["bands_annual.csv"], read["bands_monthly.csv"], manifest
+            run.info.run_id,
+            dict(run.data.metrics),
+            read["bands_annual.csv"],
+            read["bands_monthly.csv"],
+            manifest,
+            run.data.tags.get("data_id", ""),
+            run.data.tags.get("data_kind", ""),
         )
     return out

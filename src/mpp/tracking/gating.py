@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from mpp.provenance import hash_json
 
 
-def run_key(cutoff: str, data_hash: str, config_hash: str, variant: str, code: str | None = None) -> str:
+def run_key(
+    cutoff: str, data_hash: str, config_hash: str, variant: str, code: str | None = None, source: str | None = None
+) -> str:
     """The identity of one variant's monthly run: same key = same inputs = the finished run can be reused.
+    `source` (the data source's name) keeps runs of two sources apart even on equal figures.
 
     `code` (the code version) is part of the key only when the pipeline config asks for it
     (`run_key_includes_code`); see docs/scheduling.md for why it is left out by default.
@@ -16,6 +19,8 @@ def run_key(cutoff: str, data_hash: str, config_hash: str, variant: str, code: s
     parts = {"cutoff": str(cutoff), "data_hash": data_hash, "config_hash": config_hash, "variant": variant}
     if code is not None:
         parts["code_version"] = code
+    if source is not None:
+        parts["data_source"] = source
     return hash_json(parts)[:32]
 
 
@@ -35,6 +40,18 @@ class Decision:
 
     def summary(self) -> str:
         return f"{'promoted to champion' if self.promote else 'kept as challenger'}: {'; '.join(self.reasons)}"
+
+
+def other_data(champion_tags: dict[str, str], source: str, champion_version: str | None) -> str | None:
+    """One line saying why a champion cannot be compared with a challenger on data source `source` (None: same
+    source). Versions registered before sources were recorded carry no source and are never compared."""
+    theirs = champion_tags.get("data_source")
+    if theirs == source:
+        return None
+    return (
+        f"not compared: champion v{champion_version} was fitted on data source {theirs or '(unrecorded)'!r}, "
+        f"this version on {source!r} (a champion is only compared with a challenger on the same data)"
+    )
 
 
 def decide(

@@ -40,10 +40,18 @@ class VersionInfo:
 class MonthlyTracking:
     """One monthly run's MLflow session (see the module docstring)."""
 
-    def __init__(self, project: Project, experiment: str, model_prefix: str, log: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        project: Project,
+        experiment: str,
+        model_prefix: str,
+        log: Callable[[str], None] | None = None,
+        source: str | None = None,
+    ):
         reg.quiet_mlflow()
         self.client, self.experiment_id = reg.connect(project, experiment)
         self.prefix = model_prefix
+        self.source = source  # the data source: part of every registered model's name
         self.warn = log or logger.warning
         self.created: list[tuple[str, str]] = []
         self.run_ids: list[str] = []
@@ -52,7 +60,7 @@ class MonthlyTracking:
 
     # ------------------------------------------------------------------------------------------ lookups
     def model_name(self, variant: str) -> str:
-        return reg.model_name(variant, self.prefix)
+        return reg.model_name(variant, self.prefix, self.source)
 
     def finished_run(self, key: str) -> tuple[str, dict[str, str]] | None:
         """(run id, params) of the newest FINISHED monthly run with this key, or None."""
@@ -63,10 +71,13 @@ class MonthlyTracking:
         mv = reg.version_with_key(self.client, self.model_name(variant), key)
         return None if mv is None else VersionInfo(str(mv.version), mv.run_id, dict(mv.tags))
 
-    def champion(self, variant: str) -> tuple[str | None, dict[str, float] | None]:
-        """(version, backtest metrics of the run that logged it) of the variant's champion; (None, None)."""
+    def champion(self, variant: str) -> tuple[str | None, dict[str, float] | None, dict[str, str]]:
+        """(version, backtest metrics of the run that logged it, version tags) of the variant's champion;
+        (None, None, {}) without one."""
         champ = reg.alias_version(self.client, self.model_name(variant), reg.CHAMPION)
-        return (str(champ.version) if champ else None), reg.run_metrics(self.client, champ)
+        if champ is None:
+            return None, None, {}
+        return str(champ.version), reg.run_metrics(self.client, champ), dict(champ.tags)
 
     def previous_bands(self, variant: str, cutoff: str) -> tuple[VersionInfo | None, pd.DataFrame | None]:
         """The newest committed version made at an earlier cut-off and the annual bands its run logged, read as a
@@ -135,6 +146,22 @@ class MonthlyTracking:
             mlflow.log_artifact(str(f), subdir)
         if folder is not None:
             mlflow.log_artifacts(str(folder), subdir)
+
+    @staticmethod
+    def log_dataset(table: pd.DataFrame, identity, where: str) -> None:
+        """The run's data as an MLflow dataset input of the active run: named by its identity (`cbs-1a2b3c4d`,
+        `sample-…`), its digest the content hash, its context `sample` or `real`."""
+        import mlflow.data
+        from mlflow.data.code_dataset_source import CodeDatasetSource
+
+        tags = {**identity.tags(), "read_from": where}
+        ds = mlflow.data.from_pandas(
+            table.assign(period=table["period"].astype(str), value=table["value"].astype(float)),
+            source=CodeDatasetSource(tags),
+            name=identity.key,
+            digest=identity.data_hash[:8],
+        )
+        mlflow.log_input(ds, context=identity.kind, tags=identity.tags())
 
     @staticmethod
     def log_dict(obj: dict, name: str) -> None:

@@ -1,6 +1,7 @@
 """MLflow access for the monthly pipeline: experiment, run lookup by run key, registered versions, aliases.
 
-Every registered model is `mpp-<variant>`, one version per cut-off. A version is *committed* (tag
+Every registered model is `<prefix>-<source>-<variant>` (e.g. `mpp-cbs-baseline`, `mpp-sample-baseline`), one
+version per cut-off: a model's versions, champion and revisions all come from one data source. A version is *committed* (tag
 `mpp.committed=true`) only after the whole monthly run succeeded; versions left uncommitted by a killed run
 are orphans, removed by the next run and never used for reuse, revision or gating.
 """
@@ -31,8 +32,8 @@ TAG_COMMITTED = "mpp.committed"
 CHAMPION, CHALLENGER = "champion", "challenger"
 
 
-def model_name(variant: str, prefix: str = "mpp") -> str:
-    return f"{prefix}-{variant}"
+def model_name(variant: str, prefix: str = "mpp", source: str | None = None) -> str:
+    return f"{prefix}-{source}-{variant}" if source else f"{prefix}-{variant}"
 
 
 @contextlib.contextmanager

@@ -61,14 +61,23 @@ def stock_rows(ob: pd.DataFrame, lang: str) -> tuple[list[str], list[dict]]:
     return dates, rows
 
 
-def ukraine_rows(u: pd.DataFrame, lang: str) -> list[dict]:
+def ukraine_label(name: str, label: str, scenarios: dict, lang: str) -> str:
+    """The scenario's label: as the assumptions file words it in English; in Dutch made from the scenario's name
+    and its share filing for asylum (the file's label is English prose)."""
+    share = ((scenarios.get(name) or {}).get("share_filing_asylum") or {}).get("value")
+    if lang == "en" or share is None:
+        return label
+    return t("ukraine_scenario_label", lang).format(name=t(name, lang), share=format_number(100 * share, lang, 0))
+
+
+def ukraine_rows(u: pd.DataFrame, lang: str, scenarios: dict | None = None) -> list[dict]:
     rows = []
     last = u["period"].max()
     for name, g in u.groupby("scenario", sort=False):
         end = g[g["period"] == last].iloc[0]
         rows.append(
             {
-                "label": str(g["label"].iloc[0]),
+                "label": ukraine_label(str(name), str(g["label"].iloc[0]), scenarios or {}, lang),
                 "filings": format_rounded(g["asylum_filings"].sum(), lang),
                 "effect": format_rounded(end["occupancy_effect"], lang),
                 "capacity": format_rounded(end["capacity_need_effect"], lang),
@@ -112,7 +121,8 @@ def reception_chain(ctx: ReportContext) -> Section | None:
     if ctx.run.occupancy_bands is not None:
         data["stock_dates"], data["stock_rows"] = stock_rows(ctx.run.occupancy_bands, lang)
     if u is not None:
-        data["ukraine"] = ukraine_rows(u, lang)
+        assumed = ctx.run.occupancy_manifest.get("assumptions") or {}
+        data["ukraine"] = ukraine_rows(u, lang, (assumed.get("ukraine") or {}).get("scenarios"))
     notes = []
     replay = ctx.run.occupancy_manifest.get("replay") or {}
     if tr is not None:
@@ -124,7 +134,9 @@ def reception_chain(ctx: ReportContext) -> Section | None:
                 fit_until=replay.get("fit_until", "?"),
             )
         )
-    elif replay.get("note"):
+    elif replay.get("reason"):
+        notes.append(t(f"no_track_record_{replay['reason']}", lang).format(real=replay.get("real", "?")))
+    elif replay.get("note"):  # outputs written before the reason was recorded
         notes.append(replay["note"])
     data["notes"] = notes
     return Section("reception_chain", t("reception_chain", lang), "sections/reception_chain.html.j2", data)
