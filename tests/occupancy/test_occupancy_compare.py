@@ -63,3 +63,38 @@ def test_swapping_one_assumption_changes_only_it_and_identical_assumptions_have_
     assert by.loc["published", "median_2026"] == 82300.0
     assert by.loc["published", "effect_2026"] == pytest.approx(82300.0 - by.loc["all of ours", "median_2026"])
     assert len(t) == len(SWAPS) + 3
+
+
+@pytest.mark.slow
+def test_the_kernprognose_setting_is_within_5_percent_and_ours_differs_mostly_through_housing(real_dir, tmp_path):
+    """The documented comparison (docs/occupancy.md): with the Kernprognose 2025 inflow scenario the Kernprognose
+    setting's medians are within 5% of the published 82,300 / 84,100; ours (the replay's rates) is lower, and
+    the outflow to housing is the assumption with the largest effect."""
+    from typer.testing import CliRunner
+
+    from mpp.cli.app import app
+    from mpp.occupancy.inputs import read_stream_paths
+
+    r = CliRunner().invoke(
+        app,
+        [
+            "occupancy-scenario",
+            "--spec",
+            str(CONFIG / "kernprognose_2025_inflow.yaml"),
+            "--panel",
+            str(real_dir / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"),
+            "--out",
+            str(tmp_path / "kp"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    streams, periods, paths, _ = read_stream_paths(tmp_path / "kp")
+    i = periods.get_loc(pd.Period("2026-01", "M"))
+    t = compare_settings(
+        load_assumptions(OURS), load_assumptions(THEIRS), paths[:, i:], periods[i:], streams, {2026: 82300, 2027: 84100}
+    ).set_index("assumption")
+    theirs = t.loc["all of theirs"]
+    assert abs(theirs["median_2026"] / 82300 - 1) < 0.05 and abs(theirs["median_2027"] / 84100 - 1) < 0.05
+    assert t.loc["all of ours", "median_2026"] < theirs["median_2026"]
+    swaps = t.loc[list(SWAPS), "effect_2026"].abs()
+    assert swaps.idxmax() == "outflow to housing (status holders leaving COA)"

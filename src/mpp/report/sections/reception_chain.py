@@ -1,6 +1,6 @@
 """Report section "reception chain" (issue 18): IND decisions, grants and grant rate per year, the chain's stocks
 at year end (IND backlog, amv places in COA, Nidos places, capacity need incl. amv), the Ukrainian scenarios
-(labelled as scenarios), and the long replay's track record against COA's own figures (fit and check windows apart).
+(labelled as scenarios), and the replay's track record against COA's own figures (fit and check windows apart).
 Reads the occupancy folder of the run: ind_flow_bands.csv, occupancy_bands.csv, ukraine_scenarios.csv,
 replay_track_record.csv (each optional)."""
 
