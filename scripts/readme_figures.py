@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from mpp.backtest.panel_figures import (
         markdown_table,
+        monthly_markdown,
         panel_table,
         percentile_sentence,
         readme_block,
@@ -76,6 +77,13 @@ def main(argv=None) -> int:
         markdown_table(table, "locked"),
         "",
         markdown_table(table, "tuning"),
+        "",
+        "## The monthly path",
+        "",
+        "Monthly values of the same series (the first 12 months after the last published month) and the sum of "
+        "the next 6 months against two naive rules (the last 6 months; half the last 12 months):",
+        "",
+        monthly_markdown(table),
         "",
     ]
     (docs / "panel_figures.md").write_text("\n".join(md), encoding="utf-8")

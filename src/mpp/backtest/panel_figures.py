@@ -24,8 +24,9 @@ def panel_table(detail: pd.DataFrame, split: OriginSplit, n_boot: int = 1000, se
     """One row per (variant, origin role): pooled and aggregate WAPE of the median next-12-month sums, the
     naive rule's, the difference with a paired origin-bootstrap SE, P5-P95 coverage, medio and median
     exceedance."""
-    d = detail.loc[(detail["target"] == "next12") & detail["level"].isin(LEVELS)].copy()
-    d["origin"] = d["origin"].astype(str)
+    cases = detail.loc[detail["level"].isin(LEVELS)].copy()
+    cases["origin"] = cases["origin"].astype(str)
+    d = cases.loc[cases["target"] == "next12"].copy()
     d["abs_naive"] = (d["snaive"] - d["actual"]).abs()
     rows = []
     for variant, sub in d.groupby("variant", sort=False):
@@ -33,6 +34,9 @@ def panel_table(detail: pd.DataFrame, split: OriginSplit, n_boot: int = 1000, se
             s = pick(sub)
             if s.empty:
                 continue
+            other = pick(cases.loc[cases["variant"] == variant])
+            month, half = other.loc[other["target"] == "month"], other.loc[other["target"] == "half"]
+            den = half["actual"].sum()
             agg = s["level"] != "stream_nationality"
             diff, se = paired_bootstrap(s["origin"], s["abs_error"], s["abs_naive"], s["actual"], n_boot, seed)
             rows.append(
@@ -53,6 +57,15 @@ def panel_table(detail: pd.DataFrame, split: OriginSplit, n_boot: int = 1000, se
                     "cov90_aggregate": float(s.loc[agg, "covered"].mean()),
                     "exceed_medio": float(s["exceed_medio"].mean()),
                     "exceed_median": float(s["exceed_median"].mean()),
+                    "monthly_cov90": float(month["covered"].mean()) if len(month) else float("nan"),
+                    "monthly_exceed_medio": float(month["exceed_medio"].mean()) if len(month) else float("nan"),
+                    "half_wape": float(half["abs_error"].sum() / den) if den > 0 else float("nan"),
+                    "half_wape_last6": float((half["snaive"] - half["actual"]).abs().sum() / den)
+                    if den > 0
+                    else float("nan"),
+                    "half_wape_half12": float((half["naive_half12"] - half["actual"]).abs().sum() / den)
+                    if den > 0
+                    else float("nan"),
                 }
             )
     return pd.DataFrame(rows)
@@ -79,6 +92,24 @@ def markdown_table(table: pd.DataFrame, role: str = "locked") -> str:
             f"| `{r.variant}` | {r.wape:.3f} | {r.wape_naive:.3f} | {r.d_wape:+.3f} ± {r.se_d_wape:.3f} | "
             f"{r.wape_aggregate:.3f} ({r.wape_aggregate_naive:.3f}) | {_pct(r.cov90)} | {_pct(r.cov90_aggregate)} | "
             f"{_pct(r.exceed_medio)} | {_pct(r.exceed_median)} |"
+        )
+    return "\n".join(lines)
+
+
+def monthly_markdown(table: pd.DataFrame) -> str:
+    """The monthly path per variant and origin role: monthly P5-P95 coverage and medio exceedance, and the next
+    6 months' sum against the last-6-months and half-of-last-12-months rules."""
+    if "half_wape" not in table.columns:
+        return ""
+    lines = [
+        "| variant | origins | monthly P5-P95 covers | monthly medio exceeded | half-year WAPE | last 6 months "
+        "| half of last 12 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"| `{r.variant}` | {r.origins_role} {r.first}..{r.last} | {_pct(r.monthly_cov90)} | "
+            f"{_pct(r.monthly_exceed_medio)} | {r.half_wape:.3f} | {r.half_wape_last6:.3f} | {r.half_wape_half12:.3f} |"
         )
     return "\n".join(lines)
 
@@ -129,6 +160,7 @@ def percentile_sentence(row: pd.Series | dict, command: str) -> str:
 __all__ = [
     "LEVELS",
     "markdown_table",
+    "monthly_markdown",
     "panel_table",
     "percentile_sentence",
     "read_block",
