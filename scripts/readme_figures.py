@@ -44,22 +44,14 @@ def main(argv=None) -> int:
     from mpp.backtest.runner import parse_origins
     from mpp.flows import backtest
     from mpp.project import Project
-    from mpp.spec import load_variants
+    from mpp.spec import BacktestSpec, load_variants
 
     real = Path(args.real) if args.real else Project.discover().reference_folder() / "real"
     work = Path(args.work)
     default = load_variants().default
     variants = list(dict.fromkeys(["baseline", "naive_conformal", default]))
-    res, _ = backtest(
-        real / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv",
-        variants,
-        parse_origins(ORIGINS),
-        12,
-        work / "backtest",
-        progress=False,
-        peer=False,
-        track=False,
-    )
+    plan = BacktestSpec(tuple(variants), tuple(parse_origins(ORIGINS)), 12, progress=False, peer=False, track=False)
+    res, _ = backtest(real / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv", plan, work / "backtest")
     table = panel_table(res.detail, OriginSplit())
     docs = ROOT / "docs"
     (docs / "panel_figures.json").write_text(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.backtest.spec import BacktestSpec
 from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource
 from mpp.errors import ConfigError, DataError, RunFailed
 from mpp.project import Project
@@ -782,64 +783,49 @@ def forecast_to_dir(
 
 def backtest(
     data: str | Path,
-    variants: list[str],
-    origins: list[pd.Period],
-    horizon: int,
+    plan: BacktestSpec,
     out: str | Path,
-    seed: int = 0,
-    workers: int = 1,
-    backend: str = "processes",
-    progress: bool = True,
-    peer: bool = True,
-    track: bool = True,
     home: str | Path | None = None,
     spec: RunSpec | None = None,
     echo=None,
-    publication_lag: int | None = None,
 ):
-    """`mpp backtest`: the rolling-origin backtest into `out`, the peer comparison with the official forecasts
-    (`mpp_published.csv` of the project's reference data: `reference_data`, else the data source's snapshot)
-    when `peer`, logged to MLflow when `track` -> (outputs, MLflow run id or None). `publication_lag` (months):
-    what an origin sees; default the release calendar's lag of the CBS monthly panel (releases.yaml)."""
+    """`mpp backtest`: the rolling-origin backtest `plan` on `data` into `out`, the peer comparison with the
+    official forecasts (`mpp_published.csv` of the project's reference data: `reference_data`, else the data
+    source's snapshot) when `plan.peer`, logged to MLflow when `plan.track` -> (outputs, MLflow run id or None).
+    A plan without a publication lag gets the release calendar's lag of the CBS monthly panel (releases.yaml)."""
     from mpp.backtest.pipeline import run_backtest_pipeline
 
-    project = Project.for_writing(home) if track else Project.discover(home)
+    project = Project.for_writing(home) if plan.track else Project.discover(home)
     spec = spec or load_spec(project)
-    if publication_lag is None:
-        publication_lag = load_release_calendar(project=project).monthly_lag()
-    if track:  # an unreachable tracking server is exit 5 now, not after the whole backtest
+    if plan.publication_lag is None:
+        plan = plan.with_lag(load_release_calendar(project=project).monthly_lag())
+    if plan.track:  # an unreachable tracking server is exit 5 now, not after the whole backtest
         from mpp.tracking.registry import check_reachable
 
         check_reachable(project.tracking_uri())
     res = run_backtest_pipeline(
         data,
-        variants,
-        origins,
-        horizon,
+        plan,
         out,
-        seed=seed,
-        workers=workers,
-        backend=backend,
-        progress=progress,
-        shared_data=project.reference_folder() if peer else None,
+        shared_data=project.reference_folder() if plan.peer else None,
         catalog=spec.variants,
         config=spec.forecast,
         log=echo,
-        lag_months=publication_lag,
     )
     run_id = None
-    if track:
+    if plan.track:
         from mpp.tracking.backtest_log import log_backtest
 
+        origins = plan.origins
         run_id = log_backtest(
             res,
             {
                 "data": str(data),
-                "variants": ",".join(variants),
+                "variants": ",".join(plan.variants),
                 "origins": f"{origins[0]}:{origins[-1]}" if origins else "",
-                "horizon": horizon,
-                "seed": seed,
-                "publication_lag": publication_lag,
+                "horizon": plan.horizon,
+                "seed": plan.seed,
+                "publication_lag": plan.publication_lag,
                 "spec_hash": spec.hash,
             },
             home=project.home,

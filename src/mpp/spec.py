@@ -31,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mpp.backtest.spec import AcceptanceBacktest, BacktestSpec
 from mpp.data.catalog import DataCatalog, DataSource, resolve_source
 from mpp.data.releases import ReleaseCalendar
 from mpp.errors import ConfigError
@@ -156,6 +157,13 @@ def load_national_config(path: str | os.PathLike | None = None, project: Project
 def load_release_calendar(path: str | os.PathLike | None = None, project: Project | None = None) -> ReleaseCalendar:
     """The release calendar (`releases.yaml`: publication lag of every source, MPP vintages' dates)."""
     return _project_file(ReleaseCalendar, "releases.yaml", path, project)
+
+
+def load_acceptance_backtest(
+    path: str | os.PathLike | None = None, project: Project | None = None
+) -> AcceptanceBacktest:
+    """The acceptance backtest's definition (`backtest.yaml`: panel, variants, origins, horizon, workers)."""
+    return _project_file(AcceptanceBacktest, "backtest.yaml", path, project)
 
 
 def load_overlay(path: str | os.PathLike) -> LoadedOverlay:
@@ -351,9 +359,12 @@ def load_spec(
 
 
 __all__ = [
+    "AcceptanceBacktest",
+    "BacktestSpec",
     "RunSpec",
     "dump_yaml",
     "get_variant",
+    "load_acceptance_backtest",
     "load_assumptions",
     "load_data_catalog",
     "load_forecast_config",

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from mpp.backtest.pipeline import load_metrics, run_backtest_pipeline
 from mpp.backtest.runner import FrameSource, parse_origins
 from mpp.cli.app import app
-from mpp.spec import load_spec
+from mpp.spec import BacktestSpec, load_spec
 
 OUTPUTS = (
     "scores.csv",
@@ -32,13 +32,9 @@ OUTPUTS = (
 def test_pipeline_writes_every_output(panel, fast_config, tmp_path):
     res = run_backtest_pipeline(
         FrameSource(panel, "synthetic"),
-        ["drift"],
-        parse_origins("2018-12:2019-12:6"),
-        13,
+        BacktestSpec(("drift",), tuple(parse_origins("2018-12:2019-12:6")), 13, progress=False, n_boot=50),
         tmp_path,
-        progress=False,
         shared_data=None,
-        n_boot=50,
         catalog=load_spec().variants,
         config=load_spec().forecast,
     )
@@ -128,3 +124,18 @@ def test_cli_backtest_json_prints_headline_and_metrics(cbs_monthly_path, fast_co
     out = json.loads(r.output)
     assert out["mlflow_run_id"] is None and set(out["metrics"]) == {"drift", "baseline"}
     assert {h["variant"] for h in out["headline"]} == {"drift", "baseline"}
+
+
+def test_backtest_spec_is_frozen_and_the_acceptance_run_is_configuration():
+    from dataclasses import FrozenInstanceError
+
+    from mpp.spec import load_acceptance_backtest
+
+    plan = BacktestSpec(["drift"], parse_origins("2019-06:2019-12:6"), 12)
+    assert plan.variants == ("drift",) and plan.origins == tuple(parse_origins("2019-06:2019-12:6"))
+    with pytest.raises(FrozenInstanceError):
+        plan.seed = 1  # type: ignore[misc]
+    assert plan.publication_lag is None and plan.with_lag(2).publication_lag == 2
+    run = load_acceptance_backtest()
+    assert (run.origins, run.horizon, run.workers) == ("2019-06:2024-06:3", 12, 2)
+    assert run.panel.startswith("real/") and run.variants[0] == "baseline"

@@ -21,6 +21,7 @@ from mpp.backtest.runner import (
     run_backtest,
     with_baseline,
 )
+from mpp.backtest.spec import BacktestSpec
 from mpp.backtest.summary import annual_errors, headline, ranking, scores_table, summary_metrics
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantsConfig
@@ -180,31 +181,25 @@ def peer_comparison(
 
 def run_backtest_pipeline(
     data: str | Path | DataSource,
-    variants: list[str],
-    origins: list[pd.Period],
-    horizon: int,
+    plan: BacktestSpec,
     out_dir: str | Path,
-    seed: int = 0,
-    workers: int = 1,
-    backend: str = "processes",
-    progress: bool = True,
-    default_variant: str | None = None,
-    shared_data: Path | None = None,
-    n_boot: int = 1000,
     *,
     catalog: VariantsConfig,
     config: ForecastConfig,
+    shared_data: Path | None = None,
+    default_variant: str | None = None,
     log=None,
-    lag_months: int = 0,
 ) -> BacktestOutputs:
-    """Run or resume the backtest and write every output of DIR (see docs/backtest.md).
+    """Run or resume the backtest `plan` and write every output of DIR (see docs/backtest.md).
 
     `catalog` and `config` come from the run spec; `shared_data` is the folder with the official forecasts and
-    realised national figures for the peer comparison (None: no peer comparison). `lag_months`: the data's
-    publication lag when `data` is a path (a DataSource carries its own)."""
+    realised national figures for the peer comparison (None: no peer comparison). `plan.publication_lag`: the
+    data's publication lag when `data` is a path (a DataSource carries its own)."""
     out = Path(out_dir)
-    source = data if not isinstance(data, (str, Path)) else open_source(data, lag_months)
-    variants = with_baseline(variants)
+    source = data if not isinstance(data, (str, Path)) else open_source(data, plan.publication_lag or 0)
+    variants = with_baseline(list(plan.variants))
+    origins, horizon, seed, n_boot = list(plan.origins), plan.horizon, plan.seed, plan.n_boot
+    workers, progress = plan.workers, plan.progress
     default_variant = default_variant or catalog.default
     t0 = time.perf_counter()
     detail = run_backtest(
@@ -215,7 +210,7 @@ def run_backtest_pipeline(
         out,
         seed=seed,
         workers=workers,
-        backend=backend,
+        backend=plan.backend,
         progress=progress,
         catalog=catalog,
         config=config,

@@ -49,23 +49,21 @@ def backtest_command(
     """Refit every variant at every origin on data known then, score the forecasts, write tables and plots."""
     from mpp.backtest.runner import parse_origins
     from mpp.flows import backtest
+    from mpp.spec import BacktestSpec
 
-    names = [v.strip() for v in variants.split(",") if v.strip()]
-    res, run_id = backtest(
-        data,
-        names,
-        parse_origins(origins),
-        horizon,
-        out,
+    plan = BacktestSpec(
+        variants=tuple(v.strip() for v in variants.split(",") if v.strip()),
+        origins=tuple(parse_origins(origins)),
+        horizon=horizon,
         seed=seed,
         workers=workers,
         backend=backend,
         progress=not (quiet or as_json),
+        publication_lag=publication_lag,
         peer=not no_peer,
         track=track,
-        home=home,
-        publication_lag=publication_lag,
     )
+    res, run_id = backtest(data, plan, out, home=home)
     if as_json:
         print(
             json.dumps(
