@@ -20,8 +20,8 @@ from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID
 
 
 def test_target_years():
-    assert target_years(pd.Period("2019-06", "M")) == (2019, 2020)
-    assert target_years(pd.Period("2019-12", "M")) == (2020, 2021)
+    assert target_years(pd.Period("2019-06", "M")) == (2019, 2020, 2021)
+    assert target_years(pd.Period("2019-12", "M")) == (2020, 2021, 2022)
 
 
 def test_naive_last_four_quarters(national_obs, national_cfg):
@@ -116,3 +116,94 @@ def test_naive_and_model_see_only_what_was_published(national_obs, national_cfg)
     assert naive[(FIRST, 2023)] == pytest.approx(last4)
     # without the calendar (the earlier, optimistic backtest) 2021-Q4 is used
     assert naive_annual(national_obs, origin, national_cfg)[(FIRST, 2022)] != pytest.approx(last4)
+
+
+def _cases(origins, horizon="next", sid=FIRST):
+    return pd.DataFrame(
+        {
+            "origin": origins,
+            "role": [SPLIT.role(o) for o in origins],
+            "series_id": sid,
+            "year": 2020,
+            "horizon": horizon,
+            "actual": 100.0,
+            "naive": 100.0,
+            "naive_abs_error": 0.0,
+        }
+    )
+
+
+def test_pit_and_fitted_levels_calibrate_the_tuning_cases():
+    from mpp.national.backtest import QUANTILES, apply_levels, fit_levels, pit
+
+    rng = np.random.default_rng(0)
+    n_cases = 400
+    origins = [f"{2016 + k % 5}-{3 * (k % 4) + 3:02d}" for k in range(n_cases)]
+    cases = _cases(origins)
+    # forecasts too narrow and too high: outcomes sit low in the sample distribution
+    sums = 100.0 + 10.0 + rng.normal(0, 5, (n_cases, 1)) + rng.normal(0, 10, (n_cases, 2000))
+    cases["pit"] = pit(sums, cases["actual"].to_numpy())
+    assert pit(np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([3.0])) == pytest.approx([0.625])  # 2 below, 1 tie
+    levels = fit_levels(cases, ["horizon"])
+    assert set(levels) == {("next",)}
+    lv = levels[("next",)]
+    assert lv["minimum"] < lv["median"] < lv["medio"] < lv["maximum"]
+    assert lv["median"] < 0.5  # the median moves down to where the outcomes were
+    out = apply_levels(cases, sums, ["horizon"], levels)
+    for b, p in QUANTILES.items():  # in sample, each band is exceeded as often as its name says
+        assert out[f"{b}_exceeded"].mean() == pytest.approx(1 - p, abs=0.02)
+    nominal = apply_levels(cases, sums, None, {})
+    assert nominal["medio_exceeded"].mean() < 0.1  # uncalibrated: the medio was hardly ever exceeded
+    assert fit_levels(cases, None) == {}
+
+
+def test_calibration_is_chosen_on_tuning_origins_only():
+    from mpp.national.backtest import CALIBRATIONS, calibration_criterion, cross_validated, pit
+
+    rng = np.random.default_rng(1)
+    origins = [f"{y}-{m:02d}" for y in range(2016, 2024) for m in (3, 6, 9, 12)]
+    cases = _cases(origins)
+    sums = 90.0 + rng.normal(0, 10, (len(cases), 500))
+    cases["pit"] = pit(sums, cases["actual"].to_numpy())
+    role = cases["role"].to_numpy()
+    tuning, tsums = cases[role == "tuning"].reset_index(drop=True), sums[role == "tuning"]
+    frames = {name: cross_validated(tuning, tsums, keys) for name, keys in CALIBRATIONS.items()}
+    assert all(f["origin"].str.slice(0, 4).astype(int).max() <= 2020 for f in frames.values())
+    best, _ = choose_on_tuning(SPLIT, frames, calibration_criterion)
+    assert best != "nominal levels"  # a constant bias is learnt from the other tuning years
+    with pytest.raises(LockedOriginError):
+        choose_on_tuning(SPLIT, {"all": cross_validated(cases, sums, ["horizon"])}, calibration_criterion)
+
+
+def test_medio_comparison_scores_every_vintage_with_a_realised_year():
+    from mpp.national.backtest import medio_comparison
+    from mpp.spec import load_release_calendar
+
+    published = pd.DataFrame(
+        {
+            "vintage": ["MPP 2024-II", "MPP 2024-II", "MPP 2024-II"],
+            "quantity": ["total_asylum_inflow"] * 3,
+            "target_year": [2024, 2025, 2024],
+            "scenario": ["medio", "medio", "minimum"],
+            "value": [57600.0, 66000.0, 37600.0],
+        }
+    )
+    realised = pd.DataFrame({"series_id": [TOTAL_ID], "year": [2024], "value": [45600.0], "source": ["x"]})
+    ours = {
+        "MPP 2024-II": pd.DataFrame(
+            {
+                "series_id": [TOTAL_ID, TOTAL_ID],
+                "year": [2024, 2025],
+                "medio": [50000.0, 52000.0],
+                "medio_calibrated": [44000.0, 50000.0],
+                "horizon": ["current", "next"],
+            }
+        )
+    }
+    m = medio_comparison(published, realised, ours, load_release_calendar())
+    assert len(m) == 1  # 2025 has no realised figure; the minimum is not a medio
+    r = m.iloc[0]
+    assert r["data_cutoff"] == "2024-06 (stated)" and r["published"] == "2024-11"
+    assert r["official_medio_error"] == pytest.approx(12000 / 45600)
+    assert not r["official_medio_exceeded"] and not r["ours_medio_exceeded"]
+    assert r["ours_medio_calibrated_exceeded"]

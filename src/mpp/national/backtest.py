@@ -45,11 +45,14 @@ def quarter_origins(first: str = "2015Q4", last: str = "2024Q2") -> list[pd.Peri
     return [q.asfreq("M", how="end") for q in pd.period_range(first, last, freq="Q")]
 
 
-def target_years(origin: pd.Period) -> tuple[int, int]:
-    """The MPP's 'current year' and 'next year' at an origin; at a December origin the current year is
-    complete, so the targets are the two years after it."""
+HORIZONS = ("current", "next", "year_after")  # the rest of this year, next year, the year after
+
+
+def target_years(origin: pd.Period) -> tuple[int, int, int]:
+    """The MPP's 'current year', 'next year' and the year after at an origin; at a December origin the
+    current year is complete, so the targets are the three years after it."""
     y0 = origin.year + (1 if origin.month == 12 else 0)
-    return y0, y0 + 1
+    return y0, y0 + 1, y0 + 2
 
 
 def realised_annual(obs: pd.DataFrame, cfg: NationalConfig) -> pd.DataFrame:
@@ -86,23 +89,25 @@ def naive_annual(
     """The naive references at an origin. First requests: the last 4 quarters repeated (current year =
     its observed quarters + the same quarters of the year before; next year = the last 4 quarters' total).
     Nareizigers and repeat requests, known nationally only per year here: the last complete year's total for
-    both years. Total: the sum of the three plus the stated resettlement median. It reads what the model
+    every year. The year after next: as next year. Total: the sum of the three plus the stated resettlement median. It reads what the model
     reads at the origin (`known_at`): with publication lags, the last 4 quarters published."""
     res = resolve(known_at(obs, origin, calendar), cfg.precedence)
     q = series(res, "first_asylum_request", "Q")
     last_q = (origin + 1).asfreq("Q") - 1
     q = q[q.index <= last_q]
     last4 = q.iloc[-4:]
-    this_year, _ = target_years(origin)
+    years = target_years(origin)
+    this_year = years[0]
     observed = q[q.index.year == this_year].sum()
     rest = last4[last4.index.year < this_year].sum()
-    out = {(FIRST, this_year): float(observed + rest), (FIRST, this_year + 1): float(last4.sum())}
+    out = {(FIRST, this_year): float(observed + rest)}
+    out.update({(FIRST, year): float(last4.sum()) for year in years[1:]})
     for sid, stream in ((NAR, "nareizigers"), (REPEAT, "repeat_asylum_request")):
         y = series(res, stream, "Y")
         y = y[y.index.year < this_year]
         v = float(y.iloc[-1]) if len(y) else np.nan
-        out[(sid, this_year)] = out[(sid, this_year + 1)] = v
-    for year in (this_year, this_year + 1):
+        out.update({(sid, year): v for year in years})
+    for year in years:
         out[(TOTAL_ID, year)] = out[(FIRST, year)] + out[(NAR, year)] + out[(REPEAT, year)] + cfg.resettlement.median
     return out
 
@@ -116,7 +121,9 @@ def _cache_key(known: pd.DataFrame, origin, methods: dict, n: int, seed: int, cf
             settings["model"][stream].pop(key, None)
     h.update(
         json.dumps(
-            [str(origin), effective_methods(cfg, methods), n, seed, settings], sort_keys=True, default=str
+            [str(origin), target_years(origin), effective_methods(cfg, methods), n, seed, settings],
+            sort_keys=True,
+            default=str,
         ).encode()
     )
     for module in (national_model, national_grants):
@@ -134,8 +141,9 @@ def origin_sums(
     cache: Path | None = None,
     calendar: ReleaseCalendar | None = None,
 ) -> dict[tuple[str, int], np.ndarray]:
-    """Sample annual sums {(series, year): [sample]} for the current and next year at one origin, from what
-    was known then (`known_at`). Cached per origin, keyed on the known data, settings and model code."""
+    """Sample annual sums {(series, year): [sample]} for the current year, the next and the one after at one
+    origin, from what was known then (`known_at`). Cached per origin, keyed on the known data, settings and
+    model code."""
     known = known_at(obs, origin, calendar)
     path = None
     if cache is not None:
@@ -144,7 +152,8 @@ def origin_sums(
         if path.exists():
             z = np.load(path)
             return {(k.split("|")[0], int(k.split("|")[1])): z[k] for k in z.files}
-    fc = forecast_national(known, origin, cfg, seed=seed, n_samples=n, methods=methods)
+    years_ahead = target_years(origin)[-1] - origin.year
+    fc = forecast_national(known, origin, cfg, seed=seed, n_samples=n, methods=methods, years_ahead=years_ahead)
     years, annual = fc.annual()
     out = {}
     for sid in TARGET_SERIES:
@@ -167,7 +176,8 @@ def backtest_cases(
     calendar: ReleaseCalendar | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """One case per (origin, series, target year) with a realised figure: origin, role, series_id, year,
-    horizon ('current' / 'next'), actual, actual_source, naive; and the sample sums [case, sample]."""
+    horizon ('current' / 'next' / 'year_after'), actual, actual_source, naive; and the sample sums
+    [case, sample]."""
     origins = origins or quarter_origins()
     realised = realised_annual(obs, cfg).drop_duplicates(["series_id", "year"]).set_index(["series_id", "year"])
     rows, sums = [], []
@@ -186,7 +196,7 @@ def backtest_cases(
                     role=SPLIT.role(origin),
                     series_id=sid,
                     year=year,
-                    horizon="current" if year == target_years(origin)[0] else "next",
+                    horizon=HORIZONS[target_years(origin).index(year)],
                     actual=r["value"],
                     actual_source=r["source"],
                     naive=naive[(sid, year)],
@@ -198,7 +208,7 @@ def backtest_cases(
 
 def score(cases: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:
     """Per case: the scenario bands, abs error of the median, min-max coverage, medio exceedance, CRPS of the
-    annual sum (scoringrules), the naive rule's abs error (= its CRPS as a point forecast)."""
+    annual sum (scoringrules), the naive rule's abs error (= its CRPS as a point forecast), the PIT."""
     out = cases.copy()
     q = np.quantile(sums, list(QUANTILES.values()), axis=1)
     for k, name in enumerate(QUANTILES):
@@ -210,6 +220,7 @@ def score(cases: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:
     out["medio_exceeded"] = a > out["medio"]
     out["crps"] = crps_of_sums(sums, a)
     out["crps_rel"] = out["crps"] / a
+    out["pit"] = pit(sums, a)
     return out
 
 
@@ -249,6 +260,97 @@ def summary_table(scored: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
 def tuning_criterion(frame: pd.DataFrame) -> float:
     """Mean CRPS relative to the realised value (years of different size weigh alike)."""
     return float(frame["crps_rel"].mean())
+
+
+# ------------------------------------------------------------------------------------- calibration
+#: Calibration candidates: the groups of cases that share one set of calibrated levels (None: nominal levels).
+CALIBRATIONS: dict[str, list[str] | None] = {
+    "nominal levels": None,
+    "per horizon": ["horizon"],
+    "per horizon and quantity": ["horizon", "series_id"],
+}
+
+
+def pit(sums: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """Probability integral transform of each case: the share of samples below the outcome (ties half)."""
+    a = np.asarray(actual, float)[:, None]
+    return (sums < a).mean(axis=1) + 0.5 * (sums == a).mean(axis=1)
+
+
+def fit_levels(frame: pd.DataFrame, keys: list[str] | None) -> dict:
+    """Calibrated quantile levels per group of `keys`: for each band, the level at which the cases' PITs
+    reach its nominal level (a band at that sample quantile is exceeded as often as its name says on these
+    cases). {group: {band: level}}; {} for nominal levels."""
+    if keys is None:
+        return {}
+    out = {}
+    for key, g in frame.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        out[key] = {b: float(np.quantile(g["pit"], p)) for b, p in QUANTILES.items()}
+    return out
+
+
+def apply_levels(frame: pd.DataFrame, sums: np.ndarray, keys: list[str] | None, levels: dict) -> pd.DataFrame:
+    """The bands of every case at its group's calibrated levels (nominal where the group has none), with
+    the band scores: exceedance of each band, pinball loss relative to the outcome, abs error of the median,
+    min-max coverage. `sums` rows align with `frame` rows."""
+    out = frame.copy()
+    a = out["actual"].to_numpy(float)
+    bands = {b: np.empty(len(out)) for b in QUANTILES}
+    for i, r in enumerate(out.itertuples(index=False)):
+        key = tuple(getattr(r, k) for k in keys) if keys else None
+        lv = levels.get(key, QUANTILES) if keys else QUANTILES
+        q = np.quantile(sums[i], [lv[b] for b in QUANTILES])
+        for b, v in zip(QUANTILES, q):
+            bands[b][i] = v
+    loss = np.zeros(len(out))
+    for b, p in QUANTILES.items():
+        out[b] = bands[b]
+        out[f"{b}_exceeded"] = a > bands[b]
+        loss += ((a < bands[b]).astype(float) - p) * (bands[b] - a)
+    out["pinball_rel"] = loss / len(QUANTILES) / a
+    out["abs_error"] = np.abs(out["median"] - a)
+    out["covered"] = (a >= out["minimum"]) & (a <= out["maximum"])
+    return out
+
+
+def cross_validated(tuning: pd.DataFrame, sums: np.ndarray, keys: list[str] | None) -> pd.DataFrame:
+    """The tuning cases with bands calibrated without their own origin year: levels fitted on the other
+    years' tuning origins (leave one origin year out), so the criterion is not in-sample. Tuning rows only."""
+    years = tuning["origin"].str.slice(0, 4)
+    parts = []
+    for year in sorted(years.unique()):
+        held = (years == year).to_numpy()
+        levels = fit_levels(tuning.loc[~held], keys)
+        parts.append(apply_levels(tuning.loc[held], sums[held], keys, levels))
+    return pd.concat(parts).loc[tuning.index]
+
+
+def calibration_criterion(frame: pd.DataFrame) -> float:
+    """Mean pinball loss of the four bands relative to the outcome (a proper score of the bands)."""
+    return float(frame["pinball_rel"].mean())
+
+
+def band_exceedance_table(calibrated: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
+    """Per series x role x horizon: how often each band was exceeded (expected: 1 - its level) with the
+    bootstrap SE (whole origins resampled), the WAPE of the median vs the naive rule with the SE of the
+    difference, and the mean relative pinball loss."""
+    rows = []
+    for (sid, role, horizon), g in calibrated.groupby(["series_id", "role", "horizon"], sort=False):
+        origins = g["origin"].to_numpy()
+        zeros = np.zeros(len(g))
+        row = dict(series_id=sid, role=role, horizon=horizon, n=len(g))
+        for b in QUANTILES:
+            row[f"{b}_exceeded"], row[f"{b}_se"] = paired_bootstrap(origins, g[f"{b}_exceeded"], zeros, None, n_boot)
+        den = g["actual"].to_numpy(float)
+        row["wape"] = g["abs_error"].sum() / den.sum()
+        row["wape_naive"] = g["naive_abs_error"].sum() / den.sum()
+        row["wape_diff"], row["wape_diff_se"] = paired_bootstrap(
+            origins, g["abs_error"], g["naive_abs_error"], den, n_boot
+        )
+        row["pinball_rel"] = g["pinball_rel"].mean()
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------------------------- official MPP
@@ -294,3 +396,87 @@ def official_comparison(
                 row["ours_error_median"] = (row["ours_median"] - actual) / actual
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def medio_comparison(
+    published: pd.DataFrame, realised: pd.DataFrame, ours: dict[str, pd.DataFrame], calendar: ReleaseCalendar
+) -> pd.DataFrame:
+    """The official medio beside ours at every vintage and target year with a realised figure: vintage, its
+    publication and data cut-off (and whether stated), quantity, year, horizon, official medio, our medio at
+    the nominal and at the calibrated level (`ours`: vintage -> annual bands with `medio_calibrated`), the
+    realised figure, each medio's relative error and whether the realised figure exceeded it."""
+    names = {"total_asylum_inflow": TOTAL_ID, "first_asylum_request": FIRST, "nareizigers": NAR}
+    p = published[(published["scenario"] == "medio") & published["quantity"].isin(list(names))]
+    real = realised.drop_duplicates(["series_id", "year"]).set_index(["series_id", "year"])["value"]
+    rows = []
+    for _, r in p.iterrows():
+        sid, year = names[r["quantity"]], int(r["target_year"])
+        actual = real.get((sid, year), np.nan)
+        if pd.isna(actual):
+            continue
+        v = calendar.mpp_vintages.get(r["vintage"])
+        o = ours.get(r["vintage"])
+        b = o[(o["series_id"] == sid) & (o["year"] == year)] if o is not None else pd.DataFrame()
+        row = dict(
+            vintage=r["vintage"],
+            published=v.published if v else "",
+            data_cutoff=f"{v.data_cutoff} ({'stated' if v.basis == 'documented' else 'assumed'})" if v else "",
+            quantity=r["quantity"],
+            year=year,
+            horizon=b["horizon"].iloc[0] if len(b) else "",
+            official_medio=float(r["value"]),
+            ours_medio=float(b["medio"].iloc[0]) if len(b) else np.nan,
+            ours_medio_calibrated=float(b["medio_calibrated"].iloc[0]) if len(b) else np.nan,
+            realised=float(actual),
+        )
+        for key in ("official_medio", "ours_medio", "ours_medio_calibrated"):
+            row[f"{key}_error"] = (row[key] - actual) / actual
+            row[f"{key}_exceeded"] = bool(actual > row[key]) if pd.notna(row[key]) else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------- README block
+BLOCK_BEGIN = "<!-- generated by scripts/national_backtest.py: begin -->"
+BLOCK_END = "<!-- generated by scripts/national_backtest.py: end -->"
+_README_NAMES = {FIRST: "first requests", TOTAL_ID: "total asylum inflow", NAR: "nareizigers"}
+
+
+def readme_block(locked: pd.DataFrame, medio: pd.DataFrame) -> str:
+    """README's national figures from the generated tables (src/mpp/resources/track_record/): next calendar
+    year on the locked origins with publication lags and the chosen band calibration; the medio beside the
+    official medio at every vintage with a realised year."""
+    rows = []
+    for sid, name in _README_NAMES.items():
+        b = locked[(locked["series_id"] == sid) & (locked["horizon"] == "next")]
+        if b.empty:
+            continue
+        r = b.iloc[0]
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{name} ({int(r['n'])} origins)",
+                    f"{r['wape']:.1%}",
+                    f"{r['wape_naive']:.1%}",
+                    f"{100 * r['wape_diff']:+.1f} pp ({100 * r['wape_diff_se']:.1f})",
+                    # inside [minimum, maximum]: above the minimum and not above the maximum
+                    f"{r['minimum_exceeded'] - r['maximum_exceeded']:.0%}",
+                    f"{r['medio_exceeded']:.0%} ({r['medio_se']:.0%})",
+                ]
+            )
+            + " |"
+        )
+    head = (
+        "| quantity | WAPE of the median | naive last-4-quarters | difference (SE) | min-max coverage "
+        "| medio exceeded (SE; aim 25-40%) |\n|---|---|---|---|---|---|"
+    )
+    lines = [head, *rows, ""]
+    for _, m in medio.iterrows():
+        lines.append(
+            f"- {m['vintage']}, data to {m['data_cutoff']}: {str(m['quantity']).replace('_', ' ')} {int(m['year'])} "
+            f"(realised {m['realised']:,.0f}): official medio {m['official_medio']:,.0f} "
+            f"({m['official_medio_error']:+.0%}); ours {m['ours_medio_calibrated']:,.0f} "
+            f"({m['ours_medio_calibrated_error']:+.0%})."
+        )
+    return "\n".join(lines)

@@ -261,16 +261,17 @@ def forecast_national(
     seed: int = 0,
     n_samples: int | None = None,
     methods: dict | None = None,
+    years_ahead: int = 2,
 ) -> NationalForecast:
-    """National monthly sample paths for January of the cut-off year .. December two years later, from the
-    observations whose period ends at or before the cut-off (nothing later is read)."""
+    """National monthly sample paths for January of the cut-off year .. December `years_ahead` years later,
+    from the observations whose period ends at or before the cut-off (nothing later is read)."""
     cutoff = pd.Period(str(cutoff), freq="M")
     n = int(n_samples or cfg.model.n_samples)
     m = cfg.model
     methods = effective_methods(cfg, methods)
     rng = np.random.default_rng(seed)
     res = resolve(before(obs, cutoff), cfg.precedence)
-    months = pd.period_range(f"{cutoff.year}-01", f"{cutoff.year + 2}-12", freq="M")
+    months = pd.period_range(f"{cutoff.year}-01", f"{cutoff.year + years_ahead}-12", freq="M")
     quarters = pd.PeriodIndex(sorted(set(months.asfreq("Q"))), freq="Q")
     last_full_q = (cutoff + 1).asfreq("Q") - 1
     details: dict = {}

@@ -61,6 +61,48 @@ _LABELS: dict[str, tuple[str, str]] = {
         "asielverzoeken Oekraïense ontheemden (scenario)",
     ),
     "TOTAL_partial": ("sum of the series in this run", "som van de reeksen in deze run"),
+    # national track record (section "national_track_record", scripts/national_backtest.py)
+    "national_track_record": (
+        "National track record: as it would have been in real time",
+        "Trackrecord nationaal: zoals het destijds zou zijn gegaan",
+    ),
+    "national_track_record_intro": (
+        "Rolling-origin backtest of the national forecast (scripts/national_backtest.py): every origin saw only "
+        "what was published by then (release calendar), every choice and the band calibration were made on "
+        "tuning origins up to 2020-Q4; the figures below are for the locked origins from 2021-Q1, which no "
+        "choice looked at.",
+        "Backtest van de nationale prognose met doorschuivende startmomenten (scripts/national_backtest.py): "
+        "elk startmoment zag alleen wat toen gepubliceerd was (publicatiekalender); elke keuze en de kalibratie "
+        "van de scenario's zijn gemaakt op afstemmingsmomenten tot en met 2020-K4; hieronder de vergrendelde "
+        "startmomenten vanaf 2021-K1, waar geen keuze naar keek.",
+    ),
+    "national_locked_bands": (
+        "How often each scenario was exceeded (locked origins; standard error)",
+        "Hoe vaak elk scenario werd overschreden (vergrendelde startmomenten; standaardfout)",
+    ),
+    "national_locked_note": (
+        "Expected: minimum 95%, median 50%, medio 33%, maximum 5%. WAPE: error of the median as a share of the "
+        "realised total; the naive rule repeats the last four published quarters (or the last published year).",
+        "Verwacht: minimum 95%, mediaan 50%, medio 33%, maximum 5%. WAPE: fout van de mediaan als aandeel van "
+        "het gerealiseerde totaal; de naïeve regel herhaalt de laatste vier gepubliceerde kwartalen (of het "
+        "laatste gepubliceerde jaar).",
+    ),
+    "national_medio_vs_official": (
+        "Our medio beside the official MPP medio (vintages with a realised year)",
+        "Onze medio naast de officiële MPP-medio (edities met een gerealiseerd jaar)",
+    ),
+    "horizon_current": ("rest of this year", "rest van dit jaar"),
+    "horizon_next": ("next year", "volgend jaar"),
+    "horizon_year_after": ("year after next", "jaar daarna"),
+    "exceeded": ("exceeded", "overschreden"),
+    "naive_rule": ("naive rule", "naïeve regel"),
+    "vintage": ("vintage", "editie"),
+    "data_cutoff": ("data cut-off", "peildatum data"),
+    "official_medio": ("official medio", "officiële medio"),
+    "our_medio": ("our medio (P67)", "onze medio (P67)"),
+    "our_medio_calibrated": ("our medio (calibrated)", "onze medio (gekalibreerd)"),
+    "official_error": ("official error", "fout officieel"),
+    "our_error": ("our error (calibrated)", "onze fout (gekalibreerd)"),
     # policy overlays (mpp.overlays, section "overlays")
     "overlays_title": ("Policy overlays: model, overlays and total", "Beleidsoverlays: model, overlays en totaal"),
     "overlays_intro": (
