@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from datahelpers import tree_hash
 
-from mpp.data.loaders import load_file
+from mpp.data.load import load_file
 from mpp.data.store import VintageStore
 from mpp.errors import DataError
 

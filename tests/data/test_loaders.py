@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from mpp.data.loaders import detect_format, load_file, read_file
+from mpp.data.load import load_file
+from mpp.data.loaders import detect_format, read_file
 from mpp.data.validation import DataProblems
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from mpp.data.io import read_realisations
-from mpp.data.loaders import load_panel_csv
+from mpp.data.load import load_panel_csv
 from mpp.data.snapshot import packaged_snapshot
 from mpp.forecast import read_forecast, run_forecast, write_forecast
 from mpp.forecast.engine import bottom_table, series_seed

@@ -82,7 +82,7 @@ def test_bug_is_one_line_exit_1_and_masks_secrets(capsys, monkeypatch):
         raise RuntimeError("cannot reach http://alice:s3cret@tracking.example/api?token=abc")
 
     monkeypatch.setattr(data_cli, "summarise", boom)
-    monkeypatch.setattr("mpp.data.loaders.load_file", lambda f: None)
+    monkeypatch.setattr("mpp.data.load.load_file", lambda f: None)
     res = run_main(capsys, "data", "summary", "--file", "x.csv")
     assert res.code == 1
     assert res.err.startswith(

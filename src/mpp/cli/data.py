@@ -200,7 +200,7 @@ def summary(
 
     Example (bundled sample): mpp data sample --out sample.csv; mpp data summary --file sample.csv
     """
-    from mpp.data.loaders import load_file
+    from mpp.data.load import load_file
     from mpp.data.store import VintageStore
 
     df = load_file(file) if file is not None else VintageStore(project_store(store, home)).read(vintage)

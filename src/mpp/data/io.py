@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.data.load import load_file
+from mpp.data.store import VintageStore
 from mpp.errors import DataError
 
 
@@ -17,13 +19,9 @@ def read_realisations(path: str | Path, vintage: str | None = None) -> tuple[pd.
     """
     p = Path(path)
     if p.is_dir():
-        from mpp.data.store import VintageStore
-
         store = VintageStore(p)
         df = store.read(vintage)
         return df, str(df["vintage"].iloc[0]) if "vintage" in df.columns and len(df) else vintage
     if not p.exists():
         raise DataError(f"{p}: no such file or folder")
-    from mpp.data.loaders import load_file
-
     return load_file(p, vintage=vintage), vintage

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.data.nationalities import lookup
 from mpp.data.schema import STREAMS, TOTAL, canonical
 from mpp.errors import ConfigError, DataError
 
@@ -584,8 +585,6 @@ def guarded(what: str):
 
 def to_canonical(raw: RawTable) -> pd.DataFrame:
     """RawTable whose rows all parse -> canonical DataFrame (codes, Period[M], int64, source)."""
-    from mpp.data.nationalities import lookup
-
     f = raw.frame
     codes = {name: lookup(name) for name in f["nationality"].unique()}
     out = pd.DataFrame(
@@ -600,40 +599,6 @@ def to_canonical(raw: RawTable) -> pd.DataFrame:
     return canonical(out)
 
 
-def load_file(path: str | Path, format: str = "auto", vintage: str | None = None) -> pd.DataFrame:
-    """Read, check and return the canonical table. Raises DataError listing every problem."""
-    from mpp.data.validation import check_file
-
-    return check_file(path, format, vintage)
-
-
-def load_tidy_csv(path: str | Path, vintage: str | None = None) -> pd.DataFrame:
-    return load_file(path, "tidy", vintage)
-
-
-def load_panel_csv(
-    path: str | Path, key_column: str, stream: str = FIRST, vintage: str | None = None, **options
-) -> pd.DataFrame:
-    """A one-stream panel (UNHCR origins, Eurostat countries): the key becomes the bottom level."""
-    from mpp.data.validation import check_raw, raise_for_problems
-
-    frame, problems = check_raw(read_panel_csv(path, key_column, stream, **options), vintage=vintage)
-    raise_for_problems(problems, path)
-    return frame
-
-
-def load_cbs_83102ned(path: str | Path, vintage: str | None = None) -> pd.DataFrame:
-    return load_file(path, "cbs_83102ned", vintage)
-
-
-def load_eurostat_tsv(path: str | Path, vintage: str | None = None) -> pd.DataFrame:
-    return load_file(path, "eurostat_tsv", vintage)
-
-
-def load_eurostat_sdmx(path: str | Path, vintage: str | None = None) -> pd.DataFrame:
-    return load_file(path, "eurostat_sdmx", vintage)
-
-
 __all__ = [
     "RawTable",
     "detect_format",
@@ -644,11 +609,5 @@ __all__ = [
     "read_eurostat_tsv",
     "read_eurostat_sdmx",
     "to_canonical",
-    "load_file",
-    "load_tidy_csv",
-    "load_panel_csv",
-    "load_cbs_83102ned",
-    "load_eurostat_tsv",
-    "load_eurostat_sdmx",
     "STREAMS",
 ]

@@ -37,12 +37,12 @@ import numpy as np
 import pandas as pd
 
 from mpp.data.schema import STREAMS
-from mpp.occupancy.assumptions import Assumptions, StepParams, resolve
+from mpp.occupancy.assumptions import Assumptions, StepParams, _months_of, _per_step, resolve
+from mpp.occupancy.segments import AMV_GROUPS, Segment, amv_segment, logit_shift, sample_draws, ukraine_segment
 
 GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
 OCCUPANCY_GROUPS: tuple[str, ...] = ("asylum_seekers", "status_holders", "rejected")
 BACKLOG_GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa")
-AMV_GROUPS: tuple[str, ...] = ("amv_pending", "amv_rejected", "amv_nidos")
 A, P, S, R = range(4)
 
 
@@ -63,24 +63,6 @@ class Stocks:
     def as_array(self, n_samples: int) -> np.ndarray:
         """-> initial[group, sample] float64."""
         return np.stack([np.broadcast_to(np.asarray(getattr(self, g), dtype=float), (n_samples,)) for g in GROUPS])
-
-
-@dataclass
-class Segment:
-    """A stock-flow segment beside the main model (amv, Ukrainian displaced): `stocks[group, horizon, sample]`
-    end-of-step stocks, `initial[group, sample]`, per-step totals `inflow`/`outflow[group, horizon, sample]` with
-    stock = previous + inflow - outflow exactly (same construction as the main model), named `flows`."""
-
-    groups: tuple[str, ...]
-    initial: np.ndarray
-    stocks: np.ndarray
-    inflow: np.ndarray
-    outflow: np.ndarray
-    flows: dict[str, np.ndarray]
-    label: str = ""
-
-    def group(self, name: str) -> np.ndarray:
-        return self.stocks[self.groups.index(name)]
 
 
 @dataclass
@@ -210,8 +192,6 @@ def project_occupancy(
     unknown = set(streams) - set(STREAMS)
     if unknown:
         raise ValueError(f"unknown streams {sorted(unknown)}")
-    from mpp.occupancy.segments import amv_segment, sample_draws, ukraine_segment
-
     sp = resolve(assumptions, periods)
     n = inflow.shape[2]
     draws = sample_draws(assumptions, n)
@@ -235,18 +215,8 @@ def project_occupancy(
 
 def assumptions_share(a: Assumptions, periods: pd.PeriodIndex) -> np.ndarray:
     """The amv share of first requests per step, [horizon, 1]."""
-    from mpp.occupancy.assumptions import _months_of, _per_step
-
     months, k = _months_of(periods)
     return _per_step(a.amv.share_of_first_requests.monthly(months), k, "first")[:, None]
-
-
-def _logit_shift(g: np.ndarray, z: np.ndarray | None) -> np.ndarray:
-    """g[horizon] -> [horizon, sample]: unchanged without a shift, else expit(logit(g) + z[sample])."""
-    if z is None:
-        return g[:, None]
-    gc = np.clip(g, 1e-9, 1 - 1e-9)[:, None]
-    return 1.0 / (1.0 + np.exp(-(np.log(gc / (1 - gc)) + z[None, :])))
 
 
 def _simulate(
@@ -283,14 +253,14 @@ def _simulate(
         recent[j:] += arrivals[: H - j]
     capacity = sp.capacity[:, None] * draws.get("capacity_mult", np.ones(N))[None, :]
     z_g = draws.get("grant_logit_shift")
-    grant = _logit_shift(sp.grant_rate, z_g) * np.ones((1, N))
+    grant = logit_shift(sp.grant_rate, z_g) * np.ones((1, N))
     if sp.grant_rate_repeat is not None:
         # decisions are mixed by the streams' shares of the procedure intake `lead_steps` earlier
         first_all, rep_all = x["first_asylum_request"], x["repeat_asylum_request"]
         lag = np.clip(np.arange(H) - sp.lead_steps, 0, None)
         tot = first_all[lag] + rep_all[lag]
         w_rep = np.divide(rep_all[lag], tot, out=np.zeros((H, N)), where=tot > 0)
-        grant = (1.0 - w_rep) * grant + w_rep * _logit_shift(sp.grant_rate_repeat, z_g)
+        grant = (1.0 - w_rep) * grant + w_rep * logit_shift(sp.grant_rate_repeat, z_g)
 
     names = (
         "intake_procedure_coa",

@@ -11,12 +11,42 @@ agency whose small-scale reception places house amv once they have a status.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from mpp.errors import ConfigError
 from mpp.occupancy.assumptions import Assumptions, Ukraine, _months_of, _per_step
-from mpp.occupancy.model import AMV_GROUPS, Segment
+
+AMV_GROUPS: tuple[str, ...] = ("amv_pending", "amv_rejected", "amv_nidos")
+
+
+@dataclass
+class Segment:
+    """A stock-flow segment beside the main model (amv, Ukrainian displaced): `stocks[group, horizon, sample]`
+    end-of-step stocks, `initial[group, sample]`, per-step totals `inflow`/`outflow[group, horizon, sample]` with
+    stock = previous + inflow - outflow exactly (same construction as the main model), named `flows`."""
+
+    groups: tuple[str, ...]
+    initial: np.ndarray
+    stocks: np.ndarray
+    inflow: np.ndarray
+    outflow: np.ndarray
+    flows: dict[str, np.ndarray]
+    label: str = ""
+
+    def group(self, name: str) -> np.ndarray:
+        return self.stocks[self.groups.index(name)]
+
+
+def logit_shift(g: np.ndarray, z: np.ndarray | None) -> np.ndarray:
+    """g[horizon] -> [horizon, sample]: unchanged without a shift, else expit(logit(g) + z[sample])."""
+    if z is None:
+        return g[:, None]
+    gc = np.clip(g, 1e-9, 1 - 1e-9)[:, None]
+    return 1.0 / (1.0 + np.exp(-(np.log(gc / (1 - gc)) + z[None, :])))
 
 
 def sample_draws(a: Assumptions, n: int) -> dict[str, np.ndarray]:
@@ -26,8 +56,6 @@ def sample_draws(a: Assumptions, n: int) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {"capacity_mult": np.ones(n), "amv_share_mult": np.ones(n)}
     if u is None:
         return out
-    from scipy.stats import norm
-
     rng = np.random.default_rng(u.seed)
     # stratified standard normals (one draw per 1/n quantile slice, in random order; always three rows, so one
     # draw does not depend on which others are set): the drawn parameters' quantiles match the stated
@@ -51,13 +79,11 @@ def amv_segment(a: Assumptions, periods: pd.PeriodIndex, amv_in: np.ndarray, dra
     """amv_in[horizon, sample] first requests of unaccompanied minors -> Segment with groups
     amv_pending (in COA amv places, awaiting a decision), amv_rejected (in COA after a rejection) and amv_nidos
     (with a status, in Nidos places)."""
-    from mpp.occupancy.model import _logit_shift
-
     m = a.amv
     months, k = _months_of(periods)
     hz = lambda p: _per_step(p.monthly(months), k, "hazard")  # noqa: E731
     dec_h, rej_h, nid_h = hz(m.decision_hazard), hz(m.rejected_departure_hazard), hz(m.nidos_exit_hazard)
-    g = _logit_shift(_per_step(m.grant_rate.monthly(months), k, "first"), draws.get("grant_logit_shift"))
+    g = logit_shift(_per_step(m.grant_rate.monthly(months), k, "first"), draws.get("grant_logit_shift"))
     H, N = amv_in.shape
     init = np.array([[m.initial_pending.values()[0]], [m.initial_rejected.values()[0]], [m.initial_nidos.values()[0]]])
     stocks, tin, tout, cur = _stepper(3, H, N, np.broadcast_to(init, (3, N)))
