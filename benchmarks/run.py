@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/run.py --panels national --samples 1000   # the national forecast (one row)
 
 Each case runs in a fresh subprocess; its peak memory is the highest sum of resident memory of that process
-and all its worker processes, sampled every 20 ms (psutil), on the real CBS panel (the project's reference_data, ../shared/data) and on a synthetic panel of
+and all its worker processes, sampled every 20 ms (psutil), on the real CBS panel (the project's reference data: its data snapshot) and on a synthetic panel of
 2,000 bottom series (4 streams x 500 nationalities; every series kept, no pooling), and the national forecast
 (`mpp forecast --national`, cut-off 2025-06, every national source). Prints one table.
 """
@@ -20,16 +20,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-REAL_PANEL = "real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"  # under the project's reference_data
+REAL_PANEL = "real/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"  # under the project's reference data
 
 
 def real_path() -> Path:
     from mpp.project import Project
 
-    ref = Project.discover(REPO).reference_data
-    if ref is None:
-        raise SystemExit("no reference_data in [tool.mpp] of pyproject.toml and no $MPP_REFERENCE_DATA")
-    return ref / REAL_PANEL
+    return Project.discover(REPO).reference_folder() / REAL_PANEL
 
 
 def synthetic_panel(n_nationalities: int = 500, seed: int = 1):

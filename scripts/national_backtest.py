@@ -312,9 +312,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "national_track_record.md")
     args = ap.parse_args()
     project = Project.discover(REPO)
-    if args.data is None and project.reference_data is None:
-        raise SystemExit("no --data and no reference_data in [tool.mpp] / $MPP_REFERENCE_DATA")
-    data = args.data or project.reference_data / "real"
+    data = args.data or project.reference_folder() / "real"  # default: the project's data snapshot
     cfg = load_national_config(project=project)
     calendar = load_release_calendar(project=project)
     obs = load_observations(cfg, data)
