@@ -7,10 +7,14 @@ import json
 
 from conftest import PIPELINE_YAML
 from mlflow.tracking import MlflowClient
+from typer.testing import CliRunner
 
+from mpp.cli import app
 from mpp.flows import run_monthly
 from mpp.project import Project
 from mpp.spec import load_spec
+
+WIDE = {"COLUMNS": "200"}
 
 
 def _pipeline(fast_config, seed: int) -> None:
@@ -38,6 +42,16 @@ def test_national_forecast_runs_with_the_spec_seed_is_keyed_and_logged(fast_conf
 
     again = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
     assert again.reused  # same spec, same data: nothing recomputed
+    # the command prints the national table first (every stream and the total, this year + 2), then the panel
+    cli = CliRunner().invoke(
+        app, ["monthly", "--data", str(cbs_monthly_path), "--cutoff", "2025-06", "--home", str(home)], env=WIDE
+    )
+    assert cli.exit_code == 0, cli.output
+    out = cli.output
+    assert out.index("National annual scenario bands, cut-off 2025-06") < out.index("Annual bands, drift")
+    for name in ("first asylum requests", "repeat requests", "nareizigers", "resettlement", "total asylum inflow"):
+        assert name in out.split("Annual bands")[0], name
+    assert all(f"│ {y} │" in out for y in (2025, 2026, 2027))
 
     _pipeline(fast_config, 8)  # another seed is another national forecast: a new run, not a reuse
     third = run_monthly(data=cbs_monthly_path, cutoff="2025-06", home=home, echo=lambda s: None)
