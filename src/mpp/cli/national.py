@@ -1,4 +1,4 @@
-"""`mpp forecast --national` (and `mpp monthly --national`): the national forecast of every stream the MPP
+"""`mpp forecast --national` (and the national table `mpp monthly` prints): the national forecast of every stream the MPP
 publishes, from the mixed-frequency national sources. Thin: run, write, print."""
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def read_run(directory: str | Path) -> RunData:
         rev = _read_csv(p, ("quantity", "year", "scenario", "current", "previous"))
         rev["year"] = rev["year"].astype(int)
         run.revision = rev
-    for nat in (d / "national", d.parent / "national"):  # its own, or the one `mpp monthly --national` writes beside
+    for nat in (d / "national", d.parent / "national"):  # its own, or the one `mpp monthly` writes beside
         if (nat / "bands_annual.csv").is_file() and (nat / "manifest.json").is_file():
             attach_national(run, nat)
             break
