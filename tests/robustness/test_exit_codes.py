@@ -86,7 +86,7 @@ def _offline(monkeypatch, home):
 
 
 def _stage_failed(monkeypatch, home):
-    import mpp.flows as pipeline
+    import mpp.flows.monthly as pipeline
 
     def broken(*a, **k):
         raise RuntimeError("a stage broke")

@@ -58,15 +58,7 @@ def forecast_command(
     if national:
         from mpp.cli.national import national_forecast
 
-        overlays = _load_overlays(overlay)
-        national_forecast(data, cutoff, out, seed, samples, quiet, as_json)
-        if overlays:
-            from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run
-
-            run = apply_overlays(read_forecast_dir(out), overlays, seed=seed)
-            write_overlay_run(run, out)
-            if not (quiet or as_json):
-                print_overlay_run(console, run, out / "overlays")
+        national_forecast(data, cutoff, out, seed, samples, quiet, as_json, _load_overlays(overlay))
         return
     from mpp.flows import forecast_to_dir
     from mpp.project import Project

@@ -20,11 +20,19 @@ NAMES = {
 
 
 def national_forecast(
-    data: Path | None, cutoff: str | None, out: Path, seed: int, samples: int | None, quiet: bool, as_json: bool
-) -> dict:
+    data: Path | None,
+    cutoff: str | None,
+    out: Path,
+    seed: int,
+    samples: int | None,
+    quiet: bool,
+    as_json: bool,
+    overlays: list | None = None,
+):
+    """Run the national flow and print its table (and the overlay table) -> the overlay run or None."""
+    from mpp.cli.render import print_overlay_run
     from mpp.errors import ConfigError
-    from mpp.national.run import run_national, write_national
-    from mpp.spec import load_national_config
+    from mpp.flows import national_to_dir
 
     if not cutoff:
         raise ConfigError("--national needs --cutoff YYYY-MM (the last month of data to use)")
@@ -32,13 +40,16 @@ def national_forecast(
         from mpp.project import Project
 
         data = Project.discover().source_snapshot() / "real"
-    run = run_national(cutoff, data_dir=data, cfg=load_national_config(), seed=seed, n_samples=samples)
-    write_national(run, out)
+    run, overlay_run = national_to_dir(cutoff, data, out, seed=seed, n_samples=samples, overlays=overlays)
     if as_json:
         print(json.dumps(run.manifest, indent=2, default=str))
     elif not quiet:
         print_national_table(out)
-    return run.manifest
+        if overlay_run is not None:
+            from mpp.cli.app import console
+
+            print_overlay_run(console, overlay_run, out / "overlays")
+    return overlay_run
 
 
 def print_national_table(folder: Path) -> None:
