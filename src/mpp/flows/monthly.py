@@ -28,7 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource
-from mpp.errors import ConfigError, DataError, RunFailed
+from mpp.errors import DataError, RunFailed
+from mpp.flows.decisions import commit, record_decisions, roll_back
+from mpp.flows.run_key import run_keys
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,
@@ -44,7 +46,7 @@ from mpp.revision import revision_markdown, revision_sentences, revision_table
 from mpp.spec import RunSpec, load_release_calendar, load_spec
 from mpp.strict import current_month
 from mpp.tracking.config import PipelineConfig
-from mpp.tracking.gating import Decision, decide, other_data, run_key
+from mpp.tracking.gating import Decision, decide, other_data
 
 VALUE_COLS = ["period", "stream", "nationality", "value"]
 
@@ -335,27 +337,7 @@ def run_monthly(
         if source.is_sample:
             echo(f"{SAMPLE_MARK}: outputs in out/{cutoff_s}/{identity.key}, registered models *-sample-*")
         code = code_version()
-        assumptions_hash = hash_json(spec.assumptions.model_dump(mode="json")) if spec.assumptions is not None else None
-        config_hashes = {
-            v: spec.variant_hash(v, gating=cfg.gating.model_dump(mode="json"), assumptions=assumptions_hash)
-            for v in cfg.variants
-        }
-        keys = {
-            v: run_key(
-                cutoff_s, data_hash, config_hashes[v], v, code if cfg.run_key_includes_code else None, source.name
-            )
-            for v in cfg.variants
-        }
-        # overlays change no registered model (model-only) but do change this month's outputs: part of the run's key
-        parent_key = hash_json(
-            {
-                "keys": keys,
-                "candidate": candidate,
-                "report": cfg.report,
-                **({"national": spec.national_hash} if spec.national is not None else {}),
-                **({"overlays": [[lo.name, lo.sha256] for lo in spec.overlays]} if spec.overlays else {}),
-            }
-        )[:32]
+        config_hashes, keys, parent_key = run_keys(spec, cfg, cutoff_s, data_hash, code, source.name)
         out = loc.out / cutoff_s / identity.key
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
         track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo, source=source.name)
@@ -365,12 +347,7 @@ def run_monthly(
             if cfg.run_key_includes_code
             else " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"
         )
-        done = track.finished_run(parent_key)
-        if done is not None and (missing := _outputs_missing(outcomes)):
-            echo(
-                f"finished MLflow run {done[0]} has the same key but its outputs are gone ({missing}); computing again"
-            )
-            done = None
+        done = _finished_run(track, parent_key, outcomes, echo)
         if done is not None:
             echo(
                 f"cut-off {cutoff_s} reused from finished MLflow run {done[0]}: same {what}; nothing recomputed, "
@@ -447,65 +424,17 @@ def run_monthly(
                         folder=out / "national",
                         subdir="national",
                     )
-                for v in cfg.variants:
-                    o = outcomes[v]
-                    assert o.model_uri is not None and o.run_id is not None
-                    o.version, o.new_version = track.register(
-                        v,
-                        o.model_uri,
-                        o.run_id,
-                        o.model_id,
-                        o.run_key,
-                        {
-                            "cutoff": cutoff_s,
-                            "data_hash": data_hash,
-                            "config_hash": config_hashes[v],
-                            **identity.tags(),
-                        },
-                    )
+                _register(track, outcomes, cutoff_s, data_hash, config_hashes, identity)
                 for v in cfg.variants:
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
                 if cfg.report:
                     for v in cfg.variants:
                         _report(track, outcomes[v])
-                decisions = {
-                    v: {
-                        "version": o.version,
-                        "new_version": o.new_version,
-                        "alias": o.decision.alias if o.decision else None,
-                        "reasons": o.decision.reasons if o.decision else [],
-                        "metrics": o.metrics,
-                    }
-                    for v, o in outcomes.items()
-                }
-                atomic_write_json(out / "champion_decision.json", decisions)
-                track.log_dict(decisions, "champion_decision.json")
-                track.set_tag(
-                    "champion_decision",
-                    "; ".join(f"{v}: v{d['version']} {d['alias'] or 'reused'}" for v, d in decisions.items()),
-                )
-                # The very last step: commit the new versions, then move the aliases.
-                track.commit(
-                    [
-                        (o.variant, o.version, o.decision.promote)
-                        for o in outcomes.values()
-                        if o.new_version and o.decision is not None and o.version is not None
-                    ]
-                )
+                record_decisions(track, outcomes, out)
+                commit(track, outcomes)  # the very last step: commit the new versions, then move the aliases
         except BaseException as exc:
             staging.__exit__(type(exc), exc, exc.__traceback__)  # removes the staging folder
-            failures = track.rollback()
-            left = (
-                "registry and aliases left as they were"
-                if not failures
-                else f"ROLLBACK INCOMPLETE ({len(failures)} step(s) failed, see the log)"
-            )
-            if isinstance(exc, (DataError, ConfigError, RunFailed)) and not failures:
-                raise
-            raise RunFailed(
-                f"monthly run {cutoff_s} failed ({type(exc).__name__}: {exc}); {left}, MLflow run "
-                f"{parent_id} marked FAILED"
-            ) from exc
+            roll_back(track, exc, f"monthly run {cutoff_s}", parent_id)
         staging.close()  # out/<cut-off> replaced by the finished outputs
         for o in outcomes.values():
             o.out_dir = final_out / o.variant
@@ -520,6 +449,29 @@ def run_monthly(
             loc.tracking_uri(),
             identity,
             cfg.model_prefix,
+        )
+
+
+def _finished_run(track, parent_key: str, outcomes: dict[str, VariantOutcome], echo):
+    """The finished MLflow run with this key whose outputs are all still there, or None."""
+    done = track.finished_run(parent_key)
+    if done is not None and (missing := _outputs_missing(outcomes)):
+        echo(f"finished MLflow run {done[0]} has the same key but its outputs are gone ({missing}); computing again")
+        return None
+    return done
+
+
+def _register(track, outcomes: dict[str, VariantOutcome], cutoff_s: str, data_hash: str, config_hashes, identity):
+    """Register every variant's model version (uncommitted until `commit`)."""
+    for v, o in outcomes.items():
+        assert o.model_uri is not None and o.run_id is not None
+        o.version, o.new_version = track.register(
+            v,
+            o.model_uri,
+            o.run_id,
+            o.model_id,
+            o.run_key,
+            {"cutoff": cutoff_s, "data_hash": data_hash, "config_hash": config_hashes[v], **identity.tags()},
         )
 
 
