@@ -282,14 +282,31 @@ def summary_md(summary: pd.DataFrame, role: str) -> str:
     return md(s, FMT)
 
 
-def replace_block(path: Path, text: str) -> None:
-    """Replace the generated block of a docs page (between BEGIN and END) with `text`."""
+def replace_block(path: Path, text: str, name: str = "") -> None:
+    """Replace a generated block of a docs page (between its BEGIN and END markers) with `text`."""
+    begin, end = (
+        (BLOCK_BEGIN, BLOCK_END) if not name else (f"{BLOCK_BEGIN[:-4]} {name} -->", f"{BLOCK_END[:-4]} {name} -->")
+    )
     page = path.read_text()
-    if BLOCK_BEGIN not in page or BLOCK_END not in page:
-        raise SystemExit(f"{path}: no generated block ({BLOCK_BEGIN} ... {BLOCK_END})")
-    head, rest = page.split(BLOCK_BEGIN, 1)
-    _, tail = rest.split(BLOCK_END, 1)
-    path.write_text(f"{head}{BLOCK_BEGIN}\n{text.strip()}\n{BLOCK_END}{tail}")
+    if begin not in page or end not in page:
+        raise SystemExit(f"{path}: no generated block ({begin} ... {end})")
+    head, rest = page.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{text.strip()}\n{end}{tail}")
+
+
+def table_at(data: Path, cfg, cutoff: str = "2025-06") -> str:
+    """The MPP's national table as `mpp forecast --national --cutoff 2025-06` (1,000 paths, seed 0) prints it."""
+    from mpp.cli.national import NAMES as LABELS
+    from mpp.national.run import annual_table, run_national
+
+    run = run_national(cutoff, data_dir=data, cfg=cfg, seed=0, n_samples=1000)
+    a = annual_table(run.bands_annual)
+    rows = ["| quantity | year | minimum | median | medio | maximum |", "|---|---|---:|---:|---:|---:|"]
+    for _, r in a.iterrows():
+        cells = [f"{r[b]:,.0f}" for b in QUANTILES]
+        rows.append(f"| {LABELS[r['series_id']]} | {int(r['year'])} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def compare_old_new(summary_old: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
@@ -452,6 +469,7 @@ def main() -> None:
         md(medio, FMT),
     ]
     replace_block(REPO / "docs" / "national.md", "\n".join(block))
+    replace_block(REPO / "docs" / "national.md", table_at(data, cfg), "table")
     # README's block from the packaged tables as written (tests/national/test_national_readme.py checks it)
     replace_block(REPO / "README.md", readme_block(pd.read_csv(LOCKED_CSV), pd.read_csv(TRACK_RECORD_CSV)))
     log(f"written {args.out}, {TRACK_RECORD_CSV.relative_to(REPO)}, {LOCKED_CSV.relative_to(REPO)}")

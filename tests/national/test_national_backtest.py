@@ -207,3 +207,11 @@ def test_medio_comparison_scores_every_vintage_with_a_realised_year():
     assert r["official_medio_error"] == pytest.approx(12000 / 45600)
     assert not r["official_medio_exceeded"] and not r["ours_medio_exceeded"]
     assert r["ours_medio_calibrated_exceeded"]
+
+
+def test_every_first_request_method_the_backtest_can_choose_is_a_valid_setting():
+    """Regression: the backtest chose level_ar (with publication lags), which national.yaml refused."""
+    from mpp.national.config import FirstModel
+
+    for method in ("level_rw", "level_ar", "ets"):
+        assert FirstModel(method=method).method == method

@@ -20,7 +20,7 @@ class Source(BaseModel):
 
 class FirstModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: Literal["level_rw", "ets"] = "level_rw"
+    method: Literal["level_rw", "level_ar", "ets"] = "level_rw"
     start: str = "2008Q1"
     scale: float = Field(1.0, gt=0)
 
