@@ -43,3 +43,18 @@ def test_no_section_without_a_national_forecast(tmp_path, no_charts):
     d = make_run(tmp_path / "run", seed=3, cutoff="2025-06", horizon=30)
     assert 'id="national_track_record"' not in render_html(read_run(d), "en")
     assert isinstance(read_track_record(LOCKED), pd.DataFrame)
+
+
+def test_rows_in_the_mpps_order_and_errors_signed():
+    from mpp.report.sections.national_track_record import locked_rows, medio_rows
+
+    rows = locked_rows(read_track_record(LOCKED), "en")
+    labels = [(r["label"], r["horizon"]) for r in rows]
+    assert labels[0] == ("first asylum requests", "rest of this year")
+    assert labels.index(("repeat asylum requests", "rest of this year")) < labels.index(
+        ("repeat asylum requests", "next year")
+    )
+    assert labels[-1][0] == "total asylum inflow"
+    medio = read_track_record(MEDIO)
+    for r, (_, m) in zip(medio_rows(medio, "en"), medio.iterrows()):
+        assert r["official_error"].startswith("+" if m["official_medio_error"] > 0 else "-")

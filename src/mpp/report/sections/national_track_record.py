@@ -40,7 +40,21 @@ def _pct_se(x: float, se: float, lang: str) -> str:
     return f"{format_pct(x, lang, 0)} ({format_pct(se, lang, 0)})"
 
 
+HORIZONS = ("current", "next", "year_after")
+
+
+def _signed_pct(x: float, lang: str) -> str:
+    s = format_pct(x, lang)
+    return s if not s or s.startswith("-") else "+" + s
+
+
 def locked_rows(locked: pd.DataFrame, lang: str) -> list[dict]:
+    """One row per quantity and horizon, in the MPP's order (first, repeat, nareizigers, total; this year first)."""
+    order = {sid: i for i, sid in enumerate(QUANTITY)}
+    locked = locked.assign(
+        _q=locked["series_id"].map(order).fillna(len(order)),
+        _h=locked["horizon"].map({h: i for i, h in enumerate(HORIZONS)}).fillna(len(HORIZONS)),
+    ).sort_values(["_q", "_h"], kind="stable")
     rows = []
     for _, r in locked.iterrows():
         rows.append(
@@ -69,8 +83,8 @@ def medio_rows(medio: pd.DataFrame, lang: str) -> list[dict]:
                 "ours": format_rounded(r["ours_medio"], lang),
                 "ours_calibrated": format_rounded(r["ours_medio_calibrated"], lang),
                 "realised": format_rounded(r["realised"], lang),
-                "official_error": format_pct(r["official_medio_error"], lang),
-                "ours_error": format_pct(r["ours_medio_calibrated_error"], lang),
+                "official_error": _signed_pct(r["official_medio_error"], lang),
+                "ours_error": _signed_pct(r["ours_medio_calibrated_error"], lang),
             }
         )
     return rows
