@@ -81,6 +81,8 @@ def test_monthly_json_and_text_mask_the_uri(monkeypatch, capsys, tmp_path):
         parent_run_id="r",
         tracking_uri=f"http://u:{SECRET}@h:5000",
         outcomes={},
+        identity=SimpleNamespace(source=SimpleNamespace(name="cbs"), key="cbs-1"),
+        is_sample=False,
     )
     assert monthly_summary(res)["tracking_uri"] == "http://***@h:5000"
 
