@@ -149,36 +149,6 @@ def past_month_option(ctx, param, value):
     return value.strip()
 
 
-QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
-
-
-def month_or_quarter_option(ctx, param, value):
-    """Callback for an option that takes `YYYY-MM` or `YYYYQn` (usage error otherwise)."""
-    if value is None or QUARTER_RE.fullmatch(value.strip()):
-        return None if value is None else value.strip()
-    if month_problem(value) is not None:
-        from typer import BadParameter
-
-        raise BadParameter(
-            f"{value!r} is neither a month nor a quarter: expected YYYY-MM or YYYYQn, e.g. 2018-01 or 2018Q1",
-            ctx=ctx,
-            param=param,
-        )
-    return value.strip()
-
-
-def date_option(ctx, param, value):
-    """Callback for an option that takes a calendar date `YYYY-MM-DD` (usage error otherwise)."""
-    if value is None:
-        return None
-    try:
-        return parse_date(value, "").isoformat()
-    except MppError as exc:
-        from typer import BadParameter
-
-        raise BadParameter(str(exc).lstrip(": "), ctx=ctx, param=param) from None
-
-
 # ------------------------------------------------------------------------------------------ names that become paths
 SAFE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 

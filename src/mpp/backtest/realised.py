@@ -55,19 +55,3 @@ def realisations_by_series(data: pd.DataFrame, series_ids: list[str]) -> pd.Data
         ]
         out[sid] = bottom[cols].sum(axis=1)
     return pd.DataFrame(out, index=bottom.index)
-
-
-def annual_realised(figures: pd.DataFrame, quantity: str, year: int) -> pd.Series | None:
-    """The realised figure for (quantity, year) from a table `quantity, year, value, approx, source`.
-
-    Several sources for one figure: the first listed wins (files list their preferred source first); None
-    when the figure is not known.
-    """
-    rows = figures.loc[(figures["quantity"] == quantity) & (figures["year"] == year)]
-    return None if rows.empty else rows.iloc[0]
-
-
-def coverage_share(partial: pd.Series, national: pd.Series) -> pd.Series:
-    """Share of a national total that a partial panel covers, per period (both indexed alike)."""
-    both = pd.concat([partial.rename("partial"), national.rename("national")], axis=1).dropna()
-    return both["partial"] / both["national"]

@@ -129,10 +129,6 @@ def working_series(
     return yw, transform, z
 
 
-def future_index(y: pd.Series, horizon: int) -> pd.PeriodIndex:
-    return pd.period_range(y.index[-1] + 1, periods=horizon, freq="M")
-
-
 # --- working scale -------------------------------------------------------------------------------------------
 
 
@@ -200,12 +196,6 @@ def full_residuals(y: pd.Series, fitted_part: pd.Series | np.ndarray, start: int
     begin = len(y) - len(values) if start is None else start
     out.iloc[begin : begin + len(values)] = values
     return out
-
-
-def aicc_from(llf: float, n_params: int, n_obs: int) -> float:
-    aic = -2.0 * llf + 2.0 * n_params
-    denom = n_obs - n_params - 1
-    return float(aic + (2.0 * n_params * (n_params + 1) / denom if denom > 0 else np.inf))
 
 
 @contextmanager

@@ -12,14 +12,9 @@ import jinja2
 import pandas as pd
 
 from mpp.report.charts import Chart, chart_name  # noqa: F401  (re-exported for callers of the old module)
-from mpp.report.i18n import check_lang, series_label, t
+from mpp.report.i18n import check_lang, t
 from mpp.report.inputs import RunData
 from mpp.report.sections import ReportContext, build_sections
-
-
-def quantity_label(quantity: str, lang: str) -> str:
-    """Series ids ('s/n') get their series label; occupancy quantities their translated name."""
-    return series_label(quantity, lang) if "/" in quantity else t(quantity, lang)
 
 
 def all_charts(
