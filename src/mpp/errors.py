@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import re
 
+from mpp.redact import mask_secrets
+
 EXIT_CODES: dict[int, str] = {
     0: "ok (or the month was already done)",
     1: "internal error: a bug in mpp (one line on stderr; MPP_DEBUG=1 shows the traceback)",
@@ -88,7 +90,6 @@ def exit_code(exc: BaseException) -> int:
 
 def describe(exc: BaseException) -> str:
     """One line for stderr, credentials masked; for a bug, the exception type and a hint."""
-    from mpp.redact import mask_secrets
 
     err = as_mpp_error(exc)
     if err is not None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from mpp.data.snapshot import copy_snapshot, is_snapshot, packaged_snapshot, panel_file, verify_snapshot
 from mpp.errors import ConfigError, DataError
 
 PROJECT_FILE = "mpp.toml"
@@ -124,14 +125,12 @@ class Project:
     def data_source(self) -> Path:
         """The project's data (a snapshot folder or one file): `data_source` of mpp.toml, else the packaged
         snapshot."""
-        from mpp.data.snapshot import packaged_snapshot
 
         return self.declared_source or packaged_snapshot()
 
     def source_snapshot(self) -> Path:
         """The snapshot folder the national sources and reference figures come from: the data source when it
         is a snapshot, else the packaged one. Verified (sha256 of every file) before it is returned."""
-        from mpp.data.snapshot import is_snapshot, packaged_snapshot, verify_snapshot
 
         src = self.data_source
         if not src.exists():
@@ -145,7 +144,6 @@ class Project:
     def default_data(self) -> Path:
         """The monthly realisations a run forecasts without --data: the data source file, or its snapshot's
         7-nationality panel."""
-        from mpp.data.snapshot import panel_file
 
         src = self.data_source
         return src if src.is_file() else panel_file(self.source_snapshot())
@@ -226,7 +224,6 @@ def init_project(folder: str | os.PathLike, force: bool = False) -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("data", "mlruns", "models", "config"):
         (root / sub).mkdir(exist_ok=True)
-    from mpp.data.snapshot import copy_snapshot, packaged_snapshot
 
     snap = copy_snapshot(packaged_snapshot(), root / "data" / "snapshot")
     toml = root / PROJECT_FILE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -108,7 +109,6 @@ def atomic_write_csv(path: str | os.PathLike, df: pd.DataFrame) -> None:
 
 
 def atomic_write_parquet(path: str | os.PathLike, df: pd.DataFrame) -> None:
-    import io
 
     buf = io.BytesIO()
     df.to_parquet(buf, index=False)

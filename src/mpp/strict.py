@@ -8,6 +8,8 @@ became cut-off 2025-01: here anything but `YYYY-MM` is a one-line error stating 
 from __future__ import annotations
 
 import re
+import types
+import typing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -192,8 +194,6 @@ def dump_yaml(obj: Any) -> str:
 def _shape(value: Any, annotation: Any) -> Any:
     """YAML has lists, not tuples, and unquoted dates become `date` objects: give a value the container shape
     and text form its annotation asks for, so strict validation judges the values, not YAML's spelling."""
-    import types
-    import typing
 
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):

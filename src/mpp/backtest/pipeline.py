@@ -3,6 +3,8 @@ figures and summaries in one folder. The only part of `mpp.backtest` that reads 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 from dataclasses import dataclass, field
@@ -23,9 +25,18 @@ from mpp.backtest.runner import (
 )
 from mpp.backtest.spec import BacktestSpec
 from mpp.backtest.summary import annual_errors, headline, ranking, scores_table, summary_metrics
+from mpp.data.io import read_realisations
+from mpp.data.store import VintageStore
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantsConfig
-from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, atomic_write_text, code_version
+from mpp.provenance import (
+    atomic_write_bytes,
+    atomic_write_csv,
+    atomic_write_json,
+    atomic_write_parquet,
+    atomic_write_text,
+    code_version,
+)
 
 PANEL_QUANTITIES = {  # series of the input panel -> the quantity name used in the peer table
     "TOTAL/TOTAL": "panel_first_requests_and_nareizigers",
@@ -51,10 +62,7 @@ def open_source(path: str | Path, lag_months: int = 0) -> DataSource:
     `lag_months`: the data's publication lag (release calendar): an origin sees months to origin - lag."""
     path = Path(path)
     if path.is_dir():
-        from mpp.data.store import VintageStore
-
         return VintageSource(VintageStore(path), name=f"vintage store {path}", lag_months=lag_months)
-    from mpp.data.io import read_realisations
 
     return FrameSource(read_realisations(path)[0], name=path.name, lag_months=lag_months)
 
@@ -63,8 +71,6 @@ def read_csv_free_last_column(path: Path) -> pd.DataFrame:
     """A CSV whose last column (a free-text source) may hold unquoted commas, as the shared files do.
 
     Every line is split into as many fields as the header has, the last one taking the rest of the line."""
-    import csv
-    import io
 
     lines = path.read_text(encoding="utf-8").splitlines()
     header = next(csv.reader([lines[0]]))
@@ -293,11 +299,8 @@ def _write_tables(out: Path, detail, scores, rank, heads, annual, peer, metrics)
 
 
 def _write_plots(out: Path, scores: pd.DataFrame, annual: pd.DataFrame) -> list[str]:
-    import io
 
     import matplotlib.pyplot as plt
-
-    from mpp.provenance import atomic_write_bytes
 
     figs = {
         "error_by_horizon.png": error_by_horizon(scores),

@@ -26,7 +26,9 @@ import pandas as pd
 from mpp.backtest.evaluate import score_forecast
 from mpp.backtest.realised import realisations_by_series
 from mpp.errors import MppError
+from mpp.forecast import run_forecast
 from mpp.forecast.config import ForecastConfig
+from mpp.forecast.parallel import map_tasks
 from mpp.models.variants import VariantsConfig, VariantSpec
 from mpp.provenance import atomic_write_json, atomic_write_parquet, code_version, hash_frame, hash_json
 from mpp.strict import parse_month
@@ -137,7 +139,6 @@ def part_path(out_dir: Path, variant: str, origin: pd.Period) -> Path:
 
 def run_part(task: PartTask) -> dict:
     """Forecast at one origin with one variant, score it, write the part atomically. Returns its metadata."""
-    from mpp.forecast import run_forecast
 
     fn = task.forecast_fn or run_forecast
     t0 = time.perf_counter()
@@ -264,7 +265,6 @@ def run_backtest(
     gets one line per variant saying what was reused and what was recomputed, and why. Tasks run in parallel
     across origins with the forecast engine's own task map (`workers`, `backend`), each forecast single-process.
     """
-    from mpp.forecast.parallel import map_tasks
 
     out_dir = Path(out_dir)
     if horizon < 1:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mpp.data.snapshot import FETCHED_PANEL
+from mpp.data.snapshot import FETCHED_PANEL, MANIFEST, MANIFEST_COLUMNS, verify_snapshot
+from mpp.data.validation import inspect_file
 from mpp.errors import DataError, OfflineError
 from mpp.provenance import atomic_write_bytes, hash_file
 
@@ -87,7 +88,6 @@ SOURCES: dict[str, tuple[str, str, str, str, Callable[[], bytes]]] = {
 
 def check_fetched(path: Path) -> int:
     """Validate a fetched file exactly like `mpp data check` -> its number of rows; DataError listing problems."""
-    from mpp.data.validation import inspect_file
 
     frame, problems, _ = inspect_file(path)
     if problems or frame is None:
@@ -101,7 +101,6 @@ def check_fetched(path: Path) -> int:
 def fetch_snapshot(base: Path, dest_parent: Path, date: str, sources: list[str]) -> tuple[Path, dict[str, int]]:
     """A new snapshot `dest_parent/date`: `base` (verified) plus the downloaded `sources` -> (folder, rows per
     source). Everything is downloaded and validated before anything is put in place."""
-    from mpp.data.snapshot import MANIFEST, MANIFEST_COLUMNS, verify_snapshot
 
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:

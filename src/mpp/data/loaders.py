@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import json
 import os
 import re
@@ -571,7 +572,6 @@ def guarded_read(reader, path: str | Path, what: str, *args, **kwargs):
 
 def guarded(what: str):
     """Decorator form of `guarded_read` for a reader whose first argument is the path."""
-    import functools
 
     def wrap(reader):
         @functools.wraps(reader)

@@ -25,6 +25,7 @@ coarser sums of complete finer periods (recorded as derived); it never disaggreg
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,7 +140,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV read as text. The shared files' last column is free text that may hold unquoted commas: a line
     with more fields than the header gives the rest of the line to the last column. Blank lines are skipped
     but counted, so `_line` is the 1-based line number in the file."""
-    import csv
 
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mpp.backtest.pipeline import run_backtest_pipeline
 from mpp.backtest.spec import BacktestSpec
 from mpp.data.io import read_realisations
 from mpp.forecast import run_forecast, write_forecast
@@ -93,7 +94,6 @@ def backtest(
     official forecasts (`mpp_published.csv` of the project's reference data: `reference_data`, else the data
     source's snapshot) when `plan.peer`, logged to MLflow when `plan.track` -> (outputs, MLflow run id or None).
     A plan without a publication lag gets the release calendar's lag of the CBS monthly panel (releases.yaml)."""
-    from mpp.backtest.pipeline import run_backtest_pipeline
 
     project = Project.for_writing(home) if plan.track else Project.discover(home)
     spec = spec or load_spec(project)

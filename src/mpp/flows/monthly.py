@@ -27,10 +27,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource
+from mpp.backtest import FrameSource, run_backtest, summary_metrics
+from mpp.bands import manifest_quantiles
+from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource, name_from_path
+from mpp.data.io import read_realisations
+from mpp.data.sample import generate_sample
+from mpp.data.scope import data_scope
+from mpp.data.store import VintageStore, is_sample_entry
 from mpp.errors import DataError, RunFailed
 from mpp.flows.decisions import commit, record_decisions, roll_back
 from mpp.flows.run_key import run_keys
+from mpp.forecast import run_forecast, write_forecast
+from mpp.forecast.config import ForecastConfig
+from mpp.models.variants import VariantSpec
+from mpp.national.run import run_national, write_national
+from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
+from mpp.overlays.run import overlay_stage, write_waterfall
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,
@@ -44,7 +56,7 @@ from mpp.provenance import (
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
 from mpp.spec import RunSpec, load_release_calendar, load_spec
-from mpp.strict import current_month
+from mpp.strict import current_month, name_problem
 from mpp.tracking.config import PipelineConfig
 from mpp.tracking.gating import Decision, decide, other_data
 
@@ -101,7 +113,6 @@ class MonthlyResult:
 # ------------------------------------------------------------------------------------------------ data stage
 def sample_path(loc: Project) -> Path:
     """The bundled generated sample panel, written once to data/sample/sample.csv."""
-    from mpp.data.sample import generate_sample
 
     path = loc.home / "data" / "sample" / "sample.csv"
     if not path.is_file():
@@ -113,7 +124,6 @@ def sample_path(loc: Project) -> Path:
 def run_source(loc: Project, spec: RunSpec) -> DataSource:
     """The data source of a run (see mpp.data.catalog): a default is taken only when it has data, and a stored
     vintage keeps the name of the source it was ingested from (its lineage)."""
-    from mpp.data.store import VintageStore, is_sample_entry
 
     store = VintageStore(loc.store)
 
@@ -133,8 +143,6 @@ def run_source(loc: Project, spec: RunSpec) -> DataSource:
 
 def lineage_name(entry: dict) -> str:
     """The source name a stored vintage was ingested under (older entries stored a path or free text)."""
-    from mpp.data.catalog import name_from_path
-    from mpp.strict import name_problem
 
     name = str(entry.get("source", ""))
     return name if name_problem(name) is None else name_from_path(Path(name))
@@ -142,8 +150,6 @@ def lineage_name(entry: dict) -> str:
 
 def read_source(loc: Project, source: DataSource) -> tuple[pd.DataFrame, str]:
     """The realisations of a data source, validated -> (table, where it was read from)."""
-    from mpp.data.io import read_realisations
-    from mpp.data.store import VintageStore
 
     if source.kind == "vintage":
         vid = str(source.vintage)
@@ -156,8 +162,6 @@ def read_source(loc: Project, source: DataSource) -> tuple[pd.DataFrame, str]:
 def ingest(loc: Project, source: DataSource, cutoff: str | None, vintage: str | None):
     """Read and validate the source, store what was known at the cut-off as a vintage (named after the source)
     -> (history, cutoff, entry, where it was read from, the source: `sample` when the rows say so)."""
-    from mpp.data.scope import data_scope
-    from mpp.data.store import VintageStore
 
     df, where = read_source(loc, source)
     if not source.is_sample and data_scope(df)["sample"]:  # a copy of the generated sample is the sample
@@ -192,7 +196,6 @@ def gating_scores(
 ) -> dict[str, dict[str, float]]:
     """Backtest metrics per variant at the configured origins ({} when the history is too short). Each origin
     sees the months published by then (`lag_months`, the release calendar's lag of the panel)."""
-    from mpp.backtest import FrameSource, run_backtest, summary_metrics
 
     first = history["period"].min()
     origins = [o for o in cfg.gating.origins_for(cutoff) if o >= first + 24]
@@ -228,7 +231,6 @@ def write_gating_scores(run_dir: Path, scores: dict[str, dict[str, float]]) -> N
 def occupancy_stage(forecast_dir: Path, spec: RunSpec, out_dir: Path) -> Path | None:
     """COA occupancy from the assumptions' initial-stock month on (with the long replay's track record when the
     pipeline names one); None when the forecast does not reach the start."""
-    from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 
     assert spec.assumptions is not None
     afile = spec.files.get("assumptions")
@@ -260,7 +262,6 @@ def occupancy_stage(forecast_dir: Path, spec: RunSpec, out_dir: Path) -> Path | 
 def national_stage(spec: RunSpec, cutoff: str, out_dir: Path) -> Path:
     """The national forecast (every MPP stream and the total, `national.yaml`) at the run's cut-off and seed
     from the run spec's national sources, written to `out_dir` (the report shows it beside each variant)."""
-    from mpp.national.run import run_national, write_national
 
     assert spec.national is not None and spec.national_data is not None
     run = run_national(cutoff, data_dir=spec.national_data, cfg=spec.national, seed=spec.pipeline.seed)
@@ -489,7 +490,6 @@ def _variant_run(
     metrics: dict[str, float],
 ) -> None:
     """One variant: forecast, occupancy, fan chart, logged in its own child run with its pyfunc model."""
-    from mpp.forecast import run_forecast, write_forecast
 
     vspec = spec.variant(o.variant)
     data_hash = identity.data_hash
@@ -521,7 +521,6 @@ def _variant_run(
             if occ is not None:
                 track.log(folder=occ.parent, subdir="occupancy")
         if spec.overlays:  # after the model-only files are written and logged; gating never sees overlays
-            from mpp.overlays.run import overlay_stage
             from mpp.tracking.overlays import overlay_params
 
             stage = overlay_stage(o.out_dir, spec.overlays, cfg.seed, spec.assumptions)
@@ -599,10 +598,6 @@ def _waterfall(
     """revision_waterfall.csv/.md: new data / model change / overlays since the previous version. When the
     previous forecast's model settings (its manifest's config hash) differ from this one's, the previous variant
     spec and forecast settings are re-run on this month's data (the bridge) to separate the model change."""
-    from mpp.forecast import run_forecast
-    from mpp.forecast.config import ForecastConfig
-    from mpp.models.variants import VariantSpec
-    from mpp.overlays.run import write_waterfall
 
     prev_cutoff = prev.tags.get("cutoff", "?")
     prev_dir = loc.out / prev_cutoff / prev.tags.get("data_id", "-") / o.variant
@@ -611,8 +606,6 @@ def _waterfall(
     pfile = prev_dir / "manifest.json"
     previous = json.loads(pfile.read_text()) if pfile.is_file() else None
     if previous is not None and previous.get("config_hash") != current.get("config_hash"):
-        from mpp.bands import manifest_quantiles
-
         keep = {k: previous[k] for k in ("n_samples", "reconciliation", "dependence", "pooling") if k in previous}
         keep["quantiles"] = manifest_quantiles(previous)
         fcfg = ForecastConfig.model_validate({**spec.forecast.model_dump(), **keep})

@@ -25,6 +25,7 @@ the cut-off (see mpp.national.run): they exist only so that every path has one m
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,7 +140,6 @@ def level_paths(
 
 
 def _ets_paths(q: pd.Series, horizon: int, n: int, rng: np.random.Generator, scale: float) -> tuple[np.ndarray, dict]:
-    import warnings
 
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 

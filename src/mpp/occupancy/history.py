@@ -27,9 +27,21 @@ import numpy as np
 import pandas as pd
 
 from mpp.data.loaders import guarded_read
+from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
 from mpp.data.schema import STREAMS
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions, Param, Step
+from mpp.occupancy.model import Stocks, project_occupancy
+from mpp.occupancy.replay import (
+    MEASURE_TO_QUANTITY,
+    Calibration,
+    Replay,
+    compare_with_observations,
+    error_summary,
+    minimise,
+    weighted_loss,
+    with_values,
+)
 
 EUROSTAT_MONTHLY = "eurostat_migr_asyappctzm_NL_national_monthly_2008_2020-08.csv"
 EUROSTAT_PENDING = "eurostat_NL_pending_decisions_temporary_protection_2008_2023.csv"
@@ -243,7 +255,6 @@ def _annual_nareizigers(real: Path, totals: Path, profile: str) -> list[Block]:
     stated profile."""
     if profile not in NAREIZIGERS_PROFILES:
         raise DataError(f"nareizigers profile must be one of {NAREIZIGERS_PROFILES}, got {profile!r}")
-    from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
 
     rows: dict[int, tuple[float, str]] = {}
     cbs = _optional(real / CBS_ANNUAL)
@@ -506,8 +517,6 @@ def run_long_replay(
 ):
     """-> (Replay, assumptions used). `values` sets dotted assumption paths first (e.g. estimated rates); the
     initial stocks are derived after that (they depend on the hazards)."""
-    from mpp.occupancy.model import Stocks, project_occupancy
-    from mpp.occupancy.replay import Replay, compare_with_observations, error_summary, with_values
 
     a = with_values(base, values) if values else base
     occ0, occ0_src = start_occupancy(observations, inp)
@@ -530,7 +539,6 @@ def calibrate_long(
     """Estimate `knobs` on the COA observations after the start and up to `fit_until` only (weighted least squares
     of % errors, as `replay.calibrate`, Nelder-Mead from the `starts` best grid points: the 2015-2016 loss has two
     basins). -> Calibration."""
-    from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Calibration, minimise, weighted_loss
 
     obs = observations[observations["measure"].isin(MEASURE_TO_QUANTITY)]
     first_day = str(inp.periods[0].start_time.date())

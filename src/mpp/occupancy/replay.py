@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,6 @@ def minimise(loss, knobs: Sequence[Knob], starts: int = 1) -> tuple[dict[str, fl
     """Minimise loss({path: value}) over the knobs' boxes: a 9-point grid per knob, then bounded Nelder-Mead from
     the best `starts` grid points (several where the loss has more than one basin); the lowest wins.
     Deterministic. -> (values rounded to 4 decimals, loss)."""
-    from itertools import product
 
     from scipy.optimize import minimize
 

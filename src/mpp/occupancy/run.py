@@ -13,7 +13,15 @@ import pandas as pd
 from mpp.bands import manifest_quantiles, validate_quantiles
 from mpp.data.loaders import guarded_read
 from mpp.errors import DataError
+from mpp.occupancy import history as h
 from mpp.occupancy.assumptions import Assumptions
+from mpp.occupancy.history import (
+    NAREIZIGERS_PROFILES,
+    calibrate_long,
+    jackknife_band,
+    long_replay_inputs,
+    run_long_replay,
+)
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
@@ -143,7 +151,6 @@ def track_record(replay: dict, out: Path) -> dict:
     model, pct_error, window fit/check) in `out`; a note instead when the real series are absent.
     `replay`: real (folder, or None), assumptions (validated `Assumptions`), assumptions_file, start, end,
     fit_until."""
-    from mpp.occupancy.history import long_replay_inputs, run_long_replay
 
     if replay.get("real") is None:
         return {
@@ -231,13 +238,6 @@ def replay_to_dir(
     manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only; with
     `band` too, replay_band.csv: the range of the replay over the leave-one-estimation-year-out estimates
     (`history.jackknife_band`), shaded in the chart."""
-    from mpp.occupancy.history import (
-        NAREIZIGERS_PROFILES,
-        calibrate_long,
-        jackknife_band,
-        long_replay_inputs,
-        run_long_replay,
-    )
 
     a = assumptions
     obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
@@ -358,7 +358,6 @@ def replay_table(comparison: pd.DataFrame) -> str:
 
 def input_files(real_dir: Path) -> list[Path]:
     """The files the long replay reads (for the manifest's hashes)."""
-    from mpp.occupancy import history as h
 
     return [
         real_dir / f

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,6 @@ def read_forecast_dir(directory: str | Path) -> ForecastResult:
     """A forecast directory as a ForecastResult: `mpp forecast`'s (with history.csv), or any other directory in
     the same paths layout, such as the national forecast's (then without realised months: only years wholly
     inside the horizon get annual figures, and a target for the cut-off year is not applied)."""
-    import json
 
     d = Path(directory)
     if (d / "history.csv").is_file():

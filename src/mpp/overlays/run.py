@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.occupancy.assumptions import Assumptions
+from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 from mpp.overlays.apply import OverlayRun, apply_overlays
 from mpp.overlays.io import SUBDIR, read_forecast_dir, write_overlay_run
 from mpp.overlays.occupancy import apply_to_assumptions
@@ -36,8 +37,6 @@ def overlay_stage(
     out = write_overlay_run(run, forecast_dir)
     occ = None
     if assumptions is not None:
-        from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
-
         try:
             project_from_forecast(
                 out, assumptions, out / "occupancy", overlays=overlays, overlay_effects=apply_to_assumptions

@@ -32,6 +32,7 @@ import math
 import re
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mpp.data.schema import STREAMS, TOTAL
@@ -101,7 +102,6 @@ class Size(_Strict):
         return self.value is not None
 
     def median(self) -> float:
-        import numpy as np
 
         if self.value is not None:
             return float(self.value)
@@ -110,7 +110,6 @@ class Size(_Strict):
 
     def draw(self, u):
         """Sizes for uniform draws `u` (array): inverse CDF of the stated quantiles."""
-        import numpy as np
 
         u = np.asarray(u, dtype=float)
         if self.value is not None:

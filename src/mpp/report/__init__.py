@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mpp.provenance import atomic_write_text
+from mpp.provenance import atomic_write_bytes, atomic_write_text
 from mpp.report.charts import annual_chart, fan_chart, figure_png
 from mpp.report.excel import build_workbook, write_workbook
 from mpp.report.html import all_charts, render_html
@@ -76,7 +76,6 @@ def write_report(
 
 def write_charts(run_dir: str | Path, out_dir: str | Path, lang: str = "en", coa_observations=None) -> list[Path]:
     """Every chart of the report as a separate PNG in `out_dir` (for slides and notes): fan_*.png, annual_*.png."""
-    from mpp.provenance import atomic_write_bytes
 
     check_lang(lang)
     out = Path(out_dir)

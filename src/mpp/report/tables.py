@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.bands import compare_bands
+from mpp.data.schema import STREAMS
 from mpp.report.i18n import SCENARIOS
 from mpp.report.inputs import RunData
 
@@ -31,7 +32,6 @@ HEADLINE_COLUMNS = ("quantity", "year", *SCENARIOS)
 
 def stream_ids(run: RunData) -> list[str]:
     """Stream totals present in the run, in the order of mpp.data.schema.STREAMS."""
-    from mpp.data.schema import STREAMS
 
     present = set(run.bands_monthly.loc[run.bands_monthly["level"] == "stream", "series_id"])
     return [f"{s}/TOTAL" for s in STREAMS if f"{s}/TOTAL" in present] + sorted(

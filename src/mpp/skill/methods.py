@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mpp.skill.panels import ExternalPanels
+from mpp.models import forecast_series
+from mpp.skill.panels import ExternalPanels, load_cbs_panel
 
 MIN_TRAIN_ROWS = 50  # below this the global model returns the naive total (recorded as a fallback)
 MIN_LEVEL = 60.0  # training rows need a last-12-month sum of at least this (tiny series are noise)
@@ -50,7 +51,6 @@ def naive_point(ctx: Context) -> np.ndarray:
 def registry_sums(ctx: Context, spec, n_samples: int = 200, lead: int = 0) -> np.ndarray:
     """Sample sums [series, sample] of the 12 months starting `lead` months after the history's end, of a
     model-registry variant (a `VariantSpec` from the run spec), one series at a time."""
-    from mpp.models import forecast_series
 
     out = np.empty((ctx.history.shape[1], n_samples))
     for i, col in enumerate(ctx.history.columns):
@@ -266,7 +266,6 @@ __all__ = [
 
 def lag_table(until: str | pd.Period | None = None) -> pd.DataFrame:
     """`lead_lags` of both indicators against every CBS series on the real data (for the docs)."""
-    from mpp.skill.panels import load_cbs_panel
 
     wide = load_cbs_panel()
     panels = ExternalPanels.load()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.errors import DataError
+from mpp.project import Project
 
 CBS_PANEL = "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
 UNHCR = "unhcr_monthly_asylum_applications_NL_by_origin_2012_2017.csv"
@@ -44,8 +45,6 @@ BAMF_CODES = {
 def real_dir(path: str | os.PathLike | None = None) -> Path:
     """The folder of the real panels: `path`, else $MPP_REAL_DATA, else `real/` of the project's reference data."""
     if path is None and not os.environ.get("MPP_REAL_DATA"):
-        from mpp.project import Project
-
         path = Project.discover().reference_folder() / "real"
     d = Path(path if path is not None else os.environ["MPP_REAL_DATA"])
     if not (d / CBS_PANEL).exists():

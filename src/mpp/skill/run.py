@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.backtest.protocol import OriginSplit, choose_on_tuning, score_cases, summarise
+from mpp.models.registry import panel_function
 from mpp.models.variants import VariantsConfig
 from mpp.provenance import hash_json
 from mpp.skill.calibrate import CALIBRATION_NAMES, aggregate_matrix, calibrated_sums, options_from_name
@@ -192,7 +193,6 @@ def variant_paths(wide: pd.DataFrame, settings: ProtocolSettings, spec) -> dict[
     """The panel variant's monthly paths[series, month, sample] at every origin, from the same function the
     engine calls (`mpp forecast` with this variant), on the months published by the origin; months 1.. after
     the origin (the paths start after the last published month and the first `publication_lag` are dropped)."""
-    from mpp.models.registry import panel_function
 
     panel = panel_function(spec.family)
     if panel is None:

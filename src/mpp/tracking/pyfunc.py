@@ -13,10 +13,14 @@ numbers, but only with the same library versions and BLAS, and would take minute
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import mlflow.pyfunc
 import pandas as pd
+
+from mpp.bands import BAND_NAMES, annual_bands, monthly_bands
+from mpp.forecast import read_paths
 
 ARTIFACT = "forecast"  # key of the forecast directory among the pyfunc artifacts
 MODEL_FILES = ("paths.parquet", "history.csv", "manifest.json")
@@ -24,10 +28,6 @@ MODEL_FILES = ("paths.parquet", "history.csv", "manifest.json")
 
 def bands_from_forecast_dir(directory: str | Path, kind: str = "annual") -> pd.DataFrame:
     """Monthly or annual bands re-derived from a forecast directory's paths (as the engine derived them)."""
-    import json
-
-    from mpp.bands import BAND_NAMES, annual_bands, monthly_bands
-    from mpp.forecast import read_paths
 
     d = Path(directory)
     manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))

@@ -8,11 +8,16 @@ are orphans, removed by the next run and never used for reuse, revision or gatin
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import logging
 import os
 import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import mlflow
 import pandas as pd
@@ -54,13 +59,9 @@ def run_lock(lock_file: Path) -> Iterator[None]:
 def check_reachable(uri: str, timeout: float = 5.0) -> None:
     """An MLflow server URI must answer within `timeout` seconds; otherwise OfflineError (exit 5) naming the
     setting and the masked URI, at once instead of after MLflow's minutes of retries. Local stores pass."""
-    import urllib.error
-    import urllib.request
 
     if not uri.lower().startswith(("http://", "https://")):
         return
-    import base64
-    from urllib.parse import unquote, urlsplit, urlunsplit
 
     parts = urlsplit(uri)
     host = parts.netloc.rsplit("@", 1)[-1]
@@ -219,7 +220,6 @@ def quiet_mlflow() -> None:
     """No emoji banners or environment inference chatter on the terminal of a scheduled job."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
-    import logging
 
     for logger in ("mlflow", "alembic"):
         logging.getLogger(logger).setLevel(logging.ERROR)

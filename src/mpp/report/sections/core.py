@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from mpp.provenance import code_version
 from mpp.report.charts import Chart, annual_chart, chart_name, fan_chart, figure_png, realised_annual
 from mpp.report.i18n import (
     SCENARIOS,
@@ -555,9 +556,7 @@ def data(ctx: ReportContext) -> Section:
 
 @section("provenance", order=95)
 def provenance(ctx: ReportContext) -> Section:
-    from datetime import datetime
 
-    from mpp.provenance import code_version
     from mpp.report.tables import provenance_rows
 
     lang = ctx.lang
