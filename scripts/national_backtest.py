@@ -130,6 +130,57 @@ def run_candidates(obs, cfg, candidates: dict, series_id: str, origins, n, cache
     return best, candidates[best], pd.DataFrame(rows)
 
 
+def grant_candidates(base: dict) -> dict[str, dict]:
+    """Nareizigers from asylum grants (issue 24, mpp.national.grants): grants after the last published one
+    forecast as a ratio to first requests or a random walk of their level; every month after the cut-off
+    following the grants, or only the years after the cut-off's year."""
+    return {
+        f"grants ({forecast}, {months})": {
+            **base,
+            "nareizigers": "grants",
+            "nar_base": "level_rw",
+            "nar_grants": forecast,
+            "nar_grant_months": months,
+        }
+        for forecast in ("ratio_to_first", "level_rw")
+        for months in ("after_cutoff", "later_years")
+    }
+
+
+def nareizigers_both(obs, cfg, calendar, origins, n, cache, sel, chosen, scored) -> tuple[pd.DataFrame, str]:
+    """Issue 24: the best nareizigers model of the other family (grants vs panel share / annual level, by the
+    tuning criterion in `sel`) on every origin, beside the chosen one: nominal levels, nareizigers only."""
+    nar = sel[sel["series"] == NAMES[NAR]]
+    is_grants = nar["candidate"].str.startswith("grants")
+    chosen_is_grants = chosen["nareizigers"] == "grants"
+    other = nar[is_grants != chosen_is_grants].sort_values("crps_rel").iloc[0]["candidate"]
+    keys = ("nareizigers", "nar_base", "nar_grants", "nar_grant_months")
+    pool = {
+        "panel_share (panel level_rw)": {"nareizigers": "panel_share", "nar_base": "level_rw"},
+        "panel_share (panel ets)": {"nareizigers": "panel_share", "nar_base": "ets"},
+        "annual_rw": {"nareizigers": "annual_rw", "nar_base": "level_rw"},
+        **{k: {x: v[x] for x in keys} for k, v in grant_candidates({}).items()},
+    }
+    methods = {**{k: v for k, v in chosen.items() if k not in keys}, **pool[other]}
+    cases, sums = backtest_cases(obs, cfg, methods, origins, n=n, cache=cache, calendar=calendar)
+    runs = {f"{chosen_name(chosen)} (chosen)": scored, other: score(cases, sums)}
+    frames = []
+    for name, frame in runs.items():
+        s = summary_table(frame[frame["series_id"] == NAR])
+        frames.append(s.assign(model=name))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "model", out.pop("model"))
+    return out.drop(columns="series_id"), other
+
+
+def chosen_name(methods: dict) -> str:
+    if methods["nareizigers"] == "grants":
+        return f"grants ({methods['nar_grants']}, {methods['nar_grant_months']})"
+    if methods["nareizigers"] == "panel_share":
+        return f"panel_share (panel {methods['nar_base']})"
+    return methods["nareizigers"]
+
+
 def track_record(obs, cfg, calendar, origins, n, cache):
     """Stages 1-4 on the tuning origins, then the chosen model on every origin -> (choices table, chosen
     settings, scored cases, their sample sums)."""
@@ -159,6 +210,7 @@ def track_record(obs, cfg, calendar, origins, n, cache):
             "panel_share (panel level_rw)": {**m2, "nareizigers": "panel_share", "nar_base": "level_rw"},
             "panel_share (panel ets)": {**m2, "nareizigers": "panel_share", "nar_base": "ets"},
             "annual_rw": {**m2, "nareizigers": "annual_rw", "nar_base": "level_rw"},
+            **grant_candidates(m2),
         },
         NAR,
         *args,
@@ -352,10 +404,20 @@ def main() -> None:
         "nareizigers": cfg.model.nareizigers.method,
         "nar_base": cfg.model.nareizigers.base,
         "repeat": cfg.model.repeat_asylum_request.method,
+        "nar_grants": cfg.model.nareizigers.grants.forecast,
+        "nar_grant_months": cfg.model.nareizigers.grants.months,
     }
+    if configured["nareizigers"] != "grants":  # grant settings only matter for the grants model
+        configured = {k: v for k, v in configured.items() if not k.startswith("nar_grant")}
     agree = all(chosen.get(k, configured[k]) == v for k, v in configured.items())
     log(f"chosen with lags: {chosen}; config/national.yaml: {configured} ({'agree' if agree else 'DIFFER'})")
     summary_old, summary = summary_table(scored_old), summary_table(scored)
+
+    log("nareizigers: the best model of the other family on every origin (issue 24: both are reported)")
+    both, other = nareizigers_both(
+        obs, cfg, calendar, origins, n, cache=args.cache, sel=sel, chosen=chosen, scored=scored
+    )
+    both_md = md(both.assign(horizon=both["horizon"].map(HORIZON_NAMES)), FMT)
 
     log("band calibration on tuning origins")
     cal_sel, cal_best, keys, levels, calibrated = calibrate(scored, sums)
@@ -404,6 +466,12 @@ def main() -> None:
         f"\nChosen: `{chosen}`; config/national.yaml: `{configured}` ({'agree' if agree else 'DIFFER'}).\n",
         "## Track record with publication lags: locked origins (2021-Q1 onward), nominal levels\n",
         summary_md(summary, "locked"),
+        "\n## Nareizigers: both models (issue 24)\n",
+        "The chosen nareizigers model and the best of the other family on the tuning criterion "
+        f"(**{other}**), each on every origin with publication lags, nominal levels. The grants model: "
+        "arrivals = follow-up ratio x grants spread over the following years by an estimated lag "
+        "(mpp.national.grants, docs/national.md). Locked rows only report; nothing was chosen on them.\n",
+        both_md,
         "\n## Band calibration (issue 22): chosen on tuning origins, reported on locked origins\n",
         "Each band's level is recalibrated from the PITs of the tuning cases (the share of sample sums below "
         "the outcome): a band is put at the sample quantile that the tuning outcomes exceeded as often as its "
@@ -465,7 +533,9 @@ def main() -> None:
         "was exceeded (SE):\n",
         summary_md(bands, "locked"),
         f"\n{verdict}\n",
-        "**The medio beside the official medio** (every vintage with a realised year):\n",
+        "**Nareizigers: both models** (issue 24; nominal levels, with publication lags):\n",
+        both_md,
+        "\n**The medio beside the official medio** (every vintage with a realised year):\n",
         md(medio, FMT),
     ]
     replace_block(REPO / "docs" / "national.md", "\n".join(block))
@@ -477,6 +547,7 @@ def main() -> None:
     print(summary_md(bands, "locked"))
     print(md(medio, FMT))
     print(verdict)
+    print(both_md)
 
 
 if __name__ == "__main__":
