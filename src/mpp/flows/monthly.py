@@ -20,288 +20,48 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
 
-from mpp.backtest import FrameSource, run_backtest, summary_metrics
-from mpp.bands import manifest_quantiles
-from mpp.data.catalog import SAMPLE, SAMPLE_MARK, DataIdentity, DataSource, name_from_path
-from mpp.data.io import read_realisations
-from mpp.data.sample import generate_sample
-from mpp.data.scope import data_scope
-from mpp.data.store import VintageStore, is_sample_entry
-from mpp.errors import DataError, RunFailed
+from mpp.data.catalog import SAMPLE_MARK, DataIdentity
 from mpp.flows.decisions import commit, record_decisions, roll_back
+from mpp.flows.outcomes import VALUE_COLS, MonthlyResult, VariantOutcome
 from mpp.flows.run_key import run_keys
+from mpp.flows.source import ingest, run_source
+from mpp.flows.stages import (
+    _waterfall,
+    fan_chart_png,
+    gating_scores,
+    national_stage,
+    occupancy_stage,
+    sigterm_raises,
+    write_gating_scores,
+)
 from mpp.forecast import run_forecast, write_forecast
-from mpp.forecast.config import ForecastConfig
-from mpp.models.variants import VariantSpec
-from mpp.national.run import run_national, write_national
-from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
-from mpp.overlays.run import overlay_stage, write_waterfall
+from mpp.overlays.run import overlay_stage
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,
-    atomic_write_json,
     atomic_write_text,
     code_version,
     hash_file,
     hash_frame,
-    hash_json,
     staged_dir,
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
 from mpp.spec import RunSpec, load_release_calendar, load_spec
-from mpp.strict import current_month, name_problem
 from mpp.tracking.config import PipelineConfig
 from mpp.tracking.gating import Decision, decide, other_data
 
-VALUE_COLS = ["period", "stream", "nationality", "value"]
-
-
-@dataclass
-class VariantOutcome:
-    variant: str
-    out_dir: Path
-    run_key: str
-    run_id: str | None = None
-    model_uri: str | None = None
-    model_id: str | None = None
-    version: str | None = None
-    new_version: bool = False
-    decision: Decision | None = None
-    metrics: dict[str, float] = field(default_factory=dict)
-    revision: pd.DataFrame | None = None
-    revision_lines: list[str] = field(default_factory=list)
-    previous_version: str | None = None
-
-
-@dataclass
-class MonthlyResult:
-    cutoff: str
-    vintage: str
-    data_hash: str
-    parent_run_id: str
-    reused: bool
-    candidate: str
-    outcomes: dict[str, VariantOutcome]
-    tracking_uri: str
-    identity: DataIdentity
-    model_prefix: str = "mpp"
-
-    @property
-    def is_sample(self) -> bool:
-        return self.identity.source.is_sample
-
-    def model_name(self, variant: str) -> str:
-        from mpp.tracking.registry import model_name
-
-        return model_name(variant, self.model_prefix, self.identity.source.name)
-
-    @property
-    def out_dir(self) -> Path:
-        return self.outcomes[self.candidate].out_dir
-
-    def bands_annual(self, variant: str | None = None) -> pd.DataFrame:
-        return pd.read_csv(self.outcomes[variant or self.candidate].out_dir / "bands_annual.csv")
-
-
 # ------------------------------------------------------------------------------------------------ data stage
-def sample_path(loc: Project) -> Path:
-    """The bundled generated sample panel, written once to data/sample/sample.csv."""
-
-    path = loc.home / "data" / "sample" / "sample.csv"
-    if not path.is_file():
-        df = generate_sample(seed=0)
-        atomic_write_csv(path, df.assign(period=df["period"].astype(str))[VALUE_COLS + ["source"]])
-    return path
-
-
-def run_source(loc: Project, spec: RunSpec) -> DataSource:
-    """The data source of a run (see mpp.data.catalog): a default is taken only when it has data, and a stored
-    vintage keeps the name of the source it was ingested from (its lineage)."""
-
-    store = VintageStore(loc.store)
-
-    def available(s: DataSource) -> bool:
-        if s.kind == "vintage":
-            return any(not is_sample_entry(e) for e in store.vintages())
-        return s.is_sample or (s.path is not None and s.path.exists())
-
-    source = spec.source(loc, available, declared=loc.default_data)
-    if source.kind != "vintage":
-        return source
-    entry = store.entry(store.latest_id() if source.vintage == "latest" else str(source.vintage))
-    if is_sample_entry(entry):
-        return DataSource(SAMPLE, "sample")
-    return DataSource(lineage_name(entry), "vintage", vintage=entry["id"])
-
-
-def lineage_name(entry: dict) -> str:
-    """The source name a stored vintage was ingested under (older entries stored a path or free text)."""
-
-    name = str(entry.get("source", ""))
-    return name if name_problem(name) is None else name_from_path(Path(name))
-
-
-def read_source(loc: Project, source: DataSource) -> tuple[pd.DataFrame, str]:
-    """The realisations of a data source, validated -> (table, where it was read from)."""
-
-    if source.kind == "vintage":
-        vid = str(source.vintage)
-        return VintageStore(loc.store).read(vid), f"{loc.store} vintage {vid}"
-    path = sample_path(loc) if source.is_sample else source.path
-    assert path is not None
-    return read_realisations(path)[0], str(path)
-
-
-def ingest(loc: Project, source: DataSource, cutoff: str | None, vintage: str | None):
-    """Read and validate the source, store what was known at the cut-off as a vintage (named after the source)
-    -> (history, cutoff, entry, where it was read from, the source: `sample` when the rows say so)."""
-
-    df, where = read_source(loc, source)
-    if not source.is_sample and data_scope(df)["sample"]:  # a copy of the generated sample is the sample
-        source = DataSource(SAMPLE, "sample", source.path)
-    last = df["period"].max()
-    cut = pd.Period(cutoff, freq="M") if cutoff else last
-    if cut > last:
-        raise DataError(f"the cut-off {cut} is after the last month of {where} ({last})")
-    known = df.loc[df["period"] <= cut].reset_index(drop=True)
-    store = VintageStore(loc.store)
-    entry = store.ingest(
-        known.drop(columns=["vintage"], errors="ignore"),
-        vintage or str(min(cut + 1, current_month())),
-        source=source.name,
-        file=where,
-        sample=source.is_sample,
-    )
-    return store.read(entry.id), cut, entry, where, source
 
 
 # -------------------------------------------------------------------------------------------- compute stages
-def gating_scores(
-    history: pd.DataFrame,
-    spec: RunSpec,
-    cfg: PipelineConfig,
-    fcfg,
-    cutoff: pd.Period,
-    out: Path,
-    data_hash: str,
-    echo=print,
-    lag_months: int = 0,
-) -> dict[str, dict[str, float]]:
-    """Backtest metrics per variant at the configured origins ({} when the history is too short). Each origin
-    sees the months published by then (`lag_months`, the release calendar's lag of the panel)."""
-
-    first = history["period"].min()
-    origins = [o for o in cfg.gating.origins_for(cutoff) if o >= first + 24]
-    if not origins:
-        return {}
-    bcfg = fcfg.model_copy(update={"n_samples": cfg.gating.n_samples})
-    # one resumable folder per data, seed and settings (another seed in pipeline.yaml is another backtest)
-    folder = hash_json({"data": data_hash, "seed": cfg.seed, "forecast": bcfg.model_dump(mode="json")})[:12]
-    detail = run_backtest(
-        FrameSource(history, name="vintage", lag_months=lag_months),
-        cfg.variants,
-        origins,
-        cfg.gating.horizon,
-        out / "_backtest" / folder,
-        seed=cfg.seed,
-        progress=False,
-        catalog=spec.variants,
-        config=bcfg,
-        log=echo,
-    )
-    return summary_metrics(detail, n_boot=200, seed=cfg.seed)
-
-
-def write_gating_scores(run_dir: Path, scores: dict[str, dict[str, float]]) -> None:
-    """The gating backtest beside each run's forecast, where the report reads its scorecard."""
-    if not scores:
-        return
-    rows = [{"variant": v, "metric": m, "value": x} for v, ms in scores.items() for m, x in sorted(ms.items())]
-    atomic_write_csv(run_dir / "backtest" / "scores.csv", pd.DataFrame(rows))
-    atomic_write_json(run_dir / "backtest" / "summary.json", scores)
-
-
-def occupancy_stage(forecast_dir: Path, spec: RunSpec, out_dir: Path) -> Path | None:
-    """COA occupancy from the assumptions' initial-stock month on (with the long replay's track record when the
-    pipeline names one); None when the forecast does not reach the start."""
-
-    assert spec.assumptions is not None
-    afile = spec.files.get("assumptions")
-    replay = None
-    if (r := spec.pipeline.occupancy.replay) is not None:  # the long replay as the projection's track record
-        real = spec.files.get("replay_real")
-        replay = {
-            "real": Path(real) if real else None,
-            "assumptions": spec.replay_assumptions,
-            "assumptions_file": spec.files["replay_assumptions"],
-            "start": r.start,
-            "end": r.end,
-            "fit_until": r.fit_until,
-        }
-    try:
-        project_from_forecast(
-            forecast_dir,
-            spec.assumptions,
-            out_dir,
-            assumptions_file=Path(afile) if afile else None,
-            quantiles=spec.forecast.quantiles,
-            replay=replay,
-        )
-    except ForecastMissesStart:
-        return None
-    return out_dir / "occupancy_bands.csv"
-
-
-def national_stage(spec: RunSpec, cutoff: str, out_dir: Path) -> Path:
-    """The national forecast (every MPP stream and the total, `national.yaml`) at the run's cut-off and seed
-    from the run spec's national sources, written to `out_dir` (the report shows it beside each variant)."""
-
-    assert spec.national is not None and spec.national_data is not None
-    run = run_national(cutoff, data_dir=spec.national_data, cfg=spec.national, seed=spec.pipeline.seed)
-    return write_national(run, out_dir)
-
-
-def fan_chart_png(forecast_dir: Path, title: str) -> Path:
-    """Fan chart of the total (the report's chart helper) next to the forecast files."""
-    from mpp.report import fan_chart, figure_png
-
-    monthly = pd.read_csv(forecast_dir / "bands_monthly.csv", dtype={"period": str})
-    hist = pd.read_csv(forecast_dir / "history.csv", dtype={"period": str})
-    h = hist[hist["series_id"] == "TOTAL/TOTAL"]
-    fig = fan_chart(
-        pd.Series(h["value"].to_numpy(float), index=pd.PeriodIndex(h["period"], freq="M")),
-        monthly[monthly["series_id"] == "TOTAL/TOTAL"],
-        title,
-    )
-    path = forecast_dir / "fan_total.png"
-    path.write_bytes(figure_png(fig))
-    return path
 
 
 # ------------------------------------------------------------------------------------------------ the run
-@contextmanager
-def sigterm_raises():
-    """A scheduler's SIGTERM becomes an exception, so the failure handling below still runs."""
-
-    def handler(signum, frame):
-        raise RunFailed(f"terminated by signal {signum}")
-
-    try:
-        old = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
 
 
 def run_monthly(
@@ -583,51 +343,6 @@ def _decide_and_revise(
     assert o.run_id is not None
     with track.reopen(o.run_id):
         track.log(files=[o.out_dir / "revision.csv", o.out_dir / "revision.md", *waterfall])
-
-
-def _waterfall(
-    o: VariantOutcome,
-    prev,
-    prev_bands: pd.DataFrame,
-    cutoff: str,
-    history,
-    spec: RunSpec,
-    cfg: PipelineConfig,
-    loc: Project,
-) -> list[Path]:
-    """revision_waterfall.csv/.md: new data / model change / overlays since the previous version. When the
-    previous forecast's model settings (its manifest's config hash) differ from this one's, the previous variant
-    spec and forecast settings are re-run on this month's data (the bridge) to separate the model change."""
-
-    prev_cutoff = prev.tags.get("cutoff", "?")
-    prev_dir = loc.out / prev_cutoff / prev.tags.get("data_id", "-") / o.variant
-    current = json.loads((o.out_dir / "manifest.json").read_text())
-    bridge = None
-    pfile = prev_dir / "manifest.json"
-    previous = json.loads(pfile.read_text()) if pfile.is_file() else None
-    if previous is not None and previous.get("config_hash") != current.get("config_hash"):
-        keep = {k: previous[k] for k in ("n_samples", "reconciliation", "dependence", "pooling") if k in previous}
-        keep["quantiles"] = manifest_quantiles(previous)
-        fcfg = ForecastConfig.model_validate({**spec.forecast.model_dump(), **keep})
-        res = run_forecast(
-            history,
-            pd.Period(cutoff, "M"),
-            variant=VariantSpec.model_validate(previous["variant_spec"]),
-            seed=int(previous.get("seed", cfg.seed)),
-            config=fcfg,
-            horizon=int(current["horizon"]),
-        )
-        bridge = res.bands_annual
-    write_waterfall(
-        o.out_dir,
-        prev_dir if prev_dir.is_dir() else None,
-        prev_bands,
-        cutoff,
-        prev_cutoff,
-        o.variant,
-        bridge_model=bridge,
-    )
-    return [o.out_dir / "revision_waterfall.csv", o.out_dir / "revision_waterfall.md"]
 
 
 def _report(track, o: VariantOutcome) -> None:
