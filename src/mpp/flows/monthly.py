@@ -103,11 +103,7 @@ def run_monthly(
         outcomes = {v: VariantOutcome(v, out / v, keys[v]) for v in cfg.variants}
         track = MonthlyTracking(loc, cfg.experiment, cfg.model_prefix, log=echo, source=source.name)
 
-        what = f"data hash {data_hash[:12]} ({identity.key}, {source.describe()}), spec hash {spec.hash[:12]}" + (
-            f", code {code}"
-            if cfg.run_key_includes_code
-            else " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"
-        )
+        what = _what(identity, spec, cfg, code)
         done = _finished_run(track, parent_key, outcomes, echo)
         if done is not None:
             echo(
@@ -122,35 +118,8 @@ def run_monthly(
         # Outputs are built in a hidden folder beside out/<cut-off> and put in place only when the run succeeds:
         # a failed run leaves no finished-looking report, and earlier outputs stay as they were until then.
         final_out, staging = out, ExitStack()
-        out = staging.enter_context(staged_dir(final_out))
-        if (final_out / "_backtest").is_dir():  # the gating backtest resumes from earlier parts
-            shutil.copytree(final_out / "_backtest", out / "_backtest")
-        for o in outcomes.values():
-            o.out_dir = out / o.variant
-        parent_id = track.start(
-            f"monthly {cutoff_s}",
-            parent_key,
-            cfg.variants,
-            tags={
-                "cutoff": cutoff_s,
-                "candidate": candidate,
-                "data_vintage": entry.id,
-                "spec_hash": spec.hash,
-                **identity.tags(),
-            },
-            params={
-                "cutoff": cutoff_s,
-                "data_vintage": entry.id,
-                "data_hash": data_hash,
-                "data_file": data_where,
-                "code_version": code,
-                "seed": cfg.seed,
-                "spec_hash": spec.hash,
-                "variants": ",".join(cfg.variants),
-                "candidate": candidate,
-                "pipeline_config": json.dumps(cfg.model_dump(), sort_keys=True),
-            },
-        )
+        out = _staging_folder(staging, final_out, outcomes)
+        parent_id = _start_parent_run(track, spec, cfg, cutoff_s, parent_key, entry.id, identity, data_where, code)
         try:
             with sigterm_raises():
                 track.log_dataset(history[[*VALUE_COLS, "source"]], identity, data_where)
@@ -179,12 +148,7 @@ def run_monthly(
                     write_gating_scores(outcomes[v].out_dir, scores)
                 if spec.national is not None:
                     echo("national forecast of every MPP stream ...")
-                    national_stage(spec, cutoff_s, out / "national")
-                    track.log(
-                        params={"national_hash": spec.national_hash, "national_data": spec.national_data},
-                        folder=out / "national",
-                        subdir="national",
-                    )
+                    _national(track, spec, cutoff_s, out / "national")
                 _register(track, outcomes, cutoff_s, data_hash, config_hashes, identity)
                 for v in cfg.variants:
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
@@ -211,6 +175,67 @@ def run_monthly(
             identity,
             cfg.model_prefix,
         )
+
+
+def _what(identity: DataIdentity, spec: RunSpec, cfg, code: str) -> str:
+    """What the run key says about this run, for the log line that says whether it is reused."""
+    return (
+        f"data hash {identity.data_hash[:12]} ({identity.key}, {identity.source.describe()}), "
+        f"spec hash {spec.hash[:12]}"
+    ) + (
+        f", code {code}"
+        if cfg.run_key_includes_code
+        else " (code version not in the key: run_key_includes_code is false, see docs/scheduling.md)"
+    )
+
+
+def _staging_folder(staging: ExitStack, final_out: Path, outcomes: dict[str, VariantOutcome]) -> Path:
+    """The hidden folder the outputs are built in (swapped into `final_out` on success); the gating backtest's
+    earlier parts are copied in so that it resumes."""
+    out = staging.enter_context(staged_dir(final_out))
+    if (final_out / "_backtest").is_dir():
+        shutil.copytree(final_out / "_backtest", out / "_backtest")
+    for o in outcomes.values():
+        o.out_dir = out / o.variant
+    return out
+
+
+def _start_parent_run(track, spec, cfg, cutoff_s, parent_key, vintage_id, identity, data_where, code) -> str:
+    """The parent MLflow run of this month, with the tags and parameters that say what it ran on."""
+    return track.start(
+        f"monthly {cutoff_s}",
+        parent_key,
+        cfg.variants,
+        tags={
+            "cutoff": cutoff_s,
+            "candidate": spec.candidate,
+            "data_vintage": vintage_id,
+            "spec_hash": spec.hash,
+            **identity.tags(),
+        },
+        params={
+            "cutoff": cutoff_s,
+            "data_vintage": vintage_id,
+            "data_hash": identity.data_hash,
+            "data_file": data_where,
+            "code_version": code,
+            "seed": cfg.seed,
+            "spec_hash": spec.hash,
+            "variants": ",".join(cfg.variants),
+            "candidate": spec.candidate,
+            "pipeline_config": json.dumps(cfg.model_dump(), sort_keys=True),
+        },
+    )
+
+
+def _national(track, spec: RunSpec, cutoff_s: str, out_dir: Path) -> None:
+    """The national forecast of the spec's sources into the run folder, logged to the parent run."""
+    national_stage(spec, cutoff_s, out_dir)
+    track.log(
+        params={"national_hash": spec.national_hash, "national_data": spec.national_data},
+        folder=out_dir,
+        subdir="national",
+    )
 
 
 def _finished_run(track, parent_key: str, outcomes: dict[str, VariantOutcome], echo):

@@ -197,19 +197,41 @@ def run_forecast(
     bm = monthly_bands(paths, hierarchy.series_ids, periods, quantiles)
     ba = annual_bands(paths, hierarchy.series_ids, periods, quantiles, realised=hist)
 
-    fit_table = pd.DataFrame(
+    fit_table = _fit_table(hierarchy.series_ids, fits)
+    used = history.loc[history["period"] <= cutoff]
+    manifest = _manifest(spec, config, hierarchy, fits, cutoff, horizon, periods, seed, used, data_vintage, panel)
+    return ForecastResult(
+        series_ids=list(hierarchy.series_ids),
+        levels=list(hierarchy.levels),
+        periods=periods,
+        paths=paths,
+        bands_monthly=bm,
+        bands_annual=ba,
+        history_wide=hist,
+        manifest=manifest,
+        fits=fit_table,
+    )
+
+
+def _fit_table(series_ids: list[str], fits: list) -> pd.DataFrame:
+    """One row per series: the family used, why it fell back, AICc and the fitted parameters (JSON)."""
+    return pd.DataFrame(
         {
-            "series_id": hierarchy.series_ids,
-            "level": [series_level(*split_series_id(s)) for s in hierarchy.series_ids],
+            "series_id": series_ids,
+            "level": [series_level(*split_series_id(s)) for s in series_ids],
             "family": [f.family for f in fits],
             "fallback": [f.fallback or "" for f in fits],
             "aicc": [f.aicc for f in fits],
             "params": [json.dumps(f.params, sort_keys=True, default=str) for f in fits],
         }
     )
-    used = history.loc[history["period"] <= cutoff]
+
+
+def _manifest(spec, config, hierarchy, fits, cutoff, horizon, periods, seed, used, data_vintage, panel) -> dict:
+    """What a forecast was made from and with: settings, data identity and scope, code, families, fallbacks."""
+    quantiles = dict(config.quantiles)
     spec_dict = spec.model_dump()
-    manifest = {
+    return {
         "cutoff": str(cutoff),
         "variant": spec.name,
         "variant_spec": spec_dict,
@@ -235,17 +257,6 @@ def run_forecast(
         "fallbacks": {sid: f.fallback for sid, f in zip(hierarchy.series_ids, fits) if f.fallback},
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return ForecastResult(
-        series_ids=list(hierarchy.series_ids),
-        levels=list(hierarchy.levels),
-        periods=periods,
-        paths=paths,
-        bands_monthly=bm,
-        bands_annual=ba,
-        history_wide=hist,
-        manifest=manifest,
-        fits=fit_table,
-    )
 
 
 def _vintage_of(df: pd.DataFrame) -> str | None:
