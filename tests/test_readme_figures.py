@@ -4,6 +4,7 @@ written by scripts/readme_figures.py (from `mpp backtest` and `mpp forecast --na
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 
 from mpp.backtest.panel_figures import panel_table, percentile_sentence, read_block, readme_block, write_block
 from mpp.backtest.protocol import OriginSplit
+from mpp.national.backtest import BLOCK_BEGIN, BLOCK_END
 from mpp.spec import load_variants
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,3 +72,23 @@ def test_panel_table_from_a_backtest_detail():
     assert locked["wape_aggregate"] == pytest.approx(80 / 200)
     assert np.isclose(locked["d_wape"], locked["wape"] - locked["wape_naive"])
     assert set(t["origins_role"]) == {"locked", "tuning"}
+
+
+# An accuracy figure: a percentage, percentage points, a score 0.xyz or a percentile (P6.9, P67).
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|pp\b)|\b0\.\d{2,}\b|\bP\d+(?:\.\d+)?\b")
+_ALLOWED = {"33%"}  # the definition of the medio (33% chance of being exceeded), not a result
+
+
+def _outside_generated_blocks(text: str) -> str:
+    text = re.sub(r"<!-- generated:(\S+) .*?<!-- end:\1 -->", "", text, flags=re.S)
+    return re.sub(re.escape(BLOCK_BEGIN) + ".*?" + re.escape(BLOCK_END), "", text, flags=re.S)
+
+
+def test_readme_states_no_accuracy_figure_outside_a_generated_block():
+    outside = _outside_generated_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert set(_FIGURE.findall(outside)) <= _ALLOWED
+
+
+def test_the_figure_guard_sees_figures_and_skips_blocks():
+    text = f"a 21.4% WAPE, 0.217, P3.4, +5 pp\n{BLOCK_BEGIN}\n12%\n{BLOCK_END}\n<!-- generated:x (s) -->\n0.5%\n<!-- end:x -->"
+    assert set(_FIGURE.findall(_outside_generated_blocks(text))) == {"21.4%", "0.217", "P3.4", "5 pp"}
