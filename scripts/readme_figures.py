@@ -8,7 +8,8 @@
 2. The protocol's split of those origins (tuning / locked) and `mpp.backtest.panel_figures.panel_table` ->
    docs/panel_figures.json and docs/panel_figures.md; README's block `panel-accuracy`.
 3. `mpp forecast --national --cutoff 2025-06 --seed 0 --overlay <budget_2025_inflow.yaml>` (its functions) ->
-   the percentile of the budget's 2027 figure in README's block `overlay-percentile` and docs/overlays.md's.
+   the percentile of the budget's 2027 figure in README's block `overlay-percentile` and docs/overlays.md's, and
+   the national row of docs/overlays.md's table (block `overlay-table`: median, P5-P95, implied effect).
 `tests/test_readme_figures.py` checks that README's blocks equal what the generated files render.
 """
 
@@ -22,7 +23,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ORIGINS = "2018-06:2024-06:3"
 BACKTEST_CMD = f"mpp backtest --data <real>/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv --variants baseline,naive_conformal --origins {ORIGINS} --horizon 12 --no-track --no-peer"
+ROW_KEYS = ("series_id", "year", "figure", "percentile", "n_paths", "model_median", "model_minimum", "model_maximum")
+ROW_KEYS += ("implied_change_pct", "implied_change_pct_low", "implied_change_pct_high")
 NATIONAL_CMD = "mpp forecast --national --data <real> --cutoff 2025-06 --seed 0 --overlay budget_2025_inflow.yaml"
+
+
+def national_overlay_row(real: Path, out: Path) -> dict:
+    """The plausibility row of the budget's 2027 figure, as `mpp forecast --national --overlay` makes it."""
+    from mpp.cli.national import national_forecast
+    from mpp.overlays import apply_overlays, read_forecast_dir
+    from mpp.overlays.io import plausibility_of_targets
+    from mpp.spec import load_overlays
+
+    national_forecast(real, "2025-06", out, 0, None, True, False)
+    overlay = ROOT / "src/mpp/resources/config/overlays/budget_2025_inflow.yaml"
+    plaus = plausibility_of_targets(apply_overlays(read_forecast_dir(out), load_overlays([overlay]), seed=0))
+    row = plaus.loc[(plaus["series_id"] == "TOTAL/TOTAL") & (plaus["year"] == 2027)].iloc[0]
+    return {k: float(row[k]) if k != "series_id" else row[k] for k in ROW_KEYS}
 
 
 def main(argv=None) -> int:
@@ -40,6 +57,7 @@ def main(argv=None) -> int:
     from mpp.backtest.panel_figures import (
         markdown_table,
         monthly_markdown,
+        overlay_table,
         panel_table,
         percentile_sentence,
         readme_block,
@@ -89,21 +107,10 @@ def main(argv=None) -> int:
         ]
         (docs / "panel_figures.md").write_text("\n".join(md), encoding="utf-8")
 
-    # The national forecast with the budget overlay, as `mpp forecast --national --overlay` makes it.
-    from mpp.cli.national import national_forecast
-    from mpp.overlays import apply_overlays, read_forecast_dir
-    from mpp.overlays.io import plausibility_of_targets
-    from mpp.spec import load_overlays
-
-    out = work / "national-2025-06"
-    national_forecast(real, "2025-06", out, 0, None, True, False)
-    overlay = ROOT / "src/mpp/resources/config/overlays/budget_2025_inflow.yaml"
-    run = apply_overlays(read_forecast_dir(out), load_overlays([overlay]), seed=0)
-    plaus = plausibility_of_targets(run)
-    row = plaus.loc[(plaus["series_id"] == "TOTAL/TOTAL") & (plaus["year"] == 2027)].iloc[0]
+    row = national_overlay_row(real, work / "national-2025-06")
     (docs / "overlay_percentile.json").write_text(
         json.dumps(
-            {"command": NATIONAL_CMD, "row": {k: row[k] for k in ("series_id", "year", "figure", "percentile")}},
+            {"command": NATIONAL_CMD, "row": row},
             default=float,
             indent=1,
         )
@@ -117,12 +124,10 @@ def main(argv=None) -> int:
     text = write_block(text, "overlay-percentile", percentile_sentence(row, NATIONAL_CMD))
     readme.write_text(text, encoding="utf-8")
     overlays_md = docs / "overlays.md"
-    overlays_md.write_text(
-        write_block(
-            overlays_md.read_text(encoding="utf-8"), "overlay-percentile", percentile_sentence(row, NATIONAL_CMD)
-        ),
-        encoding="utf-8",
+    text = write_block(
+        overlays_md.read_text(encoding="utf-8"), "overlay-percentile", percentile_sentence(row, NATIONAL_CMD)
     )
+    overlays_md.write_text(write_block(text, "overlay-table", overlay_table(row, NATIONAL_CMD)), encoding="utf-8")
     if table is not None:
         print(readme_block(table, BACKTEST_CMD, default))
     print(percentile_sentence(row, NATIONAL_CMD))

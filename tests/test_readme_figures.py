@@ -3,6 +3,7 @@ written by scripts/readme_figures.py (from `mpp backtest` and `mpp forecast --na
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -11,9 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpp.backtest.panel_figures import panel_table, percentile_sentence, read_block, readme_block, write_block
+from mpp.backtest.panel_figures import (
+    overlay_table,
+    panel_table,
+    percentile_sentence,
+    read_block,
+    readme_block,
+    write_block,
+)
 from mpp.backtest.protocol import OriginSplit
 from mpp.national.backtest import BLOCK_BEGIN, BLOCK_END
+from mpp.project import Project
 from mpp.spec import load_variants
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +39,21 @@ def test_readme_overlay_percentile_equals_the_generated_run():
     gen = json.loads((ROOT / "docs" / "overlay_percentile.json").read_text(encoding="utf-8"))
     expected = percentile_sentence(gen["row"], gen["command"])
     assert read_block((ROOT / "README.md").read_text(encoding="utf-8"), "overlay-percentile") == expected
-    assert read_block((ROOT / "docs" / "overlays.md").read_text(encoding="utf-8"), "overlay-percentile") == expected
+    overlays = (ROOT / "docs" / "overlays.md").read_text(encoding="utf-8")
+    assert read_block(overlays, "overlay-percentile") == expected
+    table = read_block(overlays, "overlay-table")
+    assert table == overlay_table(gen["row"], gen["command"]) and f"P{gen['row']['percentile']:.1f} (implied" in table
+
+
+def test_the_generated_overlay_figures_are_what_the_national_forecast_gives_now(tmp_path):
+    # the files can go stale together with README (a national model change without regenerating): re-run it (~10 s)
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "scripts" / "readme_figures.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    gen = json.loads((ROOT / "docs" / "overlay_percentile.json").read_text(encoding="utf-8"))
+    now = script.national_overlay_row(Project.discover(start=ROOT).reference_folder() / "real", tmp_path / "national")
+    assert now.pop("series_id") == gen["row"].pop("series_id") == "TOTAL/TOTAL"
+    assert now == pytest.approx(gen["row"], rel=1e-9), "run python scripts/readme_figures.py --national-only"
 
 
 def test_blocks_are_replaced_between_their_markers_only():

@@ -157,10 +157,23 @@ def percentile_sentence(row: pd.Series | dict, command: str) -> str:
     )
 
 
+def overlay_table(row: pd.Series | dict, command: str) -> str:
+    """docs/overlays.md's row for the national forecast from the same plausibility row as the sentence."""
+    return (
+        f"`{command}` ({int(row['n_paths'])} paths, default variant and horizon):\n\n"
+        "| forecast | what TOTAL/TOTAL is | model median 2027 | P5-P95 | 24,730 at |\n|---|---|---|---|---|\n"
+        f"| national forecast (`--national`) | national total asylum inflow (the budget's scope) "
+        f"| {row['model_median']:,.0f} | {row['model_minimum']:,.0f}-{row['model_maximum']:,.0f} "
+        f"| P{row['percentile']:.1f} (implied {row['implied_change_pct']:+.0f}%, range "
+        f"{row['implied_change_pct_low']:+.0f}% to {row['implied_change_pct_high']:+.0f}%) |"
+    )
+
+
 __all__ = [
     "LEVELS",
     "markdown_table",
     "monthly_markdown",
+    "overlay_table",
     "panel_table",
     "percentile_sentence",
     "read_block",
