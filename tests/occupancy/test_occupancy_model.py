@@ -218,3 +218,24 @@ def test_identity_and_non_negativity_hold_for_random_assumptions_and_inflows(
     np.testing.assert_array_equal(occ, sum(res.group(g) for g in OCCUPANCY_GROUPS))
     assert ((res.status_holder_share() >= 0) & (res.status_holder_share() <= 1 + 1e-12)).all()
     assert STREAMS  # streams order is the contract of the inflow axis
+
+
+def test_housing_overlay_on_the_default_hazard_setting_keeps_more_status_holders_in_coa(tmp_path):
+    """Regression: a `housing` overlay x0.5 on projection_2026 (housing by the replay's hazard) halves the
+    share of waiting status holders housed each month, so more of them stay in COA; before, it was refused."""
+    from mpp.overlays import apply_to_assumptions
+    from mpp.project import default_config_dir
+    from mpp.spec import load_assumptions, load_overlays
+
+    f = tmp_path / "half.yaml"
+    f.write_text(
+        "name: half\nversion: '1'\ndescription: half the housing\nsource: {document: test, date: 2026-01}\nstatus: scenario\n"
+        "effects:\n  - {quantity: housing, start: 2026-01, change: multiplicative, size: 0.5}\n"
+    )
+    a = load_assumptions(default_config_dir() / "assumptions" / "projection_2026.yaml")
+    b, _ = apply_to_assumptions(a, load_overlays([f]), MONTHS)
+    x = np.zeros((4, 36, 3))
+    base, half = (project_occupancy(Stocks.from_assumptions(s), x, MONTHS, s) for s in (a, b))
+    assert base.flows["housed"][0, 0] > 0
+    assert half.flows["housed"][0, 0] == pytest.approx(0.5 * base.flows["housed"][0, 0])
+    assert (half.group("status_holders") > base.group("status_holders")).all()

@@ -131,3 +131,32 @@ def test_occupancy_projection_with_an_occupancy_overlay(result, overlay_file, tm
     assert (sh_o.loc[:"2026-02"] == sh_b.loc[:"2026-02"]).all()  # before the overlay starts: identical
     months = [m for m in sh_b.index if len(m) == 7 and "2026-06" <= m <= "2026-12"]
     assert (sh_o.loc[months] < sh_b.loc[months]).all()  # half the grants: fewer status holders
+
+
+def test_housing_overlay_scales_the_realisation_rate_or_on_the_hazard_setting_the_hazard(overlay_file):
+    """Regression: projection_2026 (the default, housing by the replay's hazard) has no realisation rate, so a
+    `housing` overlay was refused as 'not a parameter'; it now scales the hazard by the same factor."""
+    months = pd.period_range("2026-01", "2027-12", freq="M")
+    p = overlay_file(
+        "slow", "- {quantity: housing, start: 2026-07, phase_in_months: 2, change: multiplicative, size: 0.8}"
+    )
+    ramp = np.where(months >= pd.Period("2026-08", "M"), 0.8, np.where(months == pd.Period("2026-07", "M"), 0.9, 1.0))
+    old = load_assumptions(ASSUMPTIONS)  # the Kernprognose setting: taakstelling x realisation rate
+    new_old, rec = apply_to_assumptions(old, load_overlays([p]), months)
+    r0, r1 = old.housing.realisation_rate.monthly(months), new_old.housing.realisation_rate.monthly(months)
+    np.testing.assert_allclose(r1, r0 * ramp)
+    assert rec[0]["parameter"] == "housing.realisation_rate"
+    hz = default_config_dir() / "assumptions" / "projection_2026.yaml"
+    a = load_assumptions(hz)  # the default: a monthly hazard from the replay, no realisation rate
+    assert a.housing.realisation_rate is None and a.housing.hazard is not None
+    new, rec = apply_to_assumptions(a, load_overlays([p]), months)
+    np.testing.assert_allclose(new.housing.hazard.monthly(months), a.housing.hazard.monthly(months) * ramp)
+    assert rec[0]["parameter"] == "housing.hazard" and "overlay slow" in new.housing.hazard.source
+    assert new.procedure == a.procedure and new.departure == a.departure  # nothing else changes
+    # an additive size is fraction points of a target: meaningless on a hazard, refused in one line naming both
+    q = overlay_file("plus", "- {quantity: housing, start: 2026-07, change: additive, size: 0.1}")
+    with pytest.raises(
+        ConfigError, match=r"overlay 'plus' \(.*plus.*\) effect 1: an additive housing .*'projection_2026'"
+    ):
+        apply_to_assumptions(a, load_overlays([q]), months)
+    assert apply_to_assumptions(old, load_overlays([q]), months)[1][0]["parameter"] == "housing.realisation_rate"

@@ -5,6 +5,12 @@ parameter. The model-only assumptions are left as they are; a new Assumptions ob
 The occupancy projection uses one assumption set for all inflow paths, so an uncertain size enters with its
 median (the uncertainty of inflow overlays is drawn per path; that of occupancy overlays is not).
 Values are kept within the parameter's unit bounds (a grant rate stays within 0..1).
+
+`housing` changes the realisation rate of the taakstelling where the assumptions have one; on a hazard-based
+setting (housing by a monthly hazard only, e.g. projection_2026 with the replay's hazard) a multiplicative
+`housing` effect scales that hazard by the same factor (x0.8: a fifth fewer status holders housed per month at
+the same stock, as x0.8 on the realisation rate is a fifth fewer housed at the same target); an additive one
+(fraction points of a target) has no meaning there and is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +30,24 @@ def occupancy_effects(overlays: list[LoadedOverlay]):
     ]
 
 
+HOUSING_RATE, HOUSING_HAZARD = "housing.realisation_rate", "housing.hazard"
+
+
+def _parameter(a: Assumptions, lo: LoadedOverlay, i: int, e) -> str:
+    """The dotted parameter an occupancy effect changes in `a` (`housing`: the realisation rate, or the hazard)."""
+    path = e.parameter
+    params = dict(a.params())
+    if e.quantity != "housing" or HOUSING_RATE in params or HOUSING_HAZARD not in params:
+        return path
+    if e.change != "multiplicative":
+        raise ConfigError(
+            f"overlay {lo.name!r} ({lo.path}) effect {i + 1}: an additive housing effect needs a realisation rate "
+            f"of the taakstelling, and the assumptions {a.name!r} house status holders by a monthly hazard "
+            "(housing.hazard) only; give a multiplicative size (it scales the hazard)"
+        )
+    return HOUSING_HAZARD
+
+
 def apply_to_assumptions(
     a: Assumptions, overlays: list[LoadedOverlay], months: pd.PeriodIndex
 ) -> tuple[Assumptions, list[dict]]:
@@ -36,13 +60,14 @@ def apply_to_assumptions(
     by_param: dict[str, list] = {}
     for lo, i, e in effects:
         where = f"overlay {lo.name!r} ({lo.path}) effect {i + 1}"
-        if e.parameter not in params:
+        path = _parameter(a, lo, i, e)
+        if path not in params:
             raise ConfigError(
                 f"{where}: {e.quantity!r} is not a parameter of the assumptions "
                 f"{a.name!r} (parameters: {', '.join(sorted(params))})"
             )
         w = phase_weights(e, months)
-        for lo2, i2, w2 in by_param.get(e.parameter, []):
+        for lo2, i2, w2 in by_param.get(path, []):
             same = lo2 is lo
             ordered = (
                 not same
@@ -53,11 +78,11 @@ def apply_to_assumptions(
             if ((w > 0) & (w2 > 0)).any() and not ordered:
                 raise ConfigError(
                     f"overlays conflict: {where} and overlay {lo2.name!r} effect {i2 + 1} both change "
-                    f"{e.parameter}; give both overlays a distinct `order`"
+                    f"{path}; give both overlays a distinct `order`"
                 )
-        by_param.setdefault(e.parameter, []).append((lo, i, w))
+        by_param.setdefault(path, []).append((lo, i, w))
     for lo, i, e in effects:
-        path = e.parameter
+        path = _parameter(a, lo, i, e)
         p: Param = dict(a.params())[path]
         w = phase_weights(e, months)
         size = e.size.median()
