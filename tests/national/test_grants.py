@@ -159,3 +159,27 @@ def test_later_years_variant_leaves_the_running_year_to_the_panel(national_obs, 
     this_year = np.asarray(panel.months.year == 2022)
     np.testing.assert_array_equal(later.paths[i][this_year], panel.paths[i][this_year])
     assert not np.array_equal(later.paths[i][~this_year], panel.paths[i][~this_year])
+
+
+def test_cbs_permits_2025_is_a_complete_year_known_from_2026_03_only(national_obs, national_cfg, national_dir):
+    """Pins the 2025 permits (7,425) as a whole year: the snapshot's source labels the series CBS 85400NED
+    'jaarcijfers' 2015-2025 in a copy of 22 May 2026 (PROVENANCE.md section 4), with no provisional or partial mark
+    on 2025 (the file's note says only that the total is the sum of the three types). If a later snapshot marks
+    2025 otherwise, this test fails and the year must be dropped, not treated as complete. The release calendar
+    (cbs_permits, 3 months after the year) keeps it out of any origin before 2026-03."""
+    raw = pd.read_csv(national_dir / "cbs_85400NED_asylum_permits_first_instance_by_type.csv")
+    y25 = raw[(raw["year"] == 2025) & (raw["nationality"] == "Total")].set_index("permit_type")
+    assert list(y25.index) == ["refugee_status", "subsidiary_protection", "humanitarian", "total_granted"]
+    assert y25.loc["total_granted", "value"] == y25["value"].iloc[:3].sum() == 7425
+    assert y25.loc["total_granted", "note"] == "sum of the three types (computed)" and y25["note"].iloc[:3].isna().all()
+    cal = load_release_calendar()
+    cutoff = pd.Period("2026-03", "M")
+    for origin, known in (("2026-02", False), ("2026-03", True)):
+        periods = set(known_at(national_obs, origin, cal).query("stream == @GRANTS")["period"])
+        assert ("2025" in periods) is known
+    hist = grants.grant_history(known_at(national_obs, cutoff, cal), cutoff, national_cfg.precedence)
+    assert hist.annual[pd.Period("2025", "Y")] == 7425 and hist.known_to == pd.Period("2025-12", "M")
+    early = grants.grant_history(
+        known_at(national_obs, "2026-02", cal), pd.Period("2026-02", "M"), national_cfg.precedence
+    )
+    assert early.annual.index[-1] == pd.Period("2024", "Y")
