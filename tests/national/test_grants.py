@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from national_checks import assert_months_quarters_years
 
+from mpp.data.national_readers import GRANTS
 from mpp.data.observations import resolve, series
 from mpp.national import grants
 from mpp.national.backtest import known_at, origin_sums
 from mpp.national.config import GrantsModel
 from mpp.national.model import FIRST, NAR, NAR_OTHER, NAR_PANEL, REPEAT, RESETTLE, TOTAL_ID, forecast_national
-from mpp.national.sources import GRANTS
 from mpp.spec import load_release_calendar
 
 N = 200

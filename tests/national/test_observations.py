@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from mpp.data.national_readers import read_eurostat_tsv_national
 from mpp.data.observations import (
     make_observations,
     parse_period,
-    read_eurostat_tsv_national,
     resolve,
     validate_observations,
 )

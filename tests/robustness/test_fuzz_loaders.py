@@ -39,8 +39,8 @@ def _data_loader(fmt: str):
 
 def _national(name: str):
     def load(path: Path):
-        from mpp.data import observations as obs
-        from mpp.national.sources import read_panel_sum
+        from mpp.data import national_readers as obs
+        from mpp.data.national_readers import read_panel_sum
 
         return {
             "tidy": lambda: obs.read_tidy_national(path, source="fuzz"),

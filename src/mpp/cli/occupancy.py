@@ -243,7 +243,7 @@ def occupancy_compare_cmd(
     vintage: str = typer.Option("Kernprognose 2025", "--vintage", help="the published vintage to compare with"),
 ) -> None:
     """Each assumption, ours beside theirs, and its effect on the median end-of-year occupancy (one at a time)."""
-    from mpp.data.loaders import guarded_read
+    from mpp.data.guard import guarded_read
     from mpp.occupancy.compare import compare_settings, markdown
     from mpp.occupancy.inputs import read_stream_paths
     from mpp.provenance import atomic_write_csv, atomic_write_text

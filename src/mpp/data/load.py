@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mpp.data.loaders import FIRST, read_panel_csv
+from mpp.data.raw import FIRST
+from mpp.data.tidy import read_panel_csv
 from mpp.data.validation import check_file, check_raw, raise_for_problems
 
 

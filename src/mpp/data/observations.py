@@ -1,8 +1,8 @@
 """Observations at mixed frequencies: a value can cover a month, a quarter, a half-year or a year.
 
 National asylum figures exist at no single complete frequency: Eurostat months to 2020-08, CBS quarters
-2013-Q1..2025-Q2, annual CBS/IND totals, scattered IND and CBS months, press quarters. This module reads them
-all into one long table and never turns a coarse value into months.
+2013-Q1..2025-Q2, annual CBS/IND totals, scattered IND and CBS months, press quarters. The readers of
+`mpp.data.national_readers` read them all into this one long table; nothing here turns a coarse value into months.
 
 Observation table (one row per published value):
   period     label as published: '2024-07' (month), '2024-Q3' (quarter), '2024-H1' (half-year), '2024' (year)
@@ -25,16 +25,10 @@ coarser sums of complete finer periods (recorded as derived); it never disaggreg
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
-
-from mpp.data.loaders import guarded
-from mpp.errors import DataError
 
 OBS_COLUMNS = (
     "period",
@@ -120,210 +114,6 @@ def make_observations(rows: list[dict]) -> pd.DataFrame:
     df["row"] = df["row"].astype(int)
     df["rounding"] = df["rounding"].astype(float)
     return df.sort_values(["stream", "nationality", "start", "freq", "source"]).reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------------------------------ readers
-def _number(text) -> float | None:
-    t = str(text).strip()
-    if t in ("", "nan", "None") or t.startswith(":"):
-        return None
-    m = re.fullmatch(r"([0-9.]+)\s*thousand", t)
-    if m:
-        return float(m.group(1)) * 1000
-    try:
-        return float(t)
-    except ValueError:
-        return None
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV read as text. The shared files' last column is free text that may hold unquoted commas: a line
-    with more fields than the header gives the rest of the line to the last column. Blank lines are skipped
-    but counted, so `_line` is the 1-based line number in the file."""
-
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read: {exc}") from None
-    if not lines:
-        raise DataError(f"{path}: empty file")
-    header = next(csv.reader([lines[0]]))
-    rows, numbers = [], []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        fields = next(csv.reader([line]))
-        if len(fields) > len(header):
-            fields = fields[: len(header) - 1] + [",".join(fields[len(header) - 1 :])]
-        elif len(fields) < len(header):
-            fields = fields + [""] * (len(header) - len(fields))
-        rows.append(fields)
-        numbers.append(number)
-    df = pd.DataFrame(rows, columns=header, dtype=str)
-    df["_line"] = numbers
-    return df
-
-
-def _require(df: pd.DataFrame, cols, path: Path) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
-
-
-@guarded("Eurostat TSV")
-def read_eurostat_tsv_national(
-    path: str | Path, source: str = "eurostat_monthly", geo: str = "NL", vintage: str = ""
-) -> pd.DataFrame:
-    """Eurostat migr_asyappctzm TSV as downloaded (key column 'freq,unit,citizen,sex,age,asyl_app,geo\\TIME_PERIOD',
-    one column per month, ':' for missing, flags such as 'p' after the number): the national TOTAL citizen rows
-    for `geo`. NASY_APP -> first requests; ASY_APP - NASY_APP -> repeat requests (derived, rounding 10)."""
-    path = Path(path)
-    try:
-        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read as Eurostat TSV: {str(exc).splitlines()[0]}") from None
-    key = df.columns[0]
-    dims = [d.strip() for d in key.split("\\")[0].split(",")]
-    needed = {"citizen", "asyl_app", "geo", "sex", "age", "unit"}
-    if not needed <= set(dims):
-        raise DataError(f"{path}: not a migr_asyappctzm TSV: first header cell is {key!r}")
-    codes = df[key].str.split(",", expand=True)
-    codes.columns = dims
-    df = pd.concat([codes, df.drop(columns=[key])], axis=1)
-    df["_line"] = np.arange(2, len(df) + 2)
-    keep = (
-        (df["geo"].str.strip() == geo)
-        & (df["citizen"] == "TOTAL")
-        & (df["sex"] == "T")
-        & (df["age"] == "TOTAL")
-        & (df["unit"] == "PER")
-    )
-    df = df[keep]
-    months = [c for c in df.columns if re.fullmatch(r"\s*\d{4}-\d{2}\s*", c)]
-    values: dict[str, dict[str, tuple[float, int, str]]] = {}
-    for _, r in df.iterrows():
-        for c in months:
-            cell = str(r[c]).strip()
-            v = _number(cell.split(" ")[0]) if cell else None
-            if v is None:
-                continue
-            flag = cell.split(" ", 1)[1].strip() if " " in cell else ""
-            values.setdefault(r["asyl_app"], {})[c.strip()] = (v, int(r["_line"]), flag)
-    rows = []
-    publisher = "Eurostat migr_asyappctzm"
-    for month, (v, line, flag) in values.get("NASY_APP", {}).items():
-        rows.append(
-            dict(
-                period=month,
-                stream="first_asylum_request",
-                value=v,
-                rounding=5,
-                source=source,
-                publisher=publisher + (f" (flag {flag})" if flag else ""),
-                file=path.name,
-                row=line,
-                vintage=vintage,
-            )
-        )
-    for month, (v_all, line, flag) in values.get("ASY_APP", {}).items():
-        first = values.get("NASY_APP", {}).get(month)
-        if first is None:
-            continue
-        rows.append(
-            dict(
-                period=month,
-                stream="repeat_asylum_request",
-                value=v_all - first[0],
-                rounding=10,
-                source=source,
-                publisher=publisher,
-                file=path.name,
-                row=line,
-                vintage=vintage,
-                derived=f"ASY_APP - NASY_APP (lines {line} and {first[1]})",
-            )
-        )
-    return make_observations(rows)
-
-
-@guarded("tidy national")
-def read_tidy_national(
-    path: str | Path,
-    source: str,
-    rounding: float = 1,
-    publisher: str = "",
-    streams: tuple[str, ...] | None = None,
-    value_thousands_rounding: float | None = None,
-) -> pd.DataFrame:
-    """A tidy file with `period` (or `year`), `stream`, `value` and optional `nationality`, `source`, `note`,
-    `value_thousands`: the TOTAL rows. A value published in thousands gets rounding `value_thousands_rounding`;
-    rows whose value is not a number are skipped (they are not national counts)."""
-    path = Path(path)
-    df = _read_csv(path)
-    if "year" in df.columns and "period" not in df.columns:
-        df = df.rename(columns={"year": "period"})
-    _require(df, ("period", "stream", "value"), path)
-    if "nationality" in df.columns:
-        df = df[df["nationality"].isin(["TOTAL", ""])]
-    rows = []
-    for _, r in df.iterrows():
-        v = _number(r["value"])
-        if v is None or (streams is not None and r["stream"] not in streams):
-            continue
-        text = str(r.get("source", "")) or str(r.get("note", ""))
-        pub = publisher or _publisher(text)
-        rnd = rounding
-        if "value_thousands" in df.columns and str(r.get("value_thousands", "")).strip():
-            rnd = value_thousands_rounding or 10
-        elif "(rounded" in text or "thousand" in text or "duizend" in text:
-            rnd = max(rnd, 100)
-        rows.append(
-            dict(
-                period=r["period"],
-                stream=r["stream"],
-                value=v,
-                rounding=rnd,
-                source=source,
-                publisher=pub,
-                file=path.name,
-                row=int(r["_line"]),
-            )
-        )
-    return make_observations(rows)
-
-
-@guarded("realised totals")
-def read_realised_totals(path: str | Path, source: str = "realised_totals") -> pd.DataFrame:
-    """../shared/data/realised_totals.csv: quantity, year, value, approx, source. `approx = yes` -> rounding 100."""
-    path = Path(path)
-    df = _read_csv(path)
-    _require(df, ("quantity", "year", "value", "approx", "source"), path)
-    rows = []
-    for _, r in df.iterrows():
-        v = _number(r["value"])
-        if v is None:
-            continue
-        rows.append(
-            dict(
-                period=r["year"],
-                stream=r["quantity"],
-                value=v,
-                rounding=100 if r["approx"].strip() == "yes" else 1,
-                source=source,
-                publisher=_publisher(r["source"]),
-                file=path.name,
-                row=int(r["_line"]),
-            )
-        )
-    return make_observations(rows)
-
-
-def _publisher(text: str) -> str:
-    t = str(text)
-    for name in ("Eurostat", "CBS", "IND", "Rijksoverheid", "Ministry", "Rapportage Vreemdelingenketen"):
-        if name in t:
-            return name
-    return t.split(" ")[0] if t else ""
 
 
 # ------------------------------------------------------------------------------------------- validation

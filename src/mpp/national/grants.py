@@ -26,10 +26,10 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
+from mpp.data.national_readers import GRANTS
 from mpp.data.observations import before, resolve, series
 from mpp.errors import DataError
 from mpp.national.config import GrantsModel
-from mpp.national.sources import GRANTS
 
 MAX_OFFSET = 6  # calendar years a grant's follow-up can reach (a gamma lag of mean 3 years has < 1% beyond)
 LAG_STEP = 0.05  # years between grid points of the mean lag

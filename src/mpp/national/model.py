@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mpp.data.national_readers import PANEL
 from mpp.data.observations import before, resolve, series
 from mpp.errors import DataError
 from mpp.national import grants
 from mpp.national.config import GrantsModel, NationalConfig
-from mpp.national.sources import PANEL
 
 FIRST, REPEAT, NAR, RESETTLE, TOTAL_ID = (
     "first_asylum_request/TOTAL",

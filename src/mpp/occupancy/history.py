@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mpp.data.loaders import guarded_read
-from mpp.data.observations import read_realised_totals  # issue 12's reader of this file (unquoted commas)
+from mpp.data.guard import guarded_read
+from mpp.data.national_readers import read_realised_totals  # issue 12's reader of this file (unquoted commas)
 from mpp.data.schema import STREAMS
 from mpp.errors import DataError
 from mpp.occupancy.assumptions import Assumptions, Param, Step

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mpp.bands import manifest_quantiles, validate_quantiles
-from mpp.data.loaders import guarded_read
+from mpp.data.guard import guarded_read
 from mpp.errors import DataError
 from mpp.occupancy import history as h
 from mpp.occupancy.assumptions import Assumptions
