@@ -10,6 +10,8 @@
 3. `mpp forecast --national --cutoff 2025-06 --seed 0 --overlay <budget_2025_inflow.yaml>` (its functions) ->
    the percentile of the budget's 2027 figure in README's block `overlay-percentile` and docs/overlays.md's, and
    the national row of docs/overlays.md's table (block `overlay-table`: median, P5-P95, implied effect).
+4. `mpp forecast --data <real>/<CBS panel> --cutoff 2025-06 --seed 0` (default variant) -> the fan chart of the
+   total, docs/img/fan_chart_total.png, and its caption in README's block `fan-chart` (docs/fan_chart.json).
 `tests/test_readme_figures.py` checks that README's blocks equal what the generated files render.
 """
 
@@ -25,6 +27,8 @@ ORIGINS = "2018-06:2024-06:3"
 BACKTEST_CMD = f"mpp backtest --data <real>/cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv --variants baseline,naive_conformal --origins {ORIGINS} --horizon 12 --no-track --no-peer"
 ROW_KEYS = ("series_id", "year", "figure", "percentile", "n_paths", "model_median", "model_minimum", "model_maximum")
 ROW_KEYS += ("implied_change_pct", "implied_change_pct_low", "implied_change_pct_high")
+PANEL = "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv"
+FAN_CMD = f"mpp forecast --data <real>/{PANEL} --cutoff 2025-06 --seed 0"
 NATIONAL_CMD = "mpp forecast --national --data <real> --cutoff 2025-06 --seed 0 --overlay budget_2025_inflow.yaml"
 
 
@@ -42,6 +46,18 @@ def national_overlay_row(real: Path, out: Path) -> dict:
     return {k: float(row[k]) if k != "series_id" else row[k] for k in ROW_KEYS}
 
 
+def fan_chart(real: Path, out: Path, variant: str) -> None:
+    """The README's fan chart of the panel total from `mpp forecast` with the default variant."""
+    import shutil
+
+    from mpp.flows.commands import forecast_to_dir
+    from mpp.flows.stages import fan_chart_png
+
+    forecast_to_dir(real / PANEL, out, cutoff="2025-06", seed=0)
+    png = fan_chart_png(out, f"Real CBS panel, 7 nationalities: total, cut-off 2025-06, {variant}")
+    shutil.copyfile(png, ROOT / "docs" / "img" / "fan_chart_total.png")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default=".cache/readme_figures", help="working folder (resumable backtest parts)")
@@ -51,10 +67,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--national-only",
         action="store_true",
-        help="regenerate only step 3 (after a change of the national settings); the panel figures stay",
+        help="skip the panel backtest (steps 1-2); the overlay figures and the fan chart are regenerated",
     )
     args = ap.parse_args(argv)
     from mpp.backtest.panel_figures import (
+        fan_caption,
         markdown_table,
         monthly_markdown,
         overlay_table,
@@ -73,8 +90,8 @@ def main(argv=None) -> int:
     work = Path(args.work)
     table = None
     docs = ROOT / "docs"
+    default = load_variants().default
     if not args.national_only:
-        default = load_variants().default
         variants = list(dict.fromkeys(["baseline", "naive_conformal", default]))
         plan = BacktestSpec(tuple(variants), tuple(parse_origins(ORIGINS)), 12, progress=False, peer=False, track=False)
         res, _ = backtest(real / "cbs_83102NED_monthly_by_nationality_7nat_2015_2025H1.csv", plan, work / "backtest")
@@ -117,8 +134,12 @@ def main(argv=None) -> int:
         + "\n",
         encoding="utf-8",
     )
+    fan_chart(real, work / "forecast-2025-06", default)
+    (docs / "fan_chart.json").write_text(
+        json.dumps({"command": FAN_CMD, "variant": default}, indent=1) + "\n", encoding="utf-8"
+    )
     readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    text = write_block(readme.read_text(encoding="utf-8"), "fan-chart", fan_caption(default, FAN_CMD))
     if table is not None:
         text = write_block(text, "panel-accuracy", readme_block(table, BACKTEST_CMD, default))
     text = write_block(text, "overlay-percentile", percentile_sentence(row, NATIONAL_CMD))

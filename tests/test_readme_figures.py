@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from mpp.backtest.panel_figures import (
+    fan_caption,
     overlay_table,
     panel_table,
     percentile_sentence,
@@ -33,6 +34,14 @@ def test_readme_panel_block_equals_the_generated_table():
     expected = readme_block(pd.DataFrame(gen["table"]), gen["command"], gen["default"])
     assert read_block((ROOT / "README.md").read_text(encoding="utf-8"), "panel-accuracy") == expected
     assert gen["default"] == load_variants().default  # regenerate after the default changes
+
+
+def test_readme_fan_chart_is_the_generated_one_of_the_default_variant():
+    gen = json.loads((ROOT / "docs" / "fan_chart.json").read_text(encoding="utf-8"))
+    block = read_block((ROOT / "README.md").read_text(encoding="utf-8"), "fan-chart")
+    assert block == fan_caption(gen["variant"], gen["command"]) and "docs/img/fan_chart_total.png" in block
+    assert gen["variant"] == load_variants().default  # regenerate after the default changes
+    assert (ROOT / "docs" / "img" / "fan_chart_total.png").stat().st_size > 10_000
 
 
 def test_readme_overlay_percentile_equals_the_generated_run():

@@ -157,6 +157,15 @@ def percentile_sentence(row: pd.Series | dict, command: str) -> str:
     )
 
 
+def fan_caption(variant: str, command: str) -> str:
+    """README's fan chart with the variant and command that drew it (scripts/readme_figures.py)."""
+    return (
+        f"![Fan chart: real CBS panel of 7 nationalities (first requests + nareizigers), cut-off 2025-06, default "
+        f"variant {variant}](docs/img/fan_chart_total.png)\n\n*The total's bands from `{command}` (default variant "
+        f"`{variant}`).*"
+    )
+
+
 def overlay_table(row: pd.Series | dict, command: str) -> str:
     """docs/overlays.md's row for the national forecast from the same plausibility row as the sentence."""
     return (
@@ -172,6 +181,7 @@ def overlay_table(row: pd.Series | dict, command: str) -> str:
 __all__ = [
     "LEVELS",
     "markdown_table",
+    "fan_caption",
     "monthly_markdown",
     "overlay_table",
     "panel_table",
