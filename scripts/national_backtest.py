@@ -42,16 +42,10 @@ from mpp.backtest.protocol import choose_on_tuning  # noqa: E402
 from mpp.national.backtest import (  # noqa: E402
     BLOCK_BEGIN,
     BLOCK_END,
-    CALIBRATIONS,
     HORIZONS,
     QUANTILES,
     SPLIT,
-    apply_levels,
     backtest_cases,
-    band_exceedance_table,
-    calibration_criterion,
-    cross_validated,
-    fit_levels,
     known_at,
     medio_comparison,
     official_comparison,
@@ -62,6 +56,14 @@ from mpp.national.backtest import (  # noqa: E402
     summary_table,
     target_years,
     tuning_criterion,
+)
+from mpp.national.calibration import (  # noqa: E402
+    CALIBRATIONS,
+    apply_levels,
+    band_exceedance_table,
+    calibration_criterion,
+    cross_validated,
+    fit_levels,
 )
 from mpp.national.model import FIRST, NAR, REPEAT, forecast_national  # noqa: E402
 from mpp.national.run import band_table  # noqa: E402

@@ -134,7 +134,7 @@ def _cases(origins, horizon="next", sid=FIRST):
 
 
 def test_pit_and_fitted_levels_calibrate_the_tuning_cases():
-    from mpp.national.backtest import QUANTILES, apply_levels, fit_levels, pit
+    from mpp.national.calibration import QUANTILES, apply_levels, fit_levels, pit
 
     rng = np.random.default_rng(0)
     n_cases = 400
@@ -158,7 +158,7 @@ def test_pit_and_fitted_levels_calibrate_the_tuning_cases():
 
 
 def test_calibration_is_chosen_on_tuning_origins_only():
-    from mpp.national.backtest import CALIBRATIONS, calibration_criterion, cross_validated, pit
+    from mpp.national.calibration import CALIBRATIONS, calibration_criterion, cross_validated, pit
 
     rng = np.random.default_rng(1)
     origins = [f"{y}-{m:02d}" for y in range(2016, 2024) for m in (3, 6, 9, 12)]
