@@ -132,6 +132,18 @@ def monthly_command(
         console.print("[bold]Revision waterfall (median; new data / model change / overlays)[/]")
         for line in (x for x in lines if x.startswith("- ") and "TOTAL" not in x[:3]):
             console.print(f"  {line[2:]}", highlight=False)
+    console.print(decision_table(res))
+    console.print(
+        f"* published variant. Outputs: {res.out_dir.parent}; MLflow run {res.parent_run_id} "
+        f"({mask_secrets(res.tracking_uri)})",
+        highlight=False,
+    )
+    if res.is_sample:
+        console.print(f"[bold red]{SAMPLE_MARK}[/]: declare your data in config/data.yaml or pass --data")
+
+
+def decision_table(res) -> Table:
+    """The champion decision of every variant of a monthly run (the published one starred)."""
     t = Table(title="Champion decision" + (" (reused finished run)" if res.reused else ""), title_justify="left")
     for col in ("model", "version", "alias", "reasons"):
         t.add_column(col)
@@ -143,14 +155,7 @@ def monthly_command(
             alias if o.new_version or res.reused else f"{alias} (existing version)",
             "; ".join(o.decision.reasons) if o.decision else "version with the same run key reused",
         )
-    console.print(t)
-    console.print(
-        f"* published variant. Outputs: {res.out_dir.parent}; MLflow run {res.parent_run_id} "
-        f"({mask_secrets(res.tracking_uri)})",
-        highlight=False,
-    )
-    if res.is_sample:
-        console.print(f"[bold red]{SAMPLE_MARK}[/]: declare your data in config/data.yaml or pass --data")
+    return t
 
 
 def monthly_summary(res) -> dict:
