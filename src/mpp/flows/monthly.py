@@ -127,25 +127,9 @@ def run_monthly(
                     f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
                     f"cut-off {cutoff_s}; backtest for gating ..."
                 )
-                lag = load_release_calendar(project=loc).monthly_lag()
-                scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo, lag)
-                for v in cfg.variants:
-                    echo(f"forecasting {v} ...")
-                    _variant_run(
-                        track,
-                        outcomes[v],
-                        history,
-                        cut,
-                        entry.id,
-                        spec,
-                        cfg,
-                        config_hashes[v],
-                        identity,
-                        code,
-                        scores.get(v, {}),
-                    )
-                for v in cfg.variants:
-                    write_gating_scores(outcomes[v].out_dir, scores)
+                _forecast_variants(
+                    track, outcomes, history, cut, entry.id, spec, cfg, config_hashes, identity, code, out, loc, echo
+                )
                 if spec.national is not None:
                     echo("national forecast of every MPP stream ...")
                     _national(track, spec, cutoff_s, out / "national")
@@ -175,6 +159,45 @@ def run_monthly(
             identity,
             cfg.model_prefix,
         )
+
+
+def _forecast_variants(
+    track,
+    outcomes,
+    history,
+    cut,
+    vintage_id,
+    spec: RunSpec,
+    cfg,
+    config_hashes,
+    identity: DataIdentity,
+    code,
+    out,
+    loc,
+    echo,
+) -> None:
+    """The gating backtest, then every variant's forecast run (its outputs in its folder under `out`), then the
+    gating scores of all variants written beside each variant's outputs."""
+    data_hash = identity.data_hash
+    lag = load_release_calendar(project=loc).monthly_lag()
+    scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo, lag)
+    for v in cfg.variants:
+        echo(f"forecasting {v} ...")
+        _variant_run(
+            track,
+            outcomes[v],
+            history,
+            cut,
+            vintage_id,
+            spec,
+            cfg,
+            config_hashes[v],
+            identity,
+            code,
+            scores.get(v, {}),
+        )
+    for v in cfg.variants:
+        write_gating_scores(outcomes[v].out_dir, scores)
 
 
 def _what(identity: DataIdentity, spec: RunSpec, cfg, code: str) -> str:
