@@ -30,7 +30,6 @@ KNOWN_LONG_FUNCTIONS: dict[tuple[str, str], int] = {
     ("national/model.py", "forecast_national"): 229,
     ("occupancy/history.py", "long_replay_inputs"): 110,
     ("occupancy/model.py", "_simulate"): 131,
-    ("occupancy/run.py", "replay_to_dir"): 101,
     ("skill/run.py", "run_protocol"): 139,
 }
 

@@ -253,22 +253,7 @@ def replay_to_dir(
         r.comparison["date"] < first_day, "start", np.where(r.comparison["date"] <= fit_until, "fit", "check")
     )
     r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"], after=fit_until)
-    rows = []
-    for prof in NAREIZIGERS_PROFILES:
-        alt_inp = inp if prof == nareizigers_profile else long_replay_inputs(real_dir, start, end, prof)
-        alt, _ = run_long_replay(a, alt_inp, obs, values)
-        c = alt.comparison.drop_duplicates(["date", "measure"])
-        for _, row in c[c["date"] >= first_day].iterrows():
-            rows.append(
-                {
-                    "nareizigers_profile": prof,
-                    "date": row["date"],
-                    "measure": row["measure"],
-                    "model": row["model"],
-                    "pct_error": row["pct_error"],
-                }
-            )
-    sens = pd.DataFrame(rows)
+    sens = _profile_sensitivity(a, inp, obs, values, real_dir, start, end, nareizigers_profile, first_day)
     out = Path(out)
     band_frame, band_estimates = None, None
     if band:
@@ -295,20 +280,7 @@ def replay_to_dir(
         "replay_table.md",
     ] + (["replay_band.csv"] if band else [])
     if chart:
-        from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
-
-        atomic_write_bytes(
-            out / "replay.png",
-            figure_png(
-                replay_chart(
-                    monthly,
-                    with_quantity(r.comparison),
-                    f"Replay {start}..{end}: realised inflow, decisions, backlog vs COA",
-                    fit_until=fit_until,
-                    band=band_frame,
-                )
-            ),
-        )
+        _write_replay_chart(out / "replay.png", monthly, r.comparison, start, end, fit_until, band_frame)
         outputs.append("replay.png")
     manifest = {
         "stage": "occupancy_replay_long",
@@ -340,6 +312,55 @@ def replay_to_dir(
     }
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
+
+
+def _profile_sensitivity(
+    a: Assumptions,
+    inp,
+    obs: pd.DataFrame,
+    values: dict,
+    real_dir: Path,
+    start: str,
+    end: str,
+    nareizigers_profile: str,
+    first_day: str,
+) -> pd.DataFrame:
+    """The replay under each nareizigers profile before 2018 (the given one and the others, same rates): per
+    observation from `first_day` on, the replayed value and its % error."""
+    rows = []
+    for prof in NAREIZIGERS_PROFILES:
+        alt_inp = inp if prof == nareizigers_profile else long_replay_inputs(real_dir, start, end, prof)
+        alt, _ = run_long_replay(a, alt_inp, obs, values)
+        c = alt.comparison.drop_duplicates(["date", "measure"])
+        for _, row in c[c["date"] >= first_day].iterrows():
+            rows.append(
+                {
+                    "nareizigers_profile": prof,
+                    "date": row["date"],
+                    "measure": row["measure"],
+                    "model": row["model"],
+                    "pct_error": row["pct_error"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _write_replay_chart(path: Path, monthly, comparison, start: str, end: str, fit_until: str, band_frame) -> None:
+    """replay.png: the replay against COA's figures (the band shaded when there is one)."""
+    from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
+
+    atomic_write_bytes(
+        path,
+        figure_png(
+            replay_chart(
+                monthly,
+                with_quantity(comparison),
+                f"Replay {start}..{end}: realised inflow, decisions, backlog vs COA",
+                fit_until=fit_until,
+                band=band_frame,
+            )
+        ),
+    )
 
 
 def replay_table(comparison: pd.DataFrame) -> str:
