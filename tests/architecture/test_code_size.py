@@ -21,14 +21,12 @@ MAX_FUNCTION_LINES = 80
 KNOWN_LONG_MODULES: dict[str, int] = {
     "national/model.py": 584,
     "occupancy/assumptions.py": 557,
-    "occupancy/history.py": 581,
     "report/i18n.py": 600,
     "report/sections/core.py": 568,
 }
 # (module, function) still over the limit, with their body length when listed
 KNOWN_LONG_FUNCTIONS: dict[tuple[str, str], int] = {
     ("national/model.py", "forecast_national"): 229,
-    ("occupancy/history.py", "long_replay_inputs"): 110,
     ("occupancy/model.py", "_simulate"): 131,
     ("skill/run.py", "run_protocol"): 139,
 }

@@ -11,13 +11,13 @@ import pytest
 from test_occupancy_model import assert_identity_exact
 
 from mpp.errors import DataError
-from mpp.occupancy.history import (
+from mpp.occupancy.history import run_long_replay
+from mpp.occupancy.replay_inputs import (
     EUROSTAT_MONTHLY,
     EUROSTAT_PENDING,
     Block,
     assemble_stream,
     long_replay_inputs,
-    run_long_replay,
 )
 from mpp.project import default_config_dir
 from mpp.spec import load_assumptions

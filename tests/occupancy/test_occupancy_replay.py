@@ -11,8 +11,9 @@ from occupancy_helpers import make_assumptions
 from test_occupancy_history import BASE, _obs, _write_synthetic
 
 from mpp.errors import DataError
-from mpp.occupancy.history import calibrate_long, long_replay_inputs, run_long_replay
+from mpp.occupancy.history import calibrate_long, run_long_replay
 from mpp.occupancy.replay import Knob, with_values
+from mpp.occupancy.replay_inputs import long_replay_inputs
 from mpp.spec import load_assumptions
 
 

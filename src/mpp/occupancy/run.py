@@ -13,19 +13,14 @@ import pandas as pd
 from mpp.bands import manifest_quantiles, validate_quantiles
 from mpp.data.guard import guarded_read
 from mpp.errors import DataError
-from mpp.occupancy import history as h
+from mpp.occupancy import replay_inputs as h
 from mpp.occupancy.assumptions import Assumptions
-from mpp.occupancy.history import (
-    NAREIZIGERS_PROFILES,
-    calibrate_long,
-    jackknife_band,
-    long_replay_inputs,
-    run_long_replay,
-)
+from mpp.occupancy.history import calibrate_long, jackknife_band, run_long_replay
 from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
 from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary
+from mpp.occupancy.replay_inputs import NAREIZIGERS_PROFILES, long_replay_inputs
 from mpp.provenance import (
     atomic_write_bytes,
     atomic_write_csv,
