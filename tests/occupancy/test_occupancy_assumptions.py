@@ -9,7 +9,8 @@ import yaml
 from occupancy_helpers import EXAMPLE, assumptions_dict, example_dict, q
 
 from mpp.errors import ConfigError
-from mpp.occupancy.assumptions import parse_assumptions, resolve
+from mpp.occupancy.assumptions import parse_assumptions
+from mpp.occupancy.resolution import resolve
 from mpp.spec import load_assumptions
 
 

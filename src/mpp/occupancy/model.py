@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from mpp.data.schema import STREAMS
-from mpp.occupancy.assumptions import Assumptions, StepParams, _months_of, _per_step, resolve
+from mpp.occupancy.assumptions import Assumptions
+from mpp.occupancy.resolution import StepParams, _months_of, _per_step, resolve
 from mpp.occupancy.segments import AMV_GROUPS, Segment, amv_segment, logit_shift, sample_draws, ukraine_segment
 
 GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")

@@ -18,7 +18,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from mpp.errors import ConfigError
-from mpp.occupancy.assumptions import Assumptions, Ukraine, _months_of, _per_step
+from mpp.occupancy.assumptions import Assumptions, Ukraine
+from mpp.occupancy.resolution import _months_of, _per_step
 
 AMV_GROUPS: tuple[str, ...] = ("amv_pending", "amv_rejected", "amv_nidos")
 
