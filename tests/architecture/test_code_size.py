@@ -20,7 +20,6 @@ MAX_FUNCTION_LINES = 80
 # modules (relative to src/mpp) still over the limit, with their length when listed
 KNOWN_LONG_MODULES: dict[str, int] = {
     "national/model.py": 584,
-    "report/sections/core.py": 568,
 }
 # (module, function) still over the limit, with their body length when listed
 KNOWN_LONG_FUNCTIONS: dict[tuple[str, str], int] = {

@@ -164,7 +164,7 @@ def test_dutch_assumption_names_are_dutch(workbook):
 
     from mpp.project import default_config_dir
     from mpp.report.i18n import _LABELS
-    from mpp.report.sections.core import _walk_assumptions
+    from mpp.report.sections.assumptions import _walk_assumptions
     from mpp.spec import load_assumptions
 
     for f in ("kernprognose_2025.yaml", "replay_2015_2023.yaml"):

@@ -256,7 +256,7 @@ def test_assumptions_from_the_shipped_file_read_as_prose(run_dir, tmp_path):
     import shutil
     from pathlib import Path
 
-    from mpp.report.sections.core import assumptions, humanize_keys
+    from mpp.report.sections.assumptions import assumptions, humanize_keys
     from mpp.spec import load_assumptions
 
     example = (

@@ -204,7 +204,7 @@ def _national_sheet(ws: Worksheet, ctx: ReportContext) -> None:
 
 
 def _assumption_rows(ctx: ReportContext) -> pd.DataFrame:
-    from mpp.report.sections.core import forecast_settings, occupancy_assumption_rows
+    from mpp.report.sections.assumptions import forecast_settings, occupancy_assumption_rows
 
     lang = ctx.lang
     rows = [(t("forecast_settings", lang), k, v, "", "") for k, v in forecast_settings(ctx)]
