@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import shutil
 from pathlib import Path
+
+from mpp.data.snapshot import MANIFEST, MANIFEST_COLUMNS
+from mpp.provenance import hash_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,10 +99,6 @@ FILES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--from", dest="src", default=str(REPO.parent / "shared" / "data"))
@@ -114,10 +112,10 @@ def main() -> None:
     for name, (publisher, source, licence) in FILES.items():
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src / name, dest / name)
-        rows.append([name, publisher, source, licence, args.date, (dest / name).stat().st_size, sha256(dest / name)])
-    with open(dest / "provenance.csv", "w", newline="", encoding="utf-8") as fh:
+        rows.append([name, publisher, source, licence, args.date, (dest / name).stat().st_size, hash_file(dest / name)])
+    with open(dest / MANIFEST, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["file", "publisher", "source", "licence", "retrieved", "bytes", "sha256"])
+        w.writerow(MANIFEST_COLUMNS)
         w.writerows(rows)
     print(f"{dest}: {len(rows)} files, {sum(r[5] for r in rows):,} bytes")
 
