@@ -209,6 +209,7 @@ class RunSpec(BaseModel):
     national_data: str | None = None
     national_data_hash: str | None = None
     catalog: DataCatalog = Field(default_factory=DataCatalog)
+    releases: ReleaseCalendar | None = None  # publication lags: what a gating backtest origin may read
     data: str | None = None
     cutoff: str | None = None
     files: dict[str, str] = Field(default_factory=dict)
@@ -337,6 +338,8 @@ def load_spec(
         files.update(national=str(nfile), national_data=national_data)
     catalog, cfile = load_data_catalog(project)
     files["data"] = str(cfile)
+    releases = load_release_calendar(project=project)
+    files["releases"] = str(project.config_file("releases.yaml"))
     overlay_files = [project.resolve_config_path(o, pfile.parent) for o in pipeline.overlays]
     overlays = load_overlays(overlay_files)
     files.update({f"overlay:{lo.name}": lo.path for lo in overlays})
@@ -351,6 +354,7 @@ def load_spec(
         national_data=national_data,
         national_data_hash=national_data_hash,
         catalog=catalog,
+        releases=releases,
         files=files,
     )
     for v in spec.run_variants:

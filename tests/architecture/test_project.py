@@ -88,6 +88,27 @@ def test_spec_hash_changes_with_any_setting_and_a_variant_hash_only_with_its_var
     assert before.model_copy(update={"files": {}}).hash == before.hash
 
 
+def test_the_release_calendar_is_part_of_the_spec_and_its_hash(tmp_path):
+    """A changed publication lag changes what a monthly run's gating backtest may read, so it must change the
+    run spec's hash (and with it the run key), not be read beside the spec."""
+    proj = tmp_path / "proj"
+    init_project(proj)
+    p = Project.discover(start=proj)
+    before = load_spec(p)
+    assert before.releases is not None and before.releases.monthly_lag() == 1
+    cal = proj / "config" / "releases.yaml"
+    text = cal.read_text() if cal.is_file() else (default_config_dir() / "releases.yaml").read_text()
+    cal.write_text(
+        text.replace(
+            "cbs_panel_7nat:\n    publisher: CBS StatLine 83102NED (monthly, by nationality)\n    lags: {M: 1}",
+            "cbs_panel_7nat:\n    publisher: CBS StatLine 83102NED (monthly, by nationality)\n    lags: {M: 2}",
+        )
+    )
+    after = load_spec(p)
+    assert after.releases.monthly_lag() == 2
+    assert after.hash != before.hash
+
+
 def test_spec_refuses_an_unknown_variant_and_a_missing_assumptions_file(tmp_path):
     proj = tmp_path / "proj"
     init_project(proj)

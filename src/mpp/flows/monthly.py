@@ -51,7 +51,7 @@ from mpp.provenance import (
     staged_dir,
 )
 from mpp.revision import revision_markdown, revision_sentences, revision_table
-from mpp.spec import RunSpec, load_release_calendar, load_spec
+from mpp.spec import RunSpec, load_spec
 from mpp.tracking.config import PipelineConfig
 from mpp.tracking.gating import Decision, decide, other_data
 
@@ -128,7 +128,7 @@ def run_monthly(
                     f"cut-off {cutoff_s}; backtest for gating ..."
                 )
                 _forecast_variants(
-                    track, outcomes, history, cut, entry.id, spec, cfg, config_hashes, identity, code, out, loc, echo
+                    track, outcomes, history, cut, entry.id, spec, cfg, config_hashes, identity, code, out, echo
                 )
                 if spec.national is not None:
                     echo("national forecast of every MPP stream ...")
@@ -173,13 +173,13 @@ def _forecast_variants(
     identity: DataIdentity,
     code,
     out,
-    loc,
     echo,
 ) -> None:
     """The gating backtest, then every variant's forecast run (its outputs in its folder under `out`), then the
     gating scores of all variants written beside each variant's outputs."""
     data_hash = identity.data_hash
-    lag = load_release_calendar(project=loc).monthly_lag()
+    assert spec.releases is not None  # load_spec reads releases.yaml with the rest of the configuration
+    lag = spec.releases.monthly_lag()
     scores = gating_scores(history, spec, cfg, spec.forecast, cut, out, data_hash, echo, lag)
     for v in cfg.variants:
         echo(f"forecasting {v} ...")
