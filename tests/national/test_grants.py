@@ -57,6 +57,29 @@ def test_without_a_fit_year_the_prior_alone_gives_the_paths():
     assert info["fit_years"] == "none (prior only)" and np.isfinite(out).all() and (out > 0).all()
 
 
+def test_paths_are_ratio_times_noise_times_the_lagged_grants_drawn_in_that_order():
+    # scripts/nareizigers_spread.py splits the band into these parts; it must draw what the model draws
+    cfg = GrantsModel()
+    rng = np.random.default_rng(3)
+    g = {y: float(v) for y, v in zip(range(2000, 2015), np.exp(rng.normal(np.log(8_000), 0.4, 15)))}
+    nar = pd.Series([0.8 * g[y - 1] for y in range(2007, 2015)], index=pd.PeriodIndex(range(2007, 2015), freq="Y"))
+    post = grants.fit_lag(nar, g, cfg)
+    paths = {y: np.exp(rng.normal(np.log(v), 0.3, N)) for y, v in g.items()}
+    out, _ = grants.nareizigers_annual(post, paths, [2013, 2014], N, np.random.default_rng(5), cfg.sigma_max)
+    again = np.random.default_rng(5)
+    j, sigma, log_r = grants.draw_parameters(post, N, again, cfg.sigma_max)
+    for i, y in enumerate([2013, 2014]):
+        np.testing.assert_allclose(out[i], np.exp(log_r + again.normal(0.0, sigma)) * grants.drive(post, j, paths, y))
+
+
+def test_mad_step_scale_is_not_set_by_one_boom_bust():
+    calm = np.cumsum(np.random.default_rng(0).normal(0.0, 0.1, 16))  # 15 annual changes of sd 0.1
+    bust = np.concatenate([calm, calm[-1:] - [1.0, 1.8]])  # then two years falling by e^-1 and e^-0.8
+    assert grants._annual_sd(bust, "mad") < 0.5 * grants._annual_sd(bust, "sd")
+    assert grants._annual_sd(bust, "mad") < 1.5 * grants._annual_sd(calm, "sd")  # the calm years set it
+    assert grants._annual_sd(calm[:3], "mad") == grants._annual_sd(calm[:3], "sd") == 0.4  # too few changes
+
+
 def test_a_grant_counts_only_once_its_source_has_published_it(national_obs):
     cal = load_release_calendar()
     periods = {

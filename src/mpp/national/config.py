@@ -33,6 +33,9 @@ class GrantsModel(BaseModel):
     # same path (ratio_to_first), or a random walk of the log annual grant level (level_rw)
     forecast: Literal["ratio_to_first", "level_rw"] = "ratio_to_first"
     processing_quarters: int = Field(4, ge=0, le=12)
+    # the step spread of that random walk, from the annual log changes of the published years: their
+    # standard deviation (sd) or 1.4826 x their median absolute deviation (mad, robust to a boom-bust)
+    step_scale: Literal["sd", "mad"] = "sd"
     # which months follow the grants: every month after the cut-off, or only the calendar years after the
     # cut-off's year (the rest of the running year then follows its observed months, as panel_share)
     months: Literal["after_cutoff", "later_years"] = "after_cutoff"

@@ -102,12 +102,12 @@ def grant_paths(
         prev = [k - proc for k in pd.period_range(last_known_q - 3, last_known_q, freq="Q")]
         if not all(k in first_q for k in prev) or not all(k - proc in first_q for k in later):
             raise DataError("nareizigers (grants): first requests do not cover the processing lag")
-        steps_sd = _annual_sd(np.array(list(ratios.values()))) / 2  # a random walk: 4 quarters = one year
+        steps_sd = _annual_sd(np.array(list(ratios.values())), cfg.step_scale) / 2  # 4 quarters = one year
         log_rho = np.log(g12 / first_sum(prev)) + np.cumsum(rng.normal(0.0, steps_sd, (len(later), n)), axis=0)
         fc = {k: np.exp(log_rho[i]) * first_q[k - proc] for i, k in enumerate(later)}
         params = {"forecast": "ratio_to_first", "ratio_last_12_months": round(float(np.mean(np.exp(log_rho[0]))), 4)}
     else:
-        steps_sd = _annual_sd(np.log(gy.to_numpy(float))) / 2
+        steps_sd = _annual_sd(np.log(gy.to_numpy(float)), cfg.step_scale) / 2
         level = np.log(g12 / 4) + np.cumsum(rng.normal(0.0, steps_sd, (len(later), n)), axis=0)
         fc = {k: np.exp(level[i]) for i, k in enumerate(later)}
         params = {"forecast": "level_rw"}
@@ -129,9 +129,16 @@ def grant_paths(
     return out, params
 
 
-def _annual_sd(log_values: np.ndarray) -> float:
+def _annual_sd(log_values: np.ndarray, scale: str = "sd") -> float:
+    """The spread of the annual changes of a log series: their standard deviation (`sd`), or 1.4826 x their
+    median absolute deviation (`mad`, the same for normal changes; a few boom-bust years such as the grants
+    of 2016-2018 do not set it alone)."""
     d = np.diff(log_values)
-    return float(np.std(d, ddof=1)) if len(d) >= 3 else 0.4
+    if len(d) < 3:
+        return 0.4
+    if scale == "mad":
+        return float(1.4826 * np.median(np.abs(d - np.median(d))))
+    return float(np.std(d, ddof=1))
 
 
 @dataclass
@@ -171,6 +178,21 @@ def fit_lag(nar_y: pd.Series, grants: dict[int, float], cfg: GrantsModel) -> Lag
     return LagPosterior(means, w, prob / prob.sum(), mu, kn, nun, scale2, years)
 
 
+def draw_parameters(
+    post: LagPosterior, n: int, rng: np.random.Generator, sigma_max: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per path from the posterior: the index of its mean lag on the grid, its year noise sd (<= sigma_max)
+    and its log follow-up ratio, each [n]."""
+    j = rng.choice(len(post.means), size=n, p=post.prob)
+    sigma = np.minimum(np.sqrt(post.scale2[j] / rng.chisquare(post.nu, n)), sigma_max)
+    return j, sigma, rng.normal(post.mu[j], sigma / np.sqrt(post.kappa))
+
+
+def drive(post: LagPosterior, j: np.ndarray, grants: dict[int, np.ndarray], year: int) -> np.ndarray:
+    """[n] grants of the years before `year` weighted by each path's lag distribution (grid index `j`)."""
+    return sum(post.weights[j, k] * grants[year - k] for k in range(MAX_OFFSET + 1))
+
+
 def nareizigers_annual(
     post: LagPosterior,
     grants: dict[int, np.ndarray],
@@ -181,13 +203,10 @@ def nareizigers_annual(
 ) -> tuple[np.ndarray, dict]:
     """[len(years), n] annual national nareizigers: per path a (mean lag, sigma <= sigma_max, r) from the
     posterior and its own year noise; grants per path (`grant_paths`)."""
-    j = rng.choice(len(post.means), size=n, p=post.prob)
-    sigma = np.minimum(np.sqrt(post.scale2[j] / rng.chisquare(post.nu, n)), sigma_max)
-    log_r = rng.normal(post.mu[j], sigma / np.sqrt(post.kappa))
+    j, sigma, log_r = draw_parameters(post, n, rng, sigma_max)
     out = np.empty((len(years), n))
     for i, y in enumerate(years):
-        drive = sum(post.weights[j, k] * grants[y - k] for k in range(MAX_OFFSET + 1))
-        out[i] = np.exp(log_r + rng.normal(0.0, sigma)) * drive
+        out[i] = np.exp(log_r + rng.normal(0.0, sigma)) * drive(post, j, grants, y)
     mean_lag = post.means[j]
     ratio = np.exp(log_r)
     return out, {
