@@ -9,7 +9,9 @@ sees only what was published by then; the naive rule sees the same) and, for com
 track record, without it (everything whose period ends by the origin). In each:
 1. Candidates are scored on the tuning origins 2016-Q1..2020-Q4 only (mpp.backtest.protocol.choose_on_tuning
    refuses a locked origin): first-request method (level_rw, level_ar, ets), then its calibration scale
-   (0.75, 1.0, 1.5), then the nareizigers method (panel share with a level_rw or ets panel model, or annual_rw),
+   (0.75, 1.0, 1.5), then the nareizigers method (panel share with a level_rw or ets panel model, annual_rw,
+   or from grants: grant forecast ratio_to_first / level_rw, grants from the cut-off or from next year, the
+   grant random walk's step spread as sd or mad of the annual log changes),
    then the repeat-request method (ratio_to_first, annual_level). Criterion: mean CRPS of the annual
    sums relative to the realised value, current and next year, of the stream the choice is about.
 2. The chosen model runs on every origin 2016-Q1..2024-Q2; the locked origins 2021-Q1.. are the track record.
@@ -137,16 +139,22 @@ def grant_candidates(base: dict) -> dict[str, dict]:
     forecast as a ratio to first requests or a random walk of their level; every month after the cut-off
     following the grants, or only the years after the cut-off's year."""
     return {
-        f"grants ({forecast}, {months})": {
+        grant_name(forecast, months, step): {
             **base,
             "nareizigers": "grants",
             "nar_base": "level_rw",
             "nar_grants": forecast,
             "nar_grant_months": months,
+            "nar_grant_step": step,
         }
         for forecast in ("ratio_to_first", "level_rw")
         for months in ("after_cutoff", "later_years")
+        for step in ("sd", "mad")
     }
+
+
+def grant_name(forecast: str, months: str, step: str) -> str:
+    return f"grants ({forecast}, {months}" + (", mad steps)" if step == "mad" else ")")
 
 
 def nareizigers_both(obs, cfg, calendar, origins, n, cache, sel, chosen, scored) -> tuple[pd.DataFrame, str]:
@@ -156,7 +164,7 @@ def nareizigers_both(obs, cfg, calendar, origins, n, cache, sel, chosen, scored)
     is_grants = nar["candidate"].str.startswith("grants")
     chosen_is_grants = chosen["nareizigers"] == "grants"
     other = nar[is_grants != chosen_is_grants].sort_values("crps_rel").iloc[0]["candidate"]
-    keys = ("nareizigers", "nar_base", "nar_grants", "nar_grant_months")
+    keys = ("nareizigers", "nar_base", "nar_grants", "nar_grant_months", "nar_grant_step")
     pool = {
         "panel_share (panel level_rw)": {"nareizigers": "panel_share", "nar_base": "level_rw"},
         "panel_share (panel ets)": {"nareizigers": "panel_share", "nar_base": "ets"},
@@ -177,7 +185,7 @@ def nareizigers_both(obs, cfg, calendar, origins, n, cache, sel, chosen, scored)
 
 def chosen_name(methods: dict) -> str:
     if methods["nareizigers"] == "grants":
-        return f"grants ({methods['nar_grants']}, {methods['nar_grant_months']})"
+        return grant_name(methods["nar_grants"], methods["nar_grant_months"], methods.get("nar_grant_step", "sd"))
     if methods["nareizigers"] == "panel_share":
         return f"panel_share (panel {methods['nar_base']})"
     return methods["nareizigers"]
@@ -408,6 +416,7 @@ def main() -> None:
         "repeat": cfg.model.repeat_asylum_request.method,
         "nar_grants": cfg.model.nareizigers.grants.forecast,
         "nar_grant_months": cfg.model.nareizigers.grants.months,
+        "nar_grant_step": cfg.model.nareizigers.grants.step_scale,
     }
     if configured["nareizigers"] != "grants":  # grant settings only matter for the grants model
         configured = {k: v for k, v in configured.items() if not k.startswith("nar_grant")}

@@ -184,6 +184,26 @@ def test_later_years_variant_leaves_the_running_year_to_the_panel(national_obs, 
     assert not np.array_equal(later.paths[i][~this_year], panel.paths[i][~this_year])
 
 
+def test_mad_steps_reach_the_grant_random_walk_and_narrow_it_at_2022(national_obs, national_cfg):
+    # at 2022-06 the annual grant changes since 2008 hold the 2017-2018 collapse: mad sets a smaller step
+    runs = {
+        step: forecast_national(
+            national_obs,
+            "2022-06",
+            national_cfg,
+            seed=5,
+            n_samples=N,
+            methods={**GRANTS_METHOD, "nar_grant_step": step},
+        )
+        for step in ("sd", "mad")
+    }
+    sd_steps = {k: f.details["nareizigers"]["grants"]["step_sd_per_quarter"] for k, f in runs.items()}
+    assert sd_steps["mad"] < 0.9 * sd_steps["sd"]
+    i = runs["sd"].index(NAR)
+    after = np.asarray(runs["sd"].months > pd.Period("2022-06", "M"))
+    assert not np.array_equal(runs["sd"].paths[i][after], runs["mad"].paths[i][after])
+
+
 def test_cbs_permits_2025_is_a_complete_year_known_from_2026_03_only(national_obs, national_cfg, national_dir):
     """Pins the 2025 permits (7,425) as a whole year: the snapshot's source labels the series CBS 85400NED
     'jaarcijfers' 2015-2025 in a copy of 22 May 2026 (PROVENANCE.md section 4), with no provisional or partial mark

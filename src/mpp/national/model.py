@@ -250,6 +250,7 @@ def effective_methods(cfg: NationalConfig, methods: dict | None = None) -> dict:
         "repeat": m.repeat_asylum_request.method,
         "nar_grants": m.nareizigers.grants.forecast,
         "nar_grant_months": m.nareizigers.grants.months,
+        "nar_grant_step": m.nareizigers.grants.step_scale,
         **(methods or {}),
     }
 
@@ -360,7 +361,11 @@ def forecast_national(
             first_q = {k: np.full(n, float(v)) for k, v in fq.items()}
             first_q.update({k: q_first[i] for i, k in enumerate(quarters)})
             gcfg = m.nareizigers.grants.model_copy(
-                update={"forecast": methods["nar_grants"], "months": methods["nar_grant_months"]}
+                update={
+                    "forecast": methods["nar_grants"],
+                    "months": methods["nar_grant_months"],
+                    "step_scale": methods["nar_grant_step"],
+                }
             )
             after = np.asarray(months > cutoff if gcfg.months == "after_cutoff" else months.year > cutoff.year)
             g_m, details["nareizigers"]["grants"] = _grant_months(
