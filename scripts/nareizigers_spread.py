@@ -13,7 +13,7 @@
    year from the other publisher where one exists, and the 7-nationality CBS panel's share of it. The years
    2015-2017 come from IND/ministry figures (realised_totals), 2018 onward from CBS: a change of definition
    would show as a jump in the panel's share or as a gap between IND and CBS in the same year.
-Prints two markdown tables (quoted in docs/national.md).
+Prints two markdown tables; with --write, replaces them in docs/national.md (block `nareizigers-spread`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from mpp.backtest.panel_figures import write_block  # noqa: E402
 from mpp.data.observations import resolve, series  # noqa: E402
 from mpp.national import grants  # noqa: E402
 from mpp.national.backtest import HORIZONS, SPLIT, known_at, quarter_origins, target_years  # noqa: E402
@@ -37,6 +38,7 @@ from mpp.project import Project  # noqa: E402
 from mpp.spec import load_national_config, load_release_calendar  # noqa: E402
 
 PARTS = ("ratio", "year_noise", "lag", "forecast_grants")
+DOC = REPO / "docs" / "national.md"
 
 
 def log_variance_parts(known: pd.DataFrame, origin: pd.Period, cfg, n: int, seed: int) -> list[dict]:
@@ -115,13 +117,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--samples", type=int, default=4000)
+    ap.add_argument("--write", action="store_true", help=f"replace the block in {DOC.relative_to(REPO)}")
     args = ap.parse_args()
     project = Project.discover(REPO)
     cfg = load_national_config(project=project)
     obs = load_observations(cfg, args.data or project.reference_folder() / "real")
-    print(md(spread_table(obs, cfg, load_release_calendar(project=project), args.samples)))
-    print()
-    print(md(history_table(obs, cfg)))
+    spread = spread_table(obs, cfg, load_release_calendar(project=project), args.samples)
+    text = (
+        f"`python scripts/nareizigers_spread.py` ({args.samples} paths per origin, origins 2016-03..2024-06 with "
+        f"publication lags):\n\n{md(spread)}\n\n{md(history_table(obs, cfg))}"
+    )
+    print(text)
+    if args.write:
+        DOC.write_text(write_block(DOC.read_text(), "nareizigers-spread", text, "scripts/nareizigers_spread.py"))
 
 
 if __name__ == "__main__":

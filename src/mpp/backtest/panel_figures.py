@@ -128,23 +128,23 @@ def readme_block(table: pd.DataFrame, command: str, default: str) -> str:
     )
 
 
-def _marker(name: str) -> tuple[str, str]:
-    return f"<!-- generated:{name} (scripts/readme_figures.py; do not edit) -->", f"<!-- end:{name} -->"
+def _marker(name: str, script: str) -> tuple[str, str]:
+    return f"<!-- generated:{name} ({script}; do not edit) -->", f"<!-- end:{name} -->"
 
 
-def read_block(text: str, name: str) -> str:
-    """The content between the markers of block `name` (ValueError if absent)."""
-    start, end = _marker(name)
+def read_block(text: str, name: str, script: str = "scripts/readme_figures.py") -> str:
+    """The content between the markers of block `name`, written by `script` (ValueError if absent)."""
+    start, end = _marker(name, script)
     m = re.search(re.escape(start) + r"\n(.*?)\n" + re.escape(end), text, flags=re.S)
     if m is None:
         raise ValueError(f"no generated block {name!r}")
     return m.group(1)
 
 
-def write_block(text: str, name: str, content: str) -> str:
-    """`text` with block `name` replaced by `content` (ValueError if the markers are absent)."""
-    start, end = _marker(name)
-    read_block(text, name)
+def write_block(text: str, name: str, content: str, script: str = "scripts/readme_figures.py") -> str:
+    """`text` with block `name` (written by `script`) replaced by `content` (ValueError if the markers are absent)."""
+    start, end = _marker(name, script)
+    read_block(text, name, script)
     pattern = re.escape(start) + r"\n.*?\n" + re.escape(end)
     return re.sub(pattern, lambda _: f"{start}\n{content}\n{end}", text, count=1, flags=re.S)
 
