@@ -9,7 +9,8 @@ import pytest
 from mpp.data.io import read_realisations
 from mpp.data.load import load_panel_csv
 from mpp.data.snapshot import packaged_snapshot
-from mpp.forecast import read_forecast, run_forecast, write_forecast
+from mpp.flows.forecast import write_forecast
+from mpp.forecast import read_forecast, run_forecast
 from mpp.forecast.engine import bottom_table, series_seed
 from mpp.spec import load_forecast_config, load_variants
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from national_checks import assert_months_quarters_years
 
+from mpp.flows.national import write_national
 from mpp.national.model import (
     FIRST,
     FIRST_OTHER,
@@ -20,7 +21,7 @@ from mpp.national.model import (
     TOTAL_ID,
     forecast_national,
 )
-from mpp.national.run import annual_table, run_national, write_national
+from mpp.national.run import annual_table, run_national
 
 N = 200
 

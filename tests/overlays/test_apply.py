@@ -11,8 +11,9 @@ import pytest
 from overlayfixture import make_result
 
 from mpp.errors import ConfigError
-from mpp.forecast import write_forecast
-from mpp.overlays import apply_overlays, write_overlay_run
+from mpp.flows.forecast import write_forecast
+from mpp.flows.overlays import write_overlay_run
+from mpp.overlays import apply_overlays
 from mpp.spec import load_overlay, load_overlays
 
 

@@ -15,9 +15,9 @@ from overlayfixture import make_result  # noqa: E402
 from pagetext import assert_readable, visible_text  # noqa: E402
 from runfixture import stub_charts  # noqa: E402
 
-from mpp.forecast import write_forecast  # noqa: E402
-from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run  # noqa: E402
-from mpp.overlays.run import write_waterfall  # noqa: E402
+from mpp.flows.forecast import write_forecast  # noqa: E402
+from mpp.flows.overlays import write_overlay_run, write_waterfall  # noqa: E402
+from mpp.overlays import apply_overlays, read_forecast_dir  # noqa: E402
 from mpp.report import read_run, render_html  # noqa: E402
 from mpp.report.sections import ReportContext, build_sections  # noqa: E402
 from mpp.spec import load_overlays  # noqa: E402

@@ -72,8 +72,8 @@ def test_overlay_stage_and_waterfall_files(overlay_file, tmp_path):
     """Previous month without overlays, this month with one: the overlay step is exactly total - model."""
     from overlayfixture import make_result
 
-    from mpp.forecast import write_forecast
-    from mpp.overlays.run import overlay_stage, write_waterfall
+    from mpp.flows.forecast import write_forecast
+    from mpp.flows.overlays import overlay_stage, write_waterfall
     from mpp.spec import load_overlays
 
     prev, cur = make_result(seed=1), make_result(seed=2)

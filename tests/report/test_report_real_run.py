@@ -21,7 +21,8 @@ from mpp.report.i18n import SCENARIOS
 @pytest.fixture(scope="module")
 def real_runs(cbs_monthly_path, tmp_path_factory):
     from mpp.data.io import read_realisations
-    from mpp.forecast import run_forecast, write_forecast
+    from mpp.flows.forecast import write_forecast
+    from mpp.forecast import run_forecast
     from mpp.spec import load_forecast_config, load_variants
 
     history = read_realisations(cbs_monthly_path)[0]

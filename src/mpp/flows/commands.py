@@ -9,9 +9,12 @@ from pathlib import Path
 from mpp.backtest.pipeline import run_backtest_pipeline
 from mpp.backtest.spec import BacktestSpec
 from mpp.data.io import read_realisations
-from mpp.forecast import run_forecast, write_forecast
-from mpp.national.run import run_national, write_national
-from mpp.overlays import apply_overlays, read_forecast_dir, write_overlay_run
+from mpp.flows.forecast import write_forecast
+from mpp.flows.national import write_national
+from mpp.flows.overlays import write_overlay_run
+from mpp.forecast import run_forecast
+from mpp.national.run import run_national
+from mpp.overlays import apply_overlays, read_forecast_dir
 from mpp.project import Project
 from mpp.spec import RunSpec, load_national_config, load_release_calendar, load_spec
 

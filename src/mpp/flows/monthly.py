@@ -27,7 +27,9 @@ import pandas as pd
 
 from mpp.data.catalog import SAMPLE_MARK, DataIdentity
 from mpp.flows.decisions import commit, record_decisions, roll_back
+from mpp.flows.forecast import write_forecast
 from mpp.flows.outcomes import VALUE_COLS, MonthlyResult, VariantOutcome
+from mpp.flows.overlays import overlay_stage
 from mpp.flows.run_key import run_keys
 from mpp.flows.source import ingest, run_source
 from mpp.flows.stages import (
@@ -39,8 +41,7 @@ from mpp.flows.stages import (
     sigterm_raises,
     write_gating_scores,
 )
-from mpp.forecast import run_forecast, write_forecast
-from mpp.overlays.run import overlay_stage
+from mpp.forecast import run_forecast
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,

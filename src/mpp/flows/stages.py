@@ -12,13 +12,14 @@ import pandas as pd
 from mpp.backtest import FrameSource, run_backtest, summary_metrics
 from mpp.bands import manifest_quantiles
 from mpp.errors import RunFailed
+from mpp.flows.national import write_national
 from mpp.flows.outcomes import VariantOutcome
+from mpp.flows.overlays import write_waterfall
 from mpp.forecast import run_forecast
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantSpec
-from mpp.national.run import run_national, write_national
+from mpp.national.run import run_national
 from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
-from mpp.overlays.run import write_waterfall
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,

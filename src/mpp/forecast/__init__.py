@@ -2,7 +2,7 @@
 
 from mpp.forecast.config import ForecastConfig
 from mpp.forecast.engine import ForecastResult, run_forecast, series_seed
-from mpp.forecast.io import read_forecast, read_paths, write_forecast
+from mpp.forecast.io import read_forecast, read_paths
 
 __all__ = [
     "ForecastConfig",
@@ -11,5 +11,4 @@ __all__ = [
     "read_paths",
     "run_forecast",
     "series_seed",
-    "write_forecast",
 ]

@@ -1,4 +1,5 @@
-"""Writing and reading a forecast directory (the files every later stage and the analysts read)."""
+"""A forecast directory: its files, the frames they hold and reading it back (the files every later stage and the
+analysts read). Writing it is `mpp.flows.forecast.write_forecast`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pandas as pd
 
 from mpp.data.schema import series_level, split_series_id
 from mpp.forecast.engine import ForecastResult
-from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet
 
 FILES = ("bands_monthly.csv", "bands_annual.csv", "paths.parquet", "history.csv", "fits.csv", "manifest.json")
 
@@ -31,19 +31,6 @@ def history_frame(result: ForecastResult) -> pd.DataFrame:
     h.index.name = "period"
     long = h.reset_index().melt(id_vars="period", var_name="series_id", value_name="value")
     return long[["series_id", "period", "value"]]
-
-
-def write_forecast(result: ForecastResult, out_dir: str | Path) -> Path:
-    """Write the forecast's files; each file is written atomically, the manifest last."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_csv(out / "bands_monthly.csv", result.bands_monthly)
-    atomic_write_csv(out / "bands_annual.csv", result.bands_annual)
-    atomic_write_parquet(out / "paths.parquet", paths_frame(result))
-    atomic_write_csv(out / "history.csv", history_frame(result))
-    atomic_write_csv(out / "fits.csv", result.fits)
-    atomic_write_json(out / "manifest.json", result.manifest)
-    return out
 
 
 def read_paths(out_dir: str | Path) -> tuple[list[str], pd.PeriodIndex, np.ndarray]:

@@ -1,5 +1,6 @@
-"""A national forecast run: sources -> validated observations -> paths -> bands per month, quarter and year ->
-files and a manifest listing every source used per series and frequency.
+"""A national forecast run: sources -> validated observations -> paths -> bands per month, quarter and year and
+a manifest listing every source used per series and frequency, as one `NationalRun` object
+(`mpp.flows.national.write_national` writes its files).
 
 Stored tables never hold a month before the cut-off that no source published: monthly bands start the month
 after the cut-off, observations.csv holds the resolved values at the frequency they were published (or sums
@@ -15,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from mpp.bands import BAND_NAMES, validate_quantiles
-from mpp.data.observations import before, resolve, stored_table, validate_observations
+from mpp.data.observations import before, resolve, validate_observations
 from mpp.data.schema import series_level, split_series_id
 from mpp.national.config import NationalConfig
 from mpp.national.model import NationalForecast, forecast_national
 from mpp.national.sources import load_observations
-from mpp.provenance import atomic_write_csv, atomic_write_json, atomic_write_parquet, code_version, hash_file, hash_json
+from mpp.provenance import code_version, hash_file, hash_json
 
 FILES = (
     "bands_monthly.csv",
@@ -167,20 +168,6 @@ def paths_frame(fc: NationalForecast) -> pd.DataFrame:
     df.insert(0, "sample", np.tile(np.arange(s), n))
     df.insert(0, "series_id", np.repeat(fc.series_ids, s))
     return df
-
-
-def write_national(run: NationalRun, out_dir: str | Path) -> Path:
-    """Every file atomically, the manifest last."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_csv(out / "bands_monthly.csv", run.bands_monthly)
-    atomic_write_csv(out / "bands_quarterly.csv", run.bands_quarterly)
-    atomic_write_csv(out / "bands_annual.csv", run.bands_annual)
-    atomic_write_parquet(out / "paths.parquet", paths_frame(run.forecast))
-    atomic_write_csv(out / "observations.csv", stored_table(run.observations))
-    atomic_write_csv(out / "findings.csv", run.findings)
-    atomic_write_json(out / "manifest.json", run.manifest)
-    return out
 
 
 def annual_table(bands_annual: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Writing an overlay run beside its model-only forecast.
+"""An overlay run beside its model-only forecast: the layout (written by `mpp.flows.overlays.write_overlay_run`),
+the tables it holds and reading a forecast directory back as a forecast result.
 
 <forecast dir>/                  the model-only forecast, exactly as without overlays
 <forecast dir>/overlays/         a complete forecast directory of "model + overlays" (bands, paths, manifest;
@@ -21,10 +22,9 @@ import pandas as pd
 from mpp.bands import annual_bands, monthly_bands
 from mpp.data.schema import series_level, split_series_id
 from mpp.forecast.engine import ForecastResult
-from mpp.forecast.io import read_forecast, read_paths, write_forecast
+from mpp.forecast.io import read_forecast, read_paths
 from mpp.overlays.apply import OverlayRun, run_quantiles
 from mpp.overlays.plausibility import plausibility_table
-from mpp.provenance import atomic_write_csv, atomic_write_text
 
 SUBDIR = "overlays"
 
@@ -57,20 +57,6 @@ def plausibility_of_targets(run: OverlayRun) -> pd.DataFrame:
         table["panel_realised_year"] = table["series_id"].map(lambda s: real[s][0])
         table["panel_realised_total"] = table["series_id"].map(lambda s: real[s][1])
     return table
-
-
-def write_overlay_run(run: OverlayRun, forecast_dir: str | Path) -> Path:
-    """Write the overlay outputs into `<forecast_dir>/overlays/`; the model-only files are not touched."""
-    out = Path(forecast_dir) / SUBDIR
-    out.mkdir(parents=True, exist_ok=True)
-    for lo in run.overlays:
-        atomic_write_text(out / "files" / f"{lo.name}.yaml", lo.text)
-    atomic_write_csv(out / "summary.csv", run.summary())
-    atomic_write_csv(out / "contributions.csv", run.contributions)
-    atomic_write_csv(out / "implied.csv", run.implied)
-    atomic_write_csv(out / "plausibility.csv", plausibility_of_targets(run))
-    write_forecast(run.total, out)  # the manifest last
-    return out
 
 
 def summary_wide(summary: pd.DataFrame, band: str = "median") -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""The overlay stage of a run, from files to files: what `mpp monthly` (and any other flow) calls after the
-model-only forecast is written. The model-only files are read, never changed."""
+"""The overlay stage of a run, from files to files: `mpp forecast --overlay`, `mpp forecast --national --overlay`
+and `mpp monthly` write the model + overlays run here, after the model-only forecast is written. The model-only
+files are read, never changed."""
 
 from __future__ import annotations
 
@@ -8,13 +9,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from mpp.flows.forecast import write_forecast
 from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
 from mpp.overlays.apply import OverlayRun, apply_overlays
-from mpp.overlays.io import SUBDIR, read_forecast_dir, write_overlay_run
+from mpp.overlays.io import SUBDIR, plausibility_of_targets, read_forecast_dir
 from mpp.overlays.occupancy import apply_to_assumptions
 from mpp.provenance import atomic_write_csv, atomic_write_text
 from mpp.revision import revision_waterfall, waterfall_markdown
+
+
+def write_overlay_run(run: OverlayRun, forecast_dir: str | Path) -> Path:
+    """Write the overlay outputs into `<forecast_dir>/overlays/`; the model-only files are not touched."""
+    out = Path(forecast_dir) / SUBDIR
+    out.mkdir(parents=True, exist_ok=True)
+    for lo in run.overlays:
+        atomic_write_text(out / "files" / f"{lo.name}.yaml", lo.text)
+    atomic_write_csv(out / "summary.csv", run.summary())
+    atomic_write_csv(out / "contributions.csv", run.contributions)
+    atomic_write_csv(out / "implied.csv", run.implied)
+    atomic_write_csv(out / "plausibility.csv", plausibility_of_targets(run))
+    write_forecast(run.total, out)  # the manifest last
+    return out
 
 
 @dataclass
