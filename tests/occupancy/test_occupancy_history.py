@@ -191,7 +191,7 @@ def test_a_block_without_every_month_takes_the_coarse_total_spread_evenly_and_a_
 def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without_real_data(tmp_path):
     from test_occupancy_io_and_cli import EXAMPLE, _forecast_dir
 
-    from mpp.occupancy.run import project_from_forecast
+    from mpp.flows.occupancy import project_from_forecast
 
     real = _write_synthetic(tmp_path)
     obs = _obs().assign(url="", notes="")
@@ -219,7 +219,7 @@ def test_projection_writes_the_long_replay_as_its_track_record_or_a_note_without
 def test_the_check_summary_counts_the_first_check_observation(tmp_path):
     """Regression: the check window's summary dropped its earliest observation (error_summary took the earliest
     date of what it was given for the start)."""
-    from mpp.occupancy.run import replay_to_dir
+    from mpp.flows.occupancy import replay_to_dir
 
     real = _write_synthetic(tmp_path)
     obs = _obs().assign(url="", notes="")

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from mpp.cli.app import app
 from mpp.data.schema import STREAMS
 from mpp.errors import DataError
-from mpp.occupancy.inputs import read_stream_paths, write_stream_paths
+from mpp.flows.occupancy import write_stream_paths
+from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import BAND_COLUMNS, january_first, occupancy_bands, sensitivity_table
 from mpp.provenance import hash_file
@@ -147,7 +148,7 @@ def test_cli_start_mismatch_is_a_user_error(tmp_path):
 
 
 def test_occupancy_json_prints_the_manifest_and_pipeline_shares_the_entry_point(tmp_path, cbs_monthly_path):
-    """`mpp occupancy --json` and the monthly pipeline both go through mpp.occupancy.run.project_from_forecast."""
+    """`mpp occupancy --json` and the monthly pipeline both go through mpp.flows.occupancy.project_from_forecast."""
     import json
     import subprocess
     import sys

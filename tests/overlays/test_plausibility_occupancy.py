@@ -110,7 +110,7 @@ def test_example_overlays_carry_the_published_figures(reference_dir):
 def test_occupancy_projection_with_an_occupancy_overlay(result, overlay_file, tmp_path):
     """The projection reads the changed schedule: fewer grants -> fewer status holders; manifest records it."""
     from mpp.flows.forecast import write_forecast
-    from mpp.occupancy.run import project_from_forecast
+    from mpp.flows.occupancy import project_from_forecast
 
     write_forecast(result, tmp_path / "fc")
     base = project_from_forecast(tmp_path / "fc", load_assumptions(ASSUMPTIONS), tmp_path / "occ")

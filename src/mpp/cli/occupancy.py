@@ -13,8 +13,6 @@ from rich.table import Table
 
 from mpp.cli.app import app, console
 from mpp.errors import DataError
-from mpp.occupancy.inputs import write_stream_paths
-from mpp.occupancy.run import project_from_forecast, replay_to_dir
 from mpp.occupancy.scenario import scenario_inflow, seasonal_profile
 from mpp.provenance import code_version, hash_file
 from mpp.spec import load_assumptions, load_scenario_spec
@@ -48,6 +46,7 @@ def occupancy_cmd(
         from mpp.spec import load_overlays
 
         overlays = load_overlays(overlay)
+    from mpp.flows.occupancy import project_from_forecast
     from mpp.overlays import apply_to_assumptions
 
     manifest = project_from_forecast(
@@ -144,6 +143,8 @@ def occupancy_scenario_cmd(
         "config_hash": hash_file(spec),
         "profiles": {n: [round(float(v), 5) for v in p] for n, p in profiles.items()},
     }
+    from mpp.flows.occupancy import write_stream_paths
+
     write_stream_paths(out, streams, periods, paths, manifest)
     console.print(f"scenario inflow ({s.n_samples} samples, {periods[0]}..{periods[-1]}) -> {out}")
 
@@ -186,6 +187,8 @@ def occupancy_replay_cmd(
 ) -> None:
     """The replay: COA occupancy driven by realised inflow, IND decisions, grant rates and backlog, against COA's
     figures (estimated on the observations up to --fit-until, checked on the later ones)."""
+    from mpp.flows.occupancy import replay_to_dir
+
     manifest = replay_to_dir(
         real,
         start,
@@ -243,25 +246,7 @@ def occupancy_compare_cmd(
     vintage: str = typer.Option("Kernprognose 2025", "--vintage", help="the published vintage to compare with"),
 ) -> None:
     """Each assumption, ours beside theirs, and its effect on the median end-of-year occupancy (one at a time)."""
-    from mpp.data.guard import guarded_read
-    from mpp.occupancy.compare import compare_settings, markdown
-    from mpp.occupancy.inputs import read_stream_paths
-    from mpp.provenance import atomic_write_csv, atomic_write_text
+    from mpp.flows.occupancy import compare_to_dir
 
-    a_ours, a_theirs = load_assumptions(ours), load_assumptions(theirs)
-    streams, periods, paths, _ = read_stream_paths(forecast)
-    start = pd.Period(a_ours.initial_stocks.date[:7], freq="M")
-    if start not in periods or a_theirs.initial_stocks.date != a_ours.initial_stocks.date:
-        raise DataError("both settings must start on the same day, inside the forecast")
-    i = periods.get_loc(start)
-    pub = None
-    if published is not None:
-        p = guarded_read(pd.read_csv, published, "published figures CSV")
-        p = p[(p["vintage"] == vintage) & (p["quantity"] == "coa_occupancy_end_of_year") & (p["scenario"] == "median")]
-        pub = {int(r["target_year"]): float(r["value"]) for _, r in p.iterrows()}
-    table = compare_settings(a_ours, a_theirs, paths[:, i:], periods[i:], streams, pub)
-    years = sorted(int(c.split("_")[1]) for c in table.columns if c.startswith("median_"))
-    md = markdown(table, years)
-    atomic_write_csv(Path(out) / "setting_comparison.csv", table)
-    atomic_write_text(Path(out) / "setting_comparison.md", md + "\n")
+    md = compare_to_dir(forecast, load_assumptions(ours), load_assumptions(theirs), out, published, vintage)
     console.print(md, highlight=False, soft_wrap=True)

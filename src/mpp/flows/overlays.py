@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.flows.forecast import write_forecast
+from mpp.flows.occupancy import project_from_forecast
 from mpp.occupancy.assumptions import Assumptions
-from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
+from mpp.occupancy.run import ForecastMissesStart
 from mpp.overlays.apply import OverlayRun, apply_overlays
 from mpp.overlays.io import SUBDIR, plausibility_of_targets, read_forecast_dir
 from mpp.overlays.occupancy import apply_to_assumptions

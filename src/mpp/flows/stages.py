@@ -13,13 +13,14 @@ from mpp.backtest import FrameSource, run_backtest, summary_metrics
 from mpp.bands import manifest_quantiles
 from mpp.errors import RunFailed
 from mpp.flows.national import write_national
+from mpp.flows.occupancy import project_from_forecast
 from mpp.flows.outcomes import VariantOutcome
 from mpp.flows.overlays import write_waterfall
 from mpp.forecast import run_forecast
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantSpec
 from mpp.national.run import run_national
-from mpp.occupancy.run import ForecastMissesStart, project_from_forecast
+from mpp.occupancy.run import ForecastMissesStart
 from mpp.project import Project
 from mpp.provenance import (
     atomic_write_csv,

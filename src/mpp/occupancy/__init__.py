@@ -5,7 +5,7 @@ Public API (the assumptions file is read by `mpp.spec.load_assumptions`): `Stock
 """
 
 from mpp.occupancy.assumptions import Assumptions, parse_assumptions
-from mpp.occupancy.inputs import read_stream_paths, write_stream_paths
+from mpp.occupancy.inputs import read_stream_paths, stream_paths_frame
 from mpp.occupancy.model import GROUPS, OccupancyPaths, Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, occupancy_bands, sensitivity_table
 from mpp.occupancy.scenario import ScenarioSpec, scenario_inflow, seasonal_profile
@@ -24,5 +24,5 @@ __all__ = [
     "scenario_inflow",
     "seasonal_profile",
     "sensitivity_table",
-    "write_stream_paths",
+    "stream_paths_frame",
 ]

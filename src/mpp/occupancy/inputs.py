@@ -1,4 +1,4 @@
-"""Reading (and, for scenario inputs, writing) inflow paths in the forecast directory format.
+"""Reading inflow paths in the forecast directory format (and, for scenario inputs, the table to write).
 
 A forecast directory holds `paths.parquet` (rows `series_id, sample`; one float column per month 'YYYY-MM')
 and `manifest.json`. The occupancy model needs the stream totals `"<stream>/TOTAL"`.
@@ -16,7 +16,6 @@ import pandas as pd
 
 from mpp.data.schema import STREAMS, TOTAL, series_id
 from mpp.errors import DataError
-from mpp.provenance import atomic_write_json, atomic_write_parquet
 
 _MONTH_COL = re.compile(r"^\d{4}-\d{2}$")
 
@@ -66,10 +65,9 @@ def read_stream_paths(forecast_dir: str | Path) -> tuple[tuple[str, ...], pd.Per
     return STREAMS, periods, paths, manifest
 
 
-def write_stream_paths(
-    out_dir: str | Path, streams: tuple[str, ...], periods: pd.PeriodIndex, paths: np.ndarray, manifest: dict[str, Any]
-) -> None:
-    """Write `paths[stream, horizon, sample]` as a forecast-format directory (stream totals plus TOTAL/TOTAL)."""
+def stream_paths_frame(streams: tuple[str, ...], periods: pd.PeriodIndex, paths: np.ndarray) -> pd.DataFrame:
+    """`paths[stream, horizon, sample]` as the rows of a forecast directory's paths.parquet (stream totals plus
+    TOTAL/TOTAL); `mpp.flows.occupancy.write_stream_paths` writes it."""
     cols = [str(p) for p in periods]
     n = paths.shape[2]
     frames = []
@@ -81,6 +79,4 @@ def write_stream_paths(
         f.insert(0, "sample", np.arange(n))
         f.insert(0, "series_id", sid)
         frames.append(f)
-    out = Path(out_dir)
-    atomic_write_parquet(out / "paths.parquet", pd.concat(frames, ignore_index=True))
-    atomic_write_json(out / "manifest.json", manifest)
+    return pd.concat(frames, ignore_index=True)

@@ -1,9 +1,11 @@
-"""Occupancy from a forecast directory to its output files: the one I/O entry point that `mpp occupancy` and
-the monthly pipeline share."""
+"""The occupancy stage from inflow paths to tables and a manifest (`OccupancyRun`), and the long replay to its
+tables (`ReplayRun`): what `mpp occupancy`, `mpp occupancy-replay` and the monthly run compute. Reading the
+forecast directory and writing the run folder is `mpp.flows.occupancy`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,20 +18,11 @@ from mpp.errors import DataError
 from mpp.occupancy import replay_inputs as h
 from mpp.occupancy.assumptions import Assumptions
 from mpp.occupancy.history import calibrate_long, jackknife_band, run_long_replay
-from mpp.occupancy.inputs import read_stream_paths
 from mpp.occupancy.model import Stocks, project_occupancy
 from mpp.occupancy.outputs import end_of_year_median, flow_bands, occupancy_bands, sensitivity_table
 from mpp.occupancy.replay import MEASURE_TO_QUANTITY, Knob, error_summary
 from mpp.occupancy.replay_inputs import NAREIZIGERS_PROFILES, long_replay_inputs
-from mpp.provenance import (
-    atomic_write_bytes,
-    atomic_write_csv,
-    atomic_write_json,
-    atomic_write_text,
-    code_version,
-    hash_file,
-    hash_json,
-)
+from mpp.provenance import code_version, hash_file, hash_json
 
 
 def with_quantity(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -41,30 +34,42 @@ class ForecastMissesStart(DataError):
     """The forecast does not cover the month the assumptions' initial stocks start from."""
 
 
-def project_from_forecast(
-    forecast: Path,
+@dataclass
+class OccupancyRun:
+    """The occupancy of one forecast: `tables` (file name -> table, the flow writes each as CSV) and the
+    manifest that lists them."""
+
+    tables: dict[str, pd.DataFrame]
+    manifest: dict
+
+
+def project_paths(
+    streams: tuple[str, ...],
+    periods: pd.PeriodIndex,
+    paths: np.ndarray,
+    fmanifest: dict,
     assumptions: Assumptions,
-    out: Path,
+    files: dict,
     sensitivity: bool = False,
     overlays: list | None = None,
     replay: dict | None = None,
-    assumptions_file: Path | None = None,
     quantiles: dict[str, float] | None = None,
     overlay_effects: Callable[..., tuple[Assumptions, list[dict]]] | None = None,
-) -> dict:
-    """Project from the assumptions' initial-stock month on (the forecast must reach it); write
-    occupancy_bands.csv (and sensitivity.csv) and manifest.json into `out`; return the manifest.
+) -> OccupancyRun:
+    """Project the inflow `paths[stream, month, sample]` (a forecast's, manifest `fmanifest`) from the assumptions'
+    initial-stock month on (the forecast must reach it) -> occupancy_bands.csv, ind_flow_bands.csv (and
+    sensitivity.csv, ukraine_scenarios.csv, replay_track_record.csv) and the manifest.
 
-    `assumptions` come validated from `mpp.spec.load_assumptions` (`assumptions_file` is recorded in the
-    manifest, and the assumptions themselves too); the bands use `quantiles` (default: the forecast's own).
+    `assumptions` come validated from `mpp.spec.load_assumptions`; `files` names where they and the forecast came
+    from (assumptions_file, assumptions_hash, forecast_dir, forecast_manifest_hash, forecast_paths_hash: recorded
+    in the manifest); the bands use `quantiles` (default: the forecast's own).
 
     `overlays` (loaded overlay files, `mpp.spec.load_overlays`): their occupancy effects change the
     assumption schedules over the projected months through `overlay_effects` (`mpp.overlays.apply_to_assumptions`,
     passed in so that occupancy does not depend on overlays); their inflow effects belong to the forecast
-    directory: pass the "model + overlays" forecast, `<forecast>/overlays`, for those."""
-    forecast, out = Path(forecast), Path(out)
+    directory: pass the "model + overlays" forecast, `<forecast>/overlays`, for those. `replay`: see
+    `track_record`."""
     a = assumptions
-    streams, periods, paths, fmanifest = read_stream_paths(forecast)
     start = pd.Period(a.initial_stocks.date[:7], freq="M")
     if start not in periods:
         raise ForecastMissesStart(
@@ -80,23 +85,25 @@ def project_from_forecast(
         a, overlay_records = overlay_effects(a, overlays, periods)
     result = project_occupancy(Stocks.from_assumptions(a), paths, periods, a, streams)
     quantiles = validate_quantiles(quantiles) if quantiles else manifest_quantiles(fmanifest)
-    atomic_write_csv(out / "occupancy_bands.csv", occupancy_bands(result, quantiles))
-    atomic_write_csv(out / "ind_flow_bands.csv", flow_bands(result, quantiles))
+    tables = {
+        "occupancy_bands.csv": occupancy_bands(result, quantiles),
+        "ind_flow_bands.csv": flow_bands(result, quantiles),
+    }
     eoy = end_of_year_median(result)
     manifest = {
         "stage": "occupancy",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
-        "assumptions_file": str(assumptions_file) if assumptions_file else None,
-        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
+        "assumptions_file": files.get("assumptions_file"),
+        "assumptions_hash": files.get("assumptions_hash"),
         "assumptions_name": a.name,
         "assumptions_version": a.version,
         "assumptions_content_hash": hash_json(a.model_dump(mode="json")),
         "assumptions": a.model_dump(mode="json", exclude_none=True),
         "quantiles": quantiles,
-        "forecast_dir": str(forecast),
-        "forecast_manifest_hash": hash_file(forecast / "manifest.json"),
-        "forecast_paths_hash": hash_file(forecast / "paths.parquet"),
+        "forecast_dir": files.get("forecast_dir"),
+        "forecast_manifest_hash": files.get("forecast_manifest_hash"),
+        "forecast_paths_hash": files.get("forecast_paths_hash"),
         "forecast": {
             k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash", "code_version", "label")
         },
@@ -123,9 +130,9 @@ def project_from_forecast(
         "overlay_effects": overlay_records,
     }
     if sensitivity:
-        atomic_write_csv(out / "sensitivity.csv", sensitivity_table(None, paths, periods, a, streams))
+        tables["sensitivity.csv"] = sensitivity_table(None, paths, periods, a, streams)
     if a.ukraine is not None:
-        atomic_write_csv(out / "ukraine_scenarios.csv", ukraine_scenarios(a, paths, periods, streams))
+        tables["ukraine_scenarios.csv"] = ukraine_scenarios(a, paths, periods, streams)
         manifest["outputs"].append("ukraine_scenarios.csv")
         manifest["ukraine"] = {
             "enabled_in_projection": a.ukraine.enabled,
@@ -134,28 +141,28 @@ def project_from_forecast(
             "scenarios": {k: v.label for k, v in a.ukraine.scenarios.items()},
         }
     if replay is not None:
-        manifest["replay"] = track_record(replay, out)
-        if manifest["replay"].get("file"):
+        record, manifest["replay"] = track_record(replay)
+        if record is not None:
+            tables[manifest["replay"]["file"]] = record
             manifest["outputs"].append(manifest["replay"]["file"])
-    atomic_write_json(out / "manifest.json", manifest)
-    return manifest
+    return OccupancyRun(tables, manifest)
 
 
-def track_record(replay: dict, out: Path) -> dict:
-    """The long replay as the projection's track record: `replay_track_record.csv` (date, measure, observed,
-    model, pct_error, window fit/check) in `out`; a note instead when the real series are absent.
-    `replay`: real (folder, or None), assumptions (validated `Assumptions`), assumptions_file, start, end,
-    fit_until."""
+def track_record(replay: dict) -> tuple[pd.DataFrame | None, dict]:
+    """The long replay as the projection's track record -> (the table of `replay_track_record.csv`: date,
+    measure, observed, model, pct_error, window fit/check; its summary for the manifest); (None, a note) when the
+    real series are absent. `replay`: real (folder, or None), assumptions (validated `Assumptions`),
+    assumptions_file, start, end, fit_until."""
 
     if replay.get("real") is None:
-        return {
+        return None, {
             "note": "no track record: the project names no reference data (reference_data in mpp.toml)",
             "reason": "no_reference_data",
         }
     real = Path(replay["real"])
     obs_path = real / "coa_occupancy_observations.csv"
     if not obs_path.is_file():
-        return {
+        return None, {
             "note": f"no track record: the real series are not at {real}",
             "reason": "series_missing",
             "real": str(real),
@@ -168,9 +175,8 @@ def track_record(replay: dict, out: Path) -> dict:
     first_day = str(inp.periods[0].start_time.date())
     c["window"] = np.where(c["date"] < first_day, "start", np.where(c["date"] <= replay["fit_until"], "fit", "check"))
     cols = ["date", "measure", "kind", "source", "observed", "model", "pct_error", "window"]
-    atomic_write_csv(out / "replay_track_record.csv", c[cols])
     check = c[c["window"] == "check"]
-    return {
+    return c[cols], {
         "file": "replay_track_record.csv",
         "periods": [replay["start"], replay["end"]],
         "fit_until": replay["fit_until"],
@@ -212,30 +218,43 @@ def ukraine_scenarios(a, paths: np.ndarray, periods: pd.PeriodIndex, streams: tu
     return pd.concat(frames, ignore_index=True)
 
 
-def replay_to_dir(
+@dataclass
+class ReplayRun:
+    """The long replay's tables (file name -> table, in the order they are written), its markdown table, what
+    its chart draws and its manifest."""
+
+    tables: dict[str, pd.DataFrame]
+    markdown: str
+    monthly: pd.DataFrame
+    comparison: pd.DataFrame
+    manifest: dict
+    band: pd.DataFrame | None = field(default=None)
+
+
+def replay_long(
     real_dir: Path,
     start: str,
     end: str,
     assumptions: Assumptions,
-    observations: Path,
-    out: Path,
+    obs: pd.DataFrame,
     fit_until: str,
+    files: dict,
     nareizigers_profile: str = "panel",
     calibrate: list[str] | None = None,
-    chart: bool = True,
-    assumptions_file: Path | None = None,
     band: bool = False,
-) -> dict:
-    """The replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog; writes
-    replay_monthly.csv, replay_inputs.csv (every input per month with its source), replay_vs_observations.csv
-    (each observation marked start / fit / check), replay_errors.csv (check window only),
-    replay_sensitivity.csv (the nareizigers profile before 2018: the other profile, same rates), replay.png and
-    manifest.json. With `calibrate` the rates are first estimated on observations up to `fit_until` only; with
-    `band` too, replay_band.csv: the range of the replay over the leave-one-estimation-year-out estimates
+) -> ReplayRun:
+    """The replay (mpp.occupancy.history) on realised inflow, decisions, grant rates and backlog against COA's
+    observations `obs` -> replay_monthly.csv, replay_inputs.csv (every input per month with its source),
+    replay_vs_observations.csv (each observation marked start / fit / check), replay_errors.csv (check window
+    only), replay_sensitivity.csv (the nareizigers profile before 2018: the other profile, same rates),
+    replay_table.md and the manifest (`files`: observations_file, observations_hash, assumptions_file,
+    assumptions_hash). With `calibrate` the rates are first estimated on observations up to `fit_until` only;
+    with `band` too, replay_band.csv: the range of the replay over the leave-one-estimation-year-out estimates
     (`history.jackknife_band`), shaded in the chart."""
 
+    if band and not calibrate:
+        raise DataError("--band re-estimates the --calibrate rates leaving out one year at a time: give --calibrate")
     a = assumptions
-    obs = guarded_read(pd.read_csv, observations, "COA observations CSV")
     inp = long_replay_inputs(real_dir, start, end, nareizigers_profile)
     calibration = None
     values: dict[str, float] = {}
@@ -249,34 +268,23 @@ def replay_to_dir(
     )
     r.summary = error_summary(r.comparison[r.comparison["used_for"] == "check"], after=fit_until)
     sens = _profile_sensitivity(a, inp, obs, values, real_dir, start, end, nareizigers_profile, first_day)
-    out = Path(out)
     band_frame, band_estimates = None, None
+    tables: dict[str, pd.DataFrame] = {}
     if band:
-        if not calibrate:
-            raise DataError(
-                "--band re-estimates the --calibrate rates leaving out one year at a time: give --calibrate"
-            )
-        band_frame, band_estimates = jackknife_band(a, inp, obs, [Knob.parse(k) for k in calibrate], fit_until)
-        atomic_write_csv(out / "replay_band.csv", band_frame)
+        band_frame, band_estimates = jackknife_band(a, inp, obs, [Knob.parse(k) for k in calibrate or []], fit_until)
+        tables["replay_band.csv"] = band_frame
     monthly = r.monthly()
     monthly["eurostat_pending"] = [float(inp.pending.iloc[0])] + [float(inp.pending[p]) for p in inp.periods]
-    atomic_write_csv(out / "replay_monthly.csv", monthly)
-    atomic_write_csv(out / "replay_inputs.csv", inp.sources)
-    atomic_write_csv(out / "replay_vs_observations.csv", r.comparison)
-    atomic_write_csv(out / "replay_errors.csv", r.summary)
-    atomic_write_csv(out / "replay_sensitivity.csv", sens)
-    atomic_write_text(out / "replay_table.md", replay_table(r.comparison))
-    outputs = [
-        "replay_monthly.csv",
-        "replay_inputs.csv",
-        "replay_vs_observations.csv",
-        "replay_errors.csv",
-        "replay_sensitivity.csv",
-        "replay_table.md",
-    ] + (["replay_band.csv"] if band else [])
-    if chart:
-        _write_replay_chart(out / "replay.png", monthly, r.comparison, start, end, fit_until, band_frame)
-        outputs.append("replay.png")
+    tables.update(
+        {
+            "replay_monthly.csv": monthly,
+            "replay_inputs.csv": inp.sources,
+            "replay_vs_observations.csv": r.comparison,
+            "replay_errors.csv": r.summary,
+            "replay_sensitivity.csv": sens,
+        }
+    )
+    outputs = [*[f for f in tables if f != "replay_band.csv"], "replay_table.md"]
     manifest = {
         "stage": "occupancy_replay_long",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -284,10 +292,7 @@ def replay_to_dir(
         "periods": [start, end],
         "real_dir": str(real_dir),
         "input_hashes": {str(f): hash_file(f) for f in input_files(Path(real_dir)) if f.is_file()},
-        "observations_file": str(observations),
-        "observations_hash": hash_file(observations),
-        "assumptions_file": str(assumptions_file) if assumptions_file else None,
-        "assumptions_hash": hash_file(assumptions_file) if assumptions_file else None,
+        **{k: files.get(k) for k in ("observations_file", "observations_hash", "assumptions_file", "assumptions_hash")},
         "nareizigers_profile": nareizigers_profile,
         "fit_until": fit_until,
         "values": values
@@ -303,10 +308,9 @@ def replay_to_dir(
         "calibration": _calibration_summary(calibration),
         "band_estimates": band_estimates,
         "errors": r.summary.round(2).to_dict(orient="records"),
-        "outputs": outputs,
+        "outputs": outputs + (["replay_band.csv"] if band else []),
     }
-    atomic_write_json(out / "manifest.json", manifest)
-    return manifest
+    return ReplayRun(tables, replay_table(r.comparison), monthly, r.comparison, manifest, band_frame)
 
 
 def _profile_sensitivity(
@@ -338,24 +342,6 @@ def _profile_sensitivity(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _write_replay_chart(path: Path, monthly, comparison, start: str, end: str, fit_until: str, band_frame) -> None:
-    """replay.png: the replay against COA's figures (the band shaded when there is one)."""
-    from mpp.report.charts import figure_png, replay_chart  # matplotlib only when a replay is drawn
-
-    atomic_write_bytes(
-        path,
-        figure_png(
-            replay_chart(
-                monthly,
-                with_quantity(comparison),
-                f"Replay {start}..{end}: realised inflow, decisions, backlog vs COA",
-                fit_until=fit_until,
-                band=band_frame,
-            )
-        ),
-    )
 
 
 def replay_table(comparison: pd.DataFrame) -> str:
