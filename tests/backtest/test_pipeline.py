@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from mpp.backtest.pipeline import load_metrics, run_backtest_pipeline
 from mpp.backtest.runner import FrameSource, parse_origins
 from mpp.cli.app import app
+from mpp.flows.backtest import load_metrics, run_backtest_pipeline
 from mpp.spec import BacktestSpec, load_spec
 
 OUTPUTS = (

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mpp.backtest.pipeline import run_backtest_pipeline
 from mpp.backtest.spec import BacktestSpec
 from mpp.data.io import read_realisations
+from mpp.flows.backtest import run_backtest_pipeline
 from mpp.flows.forecast import write_forecast
 from mpp.flows.national import write_national
 from mpp.flows.overlays import write_overlay_run

@@ -19,7 +19,7 @@ def _metric_name(name: str) -> str:
 
 
 def log_backtest(outputs, params: dict, home: str | Path | None = None) -> str:
-    """-> the parent run id. `outputs` is a `mpp.backtest.pipeline.BacktestOutputs`."""
+    """-> the parent run id. `outputs` is a `mpp.flows.backtest.BacktestOutputs`."""
     quiet_mlflow()
     client, exp_id = connect(Project.discover(home), EXPERIMENT)
     parent = client.create_run(

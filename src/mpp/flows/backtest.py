@@ -1,9 +1,8 @@
-"""Wiring of a whole backtest: data source -> rolling origins -> tables, ranking, headline, official peer,
-figures and summaries in one folder. The only part of `mpp.backtest` that reads and writes files."""
+"""The backtest run folder (`mpp backtest`): data source -> rolling origins (`mpp.backtest.run_backtest`, which
+keeps each finished part) -> tables, ranking, headline, official peer, figures and summaries in one folder."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import time
@@ -13,6 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from mpp.backtest import official
+from mpp.backtest.peer import (
+    PANEL_QUANTITIES,
+    load_realised_figures,
+    national_quarterly,
+    read_csv_free_last_column,
+    summary_notes,
+)
 from mpp.backtest.plots import annual_error_by_origin_year, coverage_by_level, error_by_horizon
 from mpp.backtest.report import summary_html, summary_markdown
 from mpp.backtest.runner import (
@@ -38,11 +44,6 @@ from mpp.provenance import (
     code_version,
 )
 
-PANEL_QUANTITIES = {  # series of the input panel -> the quantity name used in the peer table
-    "TOTAL/TOTAL": "panel_first_requests_and_nareizigers",
-    "first_asylum_request/TOTAL": "panel_first_asylum_request",
-}
-
 
 @dataclass
 class BacktestOutputs:
@@ -67,62 +68,6 @@ def open_source(path: str | Path, lag_months: int = 0) -> DataSource:
     return FrameSource(read_realisations(path)[0], name=path.name, lag_months=lag_months)
 
 
-def read_csv_free_last_column(path: Path) -> pd.DataFrame:
-    """A CSV whose last column (a free-text source) may hold unquoted commas, as the shared files do.
-
-    Every line is split into as many fields as the header has, the last one taking the rest of the line."""
-
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = next(csv.reader([lines[0]]))
-    rows = []
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        head = next(csv.reader([line]))
-        if len(head) != len(header):  # unquoted commas in the last column: split only as often as needed
-            head = line.split(",", len(header) - 1)
-        rows.append(head)
-    text = io.StringIO()
-    csv.writer(text).writerows([header, *rows])
-    return pd.read_csv(io.StringIO(text.getvalue()), dtype={"data_cutoff": str, "published": str})
-
-
-def load_realised_figures(shared_data: Path) -> pd.DataFrame:
-    """Realised national annual totals with their source: `quantity, year, value, approx, source`.
-
-    realised_totals.csv (total asylum inflow, repeat requests) first, then the CBS annual national totals."""
-    frames = []
-    f = shared_data / "realised_totals.csv"
-    if f.exists():
-        frames.append(read_csv_free_last_column(f))
-    f = shared_data / "real" / "cbs_annual_national_totals_2015_2024.csv"
-    if f.exists():
-        c = pd.read_csv(f)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "quantity": c["stream"],
-                    "year": c["year"],
-                    "value": c["value"],
-                    "approx": "no",
-                    "source": "CBS 83102NED annual national total (" + f.name + ": " + c["note"] + ")",
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["quantity", "year", "value", "approx", "source"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _national_quarterly(shared_data: Path) -> pd.Series | None:
-    f = shared_data / "real" / "cbs_first_asylum_requests_quarterly_national_2013_2025Q2.csv"
-    if not f.exists():
-        return None
-    q = pd.read_csv(f)
-    q = q.loc[(q["stream"] == "first_asylum_request") & (q["nationality"] == "TOTAL")]
-    return pd.Series(q["value"].to_numpy(float), index=pd.PeriodIndex(q["period"], freq="Q"))
-
-
 def peer_comparison(
     source: DataSource,
     variant: str,
@@ -145,7 +90,7 @@ def peer_comparison(
     cutoffs = sorted({pd.Period(c, freq="M") for c in published["data_cutoff"].dropna()})
     cutoffs = [c for c in cutoffs if first + 24 <= c < last]
     ours = []
-    national_q = _national_quarterly(shared_data)
+    national_q = national_quarterly(shared_data)
     for c in cutoffs:
         horizon = 12 - c.month + 12  # to December of the year after the cut-off, as the MPP publishes
         detail = run_backtest(
@@ -250,29 +195,12 @@ def run_backtest_pipeline(
         "forecast seconds (sum over parts)": f"{meta['seconds'].sum():.1f}" if "seconds" in meta else "n/a",
         "code": code_version(),
     }
-    notes = _notes(heads, default_variant)
+    notes = summary_notes(heads, default_variant)
     args = ("mpp backtest", facts, heads, rank, peer, plots, notes)
     atomic_write_text(out / "summary.md", summary_markdown(*args))
     atomic_write_text(out / "summary.html", summary_html(*args))
     files += ["summary.md", "summary.html", *plots]
     return BacktestOutputs(out, detail, scores, rank, heads, peer, metrics, wall, files)
-
-
-def _notes(heads: pd.DataFrame, default_variant: str) -> list[str]:
-    notes = []
-    h = heads.loc[(heads["variant"] == default_variant) & (heads["level"] == "stream_nationality")]
-    if not h.empty:
-        r = h.iloc[0]
-        notes.append(
-            f"default variant {default_variant}: next-12 wape {r['wape_next12']:.3f} "
-            f"({'beats' if r['beats_baseline_wape'] else 'does NOT beat'} seasonal naive), 90% band "
-            f"coverage {r['coverage90_next12']:.1%} ({'within' if r['coverage_ok'] else 'OUTSIDE'} 85-95%)"
-        )
-    notes.append(
-        "National figures of ours in the peer table scale the panel's forecast by its share of national "
-        "first requests before each cut-off (an assumption: the share stays as it was)."
-    )
-    return notes
 
 
 def _write_tables(out: Path, detail, scores, rank, heads, annual, peer, metrics) -> list[str]:
