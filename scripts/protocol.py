@@ -133,8 +133,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.real:
         os.environ["MPP_REAL_DATA"] = args.real
+    from mpp.flows.skill import run_protocol
     from mpp.skill.methods import lag_table
-    from mpp.skill.run import ProtocolSettings, run_protocol
+    from mpp.skill.run import ProtocolSettings
 
     t0 = time.perf_counter()
     from mpp.spec import load_release_calendar, load_variants

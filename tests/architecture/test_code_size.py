@@ -25,7 +25,6 @@ KNOWN_LONG_MODULES: dict[str, int] = {
 KNOWN_LONG_FUNCTIONS: dict[tuple[str, str], int] = {
     ("national/model.py", "forecast_national"): 229,
     ("occupancy/model.py", "_simulate"): 131,
-    ("skill/run.py", "run_protocol"): 139,
 }
 
 

@@ -9,8 +9,9 @@ import pytest
 
 import mpp.skill.run as run_mod
 from mpp.backtest.protocol import OriginSplit
+from mpp.flows.skill import run_protocol
 from mpp.skill.panels import ExternalPanels
-from mpp.skill.run import ProtocolSettings, run_protocol
+from mpp.skill.run import ProtocolSettings
 from mpp.spec import load_variants
 
 

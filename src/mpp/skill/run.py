@@ -1,8 +1,9 @@
 """The skill protocol on the real CBS panel: every candidate at every origin, choices on tuning origins only,
-the headline on locked origins. `scripts/protocol.py` runs it and writes the docs table.
+the headline on locked origins. `mpp.flows.skill.run_protocol` loads the panels, computes or reads the cached
+points and calls `evaluate_protocol`; `scripts/protocol.py` runs it and writes the docs table.
 
 Steps
-1. Points (cached): at each quarterly origin, the median 12-month sums of the bottom series from `naive`,
+1. Points (`origin_points`, cached by the flow): at each quarterly origin, the median 12-month sums of the bottom series from `naive`,
    `anchored` (registry), `global` (LightGBM cross-learning) and `indicator` (global + BAMF/EU+), plus the
    sample sums of the registry variants `baseline` (seasonal naive simulation, the CRPS reference) and
    `anchored` (the old default, with its own bands). Every input cut at the origin.
@@ -19,7 +20,6 @@ import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ from mpp.provenance import hash_json
 from mpp.skill.calibrate import CALIBRATION_NAMES, aggregate_matrix, calibrated_sums, options_from_name
 from mpp.skill.horizons import band_calibration, monthly_scores, year_cases
 from mpp.skill.methods import Context, GlobalModel, naive_point, registry_sums
-from mpp.skill.panels import ExternalPanels, load_cbs_panel
+from mpp.skill.panels import ExternalPanels
 
 POINT_METHODS = ("naive", "anchored", "global", "indicator")
 BASELINE_LABEL = "seasonal naive simulation (baseline)"
@@ -84,53 +84,38 @@ def data_hash(wide: pd.DataFrame, panels: ExternalPanels | None) -> str:
     return h.hexdigest()[:12]
 
 
-def compute_points(
+def points_key(wide: pd.DataFrame, panels: ExternalPanels | None, settings: ProtocolSettings, catalog) -> str:
+    """What the points depend on: the settings, the data and the specs of the registry variants used (`catalog`,
+    from the run spec); `mpp.flows.skill` caches the points of each origin under it."""
+    specs = {v: catalog.get(v) for v in REGISTRY_VARIANTS}
+    return settings.key(data_hash(wide, panels) + hash_json({v: s.model_dump(mode="json") for v, s in specs.items()}))
+
+
+def origin_points(
+    origin: pd.Period,
     wide: pd.DataFrame,
     panels: ExternalPanels | None,
     settings: ProtocolSettings,
-    cache_dir: str | Path | None = None,
-    progress: bool = True,
-    *,
     catalog: VariantsConfig,
 ) -> dict:
-    """Points and registry sums at every origin: {origin: {...}}; cached per origin in `cache_dir`, keyed on the
-    settings, the data and the specs of the registry variants used (`catalog`, from the run spec)."""
-    specs = {v: catalog.get(v) for v in REGISTRY_VARIANTS}
-    key = settings.key(data_hash(wide, panels) + hash_json({v: s.model_dump(mode="json") for v, s in specs.items()}))
-    cache = Path(cache_dir) / f"points-{key}" if cache_dir else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for o in settings.origins():
-        f = cache / f"{o}.npz" if cache is not None else None
-        if f is not None and f.exists():
-            z = np.load(f, allow_pickle=False)
-            out[o] = {k: z[k] for k in z.files}
-            out[o]["info"] = json.loads(str(out[o]["info"]))
-            continue
-        t0 = time.perf_counter()
-        k, lead = settings.known(o), settings.publication_lag
-        ctx = Context(k, wide.loc[:k], panels.known_at(k) if panels is not None else None, settings.seed)
-        rec: dict = {"naive": naive_point(ctx)}
-        info: dict = {}
-        for v in REGISTRY_VARIANTS:
-            t = time.perf_counter()
-            rec[f"sums_{v}"] = registry_sums(ctx, specs[v], settings.registry_samples, lead)
-            info[f"seconds_{v}"] = time.perf_counter() - t
-        rec["anchored"] = np.median(rec["sums_anchored"], axis=1)
-        for name, model in (("global", GlobalModel()), ("indicator", GlobalModel(indicators=("bamf", "euplus")))):
-            t = time.perf_counter()
-            rec[name], info[name] = model.predict(ctx, lead)
-            info[f"seconds_{name}"] = time.perf_counter() - t
-        rec["info"] = info
-        if f is not None:
-            tmp = f.with_suffix(".tmp.npz")
-            np.savez(tmp, **{k: v for k, v in rec.items() if k != "info"}, info=json.dumps(info))
-            tmp.replace(f)
-        out[o] = rec
-        if progress:
-            print(f"  points {o}: {time.perf_counter() - t0:.1f}s", flush=True)
-    return out
+    """Points and registry sums at one origin: the naive, anchored, global and indicator points, the registry
+    variants' sample sums (`sums_<variant>`) and `info` (seconds per model, the indicator's fallback); every input
+    cut at what was published by the origin."""
+    k, lead = settings.known(origin), settings.publication_lag
+    ctx = Context(k, wide.loc[:k], panels.known_at(k) if panels is not None else None, settings.seed)
+    rec: dict = {"naive": naive_point(ctx)}
+    info: dict = {}
+    for v in REGISTRY_VARIANTS:
+        t = time.perf_counter()
+        rec[f"sums_{v}"] = registry_sums(ctx, catalog.get(v), settings.registry_samples, lead)
+        info[f"seconds_{v}"] = time.perf_counter() - t
+    rec["anchored"] = np.median(rec["sums_anchored"], axis=1)
+    for name, model in (("global", GlobalModel()), ("indicator", GlobalModel(indicators=("bamf", "euplus")))):
+        t = time.perf_counter()
+        rec[name], info[name] = model.predict(ctx, lead)
+        info[f"seconds_{name}"] = time.perf_counter() - t
+    rec["info"] = info
+    return rec
 
 
 def cases_for(wide: pd.DataFrame, origin: pd.Period, lag: int = 0) -> tuple[pd.DataFrame, np.ndarray | None]:
@@ -243,26 +228,50 @@ class ProtocolResult:
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # monthly coverage, half-year sums vs naive rules
 
 
-def run_protocol(
-    settings: ProtocolSettings | None = None,
-    cache_dir: str | Path | None = None,
-    wide: pd.DataFrame | None = None,
-    panels: ExternalPanels | None = None,
-    progress: bool = True,
-    n_boot: int = 1000,
-    *,
+def evaluate_protocol(
+    wide: pd.DataFrame,
+    points: dict,
+    settings: ProtocolSettings,
     catalog: VariantsConfig,
+    n_boot: int = 1000,
+    seconds: dict[str, float] | None = None,
+    started: float | None = None,
 ) -> ProtocolResult:
-    settings = settings or ProtocolSettings()
-    split = settings.split
-    wide = load_cbs_panel() if wide is None else wide
-    panels = ExternalPanels.load() if panels is None else panels
-    t0 = time.perf_counter()
-    points = compute_points(wide, panels, settings, cache_dir, progress, catalog=catalog)
-    seconds = {"points": time.perf_counter() - t0}
+    """Every candidate scored at every origin from the `points` (`origin_points` per origin), the choices made on
+    tuning origins only, the table of tuning and locked origins. `seconds` (e.g. the points' wall time) are kept
+    in the result with the time of each step; `started` (time.perf_counter()) is where the total starts."""
+    t0 = time.perf_counter() if started is None else started
+    seconds = dict(seconds or {})
     for k in ("anchored", "baseline", "global", "indicator"):
         seconds[f"model_{k}"] = float(sum(p["info"].get(f"seconds_{k}", 0.0) for p in points.values()))
+    scored, conformal = _reference_scores(wide, points, settings, catalog, seconds)
+    t = time.perf_counter()
+    choices, calibration = _candidate_choices(wide, points, settings, scored)
+    seconds["candidates"] = time.perf_counter() - t
+    default, engine_default, default_choices = _default_choices(settings, scored, calibration, n_boot)
+    choices += default_choices
+    table = _protocol_table(scored, settings, n_boot)
+    seconds["total"] = time.perf_counter() - t0
+    choices.append(_fallback_record(points, settings))
+    scored_paths = {o: p for o, p in conformal.items() if o >= pd.Period(settings.first_scored, freq="M")}
+    cases, sums = year_cases(wide, scored_paths)
+    return ProtocolResult(
+        bands=band_calibration(cases, sums, settings.split),
+        monthly=monthly_scores(wide, scored_paths, settings.split, settings.publication_lag),
+        table=table,
+        choices=choices,
+        scored=scored,
+        default=default,
+        seconds=seconds,
+        engine_default=ENGINE_VARIANT[engine_default],
+    )
 
+
+def _reference_scores(
+    wide: pd.DataFrame, points: dict, settings: ProtocolSettings, catalog: VariantsConfig, seconds: dict
+) -> tuple[dict[str, pd.DataFrame], dict[pd.Period, np.ndarray]]:
+    """The scores of the naive total, the registry variants and the engine's naive_conformal paths (also
+    returned: the band and monthly scores read them)."""
     scored: dict[str, pd.DataFrame] = {}
     scored["naive total (point)"] = naive_scored(wide, settings)
     for v, label in (("baseline", BASELINE_LABEL), ("anchored", ANCHORED_LABEL)):
@@ -271,37 +280,34 @@ def run_protocol(
             settings,
             {o: registry_case_sums(points, o, v, settings.seed, list(wide.columns)) for o in settings.origins()},
         )
-    reference = scored[BASELINE_LABEL]
     t = time.perf_counter()
     conformal = variant_paths(wide, settings, catalog.get("naive_conformal"))
     scored[CONFORMAL_LABEL] = score_candidate(
         wide, settings, {o: _case_sums(p, list(wide.columns)) for o, p in conformal.items()}
     )
     seconds["model_naive_conformal"] = time.perf_counter() - t
+    return scored, conformal
 
-    def crps_criterion(frame: pd.DataFrame) -> float:
-        return float(frame["crps"].sum())
 
-    choices: list[dict] = []
-    t = time.perf_counter()
-    # Choice 1: the calibration option (space / dependence / centring), on the naive point.
+def _crps_criterion(frame: pd.DataFrame) -> float:
+    return float(frame["crps"].sum())
+
+
+def _candidate_choices(
+    wide: pd.DataFrame, points: dict, settings: ProtocolSettings, scored: dict[str, pd.DataFrame]
+) -> tuple[list[dict], str]:
+    """Choice 1, the calibration option (space / dependence / centring) on the naive point, and choice 2, per
+    point method the shrinkage weight toward the naive total (chosen calibration); every candidate is added to
+    `scored` -> (the choices, the chosen calibration)."""
+    split = settings.split
     cands = {}
     for cal in CALIBRATIONS:
         name = f"naive + pooled conformal [{cal}]"
         scored[name] = score_candidate(wide, settings, candidate_sums(wide, points, settings, "naive", 1.0, cal))
         cands[name] = split.tuning_only(scored[name])
-    best, crit = choose_on_tuning(split, cands, crps_criterion, what="calibration option")
+    best, crit = choose_on_tuning(split, cands, _crps_criterion, what="calibration option")
     calibration = best.split("[")[1].rstrip("]")
-    choices.append(
-        {
-            "choice": "calibration option (space/dependence/centring)",
-            "chosen": best,
-            "criterion": "sum CRPS",
-            "scores": crit,
-            "origins": _origin_span(cands[best]),
-        }
-    )
-    # Choice 2: per point method, the shrinkage weight toward the naive total (chosen calibration).
+    choices = [_choice("calibration option (space/dependence/centring)", best, "sum CRPS", crit, cands[best])]
     for point in POINT_METHODS[1:]:
         cands = {}
         for w in SHRINK_WEIGHTS:
@@ -310,21 +316,30 @@ def run_protocol(
                 wide, settings, candidate_sums(wide, points, settings, point, w, calibration)
             )
             cands[name] = split.tuning_only(scored[name])
-        best, crit = choose_on_tuning(split, cands, crps_criterion, what=f"shrinkage weight of {point}")
-        choices.append(
-            {
-                "choice": f"shrinkage weight for {point}",
-                "chosen": best,
-                "criterion": "sum CRPS",
-                "scores": crit,
-                "origins": _origin_span(cands[best]),
-            }
-        )
-    seconds["candidates"] = time.perf_counter() - t
-    # Choice 3: the default. Candidates that beat the naive total on tuning origins (pooled WAPE lower by more
-    # than 1.96 bootstrap SEs) compete on sum CRPS; if none does, the default is the best-calibrated simple
-    # method (90% coverage of bottom and aggregate sums closest to 90%). Same rule among the registry variants
-    # for the engine's default (`config/variants.yaml`), which must be a registry variant.
+        best, crit = choose_on_tuning(split, cands, _crps_criterion, what=f"shrinkage weight of {point}")
+        choices.append(_choice(f"shrinkage weight for {point}", best, "sum CRPS", crit, cands[best]))
+    return choices, calibration
+
+
+def _choice(choice: str, chosen: str, criterion: str, scores: dict, frame: pd.DataFrame) -> dict:
+    return {
+        "choice": choice,
+        "chosen": chosen,
+        "criterion": criterion,
+        "scores": scores,
+        "origins": _origin_span(frame),
+    }
+
+
+def _default_choices(
+    settings: ProtocolSettings, scored: dict[str, pd.DataFrame], calibration: str, n_boot: int
+) -> tuple[str, str, list[dict]]:
+    """Choice 3, the default. Candidates that beat the naive total on tuning origins (pooled WAPE lower by more
+    than 1.96 bootstrap SEs) compete on sum CRPS; if none does, the default is the best-calibrated simple method
+    (90% coverage of bottom and aggregate sums closest to 90%). Same rule among the registry variants for the
+    engine's default (`config/variants.yaml`), which must be a registry variant -> (default, engine default
+    label, the two choices)."""
+    split = settings.split
     pool = {k: split.tuning_only(v) for k, v in scored.items() if k != "naive total (point)"}
     simple = {
         k: v
@@ -332,29 +347,23 @@ def run_protocol(
         if k in (BASELINE_LABEL, CONFORMAL_LABEL, f"naive + pooled conformal [{calibration}]")
     }
     default, rule, crit = _default_rule(split, pool, simple, n_boot, settings.seed)
-    choices.append(
-        {
-            "choice": "default method",
-            "chosen": default,
-            "criterion": rule,
-            "scores": crit,
-            "origins": _origin_span(pool[default]),
-        }
-    )
     registry = {k: v for k, v in pool.items() if k in ENGINE_VARIANT}
     engine_default, rule_e, crit_e = _default_rule(
         split, registry, {k: registry[k] for k in (BASELINE_LABEL, CONFORMAL_LABEL)}, n_boot, settings.seed
     )
-    choices.append(
-        {
-            "choice": "engine default (a registry variant)",
-            "chosen": engine_default,
-            "criterion": rule_e,
-            "scores": crit_e,
-            "origins": _origin_span(pool[engine_default]),
-        }
+    return (
+        default,
+        engine_default,
+        [
+            _choice("default method", default, rule, crit, pool[default]),
+            _choice("engine default (a registry variant)", engine_default, rule_e, crit_e, pool[engine_default]),
+        ],
     )
 
+
+def _protocol_table(scored: dict[str, pd.DataFrame], settings: ProtocolSettings, n_boot: int) -> pd.DataFrame:
+    """One row per (candidate, origin set): tuning and locked origins apart, paired to the baseline's scores."""
+    split, reference = settings.split, scored[BASELINE_LABEL]
     rows = []
     for name, frame in scored.items():
         for role, sub in (("tuning", split.tuning_only(frame)), ("locked", split.locked_only(frame))):
@@ -365,33 +374,22 @@ def run_protocol(
             rows.append(
                 {"method": name, "origins_role": role, "first": sub["origin"].min(), "last": sub["origin"].max(), **row}
             )
-    table = pd.DataFrame(rows)
-    seconds["total"] = time.perf_counter() - t0
+    return pd.DataFrame(rows)
+
+
+def _fallback_record(points: dict, settings: ProtocolSettings) -> dict:
+    """The indicator model's fallbacks, recorded per origin (its indicators end before the last origins)."""
     fallbacks = sorted(
         {p["info"]["indicator"]["fallback"] for p in points.values() if p["info"]["indicator"]["fallback"]}
     )
-    choices.append(
-        {
-            "choice": "indicator fallbacks (recorded per origin)",
-            "chosen": "",
-            "criterion": "",
-            "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
-            "origins": "",
-            "distinct": fallbacks,
-        }
-    )
-    scored_paths = {o: p for o, p in conformal.items() if o >= pd.Period(settings.first_scored, freq="M")}
-    cases, sums = year_cases(wide, scored_paths)
-    return ProtocolResult(
-        bands=band_calibration(cases, sums, split),
-        monthly=monthly_scores(wide, scored_paths, split, settings.publication_lag),
-        table=table,
-        choices=choices,
-        scored=scored,
-        default=default,
-        seconds=seconds,
-        engine_default=ENGINE_VARIANT[engine_default],
-    )
+    return {
+        "choice": "indicator fallbacks (recorded per origin)",
+        "chosen": "",
+        "criterion": "",
+        "scores": {str(o): points[o]["info"]["indicator"]["fallback"] for o in settings.origins()},
+        "origins": "",
+        "distinct": fallbacks,
+    }
 
 
 def _default_rule(split: OriginSplit, pool: dict, simple: dict, n_boot: int, seed: int) -> tuple[str, str, dict]:
@@ -434,6 +432,7 @@ __all__ = [
     "ProtocolSettings",
     "candidate_sums",
     "cases_for",
-    "compute_points",
-    "run_protocol",
+    "evaluate_protocol",
+    "origin_points",
+    "points_key",
 ]
