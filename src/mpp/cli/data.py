@@ -236,11 +236,9 @@ def sample(
 
     Example: mpp data sample --out sample.csv --seed 0
     """
-    from mpp.data.sample import generate_sample
-    from mpp.provenance import atomic_write_csv
+    from mpp.flows.data import write_sample
 
-    df = generate_sample(seed=seed, start=start, end=end)
-    atomic_write_csv(out, df.assign(period=df["period"].astype(str)))
+    df = write_sample(out, seed=seed, start=start, end=end)
     console.print(
         f"wrote {len(df)} rows ({df['nationality'].nunique()} nationalities) to {out}", highlight=False, soft_wrap=True
     )
@@ -261,43 +259,12 @@ def fetch(
 
     Example: mpp data fetch   (or: mpp data fetch cbs --out data/raw/cbs_83102NED.csv)
     """
-    import datetime as dt
-    import re
+    from mpp.flows.data import fetch_into_project, fetch_to_file
 
-    from mpp.data.fetch import SOURCES, check_fetched, fetch_snapshot
-    from mpp.project import PROJECT_FILE, Project
-    from mpp.provenance import atomic_write_bytes, atomic_write_text
-
-    names = sources or list(SOURCES)
     if out is not None:
-        if len(names) != 1 or names[0] not in SOURCES:
-            raise DataError(f"--out takes exactly one source ({', '.join(SOURCES)})")
-        data = SOURCES[names[0]][4]()
-        atomic_write_bytes(out, data)
-        try:
-            rows = check_fetched(out)
-        except DataError:
-            out.unlink()  # an invalid download is not left where a run could read it
-            raise
+        rows = fetch_to_file(sources or [], out)
         console.print(f"wrote {out} ({rows} rows, validated)", highlight=False, soft_wrap=True)
         return
-    project = Project.for_writing(home)  # a new snapshot only inside a project
-    day = date or dt.date.today().isoformat()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        raise DataError(f"--date: {day!r} is not YYYY-MM-DD")
-    parent = project.home / "data" / "snapshot"
-    name, n = day, 1
-    while date is None and (parent / name).exists():  # a second fetch on one day: 2026-12-04.2, ...
-        n += 1
-        name = f"{day}.{n}"
-    folder, counts = fetch_snapshot(project.source_snapshot(), parent, name, names)
-    rel = folder.relative_to(project.home).as_posix()
-    toml = project.home / PROJECT_FILE
-    line = re.compile(r"^data_source\s*=.*$", re.M)
-    if toml.is_file() and line.search(text := toml.read_text(encoding="utf-8")):
-        atomic_write_text(toml, line.sub(f'data_source = "{rel}"', text, count=1))
-        used = f"now the project's data source ({PROJECT_FILE})"
-    else:
-        used = f'to use it, set data_source = "{rel}" in {PROJECT_FILE}'
+    folder, counts, used = fetch_into_project(sources or [], home=home, date=date)
     got = ", ".join(f"{s} {n} rows" for s, n in counts.items())
     console.print(f"new snapshot {folder} ({got}, validated); {used}", highlight=False, soft_wrap=True)

@@ -232,44 +232,13 @@ def compare_command(
 ) -> None:
     """The variants of one cut-off side by side: an HTML page with their annual bands, overlaid fan charts, backtest
     scorecards and differences from the champion."""
-    from mpp.project import Project
-    from mpp.provenance import atomic_write_text
-    from mpp.report.compare import VariantRun, compare_data, render_compare
-    from mpp.report.i18n import check_lang
-    from mpp.spec import load_spec
-    from mpp.tracking.compare import compare_runs
+    from mpp.flows.compare import compare_page
+    from mpp.report.compare import compare_data
 
-    check_lang(lang)
-    loc = Project.discover(home)
-    spec = load_spec(loc)
     names = [v.strip() for v in variants.split(",") if v.strip()]
     if not names:
         raise MppError("--variants: give at least one variant name")
-    cfg = spec.pipeline
-    if champion is None:
-        published = spec.candidate
-        champion = published if published in names else names[0]
-    elif champion not in names:
-        names.insert(0, champion)
-    from mpp.flows import run_source
-
-    source = run_source(loc, spec.with_run(data))
-    tracked = compare_runs(loc, cutoff, names, cfg.experiment, source.name)
-    folder = loc.out / cutoff / tracked[champion].data_id
-    runs = {}
-    for v, r in tracked.items():
-        hist = loc.out / cutoff / r.data_id / v / "history.csv"  # realised history when the run folder is still there
-        runs[v] = VariantRun(
-            v,
-            r.bands_annual,
-            r.bands_monthly,
-            r.metrics,
-            r.manifest,
-            r.run_id,
-            pd.read_csv(hist, dtype={"period": str}) if hist.is_file() else None,
-        )
-    path = out or folder / ("compare.html" if lang == "en" else f"compare_{lang}.html")
-    atomic_write_text(path, render_compare(runs, cutoff, champion, lang))
+    path, runs, champion = compare_page(cutoff, names, champion, data=data, home=home, out=out, lang=lang)
     if as_json:
         print(json.dumps({**compare_data(runs, cutoff, champion), "page": str(path)}, indent=2, default=str))
         return
