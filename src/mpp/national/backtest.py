@@ -28,6 +28,9 @@ from mpp.data.observations import before, resolve, series
 from mpp.data.releases import ReleaseCalendar
 from mpp.national import grants as national_grants
 from mpp.national import model as national_model
+from mpp.national import nareizigers as national_nareizigers
+from mpp.national import paths as national_paths
+from mpp.national import streams as national_streams
 from mpp.national.calibration import QUANTILES, pit
 from mpp.national.config import NationalConfig
 from mpp.national.model import FIRST, NAR, REPEAT, TOTAL_ID, effective_methods, forecast_national
@@ -126,7 +129,8 @@ def _cache_key(known: pd.DataFrame, origin, methods: dict, n: int, seed: int, cf
             default=str,
         ).encode()
     )
-    for module in (national_model, national_grants):
+    # the source of every module the paths come from (a change there is a new forecast)
+    for module in (national_model, national_streams, national_nareizigers, national_paths, national_grants):
         h.update(inspect.getsource(module).encode())
     return h.hexdigest()[:20]
 
