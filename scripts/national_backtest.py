@@ -8,7 +8,9 @@ Everything runs twice: with the release calendar (config releases.yaml, `mpp.dat
 sees only what was published by then; the naive rule sees the same) and, for comparison with the earlier
 track record, without it (everything whose period ends by the origin). In each:
 1. Candidates are scored on the tuning origins 2016-Q1..2020-Q4 only (mpp.backtest.protocol.choose_on_tuning
-   refuses a locked origin): first-request method (level_rw, level_ar, ets), then its calibration scale
+   refuses a locked origin): first-request method (level_rw, level_ar, ets), each with the quarters that ended
+   by the origin but are not yet published forecast or nowcast from the 7-nationality panel (mpp.national.nowcast;
+   without publication lags there is nothing to nowcast), then its calibration scale
    (0.75, 1.0, 1.5), then the nareizigers method (panel share with a level_rw or ets panel model, annual_rw,
    or from grants: grant forecast ratio_to_first / level_rw, grants from the cut-off or from next year, the
    grant random walk's step spread as sd or mad of the annual log changes),
@@ -134,6 +136,22 @@ def run_candidates(obs, cfg, candidates: dict, series_id: str, origins, n, cache
     return best, candidates[best], pd.DataFrame(rows)
 
 
+def first_candidates(base: dict) -> dict[str, dict]:
+    """First requests: each method, forecasting the quarters that ended by the origin but are not yet published
+    (`none`) or nowcasting them from the 7-nationality panel's published months (mpp.national.nowcast: the ratio
+    of the last quarter, or the mean of the last four). The panel is out one month after every month from
+    2015-01, so tuning and locked origins have the same sources for the nowcast."""
+    return {
+        (method if nowcast == "none" else f"{method} + nowcast {nowcast}"): {
+            **base,
+            "first": method,
+            "first_nowcast": nowcast,
+        }
+        for method in ("level_rw", "level_ar", "ets")
+        for nowcast in ("none", "panel_last", "panel_mean4")
+    }
+
+
 def grant_candidates(base: dict) -> dict[str, dict]:
     """Nareizigers from asylum grants (issue 24, mpp.national.grants): grants after the last published one
     forecast as a ratio to first requests or a random walk of their level; every month after the cut-off
@@ -205,9 +223,7 @@ def track_record(obs, cfg, calendar, origins, n, cache):
         "repeat": "ratio_to_first",
     }
     args = (tuning, n, cache, calendar)
-    first_best, m1, sel1 = run_candidates(
-        obs, cfg, {name: {**base, "first": name} for name in ("level_rw", "level_ar", "ets")}, FIRST, *args
-    )
+    first_best, m1, sel1 = run_candidates(obs, cfg, first_candidates(base), FIRST, *args)
     log("stage 2: calibration scale")
     _, m2, sel2 = run_candidates(
         obs, cfg, {f"{first_best} x{s}": {**m1, "first_scale": s} for s in (0.75, 1.0, 1.5)}, FIRST, *args
@@ -411,6 +427,7 @@ def main() -> None:
     configured = {
         "first": cfg.model.first_asylum_request.method,
         "first_scale": cfg.model.first_asylum_request.scale,
+        "first_nowcast": cfg.model.first_asylum_request.nowcast,
         "nareizigers": cfg.model.nareizigers.method,
         "nar_base": cfg.model.nareizigers.base,
         "repeat": cfg.model.repeat_asylum_request.method,

@@ -29,6 +29,7 @@ from mpp.data.releases import ReleaseCalendar
 from mpp.national import grants as national_grants
 from mpp.national import model as national_model
 from mpp.national import nareizigers as national_nareizigers
+from mpp.national import nowcast as national_nowcast
 from mpp.national import paths as national_paths
 from mpp.national import streams as national_streams
 from mpp.national.calibration import QUANTILES, pit
@@ -130,7 +131,14 @@ def _cache_key(known: pd.DataFrame, origin, methods: dict, n: int, seed: int, cf
         ).encode()
     )
     # the source of every module the paths come from (a change there is a new forecast)
-    for module in (national_model, national_streams, national_nareizigers, national_paths, national_grants):
+    for module in (
+        national_model,
+        national_streams,
+        national_nareizigers,
+        national_paths,
+        national_grants,
+        national_nowcast,
+    ):
         h.update(inspect.getsource(module).encode())
     return h.hexdigest()[:20]
 

@@ -23,6 +23,9 @@ class FirstModel(BaseModel):
     method: Literal["level_rw", "level_ar", "ets"] = "level_rw"
     start: str = "2008Q1"
     scale: float = Field(1.0, gt=0)
+    # quarters ended by the cut-off but not yet published: forecast (none) or nowcast from the 7-nationality
+    # panel's published months (mpp.national.nowcast)
+    nowcast: Literal["none", "panel_last", "panel_mean4"] = "none"
 
 
 class GrantsModel(BaseModel):

@@ -86,6 +86,7 @@ def effective_methods(cfg: NationalConfig, methods: dict | None = None) -> dict:
         "nar_base": m.nareizigers.base,
         "nar_scale": m.nareizigers.scale,
         "repeat": m.repeat_asylum_request.method,
+        "first_nowcast": m.first_asylum_request.nowcast,
         "nar_grants": m.nareizigers.grants.forecast,
         "nar_grant_months": m.nareizigers.grants.months,
         "nar_grant_step": m.nareizigers.grants.step_scale,

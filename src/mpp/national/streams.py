@@ -14,6 +14,7 @@ from mpp.data.national_readers import PANEL
 from mpp.data.observations import series
 from mpp.errors import DataError
 from mpp.national.config import NationalConfig
+from mpp.national.nowcast import nowcast_quarters
 from mpp.national.paths import contiguous_tail, quarter_stream_months
 
 
@@ -55,13 +56,16 @@ def first_requests(s: Setup) -> Stream:
     if len(fq) < 8:
         raise DataError(f"national first requests: fewer than 8 consecutive quarters up to {s.cutoff}")
     fm = series(s.res, "first_asylum_request", "M")
+    panel_m = series(s.res, "first_asylum_request", "M", nationality=PANEL)
+    nowcast = nowcast_quarters(fq, panel_m, s.last_full_q, s.methods["first_nowcast"], s.n, s.rng)
     first_m, q_first, qb_first, p_first = quarter_stream_months(
-        fq, fm, s.quarters, s.n, s.rng, s.methods["first"], s.methods["first_scale"], m.monthly_profile
+        fq, fm, s.quarters, s.n, s.rng, s.methods["first"], s.methods["first_scale"], m.monthly_profile, nowcast
     )
     details = {
         **p_first,
         "base": f"quarterly {fq.index[0]}..{fq.index[-1]}",
         "base_sources": sources(s.res, "first_asylum_request", "Q", fq.index),
+        "nowcast": nowcast.params if nowcast is not None else {"method": s.methods["first_nowcast"], "quarters": {}},
     }
     return Stream(first_m, qb_first, details, base=fq, quarterly=q_first)
 
