@@ -38,7 +38,7 @@ import pandas as pd
 
 from mpp.data.schema import STREAMS
 from mpp.occupancy.assumptions import Assumptions
-from mpp.occupancy.resolution import StepParams, _months_of, _per_step, resolve
+from mpp.occupancy.resolution import StepParams, months_of, per_step, resolve
 from mpp.occupancy.segments import AMV_GROUPS, Segment, amv_segment, logit_shift, sample_draws, ukraine_segment
 
 GROUPS: tuple[str, ...] = ("asylum_seekers", "pending_outside_coa", "status_holders", "rejected")
@@ -216,8 +216,31 @@ def project_occupancy(
 
 def assumptions_share(a: Assumptions, periods: pd.PeriodIndex) -> np.ndarray:
     """The amv share of first requests per step, [horizon, 1]."""
-    months, k = _months_of(periods)
-    return _per_step(a.amv.share_of_first_requests.monthly(months), k, "first")[:, None]
+    months, k = months_of(periods)
+    return per_step(a.amv.share_of_first_requests.monthly(months), k, "first")[:, None]
+
+
+FLOW_NAMES = (
+    "intake_procedure_coa",
+    "intake_procedure_outside",
+    "intake_status_direct",
+    "reentries_coa",
+    "reentries_outside",
+    "other_outflow",
+    "other_exits_coa",
+    "other_exits_outside",
+    "other_exits_to_rejected",
+    "decisions_coa",
+    "decisions_outside",
+    "dublin_transfers",
+    "grants",
+    "rejections",
+    "grants_outside",
+    "housed",
+    "departure_voluntary",
+    "departure_forced",
+    "departure_unknown",
+)
 
 
 def _simulate(
@@ -229,7 +252,49 @@ def _simulate(
     draws: dict | None = None,
 ) -> OccupancyPaths:
     H, N = inflow.shape[1], inflow.shape[2]
-    draws = draws or {}
+    d = _drivers(inflow, streams, sp, draws or {})
+    flows = {n: np.zeros((H, N)) for n in FLOW_NAMES}
+    stocks = np.zeros((4, H, N))
+    tin = np.zeros((4, H, N))
+    tout = np.zeros((4, H, N))
+    cur = init.astype(np.float64).copy()
+    for t in range(H):
+        tin[:, t], tout[:, t], month = _step(t, cur, d, sp)
+        cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)
+        stocks[:, t] = cur
+        for n, val in month.items():
+            flows[n][t] = val
+    return OccupancyPaths(
+        groups=GROUPS,
+        periods=periods,
+        initial=init,
+        stocks=stocks,
+        inflow=tin,
+        outflow=tout,
+        flows=flows,
+        capacity_buffer=sp.capacity_buffer,
+    )
+
+
+@dataclass(frozen=True)
+class _Drivers:
+    """What drives every step of one simulation, [step, sample]: intake per destination, re-entries, total
+    inflow per procedure group, applicants too recent to be decided, IND capacity and the grant rate."""
+
+    proc_coa: np.ndarray
+    proc_out: np.ndarray
+    status: np.ndarray
+    reent_coa: np.ndarray
+    reent_out: np.ndarray
+    in_a: np.ndarray
+    in_p: np.ndarray
+    recent: np.ndarray
+    capacity: np.ndarray
+    grant: np.ndarray
+
+
+def _drivers(inflow: np.ndarray, streams: tuple[str, ...], sp: StepParams, draws: dict) -> _Drivers:
+    H, N = inflow.shape[1], inflow.shape[2]
     zero = np.zeros((H, N))
     x = {s: (inflow[streams.index(s)] if s in streams else zero) for s in STREAMS}
     sh = sp.intake_share
@@ -243,16 +308,11 @@ def _simulate(
     intake_status = x["nareizigers"] * sh["nareizigers"][:, None] + x["resettlement"] * sh["resettlement"][:, None]
     reent_coa = sp.reentries[:, None] * sh["first_asylum_request"][:, None] * np.ones((1, N))
     reent_out = sp.reentries[:, None] * (1 - sh["first_asylum_request"][:, None]) * np.ones((1, N))
-    # total inflow per procedure group, summed once so that `available = stock + inflow` below uses the very
-    # same float as the identity (a cap at `available` then leaves exactly zero, never -1e-13)
-    in_a = intake_proc_coa + reent_coa
-    in_p = intake_proc_out + reent_out
     # applicants who arrived within the minimum lead time cannot be decided yet (first in, first out)
     recent = np.zeros((H, N))
     arrivals = intake_proc_coa + intake_proc_out
     for j in range(sp.lead_steps):
         recent[j:] += arrivals[: H - j]
-    capacity = sp.capacity[:, None] * draws.get("capacity_mult", np.ones(N))[None, :]
     z_g = draws.get("grant_logit_shift")
     grant = logit_shift(sp.grant_rate, z_g) * np.ones((1, N))
     if sp.grant_rate_repeat is not None:
@@ -262,100 +322,79 @@ def _simulate(
         tot = first_all[lag] + rep_all[lag]
         w_rep = np.divide(rep_all[lag], tot, out=np.zeros((H, N)), where=tot > 0)
         grant = (1.0 - w_rep) * grant + w_rep * logit_shift(sp.grant_rate_repeat, z_g)
-
-    names = (
-        "intake_procedure_coa",
-        "intake_procedure_outside",
-        "intake_status_direct",
-        "reentries_coa",
-        "reentries_outside",
-        "other_outflow",
-        "other_exits_coa",
-        "other_exits_outside",
-        "other_exits_to_rejected",
-        "decisions_coa",
-        "decisions_outside",
-        "dublin_transfers",
-        "grants",
-        "rejections",
-        "grants_outside",
-        "housed",
-        "departure_voluntary",
-        "departure_forced",
-        "departure_unknown",
+    return _Drivers(
+        proc_coa=intake_proc_coa,
+        proc_out=intake_proc_out,
+        status=intake_status,
+        reent_coa=reent_coa,
+        reent_out=reent_out,
+        # total inflow per procedure group, summed once so that `available = stock + inflow` below uses the very
+        # same float as the identity (a cap at `available` then leaves exactly zero, never -1e-13)
+        in_a=intake_proc_coa + reent_coa,
+        in_p=intake_proc_out + reent_out,
+        recent=recent,
+        capacity=sp.capacity[:, None] * draws.get("capacity_mult", np.ones(N))[None, :],
+        grant=grant,
     )
-    flows = {n: np.zeros((H, N)) for n in names}
-    stocks = np.zeros((4, H, N))
-    tin = np.zeros((4, H, N))
-    tout = np.zeros((4, H, N))
-    cur = init.astype(np.float64).copy()
+
+
+def _step(t: int, cur: np.ndarray, d: _Drivers, sp: StepParams) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Step t from stocks `cur` [4, sample]: total inflow and outflow per group [4, sample] (each outflow capped
+    at stock + inflow) and the step's named flows."""
+    a_avail = cur[A] + d.in_a[t]
+    p_avail = cur[P] + d.in_p[t]
+    other = sp.other_outflow[t] * a_avail
+    a_rest = a_avail - other
+    backlog = a_rest + p_avail
+    exits = np.minimum(sp.other_exits[t], backlog)
+    w0 = np.divide(a_rest, backlog, out=np.zeros_like(backlog), where=backlog > 0)
+    ex_coa = exits * w0
+    ex_out = exits - ex_coa
+    a_rest = a_rest - ex_coa
+    p_rest = p_avail - ex_out
+    backlog = a_rest + p_rest
+    eligible = backlog - d.recent[t]
+    eligible = np.where(eligible > 1e-9 * backlog, eligible, 0.0)  # rounding noise is not a person
+    decided = np.minimum(d.capacity[t], eligible)
+    w = np.divide(a_rest, backlog, out=np.zeros_like(backlog), where=backlog > 0)
+    d_coa = decided * w
+    d_out = decided - d_coa
+    dublin = sp.dublin_share[t] * d_coa
+    grants = d.grant[t] * (d_coa - dublin)
+    rejections = d_coa - dublin - grants
+    ex_rej = sp.other_exits_to_rejected[t] * ex_coa
+
+    s_in = d.status[t] + grants
+    housed = np.minimum(sp.housing[t] + sp.housing_hazard[t] * (cur[S] + s_in), cur[S] + s_in)
+    r_in = rejections + ex_rej
+    r_avail = cur[R] + r_in
+    leaving = sp.departure_hazard[t] * r_avail
+
+    tin, tout = np.zeros_like(cur), np.zeros_like(cur)
+    tin[A], tout[A] = d.in_a[t], np.minimum(other + ex_coa + d_coa, a_avail)
+    tin[P], tout[P] = d.in_p[t], np.minimum(ex_out + d_out, p_avail)
+    tin[S], tout[S] = s_in, np.minimum(housed, cur[S] + s_in)
+    tin[R], tout[R] = r_in, np.minimum(leaving, r_avail)
     v, f, u = sp.departure_split
-    for t in range(H):
-        a_avail = cur[A] + in_a[t]
-        p_avail = cur[P] + in_p[t]
-        other = sp.other_outflow[t] * a_avail
-        a_rest = a_avail - other
-        backlog = a_rest + p_avail
-        exits = np.minimum(sp.other_exits[t], backlog)
-        w0 = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
-        ex_coa = exits * w0
-        ex_out = exits - ex_coa
-        a_rest = a_rest - ex_coa
-        p_rest = p_avail - ex_out
-        backlog = a_rest + p_rest
-        eligible = backlog - recent[t]
-        eligible = np.where(eligible > 1e-9 * backlog, eligible, 0.0)  # rounding noise is not a person
-        decided = np.minimum(capacity[t], eligible)
-        w = np.divide(a_rest, backlog, out=np.zeros(N), where=backlog > 0)
-        d_coa = decided * w
-        d_out = decided - d_coa
-        dublin = sp.dublin_share[t] * d_coa
-        grants = grant[t] * (d_coa - dublin)
-        rejections = d_coa - dublin - grants
-        ex_rej = sp.other_exits_to_rejected[t] * ex_coa
-
-        s_in = intake_status[t] + grants
-        housed = np.minimum(sp.housing[t] + sp.housing_hazard[t] * (cur[S] + s_in), cur[S] + s_in)
-        r_in = rejections + ex_rej
-        r_avail = cur[R] + r_in
-        leaving = sp.departure_hazard[t] * r_avail
-
-        tin[A, t], tout[A, t] = in_a[t], np.minimum(other + ex_coa + d_coa, a_avail)
-        tin[P, t], tout[P, t] = in_p[t], np.minimum(ex_out + d_out, p_avail)
-        tin[S, t], tout[S, t] = s_in, np.minimum(housed, cur[S] + s_in)
-        tin[R, t], tout[R, t] = r_in, np.minimum(leaving, r_avail)
-        cur = cur + tin[:, t] - tout[:, t]  # the identity, by construction (see module docstring)
-        stocks[:, t] = cur
-
-        for n, val in (
-            ("intake_procedure_coa", intake_proc_coa[t]),
-            ("intake_procedure_outside", intake_proc_out[t]),
-            ("intake_status_direct", intake_status[t]),
-            ("reentries_coa", reent_coa[t]),
-            ("reentries_outside", reent_out[t]),
-            ("other_outflow", other),
-            ("other_exits_coa", ex_coa),
-            ("other_exits_outside", ex_out),
-            ("other_exits_to_rejected", ex_rej),
-            ("decisions_coa", d_coa),
-            ("decisions_outside", d_out),
-            ("dublin_transfers", dublin),
-            ("grants", grants),
-            ("rejections", rejections),
-            ("grants_outside", grant[t] * (1.0 - sp.dublin_share[t]) * d_out),
-            ("housed", housed),
-            ("departure_voluntary", leaving * v),
-            ("departure_forced", leaving * f),
-            ("departure_unknown", leaving * u),
-        ):
-            flows[n][t] = val
-    return OccupancyPaths(
-        groups=GROUPS,
-        periods=periods,
-        initial=init,
-        stocks=stocks,
-        inflow=tin,
-        outflow=tout,
-        flows=flows,
-        capacity_buffer=sp.capacity_buffer,
-    )
+    month = {
+        "intake_procedure_coa": d.proc_coa[t],
+        "intake_procedure_outside": d.proc_out[t],
+        "intake_status_direct": d.status[t],
+        "reentries_coa": d.reent_coa[t],
+        "reentries_outside": d.reent_out[t],
+        "other_outflow": other,
+        "other_exits_coa": ex_coa,
+        "other_exits_outside": ex_out,
+        "other_exits_to_rejected": ex_rej,
+        "decisions_coa": d_coa,
+        "decisions_outside": d_out,
+        "dublin_transfers": dublin,
+        "grants": grants,
+        "rejections": rejections,
+        "grants_outside": d.grant[t] * (1.0 - sp.dublin_share[t]) * d_out,
+        "housed": housed,
+        "departure_voluntary": leaving * v,
+        "departure_forced": leaving * f,
+        "departure_unknown": leaving * u,
+    }
+    return tin, tout, month

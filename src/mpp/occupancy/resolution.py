@@ -45,14 +45,15 @@ def months_per_step(periods: pd.PeriodIndex) -> int:
     raise ConfigError(f"occupancy runs on monthly or quarterly periods, got frequency {periods.freqstr!r}")
 
 
-def _months_of(periods: pd.PeriodIndex) -> tuple[pd.PeriodIndex, int]:
+def months_of(periods: pd.PeriodIndex) -> tuple[pd.PeriodIndex, int]:
+    """The months the steps cover and the months per step (1 monthly, 3 quarterly)."""
     k = months_per_step(periods)
     first = periods.asfreq("M", how="start")
     months = pd.PeriodIndex([p + i for p in first for i in range(k)], freq="M")
     return months, k
 
 
-def _per_step(monthly: np.ndarray, k: int, how: str) -> np.ndarray:
+def per_step(monthly: np.ndarray, k: int, how: str) -> np.ndarray:
     """Convert a monthly array (len H*k) to steps: `sum` for counts, `hazard` for compounding rates."""
     m = monthly.reshape(-1, k)
     if how == "sum":
@@ -66,7 +67,7 @@ def _per_step(monthly: np.ndarray, k: int, how: str) -> np.ndarray:
 
 def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
     """Assumptions -> per-step arrays for `periods` (monthly or quarterly PeriodIndex)."""
-    months, k = _months_of(periods)
+    months, k = months_of(periods)
     p = a.procedure
     g = p.grant_rate.monthly(months)
     if p.grant_rate_by_nationality:
@@ -96,26 +97,26 @@ def resolve(a: Assumptions, periods: pd.PeriodIndex) -> StepParams:
     d = a.departure
     return StepParams(
         months_per_step=k,
-        capacity=_per_step(p.ind_decision_capacity.monthly(months), k, "sum"),
+        capacity=per_step(p.ind_decision_capacity.monthly(months), k, "sum"),
         lead_steps=int(math.ceil(round(lead, 9) / k)),
-        grant_rate=_per_step(g, k, "first"),
-        dublin_share=_per_step(p.dublin_share.monthly(months), k, "first"),
-        other_outflow=_per_step(p.other_outflow_rate.monthly(months), k, "hazard"),
+        grant_rate=per_step(g, k, "first"),
+        dublin_share=per_step(p.dublin_share.monthly(months), k, "first"),
+        other_outflow=per_step(p.other_outflow_rate.monthly(months), k, "hazard"),
         intake_share={
-            s: _per_step(getattr(a.intake_share, s).monthly(months), k, "first")
+            s: per_step(getattr(a.intake_share, s).monthly(months), k, "first")
             for s in type(a.intake_share).model_fields
         },
-        housing=_per_step(housing_m, k, "sum"),
-        housing_hazard=_per_step(hazard_m, k, "hazard"),
-        departure_hazard=_per_step(d.hazard.monthly(months), k, "hazard"),
+        housing=per_step(housing_m, k, "sum"),
+        housing_hazard=per_step(hazard_m, k, "hazard"),
+        departure_hazard=per_step(d.hazard.monthly(months), k, "hazard"),
         departure_split=(d.voluntary_share.values()[0], d.forced_share.values()[0], d.unknown_share.values()[0]),
-        capacity_buffer=_per_step(a.capacity_buffer.monthly(months), k, "first"),
-        other_exits=_per_step(_opt(p.other_exits, months), k, "sum"),
-        reentries=_per_step(_opt(p.reentries, months), k, "sum"),
-        other_exits_to_rejected=_per_step(_opt(p.other_exits_to_rejected, months), k, "first"),
+        capacity_buffer=per_step(a.capacity_buffer.monthly(months), k, "first"),
+        other_exits=per_step(_opt(p.other_exits, months), k, "sum"),
+        reentries=per_step(_opt(p.reentries, months), k, "sum"),
+        other_exits_to_rejected=per_step(_opt(p.other_exits_to_rejected, months), k, "first"),
         grant_rate_repeat=None
         if p.grant_rate_repeat is None
-        else _per_step(p.grant_rate_repeat.monthly(months), k, "first"),
+        else per_step(p.grant_rate_repeat.monthly(months), k, "first"),
     )
 
 

@@ -19,7 +19,7 @@ from scipy.stats import norm
 
 from mpp.errors import ConfigError
 from mpp.occupancy.assumptions import Assumptions, Ukraine
-from mpp.occupancy.resolution import _months_of, _per_step
+from mpp.occupancy.resolution import months_of, per_step
 
 AMV_GROUPS: tuple[str, ...] = ("amv_pending", "amv_rejected", "amv_nidos")
 
@@ -81,10 +81,10 @@ def amv_segment(a: Assumptions, periods: pd.PeriodIndex, amv_in: np.ndarray, dra
     amv_pending (in COA amv places, awaiting a decision), amv_rejected (in COA after a rejection) and amv_nidos
     (with a status, in Nidos places)."""
     m = a.amv
-    months, k = _months_of(periods)
-    hz = lambda p: _per_step(p.monthly(months), k, "hazard")  # noqa: E731
+    months, k = months_of(periods)
+    hz = lambda p: per_step(p.monthly(months), k, "hazard")  # noqa: E731
     dec_h, rej_h, nid_h = hz(m.decision_hazard), hz(m.rejected_departure_hazard), hz(m.nidos_exit_hazard)
-    g = logit_shift(_per_step(m.grant_rate.monthly(months), k, "first"), draws.get("grant_logit_shift"))
+    g = logit_shift(per_step(m.grant_rate.monthly(months), k, "first"), draws.get("grant_logit_shift"))
     H, N = amv_in.shape
     init = np.array([[m.initial_pending.values()[0]], [m.initial_rejected.values()[0]], [m.initial_nidos.values()[0]]])
     stocks, tin, tout, cur = _stepper(3, H, N, np.broadcast_to(init, (3, N)))
