@@ -17,11 +17,11 @@ from mpp.data.raw import (
     REPEAT,
     STATED_COLUMNS,
     RawTable,
-    _is_blank,
-    _raw_frame,
-    _read_text_csv,
-    _require,
-    _stated_frame,
+    is_blank,
+    raw_frame,
+    read_text_csv,
+    require,
+    stated_frame,
 )
 from mpp.data.schema import TOTAL
 from mpp.errors import DataError
@@ -90,7 +90,7 @@ def _cbs_records(path: Path) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
         df = df.astype(str)
         df["row"] = range(1, len(df) + 1)
         return df, dims
-    return _read_text_csv(path), {}
+    return read_text_csv(path), {}
 
 
 def read_cbs_83102ned(path: str | Path, dimensions: dict[str, pd.DataFrame] | None = None) -> RawTable:
@@ -98,7 +98,7 @@ def read_cbs_83102ned(path: str | Path, dimensions: dict[str, pd.DataFrame] | No
     path = Path(path)
     df, dims = _cbs_records(path)
     dims.update(dimensions or {})
-    _require(df, (*CBS_DIMENSIONS, *CBS_MEASURES), path, "CBS 83102NED")
+    require(df, (*CBS_DIMENSIONS, *CBS_MEASURES), path, "CBS 83102NED")
     for dim in CBS_DIMENSIONS:
         df[dim] = df[dim].str.strip()
     # Keys look like T001038, 10000, T001059, 2024MM05; titles are Dutch words. Say which we saw.
@@ -125,19 +125,19 @@ def read_cbs_83102ned(path: str | Path, dimensions: dict[str, pd.DataFrame] | No
     long = df.melt(
         id_vars=["period", "nationality", "row"], value_vars=list(CBS_MEASURES), var_name="measure", value_name="value"
     )
-    long = long[~_is_blank(long["value"])].assign(stream=long["measure"].map(CBS_MEASURES))
+    long = long[~is_blank(long["value"])].assign(stream=long["measure"].map(CBS_MEASURES))
     stated = (
         df[["period", "nationality", "row", CBS_STATED_TOTAL]].rename(columns={CBS_STATED_TOTAL: "value"})
         if CBS_STATED_TOTAL in df.columns
         else pd.DataFrame(columns=["period", "nationality", "row", "value"])
     )
-    stated = stated[~_is_blank(stated["value"])].assign(parts="+".join(FIRST_PLUS_REPEAT))
+    stated = stated[~is_blank(stated["value"])].assign(parts="+".join(FIRST_PLUS_REPEAT))
     return RawTable(
-        frame=_raw_frame(long.sort_values(["row", "stream"])[list(RAW_COLUMNS)]),
+        frame=raw_frame(long.sort_values(["row", "stream"])[list(RAW_COLUMNS)]),
         file=str(path),
         format=f"cbs_83102ned:{form}",
         source=f"CBS StatLine 83102NED ({path.name})",
-        stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
+        stated_totals=stated_frame(stated[list(STATED_COLUMNS)]),
         rounding=5,
         notes=notes,
     )

@@ -15,11 +15,11 @@ from mpp.data.raw import (
     REPEAT,
     STATED_COLUMNS,
     RawTable,
-    _is_blank,
-    _raw_frame,
-    _read_text_csv,
-    _require,
-    _stated_frame,
+    is_blank,
+    raw_frame,
+    read_text_csv,
+    require,
+    stated_frame,
 )
 from mpp.errors import DataError
 
@@ -49,18 +49,18 @@ def _eurostat_select(df: pd.DataFrame, path: Path, fmt: str) -> RawTable:
         notes.append(f"skipped citizenship aggregates {', '.join(sorted(set(df.loc[aggregate, 'citizen'])))}")
     df = df[~aggregate].rename(columns={"citizen": "nationality"})
     df = df.assign(period=df["period"].str.strip(), value=df["value"].map(_eurostat_cell))
-    df = df[~_is_blank(df["value"])]
+    df = df[~is_blank(df["value"])]
     df = _sum_stateless(df, notes)
     parts = df[df["applicant"].isin(list(EUROSTAT_STREAMS))].assign(
         stream=lambda d: d["applicant"].map(EUROSTAT_STREAMS)
     )
     stated = df[df["applicant"] == EUROSTAT_STATED_TOTAL].assign(parts="+".join(FIRST_PLUS_REPEAT))
     return RawTable(
-        frame=_raw_frame(parts.sort_values(["row", "period"])[list(RAW_COLUMNS)]),
+        frame=raw_frame(parts.sort_values(["row", "period"])[list(RAW_COLUMNS)]),
         file=str(path),
         format=fmt,
         source=f"Eurostat migr_asyappctzm ({path.name})",
-        stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
+        stated_totals=stated_frame(stated[list(STATED_COLUMNS)]),
         rounding=5,
         notes=notes,
     )
@@ -109,7 +109,7 @@ def read_eurostat_tsv(path: str | Path) -> RawTable:
 def read_eurostat_sdmx(path: str | Path) -> RawTable:
     """Eurostat SDMX-CSV: one observation per line (TIME_PERIOD, OBS_VALUE, OBS_FLAG)."""
     path = Path(path)
-    df = _read_text_csv(path)
-    _require(df, (*EUROSTAT_DIMS, "TIME_PERIOD", "OBS_VALUE"), path, "Eurostat SDMX-CSV")
+    df = read_text_csv(path)
+    require(df, (*EUROSTAT_DIMS, "TIME_PERIOD", "OBS_VALUE"), path, "Eurostat SDMX-CSV")
     df = df.rename(columns={"TIME_PERIOD": "period", "OBS_VALUE": "value"})
     return _eurostat_select(df, path, "eurostat_sdmx")

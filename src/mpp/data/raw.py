@@ -46,24 +46,28 @@ def _text_frame(records: list[dict] | pd.DataFrame, columns: tuple[str, ...]) ->
     return df.reset_index(drop=True)
 
 
-def _raw_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+def raw_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Records as a text frame with the raw observation columns (RAW_COLUMNS), for the per-source readers."""
     return _text_frame(records, RAW_COLUMNS)
 
 
-def _stated_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+def stated_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Records as a text frame with the stated-figure columns (STATED_COLUMNS)."""
     return _text_frame(records, STATED_COLUMNS)
 
 
-def _is_blank(values: pd.Series) -> pd.Series:
+def is_blank(values: pd.Series) -> pd.Series:
+    """True where a cell holds no figure (empty, ':', nan, None, null)."""
     return values.isna() | values.astype(str).str.strip().isin(["", ":", "nan", "NaN", "None", "null"])
 
 
-def _detect_rounding(values: pd.Series) -> int:
+def detect_rounding(values: pd.Series) -> int:
+    """5 when every number is a multiple of 5 (a source that rounds to fives), else 1."""
     num = pd.to_numeric(values, errors="coerce").dropna()
     return 5 if len(num) and bool(((num % 5) == 0).all()) else 1
 
 
-def _read_text_csv(path: Path) -> pd.DataFrame:
+def read_text_csv(path: Path) -> pd.DataFrame:
     """All cells as text, blanks as empty strings, `row` = 1-based line in the file (header is line 1)."""
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=False)
@@ -74,7 +78,8 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     return df
 
 
-def _require(df: pd.DataFrame, columns, path: Path, what: str) -> None:
+def require(df: pd.DataFrame, columns, path: Path, what: str) -> None:
+    """DataError naming the file and the missing columns unless `df` has all of `columns`."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(f"{path}: not a {what} file: missing column(s) {', '.join(missing)}")

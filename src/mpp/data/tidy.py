@@ -14,12 +14,12 @@ from mpp.data.raw import (
     REPEAT,
     STATED_COLUMNS,
     RawTable,
-    _detect_rounding,
-    _is_blank,
-    _raw_frame,
-    _read_text_csv,
-    _require,
-    _stated_frame,
+    detect_rounding,
+    is_blank,
+    raw_frame,
+    read_text_csv,
+    require,
+    stated_frame,
 )
 from mpp.errors import DataError
 
@@ -29,9 +29,9 @@ IND_STATED_TOTAL = "total_asylum_inflow"  # IND reports: first + repeat + nareiz
 def read_tidy_csv(path: str | Path) -> RawTable:
     """Tidy CSV: period, stream, nationality, value (+ ignored columns). Empty value = no figure."""
     path = Path(path)
-    df = _read_text_csv(path)
-    _require(df, ("period", "stream", "nationality", "value"), path, "tidy CSV")
-    df = df[~_is_blank(df["value"])]
+    df = read_text_csv(path)
+    require(df, ("period", "stream", "nationality", "value"), path, "tidy CSV")
+    df = df[~is_blank(df["value"])]
     is_total = df["stream"].str.strip() == IND_STATED_TOTAL
     stated = df[is_total].assign(parts="+".join((FIRST, REPEAT, NAREIZIGERS)))
     raw = df[~is_total]
@@ -41,12 +41,12 @@ def read_tidy_csv(path: str | Path) -> RawTable:
         else []
     )
     return RawTable(
-        frame=_raw_frame(raw[list(RAW_COLUMNS)]),
+        frame=raw_frame(raw[list(RAW_COLUMNS)]),
         file=str(path),
         format="tidy",
         source=_tidy_source(df, path),
-        stated_totals=_stated_frame(stated[list(STATED_COLUMNS)]),
-        rounding=_detect_rounding(raw["value"]),
+        stated_totals=stated_frame(stated[list(STATED_COLUMNS)]),
+        rounding=detect_rounding(raw["value"]),
         notes=notes,
     )
 
@@ -76,8 +76,8 @@ def read_panel_csv(
         its last hidden figure (a shorter series, never a gap); the notes say how many keys were cut.
     """
     path = Path(path)
-    df = _read_text_csv(path)
-    _require(df, ("period", key_column, "value"), path, f"panel CSV keyed by {key_column!r}")
+    df = read_text_csv(path)
+    require(df, ("period", key_column, "value"), path, f"panel CSV keyed by {key_column!r}")
     notes: list[str] = []
     df = df.rename(columns={key_column: "nationality"})
     df["nationality"] = df["nationality"].str.strip()
@@ -97,7 +97,7 @@ def read_panel_csv(
                 f"{len(last_hidden)} keys with figures hidden by the publisher ({int(hidden.sum())} cells "
                 f"flagged {suppressed_flag!r}) start after their last hidden month"
             )
-    df = df[~_is_blank(df["value"])].assign(stream=stream)
+    df = df[~is_blank(df["value"])].assign(stream=stream)
     if absent_is_zero and len(df):
         months = pd.PeriodIndex(df["period"], freq="M") if df["period"].str.fullmatch(r"\d{4}-\d{2}").all() else None
         if months is None:
@@ -115,10 +115,10 @@ def read_panel_csv(
         df = df[~(df["period"] <= df["nationality"].map(last_hidden).fillna(""))]
     df = df.sort_values(["nationality", "period", "row"])
     return RawTable(
-        frame=_raw_frame(df[list(RAW_COLUMNS)]),
+        frame=raw_frame(df[list(RAW_COLUMNS)]),
         file=str(path),
         format=f"panel:{key_column}",
         source=path.name,
-        rounding=_detect_rounding(df["value"]),
+        rounding=detect_rounding(df["value"]),
         notes=notes,
     )

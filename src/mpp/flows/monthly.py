@@ -33,11 +33,11 @@ from mpp.flows.overlays import overlay_stage
 from mpp.flows.run_key import run_keys
 from mpp.flows.source import ingest, run_source
 from mpp.flows.stages import (
-    _waterfall,
     fan_chart_png,
     gating_scores,
     national_stage,
     occupancy_stage,
+    revision_waterfall,
     sigterm_raises,
     write_gating_scores,
 )
@@ -385,7 +385,7 @@ def _decide_and_revise(
     )
     atomic_write_text(o.out_dir / "revision.md", md)
     waterfall = (
-        _waterfall(o, prev, prev_bands, cutoff, history, spec, cfg, loc)
+        revision_waterfall(o, prev, prev_bands, cutoff, history, spec, cfg, loc)
         if history is not None and spec is not None and loc is not None
         else []
     )

@@ -151,7 +151,7 @@ def sigterm_raises():
         signal.signal(signal.SIGTERM, old)
 
 
-def _waterfall(
+def revision_waterfall(
     o: VariantOutcome,
     prev,
     prev_bands: pd.DataFrame,

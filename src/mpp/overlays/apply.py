@@ -168,7 +168,7 @@ def check_conflicts(plans: list[_Plan], bottom_ids: list[str], periods: pd.Perio
             )
 
 
-def _ordered(overlays: list[LoadedOverlay]) -> list[LoadedOverlay]:
+def ordered_overlays(overlays: list[LoadedOverlay]) -> list[LoadedOverlay]:
     """Overlays with an `order` by that order, then the others in the given order (they overlap nothing)."""
     with_order = sorted((o for o in overlays if o.overlay.order is not None), key=lambda o: o.overlay.order)
     return with_order + [o for o in overlays if o.overlay.order is None]
@@ -335,7 +335,7 @@ def apply_overlays(model: ForecastResult, overlays: list[LoadedOverlay], seed: i
     bottom_ids, S = summing_structure(model.series_ids)
     bpos = [model.series_ids.index(b) for b in bottom_ids]
     notes: list[str] = []
-    ordered = _ordered(list(overlays))
+    ordered = ordered_overlays(list(overlays))
     plans = _plans(ordered, model, bottom_ids, notes)
     check_conflicts(plans, bottom_ids, model.periods)
 

@@ -19,14 +19,17 @@ import pandas as pd
 
 from mpp.errors import ConfigError
 from mpp.occupancy.assumptions import UNIT_BOUNDS, Assumptions, Param, Step
-from mpp.overlays.apply import _ordered, phase_weights
+from mpp.overlays.apply import ordered_overlays, phase_weights
 from mpp.overlays.schema import INFLOW, LoadedOverlay
 
 
 def occupancy_effects(overlays: list[LoadedOverlay]):
     """(overlay, index, effect) of every occupancy effect, in application order."""
     return [
-        (lo, i, e) for lo in _ordered(list(overlays)) for i, e in enumerate(lo.overlay.effects) if e.quantity != INFLOW
+        (lo, i, e)
+        for lo in ordered_overlays(list(overlays))
+        for i, e in enumerate(lo.overlay.effects)
+        if e.quantity != INFLOW
     ]
 
 

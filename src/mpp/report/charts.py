@@ -51,7 +51,8 @@ COLORS = {
 FIGSIZE = (8.0, 3.6)
 
 
-def _style_axes(ax, lang: str, ylabel: str, percent: bool = False) -> None:
+def style_axes(ax, lang: str, ylabel: str, percent: bool = False) -> None:
+    """The report's axis style: label, number or percent ticks in the language's format, a y grid, y from 0."""
     if percent:  # shares 0..1 shown as 0% .. 100%
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_pct(v, lang, 0)))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
@@ -66,7 +67,8 @@ def _style_axes(ax, lang: str, ylabel: str, percent: bool = False) -> None:
     ax.set_ylim(bottom=0)
 
 
-def _new_figure(figsize=FIGSIZE) -> tuple[Figure, object]:
+def new_figure(figsize=FIGSIZE) -> tuple[Figure, object]:
+    """A figure with one axes, fixed margins, no pyplot state."""
     # Fixed margins instead of constrained layout: the same look for these few chart shapes at half the cost.
     fig = Figure(figsize=figsize, dpi=100)
     FigureCanvasAgg(fig)
@@ -101,7 +103,7 @@ def fan_chart(
     occupancy figures), drawn as markers.
     """
     check_lang(lang)
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     b = bands.assign(_p=_as_period_index(bands["period"]).to_numpy()).sort_values("_p")
     x = pd.PeriodIndex(b["_p"], freq="M").to_timestamp()
     band = {s: b[s].to_numpy(float) for s in SCENARIOS}
@@ -140,7 +142,7 @@ def fan_chart(
     lo, hi = ax.get_xlim()
     ax.xaxis.set_major_locator(YearLocator(base=max(1, int((hi - lo) / 365.25 // 8) + 1)))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-    _style_axes(ax, lang, ylabel or t("persons_per_month", lang), percent=percent)
+    style_axes(ax, lang, ylabel or t("persons_per_month", lang), percent=percent)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=5)
     ax.margins(x=0.01)
     top = max(np.nanmax(band["maximum"]) if len(x) else 0, h.max() if len(h) else 0, obs_top)
@@ -157,7 +159,7 @@ def overlay_fan_chart(
     """Several variants' monthly bands on one chart: per variant its minimum-maximum band (light) and median (line),
     in its own colour; the first variant (the champion) is drawn last, on top. Realised history in near-black."""
     check_lang(lang)
-    fig, ax = _new_figure((8.0, 3.8))
+    fig, ax = new_figure((8.0, 3.8))
     top = 0.0
     h = history.dropna()
     if len(h):
@@ -186,7 +188,7 @@ def overlay_fan_chart(
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.xaxis.set_major_locator(YearLocator())
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-    _style_axes(ax, lang, t("persons_per_month", lang))
+    style_axes(ax, lang, t("persons_per_month", lang))
     handles, names = ax.get_legend_handles_labels()
     ax.legend(handles, names, loc="upper left", fontsize=8, frameon=False, ncol=3)
     ax.margins(x=0.01)
@@ -218,7 +220,7 @@ def annual_chart(
     """Bar-with-whiskers chart of the annual scenarios: the bar is the median, the whisker runs from minimum to
     maximum, a tick marks medio. Complete realised years (index year, value) are drawn as grey bars before them."""
     check_lang(lang)
-    fig, ax = _new_figure((8.0, 3.4))
+    fig, ax = new_figure((8.0, 3.4))
     a = bands_annual.sort_values("year")
     years = a["year"].astype(int).to_numpy()
     med = a["median"].to_numpy(float)
@@ -262,7 +264,7 @@ def annual_chart(
             textcoords="offset points",
         )
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    _style_axes(ax, lang, ylabel or t("persons_per_year", lang))
+    style_axes(ax, lang, ylabel or t("persons_per_year", lang))
     handles, names = ax.get_legend_handles_labels()
     order = [t(k, lang) for k in ("realised", "median", "medio")] + [f"{t('minimum', lang)} - {t('maximum', lang)}"]
     pairs = sorted(zip(handles, names), key=lambda hn: order.index(hn[1]))
@@ -287,7 +289,7 @@ def replay_chart(
     `monthly` has period, occupancy_total, status_holders; `comparison` has date, quantity (the model quantity
     an observation measures), kind and observed; `band` (optional) has period and `<quantity>_low` /
     `<quantity>_high`, drawn as a shaded range around each line."""
-    fig, ax = _new_figure((8.0, 3.8))
+    fig, ax = new_figure((8.0, 3.8))
     x = pd.PeriodIndex(monthly["period"].astype(str), freq="M").to_timestamp(how="end").normalize()
     lines = {
         "occupancy_total": ("persons in COA", COLORS["median"]),
@@ -327,7 +329,7 @@ def replay_chart(
             va="bottom",
         )
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    _style_axes(ax, "en", "persons")
+    style_axes(ax, "en", "persons")
     ax.xaxis.set_major_locator(YearLocator())
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     handles, names = ax.get_legend_handles_labels()

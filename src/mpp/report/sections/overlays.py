@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from mpp.report.charts import COLORS, Chart, _new_figure, _style_axes, chart_name, fan_chart, figure_png
+from mpp.report.charts import COLORS, Chart, chart_name, fan_chart, figure_png, new_figure, style_axes
 from mpp.report.i18n import SCENARIOS, format_number, format_rounded, series_label, t, tf
 from mpp.report.sections import ReportContext, Section, section
 
@@ -93,7 +93,7 @@ def waterfall_chart(ctx: ReportContext, row: pd.Series) -> Chart:
         ("model change", row["model change"]),
         ("overlays", row["overlays"]),
     ]
-    fig, ax = _new_figure((8.0, 3.2))
+    fig, ax = new_figure((8.0, 3.2))
     level, labels = 0.0, []
     for i, (name, v) in enumerate(steps):
         if i == 0:
@@ -117,7 +117,7 @@ def waterfall_chart(ctx: ReportContext, row: pd.Series) -> Chart:
     ax.set_xticks(range(len(labels)), labels)
     title = f"{_label(ctx, row['series_id'])} {int(row['year'])}: {t('revision_waterfall', ctx.lang)}"
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    _style_axes(ax, ctx.lang, t("persons", ctx.lang))
+    style_axes(ax, ctx.lang, t("persons", ctx.lang))
     ax.set_ylim(0, max(row["previous"], row["current"], level) * 1.15 or 1)
     return Chart(chart_name("waterfall", f"{row['series_id']}_{int(row['year'])}"), title, figure_png(fig))
 
