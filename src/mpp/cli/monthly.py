@@ -118,9 +118,10 @@ def monthly_command(
             for line in plausibility_lines(plaus):
                 console.print(f"  {line}", highlight=False)
     if (occ := cand.out_dir / "occupancy" / "occupancy_bands.csv").is_file():
-        from mpp.cli.occupancy import occupancy_year_table
+        from mpp.cli.occupancy import occupancy_inflow, occupancy_year_table
 
         console.print(occupancy_year_table(pd.read_csv(occ, dtype={"period": str})))
+        console.print(f"  inflow: {occupancy_inflow(occ.parent / 'manifest.json')}", highlight=False)
     if (cand.out_dir / "report.html").is_file():
         console.print(f"report: {cand.out_dir / 'report.html'}", highlight=False, soft_wrap=True)
     if cand.revision_lines:

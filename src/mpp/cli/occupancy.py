@@ -74,6 +74,17 @@ def occupancy_cmd(
     console.print(f"written to {out}", highlight=False, soft_wrap=True)
 
 
+def occupancy_inflow(manifest_file: Path) -> str:
+    """Which inflow paths drove a projection, from its manifest: the national forecast (every stream of the
+    country) or a forecast of the monthly data's own series, with the streams it lacked."""
+    m = json.loads(manifest_file.read_text(encoding="utf-8"))
+    where = m.get("forecast_dir", "?")
+    if (m.get("forecast") or {}).get("kind") == "national":
+        return f"the national forecast, every stream of the whole country ({Path(where).name}/paths.parquet)"
+    lacking = "; ".join(m.get("warnings") or [])
+    return f"the forecast's own series ({Path(where).name}/paths.parquet)" + (f"; {lacking}" if lacking else "")
+
+
 def occupancy_year_table(bands: pd.DataFrame) -> Table:
     """End-of-year scenarios of every occupancy quantity, as written to occupancy_bands.csv (rounded to hundreds;
     shares in %). The first column is the starting stock when the projection starts on 1 January."""

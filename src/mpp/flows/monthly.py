@@ -2,8 +2,8 @@
 
     lock -> data source (--data, else config/data.yaml's default: the project's data source, by default the
     packaged snapshot's CBS panel) -> validate -> vintage store -> reuse check (run key) -> gating backtest
-    -> per variant: forecast, occupancy, MLflow child run, pyfunc model -> national forecast (the spec's national
-    sources, seed and settings)
+    -> national forecast (the spec's national sources, seed and settings) -> per variant: forecast, occupancy
+    (from the national paths: every stream of the country; pipeline occupancy.inflow), MLflow child run, pyfunc model
     -> register versions (uncommitted) -> champion decisions -> revision report -> HTML/Excel report
     -> commit versions and move aliases (the very last step)
 
@@ -35,7 +35,7 @@ from mpp.flows.source import ingest, run_source
 from mpp.flows.stages import (
     fan_chart_png,
     gating_scores,
-    national_stage,
+    national_first,
     occupancy_stage,
     revision_waterfall,
     sigterm_raises,
@@ -128,12 +128,10 @@ def run_monthly(
                     f"data vintage {entry.id} ({'new' if entry.created else 'already stored'}), "
                     f"cut-off {cutoff_s}; backtest for gating ..."
                 )
+                inflow = national_first(track, spec, identity, cutoff_s, out, echo)
                 _forecast_variants(
-                    track, outcomes, history, cut, entry.id, spec, cfg, config_hashes, identity, code, out, echo
+                    track, outcomes, history, cut, entry.id, spec, cfg, config_hashes, identity, code, out, echo, inflow
                 )
-                if spec.national is not None:
-                    echo("national forecast of every MPP stream ...")
-                    _national(track, spec, cutoff_s, out / "national")
                 _register(track, outcomes, cutoff_s, data_hash, config_hashes, identity)
                 for v in cfg.variants:
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
@@ -175,9 +173,11 @@ def _forecast_variants(
     code,
     out,
     echo,
+    inflow: Path | None = None,
 ) -> None:
-    """The gating backtest, then every variant's forecast run (its outputs in its folder under `out`), then the
-    gating scores of all variants written beside each variant's outputs."""
+    """The gating backtest, then every variant's forecast run (its outputs in its folder under `out`; occupancy
+    from the paths in `inflow`, None = the variant's own), then the gating scores of all variants written beside
+    each variant's outputs."""
     data_hash = identity.data_hash
     assert spec.releases is not None  # load_spec reads releases.yaml with the rest of the configuration
     lag = spec.releases.monthly_lag()
@@ -196,6 +196,7 @@ def _forecast_variants(
             identity,
             code,
             scores.get(v, {}),
+            inflow,
         )
     for v in cfg.variants:
         write_gating_scores(outcomes[v].out_dir, scores)
@@ -252,16 +253,6 @@ def _start_parent_run(track, spec, cfg, cutoff_s, parent_key, vintage_id, identi
     )
 
 
-def _national(track, spec: RunSpec, cutoff_s: str, out_dir: Path) -> None:
-    """The national forecast of the spec's sources into the run folder, logged to the parent run."""
-    national_stage(spec, cutoff_s, out_dir)
-    track.log(
-        params={"national_hash": spec.national_hash, "national_data": spec.national_data},
-        folder=out_dir,
-        subdir="national",
-    )
-
-
 def _finished_run(track, parent_key: str, outcomes: dict[str, VariantOutcome], echo):
     """The finished MLflow run with this key whose outputs are all still there, or None."""
     done = track.finished_run(parent_key)
@@ -297,8 +288,10 @@ def _variant_run(
     identity: DataIdentity,
     code: str,
     metrics: dict[str, float],
+    inflow: Path | None = None,
 ) -> None:
-    """One variant: forecast, occupancy, fan chart, logged in its own child run with its pyfunc model."""
+    """One variant: forecast, occupancy (from the paths in `inflow`; None = the variant's own), fan chart,
+    logged in its own child run with its pyfunc model."""
 
     vspec = spec.variant(o.variant)
     data_hash = identity.data_hash
@@ -326,13 +319,14 @@ def _variant_run(
             files=[o.out_dir / f for f in ("bands_monthly.csv", "bands_annual.csv", "manifest.json", "fits.csv")],
         )
         if spec.assumptions is not None:
-            occ = occupancy_stage(o.out_dir, spec, o.out_dir / "occupancy")
+            occ = occupancy_stage(inflow or o.out_dir, spec, o.out_dir / "occupancy")
             if occ is not None:
                 track.log(folder=occ.parent, subdir="occupancy")
         if spec.overlays:  # after the model-only files are written and logged; gating never sees overlays
             from mpp.tracking.overlays import overlay_params
 
-            stage = overlay_stage(o.out_dir, spec.overlays, cfg.seed, spec.assumptions)
+            own = spec.assumptions if inflow is None else None  # else: from the national paths (_national_first)
+            stage = overlay_stage(o.out_dir, spec.overlays, cfg.seed, own)
             track.log(
                 params=overlay_params(spec.overlays), folder=stage.directory if stage else None, subdir="overlays"
             )

@@ -11,11 +11,12 @@ import pandas as pd
 
 from mpp.backtest import FrameSource, run_backtest, summary_metrics
 from mpp.bands import manifest_quantiles
+from mpp.data.catalog import SAMPLE_MARK, DataIdentity
 from mpp.errors import RunFailed
 from mpp.flows.national import write_national
 from mpp.flows.occupancy import project_from_forecast
 from mpp.flows.outcomes import VariantOutcome
-from mpp.flows.overlays import write_waterfall
+from mpp.flows.overlays import overlay_stage, write_waterfall
 from mpp.forecast import run_forecast
 from mpp.forecast.config import ForecastConfig
 from mpp.models.variants import VariantSpec
@@ -114,6 +115,32 @@ def national_stage(spec: RunSpec, cutoff: str, out_dir: Path) -> Path:
     assert spec.national is not None and spec.national_data is not None
     run = run_national(cutoff, data_dir=spec.national_data, cfg=spec.national, seed=spec.pipeline.seed)
     return write_national(run, out_dir)
+
+
+def national_first(track, spec: RunSpec, identity: DataIdentity, cutoff_s: str, out: Path, echo) -> Path | None:
+    """The national forecast of the spec's sources into `out/national`, logged to the parent run; returns the
+    folder whose paths drive the occupancy projection: the national forecast (pipeline `occupancy.inflow:
+    national`, the default: every stream of the whole country) or None (each variant's own paths). A run on
+    sample data never mixes in the real national forecast."""
+    if spec.national is None:
+        return None
+    echo("national forecast of every MPP stream ...")
+    out_dir = out / "national"
+    national_stage(spec, cutoff_s, out_dir)
+    track.log(
+        params={"national_hash": spec.national_hash, "national_data": spec.national_data},
+        folder=out_dir,
+        subdir="national",
+    )
+    if spec.assumptions is None or spec.pipeline.occupancy.inflow != "national":
+        return None
+    if identity.source.is_sample:
+        echo(f"{SAMPLE_MARK}: COA occupancy from the sample's own paths, not from the real national forecast")
+        return None
+    if spec.overlays:  # model + overlays occupancy from the same national paths as the model-only one
+        stage = overlay_stage(out_dir, spec.overlays, spec.pipeline.seed, spec.assumptions)
+        track.log(folder=stage.directory if stage else None, subdir="national/overlays")
+    return out_dir
 
 
 def fan_chart_png(forecast_dir: Path, title: str) -> Path:

@@ -105,7 +105,7 @@ def project_paths(
         "forecast_manifest_hash": files.get("forecast_manifest_hash"),
         "forecast_paths_hash": files.get("forecast_paths_hash"),
         "forecast": {
-            k: fmanifest.get(k) for k in ("cutoff", "seed", "data_hash", "config_hash", "code_version", "label")
+            k: fmanifest.get(k) for k in ("kind", "cutoff", "seed", "data_hash", "config_hash", "code_version", "label")
         },
         "warnings": fmanifest.get("occupancy_warnings", []),
         "periods": [str(periods[0]), str(periods[-1])],

@@ -87,6 +87,18 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Voor dit rapport is geen gerealiseerde COA-bezetting opgegeven (mpp report --coa-observations BESTAND "
         "voegt die toe).",
     ),
+    "occupancy_from_national": (
+        "Inflow into the projection: the national forecast of every stream (first and repeat requests, nareizigers, "
+        "resettlement) for the whole country, not the series of this page's forecast.",
+        "Instroom in de projectie: de nationale prognose van alle stromen (eerste en herhaalde aanvragen, "
+        "nareizigers, hervestiging) voor heel Nederland, niet de reeksen van de prognose op deze pagina.",
+    ),
+    "occupancy_from_own": (
+        "Inflow into the projection: the sample paths of this page's forecast (only its series; a stream without "
+        "paths counts as zero inflow, see the warnings).",
+        "Instroom in de projectie: de paden van de prognose op deze pagina (alleen haar reeksen; een stroom zonder "
+        "paden telt als nul instroom, zie de waarschuwingen).",
+    ),
     "family_note": (
         "Number of series forecast with each model family; families are described in docs/models.md.",
         "Aantal reeksen per modelfamilie; de families staan beschreven in docs/models.md.",

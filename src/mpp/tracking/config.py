@@ -3,8 +3,10 @@ where a run writes is `mpp.project.Project`."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from mpp.strict import StrictModel, date_field, month_field
 
@@ -52,6 +54,13 @@ class ReplayTrackRecord(StrictModel):
 class Occupancy(StrictModel):
     assumptions: str | None = "assumptions/projection_2026.yaml"
     replay: ReplayTrackRecord | None = None
+    inflow: Literal["national", "panel"] = Field(
+        "national",
+        description="which sample paths drive the projection: 'national' = the run's national forecast (every "
+        "stream of the whole country, needs `national: true`); 'panel' = each variant's own forecast (only the "
+        "series of the monthly data: on the CBS panel, 7 nationalities and two streams). A run on sample data "
+        "always uses its own (sample) paths, never the real national forecast",
+    )
 
 
 class PipelineConfig(StrictModel):
@@ -75,6 +84,15 @@ class PipelineConfig(StrictModel):
     run_key_includes_code: bool = False
     experiment: str = Field("mpp-monthly", min_length=1, description="MLflow experiment of the monthly runs")
     model_prefix: str = Field("mpp", pattern=r"^[A-Za-z0-9_.-]+$", description="registered model = <prefix>-<variant>")
+
+    @model_validator(mode="after")
+    def _national_inflow(self) -> PipelineConfig:
+        if self.occupancy.assumptions and self.occupancy.inflow == "national" and not self.national:
+            raise ValueError(
+                "occupancy.inflow is 'national' but national is false: switch the national forecast on, or set "
+                "occupancy.inflow: panel"
+            )
+        return self
 
     @field_validator("variants")
     @classmethod

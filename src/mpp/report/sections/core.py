@@ -360,7 +360,9 @@ def occupancy(ctx: ReportContext) -> Section | None:
     charts = occupancy_charts(ctx)
     if not charts:
         return None
-    notes = [] if ctx.coa_observations is not None else [t("no_coa_history", ctx.lang)]
+    national = (ctx.run.occupancy_manifest.get("forecast") or {}).get("kind") == "national"
+    notes = [t("occupancy_from_national" if national else "occupancy_from_own", ctx.lang)]
+    notes += [] if ctx.coa_observations is not None else [t("no_coa_history", ctx.lang)]
     warnings = [occupancy_warning(str(w), ctx.lang) for w in ctx.run.occupancy_manifest.get("warnings") or []]
     return Section(
         "occupancy", t("occupancy", ctx.lang), "sections/charts.html.j2", {"charts": charts, "notes": notes}, warnings
