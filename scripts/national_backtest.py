@@ -12,7 +12,7 @@ track record, without it (everything whose period ends by the origin). In each:
    by the origin but are not yet published forecast or nowcast from the 7-nationality panel (mpp.national.nowcast;
    without publication lags there is nothing to nowcast), then its calibration scale
    (0.75, 1.0, 1.5), then the nareizigers method (panel share with a level_rw or ets panel model, annual_rw,
-   or from grants: grant forecast ratio_to_first / level_rw, grants from the cut-off or from next year, the
+   or from grants: grant forecast ratio_to_first / level_rw / level_ar, grants from the cut-off or from next year, the
    grant random walk's step spread as sd or mad of the annual log changes),
    then the repeat-request method (ratio_to_first, annual_level). Criterion: mean CRPS of the annual
    sums relative to the realised value, current and next year, of the stream the choice is about.
@@ -165,7 +165,7 @@ def grant_candidates(base: dict) -> dict[str, dict]:
             "nar_grant_months": months,
             "nar_grant_step": step,
         }
-        for forecast in ("ratio_to_first", "level_rw")
+        for forecast in ("ratio_to_first", "level_rw", "level_ar")
         for months in ("after_cutoff", "later_years")
         for step in ("sd", "mad")
     }

@@ -204,6 +204,27 @@ def test_mad_steps_reach_the_grant_random_walk_and_narrow_it_at_2022(national_ob
     assert not np.array_equal(runs["sd"].paths[i][after], runs["mad"].paths[i][after])
 
 
+def test_level_ar_grants_revert_to_the_mean_of_the_published_years():
+    rng = np.random.default_rng(0)
+    years = pd.PeriodIndex([str(y) for y in range(1986, 2016)], freq="Y")
+    x = [0.0]
+    for _ in range(27):  # an AR(1), phi 0.7, then a boom: 2.2x and 3x the mean
+        x.append(0.7 * x[-1] + rng.normal(0.0, 0.2))
+    log_g = np.log(8_000) + np.array(x + [np.log(2.2), np.log(3.0)])
+    hist = grants.GrantHistory(pd.Series(np.exp(log_g), index=years), pd.Series(dtype=float), pd.Period("2015-12"))
+    out = {
+        f: grants.grant_paths(hist, {}, 2020, GrantsModel(forecast=f), 4000, np.random.default_rng(1))
+        for f in ("level_rw", "level_ar")
+    }
+    ar, info = out["level_ar"]
+    rw = out["level_rw"][0]
+    assert info["forecast"] == "level_ar" and 0.0 <= info["phi_per_year"] < 1.0
+    last = np.exp(log_g[-1])
+    assert np.median(ar[2020]) < 0.85 * last and np.median(rw[2020]) > 0.9 * last  # reverts; a random walk stays
+    assert np.median(ar[2016]) > np.median(ar[2020])  # gradually
+    np.testing.assert_array_equal(ar[2015], last)  # published years exact
+
+
 def test_cbs_permits_2025_is_a_complete_year_known_from_2026_03_only(national_obs, national_cfg, national_dir):
     """Pins the 2025 permits (7,425) as a whole year: the snapshot's source labels the series CBS 85400NED
     'jaarcijfers' 2015-2025 in a copy of 22 May 2026 (PROVENANCE.md section 4), with no provisional or partial mark

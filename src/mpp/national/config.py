@@ -33,8 +33,9 @@ class GrantsModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     # grants after the last published one: a ratio to first requests `processing_quarters` earlier on the
-    # same path (ratio_to_first), or a random walk of the log annual grant level (level_rw)
-    forecast: Literal["ratio_to_first", "level_rw"] = "ratio_to_first"
+    # same path (ratio_to_first), a random walk of the log annual grant level (level_rw), or an AR(1) of it
+    # reverting to the mean of the published years (level_ar; a random walk with fewer than 8 years)
+    forecast: Literal["ratio_to_first", "level_rw", "level_ar"] = "ratio_to_first"
     processing_quarters: int = Field(4, ge=0, le=12)
     # the step spread of that random walk, from the annual log changes of the published years: their
     # standard deviation (sd) or 1.4826 x their median absolute deviation (mad, robust to a boom-bust)

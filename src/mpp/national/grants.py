@@ -7,7 +7,8 @@ wave of nareizigers. Here, nationally (grants per nationality exist only for 202
   CBS 85400NED permits per year (2015..). The model uses every grant figure it is given: a backtest gives it
   only what was published by the origin (the release calendar, mpp.data.releases). Grants after the last published one are forecast on
   the same paths as first requests (`ratio_to_first`: a ratio x first requests `processing_quarters`
-  earlier, its log a random walk per quarter) or as a random walk of their own log level (`level_rw`).
+  earlier, its log a random walk per quarter), as a random walk of their own log level (`level_rw`), or as
+  an AR(1) of it reverting to the mean of the published years (`level_ar`).
 - lag: a grant made uniformly within its year is followed after a gamma-distributed lag (fixed shape, mean
   m years); W_k(m) is the share arriving k calendar years later.
 - follow-up ratio r and year noise: log N_y - log sum_k W_k(m) G_(y-k) = log r + e_y, e_y ~ N(0, sigma^2),
@@ -106,6 +107,11 @@ def grant_paths(
         log_rho = np.log(g12 / first_sum(prev)) + np.cumsum(rng.normal(0.0, steps_sd, (len(later), n)), axis=0)
         fc = {k: np.exp(log_rho[i]) * first_q[k - proc] for i, k in enumerate(later)}
         params = {"forecast": "ratio_to_first", "ratio_last_12_months": round(float(np.mean(np.exp(log_rho[0]))), 4)}
+    elif cfg.forecast == "level_ar" and len(gy) >= 8:
+        level, steps_sd, params = _reverting_quarters(
+            np.log(gy.to_numpy(float)), np.log(g12 / 4), len(later), n, rng, cfg
+        )
+        fc = {k: np.exp(level[i]) for i, k in enumerate(later)}
     else:
         steps_sd = _annual_sd(np.log(gy.to_numpy(float)), cfg.step_scale) / 2
         level = np.log(g12 / 4) + np.cumsum(rng.normal(0.0, steps_sd, (len(later), n)), axis=0)
@@ -130,15 +136,39 @@ def grant_paths(
 
 
 def _annual_sd(log_values: np.ndarray, scale: str = "sd") -> float:
-    """The spread of the annual changes of a log series: their standard deviation (`sd`), or 1.4826 x their
-    median absolute deviation (`mad`, the same for normal changes; a few boom-bust years such as the grants
-    of 2016-2018 do not set it alone)."""
+    """The spread of the annual changes of a log series (`_spread`; 0.4 with fewer than 3 changes)."""
     d = np.diff(log_values)
-    if len(d) < 3:
-        return 0.4
+    return _spread(d, scale) if len(d) >= 3 else 0.4
+
+
+def _spread(x: np.ndarray, scale: str) -> float:
+    """Standard deviation (`sd`), or 1.4826 x the median absolute deviation (`mad`, the same for normal
+    values; a few boom-bust years such as the grants of 2016-2018 do not set it alone)."""
     if scale == "mad":
-        return float(1.4826 * np.median(np.abs(d - np.median(d))))
-    return float(np.std(d, ddof=1))
+        return float(1.4826 * np.median(np.abs(x - np.median(x))))
+    return float(np.std(x, ddof=1))
+
+
+def _reverting_quarters(
+    log_annual: np.ndarray, start: float, quarters: int, n: int, rng: np.random.Generator, cfg: GrantsModel
+) -> tuple[np.ndarray, float, dict]:
+    """[quarters, n] log quarterly grant levels reverting to the mean of the published years: an AR(1) of the
+    log annual level (phi in [0, 1] by least squares around the mean), run per quarter with phi^(1/4) and the
+    step sd that gives the annual AR's innovation sd after 4 quarters. Grants follow requests, whose booms
+    (2015-2016, 2022-2023) passed: a level far from its mean is not expected to stay there."""
+    mu = float(log_annual.mean())
+    x, xlag = log_annual[1:] - mu, log_annual[:-1] - mu
+    phi = float(np.clip(np.polyfit(xlag, x, 1)[0], 0.0, 1.0))
+    sigma = _spread(x - phi * xlag, cfg.step_scale)
+    phi_q = phi**0.25
+    steps_sd = sigma / 2 if phi >= 1.0 else sigma * float(np.sqrt((1 - phi_q**2) / (1 - phi**2)))
+    mu_q = mu - np.log(4.0)
+    level = np.empty((quarters, n))
+    prev = np.full(n, start)
+    for i, eps in enumerate(rng.normal(0.0, steps_sd, (quarters, n))):
+        prev = mu_q + phi_q * (prev - mu_q) + eps
+        level[i] = prev
+    return level, steps_sd, {"forecast": "level_ar", "phi_per_year": round(phi, 4), "mean": round(float(np.exp(mu)))}
 
 
 @dataclass
