@@ -47,8 +47,8 @@ def log_variance_parts(known: pd.DataFrame, origin: pd.Period, cfg, n: int, seed
     nat_y = series(res, "nareizigers", "Y")
     nat_y = nat_y[nat_y.index.year <= origin.year - (0 if origin.month == 12 else 1)]
     gcfg = cfg.model.nareizigers.grants
-    if gcfg.forecast != "level_rw":
-        raise SystemExit("this decomposition draws grants as level_rw (no first-request paths here)")
+    if gcfg.forecast == "ratio_to_first":
+        raise SystemExit("this decomposition draws grants on their own (no first-request paths here)")
     rng = np.random.default_rng(seed)
     hist = grants.grant_history(known, origin, cfg.precedence)
     years = target_years(origin)
