@@ -11,10 +11,13 @@ import shutil
 import pytest
 from conftest import PIPELINE_YAML
 
+from mpp.data.catalog import DataIdentity, DataSource
 from mpp.errors import ConfigError
 from mpp.flows import run_monthly
+from mpp.flows.stages import coa_observations_file
 from mpp.project import Project, default_config_dir
 from mpp.provenance import hash_file
+from mpp.report.inputs import read_coa_observations
 from mpp.spec import load_spec
 
 OCCUPANCY = "occupancy:\n  assumptions: assumptions/projection_2026.yaml\n"
@@ -80,3 +83,14 @@ def test_national_inflow_without_the_national_forecast_is_refused(make_fast_conf
     _config(make_fast_config, monkeypatch, national=False)
     with pytest.raises(ConfigError, match="occupancy.inflow is 'national' but national is false"):
         load_spec(Project.discover(tmp_path / "home"))
+
+
+def test_reports_draw_the_snapshots_realised_coa_figures_except_on_sample_data(fast_config, tmp_path):
+    """Regression: the monthly report said "no realised COA occupancy was given" although the project's data
+    snapshot holds COA's figures; a sample run's (synthetic) projection is not drawn beside them."""
+    loc = Project.for_writing(tmp_path / "home")
+    real = coa_observations_file(loc, DataIdentity(DataSource("cbs", "file", tmp_path / "x.csv"), "0" * 64))
+    assert real is not None and real.name == "coa_occupancy_observations.csv"
+    assert real.parent == loc.source_snapshot() / "real"
+    assert read_coa_observations(real)["measure"].nunique() > 1
+    assert coa_observations_file(loc, DataIdentity(DataSource("sample", "sample"), "0" * 64)) is None

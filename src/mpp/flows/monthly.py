@@ -33,6 +33,7 @@ from mpp.flows.overlays import overlay_stage
 from mpp.flows.run_key import run_keys
 from mpp.flows.source import ingest, run_source
 from mpp.flows.stages import (
+    coa_observations_file,
     fan_chart_png,
     gating_scores,
     national_first,
@@ -137,7 +138,7 @@ def run_monthly(
                     _decide_and_revise(track, outcomes[v], cfg, cutoff_s, history, spec, loc)
                 if cfg.report:
                     for v in cfg.variants:
-                        _report(track, outcomes[v])
+                        _report(track, outcomes[v], coa_observations_file(loc, identity))
                 record_decisions(track, outcomes, out)
                 commit(track, outcomes)  # the very last step: commit the new versions, then move the aliases
         except BaseException as exc:
@@ -388,10 +389,10 @@ def _decide_and_revise(
         track.log(files=[o.out_dir / "revision.csv", o.out_dir / "revision.md", *waterfall])
 
 
-def _report(track, o: VariantOutcome) -> None:
+def _report(track, o: VariantOutcome, coa: Path | None = None) -> None:
     from mpp.report import write_report
 
-    files = write_report(o.out_dir)
+    files = write_report(o.out_dir, coa_observations=coa)
     assert o.run_id is not None
     with track.reopen(o.run_id):
         track.log(files=list(files), subdir="report")

@@ -12,7 +12,7 @@ import pandas as pd
 from mpp.backtest import FrameSource, run_backtest, summary_metrics
 from mpp.bands import manifest_quantiles
 from mpp.data.catalog import SAMPLE_MARK, DataIdentity
-from mpp.errors import RunFailed
+from mpp.errors import DataError, RunFailed
 from mpp.flows.national import write_national
 from mpp.flows.occupancy import project_from_forecast
 from mpp.flows.outcomes import VariantOutcome
@@ -141,6 +141,21 @@ def national_first(track, spec: RunSpec, identity: DataIdentity, cutoff_s: str, 
         stage = overlay_stage(out_dir, spec.overlays, spec.pipeline.seed, spec.assumptions)
         track.log(folder=stage.directory if stage else None, subdir="national/overlays")
     return out_dir
+
+
+COA_OBSERVATIONS = "coa_occupancy_observations.csv"
+
+
+def coa_observations_file(loc: Project, identity: DataIdentity) -> Path | None:
+    """The realised COA figures of the project's data snapshot, drawn before the projection in each report; None
+    for a run on sample data (its projection comes from synthetic inflow) or when the snapshot has none."""
+    if identity.source.is_sample:
+        return None
+    try:
+        f = loc.source_snapshot() / "real" / COA_OBSERVATIONS
+    except DataError:
+        return None
+    return f if f.is_file() else None
 
 
 def fan_chart_png(forecast_dir: Path, title: str) -> Path:
