@@ -235,3 +235,39 @@ def test_the_check_summary_counts_the_first_check_observation(tmp_path):
         chart=False,
     )
     assert [(e["measure"], e["n"]) for e in m["errors"]] == [("persons_in_coa_reception_total", 1)]
+
+
+def test_an_estimation_window_ignores_a_poisoned_observation_before_it_and_uses_one_inside(tmp_path):
+    """`calibrate_long(fit_from=...)`: only the observations dated fit_from..fit_until enter the loss (the housing
+    window comparison, scripts/housing_window.py). An observation before the window, poisoned, leaves the estimate
+    unchanged; without the window, or poisoned inside it, the estimate moves."""
+    from mpp.occupancy.history import calibrate_long
+    from mpp.occupancy.replay import Knob
+
+    real = _write_synthetic(tmp_path)
+    inp = long_replay_inputs(real, "2017-01", "2018-06")
+    base = load_assumptions(BASE)
+    rows = [
+        ("2017-03-31", "status_holders_in_coa_reception", 6000.0),
+        ("2017-09-30", "status_holders_in_coa_reception", 5000.0),
+        ("2018-03-31", "status_holders_in_coa_reception", 5500.0),
+    ]
+    extra = pd.DataFrame([{"date": d, "measure": m, "value": v, "kind": "point", "source": "t"} for d, m, v in rows])
+    obs = pd.concat([_obs(), extra], ignore_index=True)
+
+    def poisoned(date: str) -> pd.DataFrame:
+        return obs.assign(value=np.where(obs["date"] == date, obs["value"] * 10, obs["value"]))
+
+    knobs = [Knob("housing.hazard", 0.01, 0.9)]
+
+    def fit(o: pd.DataFrame, fit_from: str | None) -> tuple[dict, int]:
+        c = calibrate_long(base, inp, o, knobs, "2018-06-30", starts=1, fit_from=fit_from)
+        return c.values, c.n_fit
+
+    clean = fit(obs, "2017-06-01")
+    assert clean[1] == 3  # 2017-09-30, 2017-12-31 and 2018-03-31
+    assert fit(poisoned("2017-03-31"), "2017-06-01") == clean
+    assert fit(poisoned("2018-03-31"), "2017-06-01")[0] != clean[0]
+    assert fit(poisoned("2017-03-31"), None)[0] != fit(obs, None)[0]
+    with pytest.raises(DataError, match="no COA observation between 2018-04-01"):
+        calibrate_long(base, inp, obs, knobs, "2018-06-30", fit_from="2018-04-01")

@@ -148,18 +148,27 @@ def run_long_replay(
 
 
 def calibrate_long(
-    base: Assumptions, inp: LongReplayInputs, observations: pd.DataFrame, knobs, fit_until: str, starts: int = 5
+    base: Assumptions,
+    inp: LongReplayInputs,
+    observations: pd.DataFrame,
+    knobs,
+    fit_until: str,
+    starts: int = 5,
+    fit_from: str | None = None,
 ):
     """Estimate `knobs` on the COA observations after the start and up to `fit_until` only (weighted least squares
     of % errors, as `replay.calibrate`, Nelder-Mead from the `starts` best grid points: the 2015-2016 loss has two
-    basins). -> Calibration."""
+    basins). `fit_from` (a date, default the first day of the replay) narrows the estimation window to the
+    observations dated `fit_from`..`fit_until`: the replay still runs from its start, the rates are constant over
+    it, and only the window's observations enter the loss. -> Calibration."""
 
     obs = observations[observations["measure"].isin(MEASURE_TO_QUANTITY)]
     first_day = str(inp.periods[0].start_time.date())
+    lower = max(first_day, fit_from) if fit_from else first_day
     dates = obs["date"].astype(str)
-    fit = obs[(dates >= first_day) & (dates <= fit_until)]
+    fit = obs[(dates >= lower) & (dates <= fit_until)]
     if fit.empty:
-        raise DataError(f"no COA observation between {first_day} and {fit_until} to estimate on")
+        raise DataError(f"no COA observation between {lower} and {fit_until} to estimate on")
     start_obs = observations[observations["date"].astype(str) < first_day]
     n_check = int((dates > fit_until).sum())
 

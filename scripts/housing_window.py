@@ -1,0 +1,195 @@
+"""Which estimation window should the projection's housing hazard use? Rolling origins in the replay.
+
+    nice -n 10 .venv/bin/python scripts/housing_window.py [--real ../shared/data/real] [--write]
+
+At each year-end origin 2016..2022 the replay (`mpp.occupancy.history`, realised inflow, decisions, grant rates and
+backlog 2015-01..2023-03, as `mpp occupancy-replay`) estimates its rates on the COA observations dated up to the
+origin only, with three estimation windows:
+  all  every observation since 2015-01-01 (housing and departure hazard together: the replay's own method;
+       at the 2019 origin this is the current setting, 2015-01..2019-12);
+  24m  the observations of the 24 months before the origin: the housing hazard alone, the departure hazard fixed
+       at the `all` estimate of the same origin;
+  12m  the same with the last 12 months.
+The rates are constant over the replay; a window only selects the observations in the loss (`calibrate_long`'s
+`fit_from`). A window without any observation has no estimate (n/a). Each estimate is replayed and scored on the
+status-holder counts of COA dated in the 12 months after the origin (the % error; rounded news figures included),
+beside the naive rule (the last status-holder count at or before the origin carried forward).
+
+The choice, written down before any later origin was looked at: the window with the smallest mean absolute % error
+of the status-holder stock over the tuning origins 2016-2019 (per origin the mean over its observations; origins
+without a status-holder count in the following 12 months drop out), through `mpp.backtest.protocol.choose_on_tuning`
+(OriginSplit tuning_end 2019-12, locked_start 2020-12). The locked origins 2020-2022 only report.
+Prints the markdown; with --write, replaces block `housing-window` in docs/occupancy.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from mpp.backtest.panel_figures import write_block  # noqa: E402
+from mpp.backtest.protocol import OriginSplit, choose_on_tuning  # noqa: E402
+from mpp.errors import DataError  # noqa: E402
+from mpp.occupancy.history import calibrate_long, run_long_replay  # noqa: E402
+from mpp.occupancy.replay import Knob, with_values  # noqa: E402
+from mpp.occupancy.replay_inputs import long_replay_inputs  # noqa: E402
+from mpp.spec import load_assumptions  # noqa: E402
+
+DOC = REPO / "docs" / "occupancy.md"
+ASSUMPTIONS = REPO / "src/mpp/resources/config/assumptions/replay_2015_2023.yaml"
+ORIGINS = range(2016, 2023)
+WINDOWS = ("all", "24m", "12m")
+SPLIT = OriginSplit(tuning_end="2019-12", locked_start="2020-12")
+HOUSING, DEPARTURE = Knob("housing.hazard", 0.01, 0.9), Knob("departure.hazard", 0.01, 0.9)
+SH = "status_holders_in_coa_reception"
+
+
+def window_start(year: int, window: str) -> str:
+    return {"all": "2015-01-01", "24m": f"{year - 1}-01-01", "12m": f"{year}-01-01"}[window]
+
+
+def estimate(base, inp, obs, year: int) -> dict[str, dict | None]:
+    """Per window the estimated rates at the year-end origin `year` (None: no observation in the window)."""
+    origin = f"{year}-12-31"
+    full = calibrate_long(base, inp, obs, [HOUSING, DEPARTURE], origin)
+    out: dict[str, dict | None] = {"all": {**full.values, "n_fit": full.n_fit}}
+    fixed = with_values(base, {DEPARTURE.path: full.values[DEPARTURE.path]})
+    for w in ("24m", "12m"):
+        try:
+            cal = calibrate_long(fixed, inp, obs, [HOUSING], origin, fit_from=window_start(year, w))
+        except DataError:
+            out[w] = None
+            continue
+        out[w] = {**cal.values, DEPARTURE.path: full.values[DEPARTURE.path], "n_fit": cal.n_fit}
+    return out
+
+
+def naive(obs: pd.DataFrame, origin: str) -> float | None:
+    sh = obs[(obs["measure"] == SH) & (obs["date"].astype(str) <= origin)].sort_values("date", kind="stable")
+    return float(sh["value"].iloc[-1]) if len(sh) else None
+
+
+def cases(real: Path) -> pd.DataFrame:
+    inp = long_replay_inputs(real, "2015-01", "2023-03")
+    base = load_assumptions(ASSUMPTIONS)
+    obs = pd.read_csv(real / "coa_occupancy_observations.csv")
+    rows = []
+    for year in ORIGINS:
+        origin, until = f"{year}-12-31", f"{year + 1}-12-31"
+        last = naive(obs, origin)
+        for w, est in estimate(base, inp, obs, year).items():
+            if est is None:
+                rows.append({"origin": f"{year}-12", "window": w, "housing": np.nan, "n_fit": 0})
+                continue
+            values = {k: v for k, v in est.items() if k != "n_fit"}
+            r, _ = run_long_replay(base, inp, obs, values)
+            c = r.comparison
+            ahead = c[(c["measure"] == SH) & (c["date"] > origin) & (c["date"] <= until)]
+            for _, o in ahead.iterrows():
+                rows.append(
+                    {
+                        "origin": f"{year}-12",
+                        "window": w,
+                        "housing": values[HOUSING.path],
+                        "departure": values[DEPARTURE.path],
+                        "n_fit": est["n_fit"],
+                        "date": o["date"],
+                        "observed": o["observed"],
+                        "model": o["model"],
+                        "pct_error": o["pct_error"],
+                        "naive_pct_error": np.nan if last is None else 100.0 * (last - o["observed"]) / o["observed"],
+                    }
+                )
+            if ahead.empty:
+                rows.append(
+                    {"origin": f"{year}-12", "window": w, "housing": values[HOUSING.path], "n_fit": est["n_fit"]}
+                )
+    return pd.DataFrame(rows)
+
+
+def per_origin(frame: pd.DataFrame, column: str = "pct_error") -> pd.Series:
+    """Mean absolute % error per origin (over its status-holder counts); origins without any drop out."""
+    scored = frame.dropna(subset=[column])
+    return scored.groupby("origin")[column].apply(lambda e: float(np.mean(np.abs(e))))
+
+
+def mean_se(values: pd.Series) -> str:
+    if values.empty:
+        return "n/a"
+    se = float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else np.nan
+    return f"{values.mean():.1f}%" + (f" (SE {se:.1f}, n={len(values)})" if np.isfinite(se) else f" (n={len(values)})")
+
+
+def report(frame: pd.DataFrame) -> tuple[str, str]:
+    tuning = SPLIT.tuning_only(frame)
+    chosen, scores = choose_on_tuning(
+        SPLIT,
+        {w: tuning[tuning["window"] == w] for w in WINDOWS},
+        lambda f: per_origin(f).mean() if len(per_origin(f)) else np.nan,
+        what="housing estimation window",
+    )
+    lines = [
+        "| origin | role | window | obs. in window | housing hazard (mean wait) | status holders ahead: date, observed,"
+        " replay (error) | naive (last count) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (origin, w), g in frame.groupby(["origin", "window"], sort=False):
+        h = g["housing"].iloc[0]
+        est = "n/a (no observation)" if not np.isfinite(h) else f"{h:.4f} ({1 / h:.1f} months)"
+        scored = g.dropna(subset=["pct_error"])
+        ahead = (
+            "; ".join(f"{o.date} {o.observed:,.0f}, {o.model:,.0f} ({o.pct_error:+.1f}%)" for o in scored.itertuples())
+            or "none in the 12 months"
+        )
+        nv = "; ".join(f"{e:+.1f}%" for e in scored["naive_pct_error"].dropna()) or "-"
+        lines.append(f"| {origin} | {SPLIT.role(origin)} | {w} | {int(g['n_fit'].iloc[0])} | {est} | {ahead} | {nv} |")
+    lines += [
+        "",
+        "| window | tuning origins 2016-2019: mean abs. % error | locked origins 2020-2022: mean abs. % error |",
+        "|---|---|---|",
+    ]
+    locked = SPLIT.locked_only(frame)
+    for w in WINDOWS:
+        mark = " (chosen)" if w == chosen else ""
+        lines.append(
+            f"| {w}{mark} | {mean_se(per_origin(tuning[tuning['window'] == w]))} | "
+            f"{mean_se(per_origin(locked[locked['window'] == w]))} |"
+        )
+    one = frame[frame["window"] == "all"]
+    lines.append(
+        f"| naive (last count) | {mean_se(per_origin(SPLIT.tuning_only(one), 'naive_pct_error'))} | "
+        f"{mean_se(per_origin(SPLIT.locked_only(one), 'naive_pct_error'))} |"
+    )
+    listed = ", ".join(f"{k} {v:.1f}%" for k, v in scores.items())
+    return "\n".join(lines), f"chosen on tuning origins: {chosen} ({listed})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--real", type=Path, default=REPO.parent / "shared/data/real")
+    p.add_argument("--cache", type=Path, default=None, help="CSV of the cases (read if present, else written)")
+    p.add_argument("--write", action="store_true", help="replace block housing-window in docs/occupancy.md")
+    a = p.parse_args(argv)
+    if a.cache is not None and a.cache.exists():
+        frame = pd.read_csv(a.cache, dtype={"origin": str})
+    else:
+        frame = cases(a.real)
+        if a.cache is not None:
+            frame.to_csv(a.cache, index=False)
+    table, choice = report(frame)
+    text = f"{table}\n\n{choice}."
+    print(text)
+    if a.write:
+        DOC.write_text(write_block(DOC.read_text(), "housing-window", text, "scripts/housing_window.py"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
