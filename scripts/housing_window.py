@@ -49,6 +49,8 @@ WINDOWS = ("all", "24m", "12m")
 SPLIT = OriginSplit(tuning_end="2019-12", locked_start="2020-12")
 HOUSING, DEPARTURE = Knob("housing.hazard", 0.01, 0.9), Knob("departure.hazard", 0.01, 0.9)
 SH = "status_holders_in_coa_reception"
+PROJECTION = REPO / "src/mpp/resources/config/assumptions/projection_2026.yaml"
+LAST_OBSERVATION = "2023-04-16"
 
 
 def window_start(year: int, window: str) -> str:
@@ -84,21 +86,54 @@ def replay_data(real: Path):
     )
 
 
-def at_projection_origin(real: Path) -> str:
+def at_projection_origin(real: Path) -> dict[str, dict]:
     """What each window estimates at the replay's last observation (2023-04-16, the last step end + 16 days),
-    i.e. what the projection would take with it: `all` is then 2015-01..2023-04 (not the current 2015-2019)."""
+    i.e. what the projection would take with it: `all` is then 2015-01..2023-04 (not the current 2015-2019).
+    -> {window: {housing.hazard, departure.hazard, n_fit, from}}."""
     base, inp, obs = replay_data(real)
-    last = "2023-04-16"
-    full = calibrate_long(base, inp, obs, [HOUSING, DEPARTURE], last)
+    full = calibrate_long(base, inp, obs, [HOUSING, DEPARTURE], LAST_OBSERVATION)
+    out = {"all": {**full.values, "n_fit": full.n_fit, "from": "2015-01-01"}}
     fixed = with_values(base, {DEPARTURE.path: full.values[DEPARTURE.path]})
-    parts = [
-        f"all {full.values[HOUSING.path]:.4f} (departure {full.values[DEPARTURE.path]:.4f}, {full.n_fit} observations)"
-    ]
     for w, start in (("24m", "2021-04-17"), ("12m", "2022-04-17")):
-        cal = calibrate_long(fixed, inp, obs, [HOUSING], last, fit_from=start)
-        h = cal.values[HOUSING.path]
-        parts.append(f"{w} {h:.4f} (mean wait {1 / h:.1f} months, {cal.n_fit} observations from {start})")
-    return f"At the replay's last observation ({last}) the housing hazard estimates are: " + "; ".join(parts)
+        cal = calibrate_long(fixed, inp, obs, [HOUSING], LAST_OBSERVATION, fit_from=start)
+        out[w] = {**cal.values, DEPARTURE.path: full.values[DEPARTURE.path], "n_fit": cal.n_fit, "from": start}
+    return out
+
+
+def projection_sentence(est: dict[str, dict]) -> str:
+    parts = [
+        f"{w} {e[HOUSING.path]:.4f} (mean wait {1 / e[HOUSING.path]:.1f} months, {e['n_fit']} observations from "
+        f"{e['from']}; departure {e[DEPARTURE.path]:.4f})"
+        for w, e in est.items()
+    ]
+    return f"At the replay's last observation ({LAST_OBSERVATION}) the estimates are: " + "; ".join(parts)
+
+
+def occupancy_effect(forecast: Path, est: dict) -> str:
+    """The chosen window's rates in place of the projection's (projection_2026.yaml) on the inflow paths of
+    `forecast` (`mpp.occupancy.compare`, as `mpp occupancy-compare`): the median end-of-year occupancy."""
+    from mpp.occupancy.compare import compare_settings
+    from mpp.occupancy.inputs import read_stream_paths
+
+    ours = load_assumptions(PROJECTION)
+    theirs = with_values(ours, {k: est[k] for k in (HOUSING.path, DEPARTURE.path)})
+    streams, periods, paths, _ = read_stream_paths(forecast)
+    i = periods.get_loc(pd.Period(ours.initial_stocks.date[:7], freq="M"))
+    t = compare_settings(ours, theirs, paths[:, i:], periods[i:], streams).set_index("assumption")
+    years = sorted(int(c.split("_")[1]) for c in t.columns if c.startswith("median_"))
+
+    def row(label: str) -> str:
+        return ", ".join(
+            f"end {y} {t.loc[label, f'median_{y}']:,.0f} ({t.loc[label, f'effect_{y}']:+,.0f})" for y in years
+        )
+
+    ours_text = ", ".join(f"end {y} {t.loc['all of ours', f'median_{y}']:,.0f}" for y in years)
+    return (
+        f"With these rates in `projection_2026.yaml` (inflow `{forecast.name}`): ours "
+        f"{ours_text}; the housing hazard "
+        f"alone {row('outflow to housing (status holders leaving COA)')}; the departure hazard alone "
+        f"{row('departure of rejected residents')}; both {row('all of theirs')}"
+    )
 
 
 def cases(real: Path) -> pd.DataFrame:
@@ -203,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--real", type=Path, default=REPO.parent / "shared/data/real")
     p.add_argument("--cache", type=Path, default=None, help="CSV of the cases (read if present, else written)")
+    p.add_argument("--effect", type=Path, default=None, help="inflow forecast dir: the chosen window's occupancy")
     p.add_argument("--write", action="store_true", help="replace block housing-window in docs/occupancy.md")
     a = p.parse_args(argv)
     if a.cache is not None and a.cache.exists():
@@ -212,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         if a.cache is not None:
             frame.to_csv(a.cache, index=False)
     table, choice = report(frame)
-    text = f"{table}\n\n{choice}. {at_projection_origin(a.real)}."
+    est = at_projection_origin(a.real)
+    chosen = choice.split(": ", 1)[1].split(" ", 1)[0]
+    text = f"{table}\n\n{choice}. {projection_sentence(est)}."
+    if a.effect is not None:
+        text += f" {occupancy_effect(a.effect, est[chosen])}."
     print(text)
     if a.write:
         DOC.write_text(write_block(DOC.read_text(), "housing-window", text, "scripts/housing_window.py"))
